@@ -1,0 +1,1 @@
+//! Waypost edge: filled in by its own issue.

@@ -1,0 +1,61 @@
+//! The shared crate's one error type.
+
+use thiserror::Error;
+
+/// Everything that can go wrong when building a domain value from outside input.
+///
+/// Each variant carries a message fit to show to the API caller who sent the input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    /// A time string that none of the carrier forms we accept can read.
+    #[error("invalid time {input:?}: {reason}")]
+    InvalidTime {
+        /// The text as received (truncated to a sane length).
+        input: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A sub-status given with a status it does not belong to.
+    #[error("sub-status {sub_status} does not belong to status {status}")]
+    SubStatusMismatch {
+        /// The status given.
+        status: &'static str,
+        /// The sub-status given.
+        sub_status: &'static str,
+    },
+    /// A tracking number with more than [`crate::detect::MAX_INPUT_CHARS`] letters and digits.
+    #[error("tracking number is too long: {chars} letters and digits, at most {max} allowed")]
+    NumberTooLong {
+        /// Characters received.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Typed input longer than [`crate::detect::MAX_TYPED_CHARS`], refused before any work.
+    #[error("input is too long: at most {max} characters, spaces included")]
+    InputTooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// An ETA window whose end comes before its start.
+    #[error("ETA window ends ({to}) before it starts ({from})")]
+    InvertedEta {
+        /// Start of the window.
+        from: chrono::NaiveDate,
+        /// End of the window.
+        to: chrono::NaiveDate,
+    },
+    /// A value from another taxonomy (AfterShip, 17TRACK, Shopify, EasyPost) we do not know.
+    #[error("unknown {taxonomy} status {value:?}")]
+    UnknownExternalStatus {
+        /// Which taxonomy.
+        taxonomy: &'static str,
+        /// The value received (truncated).
+        value: String,
+    },
+}
+
+/// Keeps at most 80 characters of outside input for an error message.
+pub(crate) fn excerpt(input: &str) -> String {
+    input.chars().take(80).collect()
+}

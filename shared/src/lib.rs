@@ -1,0 +1,26 @@
+//! Waypost's domain, shared by the edge API and the widget so both always say the same thing.
+//!
+//! Statuses and sub-statuses ([`status`]) and their mappings onto other taxonomies
+//! ([`interop`]), the carrier event-time model ([`time`]), events and timelines ([`event`],
+//! [`timeline`]), the progress bar ([`milestone`]), shipment health ([`health`]), who must act
+//! ([`action`]), delivery estimates ([`eta`]), tracking-number detection ([`detect`]), labels in
+//! several languages ([`labels`]) and the JSON wire types ([`wire`]).
+//!
+//! The crate does no I/O and reads no clock: the current time is always passed in, so every
+//! function is deterministic and the crate builds for the host and for `wasm32-unknown-unknown`.
+
+pub mod action;
+pub mod detect;
+pub mod error;
+pub mod eta;
+pub mod event;
+pub mod health;
+pub mod interop;
+pub mod labels;
+pub mod milestone;
+pub mod status;
+pub mod time;
+pub mod timeline;
+pub mod wire;
+
+pub use error::Error;

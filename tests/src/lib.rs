@@ -1,0 +1,1 @@
+//! Waypost tests: filled in by its own issue.

@@ -1,0 +1,1 @@
+//! Waypost widget: filled in by its own issue.
