@@ -55,6 +55,20 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A stable machine-readable code for API bodies (`number_too_long`, ...).
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidTime { .. } => "invalid_time",
+            Error::SubStatusMismatch { .. } => "sub_status_mismatch",
+            Error::NumberTooLong { .. } => "number_too_long",
+            Error::InputTooLong { .. } => "input_too_long",
+            Error::InvertedEta { .. } => "inverted_eta",
+            Error::UnknownExternalStatus { .. } => "unknown_external_status",
+        }
+    }
+}
+
 /// Keeps at most 80 characters of outside input for an error message.
 pub(crate) fn excerpt(input: &str) -> String {
     input.chars().take(80).collect()

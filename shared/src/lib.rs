@@ -4,7 +4,8 @@
 //! ([`interop`]), the carrier event-time model ([`time`]), events and timelines ([`event`],
 //! [`timeline`]), the progress bar ([`milestone`]), shipment health ([`health`]), who must act
 //! ([`action`]), delivery estimates ([`eta`]), tracking-number detection ([`detect`]), labels in
-//! several languages ([`labels`]) and the JSON wire types ([`wire`]).
+//! several languages ([`labels`]), the JSON wire types ([`wire`]) and the one function that
+//! composes them into a tracking view ([`view`]).
 //!
 //! The crate does no I/O and reads no clock: the current time is always passed in, so every
 //! function is deterministic and the crate builds for the host and for `wasm32-unknown-unknown`.
@@ -21,6 +22,7 @@ pub mod milestone;
 pub mod status;
 pub mod time;
 pub mod timeline;
+pub mod view;
 pub mod wire;
 
 pub use error::Error;

@@ -99,6 +99,45 @@ pub struct Detection {
     pub near_misses: Vec<NearMiss>,
 }
 
+/// One entry of a batch detection: what was found, or why the input was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DetectOutcome {
+    /// The input was read.
+    Detected(Detection),
+    /// The input was refused before detection.
+    Rejected(RejectedInput),
+}
+
+/// An input refused before detection, e.g. for its length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedInput {
+    /// The first [`MAX_INPUT_CHARS`] characters of the input, so a 10 KB string is not echoed.
+    pub input: String,
+    /// Why it was refused.
+    pub error: InputError,
+}
+
+/// A stable code and a message fit for the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    /// Stable machine-readable code.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// Detects one input of a batch: like [`detect`], with a refusal as data instead of an error.
+pub fn detect_outcome(input: &str) -> DetectOutcome {
+    match detect(input) {
+        Ok(detection) => DetectOutcome::Detected(detection),
+        Err(error) => DetectOutcome::Rejected(RejectedInput {
+            input: input.chars().take(MAX_INPUT_CHARS).collect(),
+            error: InputError { code: error.code().to_owned(), message: error.to_string() },
+        }),
+    }
+}
+
 /// A format as `GET /v1/carriers` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormatInfo {

@@ -1,0 +1,357 @@
+//! Labels in English, Spanish, French and German for everything Waypost shows: statuses,
+//! sub-statuses, milestones, health, actions, ETA sources, relative times, dates and the widget's
+//! own words. Pick a language with [`Lang::from_tag`]; unknown tags fall back to English.
+//!
+//! Each catalogue is one exhaustive `match` over [`Key`], so a catalogue missing a key does not
+//! compile; a test checks that every text is non-empty and carries the same `{placeholders}` as
+//! the English one.
+
+mod de;
+mod en;
+mod es;
+mod format;
+mod fr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::{ActionKind, Actor};
+use crate::eta::EtaSource;
+use crate::health::Health;
+use crate::milestone::Milestone;
+use crate::status::{Status, SubStatus};
+
+pub use format::{day_heading, eta_window, event_time, relative_time};
+
+/// A language Waypost speaks. Serialized as its ISO 639-1 code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English, the fallback.
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+    /// French.
+    Fr,
+    /// German.
+    De,
+}
+
+impl Lang {
+    /// Every language.
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Fr, Lang::De];
+
+    /// The ISO 639-1 code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+        }
+    }
+
+    /// Reads a BCP 47 tag (`es`, `es-MX`, `fr_CA`, `DE`); `None` for languages we lack.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Lang::ALL.into_iter().find(|lang| lang.code().eq_ignore_ascii_case(primary))
+    }
+
+    /// The first supported language among preferences (attribute, page, browser...), else English.
+    pub fn negotiate<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferences.into_iter().find_map(Lang::from_tag).unwrap_or_default()
+    }
+
+    /// The text of `key` in this language.
+    pub fn text(self, key: Key) -> &'static str {
+        match self {
+            Lang::En => en::text(key),
+            Lang::Es => es::text(key),
+            Lang::Fr => fr::text(key),
+            Lang::De => de::text(key),
+        }
+    }
+
+    /// The plural form a count takes in this language (French counts 0 and 1 as singular).
+    pub fn plural(self, n: u64) -> Plural {
+        match (self, n) {
+            (Lang::Fr, 0 | 1) | (_, 1) => Plural::One,
+            _ => Plural::Other,
+        }
+    }
+}
+
+/// Singular or plural.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Plural {
+    /// One thing.
+    One,
+    /// Any other count.
+    Other,
+}
+
+/// Past ("3 hours ago") or future ("in 3 hours").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tense {
+    /// Before now.
+    Past,
+    /// After now.
+    Future,
+}
+
+/// Units relative times are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeUnit {
+    /// Minutes.
+    Minute,
+    /// Hours.
+    Hour,
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months (30 days).
+    Month,
+    /// Years (365 days).
+    Year,
+}
+
+/// Date and time building blocks and patterns. Patterns use `{placeholders}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// Abbreviated month name, 1 = January.
+    Month(u8),
+    /// Abbreviated weekday name, 0 = Monday.
+    Weekday(u8),
+    /// A timeline day heading: `{weekday}`, `{day}`, `{month}`.
+    DayPattern,
+    /// A date inside a sentence: `{day}`, `{month}`.
+    DatePattern,
+    /// An event's date and time: `{date}`, `{time}`.
+    DateTimePattern,
+    /// Clock time: `{h12}` or `{h24}`, `{mm}`, and `{ampm}` for 12-hour clocks.
+    TimePattern,
+    /// Before noon, for 12-hour clocks.
+    Am,
+    /// After noon, for 12-hour clocks.
+    Pm,
+    /// Shown instead of an offset when the carrier gave none.
+    LocalTime,
+}
+
+/// The widget's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UiText {
+    /// Heading of the form.
+    FormTitle,
+    /// Label of the tracking-number input.
+    TrackingNumber,
+    /// Label of the order-number input.
+    OrderNumber,
+    /// Label of the email input.
+    Email,
+    /// Submit button of the tracking-number form.
+    Track,
+    /// Submit button of the order form.
+    FindOrder,
+    /// Switch to searching by order number.
+    SearchByOrder,
+    /// Switch to searching by tracking number.
+    SearchByNumber,
+    /// Live hint under the input: `{carrier}`.
+    LooksLike,
+    /// Typo hint: `{carrier}`.
+    TypoHint,
+    /// The input holds no known format.
+    UnknownFormat,
+    /// Loading state, for screen readers.
+    Loading,
+    /// Not-found heading.
+    NotFound,
+    /// Not-found body.
+    NotFoundHelp,
+    /// Link to the carrier's own tracking page: `{carrier}`.
+    TrackOnCarrierSite,
+    /// The order was not found (same words whether the email or the number is wrong).
+    OrderNotFound,
+    /// Network failure.
+    NetworkError,
+    /// Retry button.
+    Retry,
+    /// Too many requests.
+    RateLimited,
+    /// Expand the timeline: `{count}`.
+    ShowAll,
+    /// Collapse the timeline.
+    ShowLess,
+    /// ETA heading.
+    EstimatedDelivery,
+    /// Delivered heading.
+    DeliveredOn,
+    /// Action banner heading.
+    ActionNeeded,
+    /// Timeline heading.
+    History,
+    /// Progress bar label.
+    Progress,
+    /// Parcel counter: `{n}`, `{total}`.
+    ParcelOf,
+    /// Last refresh: `{when}`.
+    Updated,
+    /// Shown when the answer is older than it should be.
+    Stale,
+    /// The carrier's tracking number caption.
+    Carrier,
+}
+
+/// Everything that has a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A status headline.
+    Status(Status),
+    /// A sub-status explanation.
+    SubStatus(SubStatus),
+    /// A progress-bar step.
+    Milestone(Milestone),
+    /// A health badge.
+    Health(Health),
+    /// Who must act.
+    Actor(Actor),
+    /// What must be done.
+    Action(ActionKind),
+    /// Where an ETA comes from.
+    EtaSource(EtaSource),
+    /// "now".
+    JustNow,
+    /// A relative time with `{n}`.
+    Relative(TimeUnit, Tense, Plural),
+    /// Dates and times.
+    Date(DatePart),
+    /// The widget's words.
+    Ui(UiText),
+}
+
+impl Key {
+    /// Every key, for completeness checks.
+    pub fn all() -> Vec<Key> {
+        use crate::action::ActionKind as A;
+        let mut keys = Vec::new();
+        keys.extend(Status::ALL.map(Key::Status));
+        keys.extend(SubStatus::ALL.map(Key::SubStatus));
+        keys.extend(Milestone::ALL.map(Key::Milestone));
+        keys.extend(Health::ALL.map(Key::Health));
+        keys.extend([Actor::Customer, Actor::Retailer].map(Key::Actor));
+        keys.extend(A::ALL.map(Key::Action));
+        keys.extend([EtaSource::Carrier, EtaSource::Promised, EtaSource::Estimated].map(Key::EtaSource));
+        keys.push(Key::JustNow);
+        for unit in [TimeUnit::Minute, TimeUnit::Hour, TimeUnit::Day, TimeUnit::Week, TimeUnit::Month, TimeUnit::Year] {
+            for tense in [Tense::Past, Tense::Future] {
+                for plural in [Plural::One, Plural::Other] {
+                    keys.push(Key::Relative(unit, tense, plural));
+                }
+            }
+        }
+        keys.extend((1..=12).map(|m| Key::Date(DatePart::Month(m))));
+        keys.extend((0..7).map(|d| Key::Date(DatePart::Weekday(d))));
+        keys.extend(
+            [
+                DatePart::DayPattern,
+                DatePart::DatePattern,
+                DatePart::DateTimePattern,
+                DatePart::TimePattern,
+                DatePart::Am,
+                DatePart::Pm,
+                DatePart::LocalTime,
+            ]
+            .map(Key::Date),
+        );
+        keys.extend(UiText::ALL.map(Key::Ui));
+        keys
+    }
+}
+
+impl UiText {
+    /// Every widget text.
+    pub const ALL: [UiText; 30] = [
+        UiText::FormTitle,
+        UiText::TrackingNumber,
+        UiText::OrderNumber,
+        UiText::Email,
+        UiText::Track,
+        UiText::FindOrder,
+        UiText::SearchByOrder,
+        UiText::SearchByNumber,
+        UiText::LooksLike,
+        UiText::TypoHint,
+        UiText::UnknownFormat,
+        UiText::Loading,
+        UiText::NotFound,
+        UiText::NotFoundHelp,
+        UiText::TrackOnCarrierSite,
+        UiText::OrderNotFound,
+        UiText::NetworkError,
+        UiText::Retry,
+        UiText::RateLimited,
+        UiText::ShowAll,
+        UiText::ShowLess,
+        UiText::EstimatedDelivery,
+        UiText::DeliveredOn,
+        UiText::ActionNeeded,
+        UiText::History,
+        UiText::Progress,
+        UiText::ParcelOf,
+        UiText::Updated,
+        UiText::Stale,
+        UiText::Carrier,
+    ];
+}
+
+/// Replaces each `{name}` in `pattern` with its value.
+pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &rest[open + 1..open + close];
+        match values.iter().find(|(key, _)| *key == name) {
+            Some((_, value)) => out.push_str(value),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_fall_back_to_english() {
+        assert_eq!(Lang::from_tag("es-MX"), Some(Lang::Es));
+        assert_eq!(Lang::from_tag("fr_CA"), Some(Lang::Fr));
+        assert_eq!(Lang::from_tag("DE"), Some(Lang::De));
+        assert_eq!(Lang::from_tag("pt-BR"), None);
+        assert_eq!(Lang::negotiate(["pt-BR", "", "de-AT", "es"]), Lang::De);
+        assert_eq!(Lang::negotiate(["ja", "😀"]), Lang::En);
+    }
+
+    #[test]
+    fn fill_replaces_known_placeholders_only() {
+        assert_eq!(fill("{n} of {total}", &[("n", "1"), ("total", "2")]), "1 of 2");
+        assert_eq!(fill("{x} {n}", &[("n", "1")]), "{x} 1");
+        assert_eq!(fill("open {", &[]), "open {");
+    }
+
+    #[test]
+    fn french_counts_zero_as_singular() {
+        assert_eq!(Lang::Fr.plural(0), Plural::One);
+        assert_eq!(Lang::En.plural(0), Plural::Other);
+        assert_eq!(Lang::De.plural(2), Plural::Other);
+    }
+}
