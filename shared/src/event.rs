@@ -9,13 +9,13 @@ use crate::time::EventTime;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Place {
     /// City or town.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub city: Option<String>,
     /// State, province or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub region: Option<String>,
     /// ISO 3166-1 alpha-2 country code, upper case.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub country: Option<String>,
 }
 

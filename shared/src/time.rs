@@ -198,7 +198,7 @@ fn parse_offset(text: &str, input: &str) -> Result<FixedOffset, Error> {
 struct EventTimeWire {
     local: NaiveDateTime,
     offset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     zone: Option<String>,
     #[serde(default)]
     utc: Option<DateTime<Utc>>,
@@ -247,7 +247,7 @@ mod tests {
         assert_eq!(time.utc(), None);
         assert_eq!(time.local_time().to_string(), "2026-11-20 14:05:00");
         let json = serde_json::to_value(&time).unwrap();
-        assert_eq!(json, serde_json::json!({"local": "2026-11-20T14:05:00", "offset": null, "utc": null}));
+        assert_eq!(json, serde_json::json!({"local": "2026-11-20T14:05:00", "offset": null, "zone": null, "utc": null}));
     }
 
     #[test]

@@ -16,6 +16,8 @@ mod checksum;
 mod country;
 mod format;
 mod service;
+#[cfg(test)]
+mod single_digit_typos;
 
 use std::borrow::Cow;
 
