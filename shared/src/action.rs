@@ -63,11 +63,17 @@ impl ActionKind {
 }
 
 const fn customer(kind: ActionKind) -> RequiredAction {
-    RequiredAction { actor: Actor::Customer, kind }
+    RequiredAction {
+        actor: Actor::Customer,
+        kind,
+    }
 }
 
 const fn retailer(kind: ActionKind) -> RequiredAction {
-    RequiredAction { actor: Actor::Retailer, kind }
+    RequiredAction {
+        actor: Actor::Retailer,
+        kind,
+    }
 }
 
 /// The actions a status calls for, customer's first; empty when nobody needs to do anything.
@@ -80,11 +86,15 @@ pub fn required_actions(detail: StatusDetail) -> &'static [RequiredAction] {
         (Status::InTransit, Some(DutiesDue)) => const { &[customer(PayDuties)] },
         (Status::InTransit, Some(CustomsHeld)) => const { &[retailer(ContactCarrier)] },
         (Status::AvailableForPickup, _) => const { &[customer(CollectParcel)] },
-        (Status::AttemptFailed, Some(InvalidAddress | IncompleteAddress)) => const { &[customer(ConfirmAddress), retailer(ContactCustomer)] },
+        (Status::AttemptFailed, Some(InvalidAddress | IncompleteAddress)) => {
+            const { &[customer(ConfirmAddress), retailer(ContactCustomer)] }
+        }
         (Status::AttemptFailed, Some(Refused)) => const { &[retailer(ContactCustomer)] },
         (Status::AttemptFailed, _) => const { &[customer(ArrangeRedelivery)] },
         (Status::Exception, Some(MissingDocuments)) => const { &[retailer(ProvideDocuments)] },
-        (Status::Exception, Some(ReturningToSender | ReturnedToSender)) => const { &[retailer(ContactCustomer)] },
+        (Status::Exception, Some(ReturningToSender | ReturnedToSender)) => {
+            const { &[retailer(ContactCustomer)] }
+        }
         (Status::Exception, Some(Cancelled)) => const { &[] },
         (Status::Exception, _) | (Status::Expired, _) => const { &[retailer(ContactCarrier)] },
         (Status::NotFound, Some(UnknownNumber)) => const { &[retailer(ContactSupplier)] },
@@ -99,16 +109,35 @@ mod tests {
     #[test]
     fn bad_address_asks_customer_to_confirm_and_retailer_to_reach_out() {
         let actions = required_actions(SubStatus::InvalidAddress.into());
-        assert_eq!(actions, [customer(ActionKind::ConfirmAddress), retailer(ActionKind::ContactCustomer)]);
+        assert_eq!(
+            actions,
+            [
+                customer(ActionKind::ConfirmAddress),
+                retailer(ActionKind::ContactCustomer)
+            ]
+        );
     }
 
     #[test]
     fn smooth_journeys_need_nothing() {
-        for detail in [Status::InTransit.into(), Status::OutForDelivery.into(), SubStatus::Signed.into()] {
+        for detail in [
+            Status::InTransit.into(),
+            Status::OutForDelivery.into(),
+            SubStatus::Signed.into(),
+        ] {
             assert!(required_actions(detail).is_empty(), "{detail:?}");
         }
-        assert_eq!(required_actions(SubStatus::Locker.into()), [customer(ActionKind::CollectParcel)]);
-        assert_eq!(required_actions(SubStatus::DutiesDue.into()), [customer(ActionKind::PayDuties)]);
-        assert_eq!(required_actions(SubStatus::AwaitingStock.into()), [retailer(ActionKind::ContactSupplier)]);
+        assert_eq!(
+            required_actions(SubStatus::Locker.into()),
+            [customer(ActionKind::CollectParcel)]
+        );
+        assert_eq!(
+            required_actions(SubStatus::DutiesDue.into()),
+            [customer(ActionKind::PayDuties)]
+        );
+        assert_eq!(
+            required_actions(SubStatus::AwaitingStock.into()),
+            [retailer(ActionKind::ContactSupplier)]
+        );
     }
 }

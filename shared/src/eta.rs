@@ -46,14 +46,25 @@ impl EtaWindow {
 
     /// A single day.
     pub fn on(day: NaiveDate, source: EtaSource) -> Self {
-        EtaWindow { from: day, to: day, source }
+        EtaWindow {
+            from: day,
+            to: day,
+            source,
+        }
     }
 
     /// Our estimate: the shop's usual transit range counted from the day the parcel shipped.
     pub fn estimated(shipped_on: NaiveDate, range: TransitRange) -> Self {
-        let (min, max) = (range.min_days.min(range.max_days), range.min_days.max(range.max_days));
+        let (min, max) = (
+            range.min_days.min(range.max_days),
+            range.min_days.max(range.max_days),
+        );
         let add = |days: u16| shipped_on + TimeDelta::days(days.into());
-        EtaWindow { from: add(min), to: add(max), source: EtaSource::Estimated }
+        EtaWindow {
+            from: add(min),
+            to: add(max),
+            source: EtaSource::Estimated,
+        }
     }
 
     /// The best of several estimates: the most authoritative source wins.
@@ -79,7 +90,9 @@ impl EtaWindow {
     /// True once the window's last day has ended everywhere on Earth (at UTC−12), so a parcel is
     /// never called late while it can still be that day at the destination.
     pub fn has_passed(&self, now: DateTime<Utc>) -> bool {
-        let last_moment = (self.to + TimeDelta::days(1)).and_hms_opt(12, 0, 0).map(|t| t.and_utc());
+        let last_moment = (self.to + TimeDelta::days(1))
+            .and_hms_opt(12, 0, 0)
+            .map(|t| t.and_utc());
         last_moment.is_some_and(|end| now >= end)
     }
 }
@@ -100,7 +113,11 @@ impl TryFrom<EtaWindowWire> for EtaWindow {
 
 impl From<EtaWindow> for EtaWindowWire {
     fn from(eta: EtaWindow) -> Self {
-        EtaWindowWire { from: eta.from, to: eta.to, source: eta.source }
+        EtaWindowWire {
+            from: eta.from,
+            to: eta.to,
+            source: eta.source,
+        }
     }
 }
 
@@ -114,8 +131,17 @@ mod tests {
 
     #[test]
     fn estimated_from_transit_range() {
-        let eta = EtaWindow::estimated(day("2026-11-01"), TransitRange { min_days: 7, max_days: 15 });
-        assert_eq!((eta.from(), eta.to()), (day("2026-11-08"), day("2026-11-16")));
+        let eta = EtaWindow::estimated(
+            day("2026-11-01"),
+            TransitRange {
+                min_days: 7,
+                max_days: 15,
+            },
+        );
+        assert_eq!(
+            (eta.from(), eta.to()),
+            (day("2026-11-08"), day("2026-11-16"))
+        );
         assert_eq!(eta.source(), EtaSource::Estimated);
     }
 
@@ -131,7 +157,10 @@ mod tests {
         let estimated = EtaWindow::on(day("2026-11-10"), EtaSource::Estimated);
         let promised = EtaWindow::on(day("2026-11-11"), EtaSource::Promised);
         let carrier = EtaWindow::on(day("2026-11-12"), EtaSource::Carrier);
-        assert_eq!(EtaWindow::best([estimated, carrier, promised]), Some(carrier));
+        assert_eq!(
+            EtaWindow::best([estimated, carrier, promised]),
+            Some(carrier)
+        );
         assert_eq!(EtaWindow::best([estimated, promised]), Some(promised));
         assert_eq!(EtaWindow::best([]), None);
     }

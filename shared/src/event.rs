@@ -44,18 +44,37 @@ impl TrackingEvent {
     /// spacing) and the city.
     pub fn fingerprint(&self) -> u64 {
         let mut hash = Fnv1a::new();
-        hash.write(self.time.local_time().and_utc().timestamp().to_le_bytes().as_slice());
-        let offset = self.time.offset().map_or(i64::MIN, |o| o.local_minus_utc().into());
+        hash.write(
+            self.time
+                .local_time()
+                .and_utc()
+                .timestamp()
+                .to_le_bytes()
+                .as_slice(),
+        );
+        let offset = self
+            .time
+            .offset()
+            .map_or(i64::MIN, |o| o.local_minus_utc().into());
         hash.write(offset.to_le_bytes().as_slice());
         hash.write(self.status.status().as_str().as_bytes());
-        hash.write(self.status.sub_status().map_or("", SubStatus::as_str).as_bytes());
+        hash.write(
+            self.status
+                .sub_status()
+                .map_or("", SubStatus::as_str)
+                .as_bytes(),
+        );
         hash.write(self.carrier_code.as_deref().unwrap_or("").as_bytes());
         hash.write(&[0]);
         for word in self.description.split_whitespace() {
             hash.write(word.to_lowercase().as_bytes());
             hash.write(b" ");
         }
-        let city = self.location.as_ref().and_then(|p| p.city.as_deref()).unwrap_or("");
+        let city = self
+            .location
+            .as_ref()
+            .and_then(|p| p.city.as_deref())
+            .unwrap_or("");
         hash.write(city.to_lowercase().as_bytes());
         hash.finish()
     }
@@ -92,7 +111,10 @@ mod tests {
             time: EventTime::parse(time).unwrap(),
             status: StatusDetail::new(Status::InTransit),
             description: description.into(),
-            location: Some(Place { city: Some("Memphis".into()), ..Place::default() }),
+            location: Some(Place {
+                city: Some("Memphis".into()),
+                ..Place::default()
+            }),
             carrier_code: Some("AR".into()),
         }
     }
@@ -100,16 +122,34 @@ mod tests {
     #[test]
     fn fingerprint_ignores_case_and_spacing_only() {
         let a = event("2026-11-20T14:05:00-05:00", "Arrived at facility");
-        assert_eq!(a.fingerprint(), event("2026-11-20T14:05:00-05:00", " arrived  AT facility ").fingerprint());
-        assert_ne!(a.fingerprint(), event("2026-11-20T14:06:00-05:00", "Arrived at facility").fingerprint());
-        assert_ne!(a.fingerprint(), event("2026-11-20T14:05:00-06:00", "Arrived at facility").fingerprint());
-        assert_ne!(a.fingerprint(), event("2026-11-20T14:05:00", "Arrived at facility").fingerprint());
-        assert_ne!(a.fingerprint(), event("2026-11-20T14:05:00-05:00", "Departed facility").fingerprint());
+        assert_eq!(
+            a.fingerprint(),
+            event("2026-11-20T14:05:00-05:00", " arrived  AT facility ").fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            event("2026-11-20T14:06:00-05:00", "Arrived at facility").fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            event("2026-11-20T14:05:00-06:00", "Arrived at facility").fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            event("2026-11-20T14:05:00", "Arrived at facility").fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            event("2026-11-20T14:05:00-05:00", "Departed facility").fingerprint()
+        );
     }
 
     #[test]
     fn fingerprint_is_stable_across_releases() {
         // Stored fingerprints must keep matching: this value may never change.
-        assert_eq!(event("2026-11-20T14:05:00-05:00", "Arrived at facility").fingerprint(), 0x9641_757d_ba0c_d362);
+        assert_eq!(
+            event("2026-11-20T14:05:00-05:00", "Arrived at facility").fingerprint(),
+            0x9641_757d_ba0c_d362
+        );
     }
 }

@@ -25,8 +25,13 @@ pub enum Health {
 
 impl Health {
     /// Every health value.
-    pub const ALL: [Health; 5] =
-        [Health::OnTrack, Health::Stalled, Health::Late, Health::NeedsAction, Health::Done];
+    pub const ALL: [Health; 5] = [
+        Health::OnTrack,
+        Health::Stalled,
+        Health::Late,
+        Health::NeedsAction,
+        Health::Done,
+    ];
 }
 
 /// Whether the parcel crosses a border.
@@ -94,7 +99,11 @@ pub fn assess(input: HealthInput) -> Health {
     let quiet_too_long = quiet_limit(status.status(), input.route)
         .zip(input.last_activity)
         .is_some_and(|(limit, last)| input.now - last > limit);
-    if quiet_too_long { Health::Stalled } else { Health::OnTrack }
+    if quiet_too_long {
+        Health::Stalled
+    } else {
+        Health::OnTrack
+    }
 }
 
 /// How long a shipment in `status` may normally go without an event on `route`. `None` for
@@ -155,31 +164,67 @@ mod tests {
         }
     }
 
-    const DOMESTIC_EXPRESS: Route = Route { scope: Scope::Domestic, service: ServiceLevel::Express };
-    const INTL_POSTAL: Route = Route { scope: Scope::International, service: ServiceLevel::Postal };
+    const DOMESTIC_EXPRESS: Route = Route {
+        scope: Scope::Domestic,
+        service: ServiceLevel::Express,
+    };
+    const INTL_POSTAL: Route = Route {
+        scope: Scope::International,
+        service: ServiceLevel::Postal,
+    };
 
     #[test]
     fn postal_international_goes_quiet_longer_than_domestic_express() {
-        assert_eq!(assess(input(Status::InTransit, 3, DOMESTIC_EXPRESS)), Health::Stalled);
-        assert_eq!(assess(input(Status::InTransit, 3, INTL_POSTAL)), Health::OnTrack);
-        assert_eq!(assess(input(Status::InTransit, 15, INTL_POSTAL)), Health::Stalled);
+        assert_eq!(
+            assess(input(Status::InTransit, 3, DOMESTIC_EXPRESS)),
+            Health::Stalled
+        );
+        assert_eq!(
+            assess(input(Status::InTransit, 3, INTL_POSTAL)),
+            Health::OnTrack
+        );
+        assert_eq!(
+            assess(input(Status::InTransit, 15, INTL_POSTAL)),
+            Health::Stalled
+        );
     }
 
     #[test]
     fn precedence_done_action_late_stalled() {
-        assert_eq!(assess(input(Status::Delivered, 90, DOMESTIC_EXPRESS)), Health::Done);
-        assert_eq!(assess(input(SubStatus::Cancelled, 90, DOMESTIC_EXPRESS)), Health::Done);
-        assert_eq!(assess(input(SubStatus::InvalidAddress, 0, DOMESTIC_EXPRESS)), Health::NeedsAction);
+        assert_eq!(
+            assess(input(Status::Delivered, 90, DOMESTIC_EXPRESS)),
+            Health::Done
+        );
+        assert_eq!(
+            assess(input(SubStatus::Cancelled, 90, DOMESTIC_EXPRESS)),
+            Health::Done
+        );
+        assert_eq!(
+            assess(input(SubStatus::InvalidAddress, 0, DOMESTIC_EXPRESS)),
+            Health::NeedsAction
+        );
         let mut late = input(Status::InTransit, 10, DOMESTIC_EXPRESS);
-        late.eta = Some(EtaWindow::on("2026-11-15".parse().unwrap(), EtaSource::Carrier));
+        late.eta = Some(EtaWindow::on(
+            "2026-11-15".parse().unwrap(),
+            EtaSource::Carrier,
+        ));
         assert_eq!(assess(late), Health::Late);
-        late.eta = Some(EtaWindow::on("2026-11-25".parse().unwrap(), EtaSource::Carrier));
+        late.eta = Some(EtaWindow::on(
+            "2026-11-25".parse().unwrap(),
+            EtaSource::Carrier,
+        ));
         assert_eq!(assess(late), Health::Stalled);
     }
 
     #[test]
     fn waiting_on_people_is_never_stalled() {
-        assert_eq!(quiet_limit(Status::AvailableForPickup, Route::default()), None);
-        assert_eq!(assess(input(Status::InTransit, 1, Route::default())), Health::OnTrack);
+        assert_eq!(
+            quiet_limit(Status::AvailableForPickup, Route::default()),
+            None
+        );
+        assert_eq!(
+            assess(input(Status::InTransit, 1, Route::default())),
+            Health::OnTrack
+        );
     }
 }

@@ -61,7 +61,10 @@ pub struct MilestoneStep {
 /// The progress bar for a shipment in `current` status, whose timeline went through `history`
 /// (any order). Problem statuses (exception, expired, not found) stay on the furthest step the
 /// parcel reached, with a warning.
-pub fn milestones(current: StatusDetail, history: impl IntoIterator<Item = Status>) -> [MilestoneStep; 5] {
+pub fn milestones(
+    current: StatusDetail,
+    history: impl IntoIterator<Item = Status>,
+) -> [MilestoneStep; 5] {
     let mut furthest = None;
     let mut via_pickup = current.status() == Status::AvailableForPickup
         || current.sub_status() == Some(SubStatus::Collected);
@@ -72,13 +75,27 @@ pub fn milestones(current: StatusDetail, history: impl IntoIterator<Item = Statu
     let (current_step, warning) = match progress_step(current.status()) {
         Some(step) => (step, has_warning(current)),
         None => {
-            let fallback = if current.status() == Status::NotFound { 1 } else { 2 };
+            let fallback = if current.status() == Status::NotFound {
+                1
+            } else {
+                2
+            };
             let not_yet_scanned = current.sub_status() == Some(SubStatus::NotYetScanned);
             (furthest.unwrap_or(fallback), !not_yet_scanned)
         }
     };
-    let fourth = if via_pickup { Milestone::ReadyForPickup } else { Milestone::OutForDelivery };
-    let steps = [Milestone::Ordered, Milestone::Shipped, Milestone::InTransit, fourth, Milestone::Delivered];
+    let fourth = if via_pickup {
+        Milestone::ReadyForPickup
+    } else {
+        Milestone::OutForDelivery
+    };
+    let steps = [
+        Milestone::Ordered,
+        Milestone::Shipped,
+        Milestone::InTransit,
+        fourth,
+        Milestone::Delivered,
+    ];
     let delivered = current.status() == Status::Delivered;
     let mut index = 0;
     steps.map(|milestone| {
@@ -89,7 +106,11 @@ pub fn milestones(current: StatusDetail, history: impl IntoIterator<Item = Statu
             std::cmp::Ordering::Greater => StepState::Upcoming,
         };
         index += 1;
-        MilestoneStep { milestone, state, warning: warning && state == StepState::Current }
+        MilestoneStep {
+            milestone,
+            state,
+            warning: warning && state == StepState::Current,
+        }
     })
 }
 
@@ -108,7 +129,10 @@ fn progress_step(status: Status) -> Option<usize> {
 fn has_warning(detail: StatusDetail) -> bool {
     use SubStatus::*;
     detail.status() == Status::AttemptFailed
-        || matches!(detail.sub_status(), Some(PaymentIssue | CustomsHeld | DutiesDue | Delayed))
+        || matches!(
+            detail.sub_status(),
+            Some(PaymentIssue | CustomsHeld | DutiesDue | Delayed)
+        )
 }
 
 #[cfg(test)]
@@ -130,10 +154,19 @@ mod tests {
     #[test]
     fn progress_statuses() {
         assert_eq!(states(milestones(Status::Pending.into(), [])), "C....");
-        assert_eq!(states(milestones(SubStatus::LabelCreated.into(), [])), "dC...");
+        assert_eq!(
+            states(milestones(SubStatus::LabelCreated.into(), [])),
+            "dC..."
+        );
         assert_eq!(states(milestones(Status::InTransit.into(), [])), "ddC..");
-        assert_eq!(states(milestones(Status::OutForDelivery.into(), [])), "dddC.");
-        assert_eq!(states(milestones(SubStatus::InvalidAddress.into(), [])), "ddd!.");
+        assert_eq!(
+            states(milestones(Status::OutForDelivery.into(), [])),
+            "dddC."
+        );
+        assert_eq!(
+            states(milestones(SubStatus::InvalidAddress.into(), [])),
+            "ddd!."
+        );
         assert_eq!(states(milestones(SubStatus::DutiesDue.into(), [])), "dd!..");
         assert_eq!(states(milestones(Status::Delivered.into(), [])), "ddddd");
     }
@@ -141,10 +174,19 @@ mod tests {
     #[test]
     fn problems_stay_where_the_parcel_got_to() {
         let history = [Status::OutForDelivery, Status::InTransit];
-        assert_eq!(states(milestones(SubStatus::Damaged.into(), history)), "ddd!.");
+        assert_eq!(
+            states(milestones(SubStatus::Damaged.into(), history)),
+            "ddd!."
+        );
         assert_eq!(states(milestones(Status::Exception.into(), [])), "dd!..");
-        assert_eq!(states(milestones(SubStatus::NotYetScanned.into(), [])), "dC...");
-        assert_eq!(states(milestones(SubStatus::UnknownNumber.into(), [])), "d!...");
+        assert_eq!(
+            states(milestones(SubStatus::NotYetScanned.into(), [])),
+            "dC..."
+        );
+        assert_eq!(
+            states(milestones(SubStatus::UnknownNumber.into(), [])),
+            "d!..."
+        );
     }
 
     #[test]
@@ -154,6 +196,9 @@ mod tests {
         assert_eq!(ready[3].state, StepState::Current);
         let collected = milestones(Status::Delivered.into(), [Status::AvailableForPickup]);
         assert_eq!(collected[3].milestone, Milestone::ReadyForPickup);
-        assert_eq!(milestones(Status::Delivered.into(), [])[3].milestone, Milestone::OutForDelivery);
+        assert_eq!(
+            milestones(Status::Delivered.into(), [])[3].milestone,
+            Milestone::OutForDelivery
+        );
     }
 }

@@ -262,12 +262,18 @@ pub struct StatusDetail {
 impl StatusDetail {
     /// A status without a sub-status.
     pub const fn new(status: Status) -> Self {
-        StatusDetail { status, sub_status: None }
+        StatusDetail {
+            status,
+            sub_status: None,
+        }
     }
 
     /// A sub-status together with the status it belongs to.
     pub const fn sub(sub_status: SubStatus) -> Self {
-        StatusDetail { status: sub_status.status(), sub_status: Some(sub_status) }
+        StatusDetail {
+            status: sub_status.status(),
+            sub_status: Some(sub_status),
+        }
     }
 
     /// Checks that `sub_status`, when given, belongs to `status`.
@@ -321,7 +327,10 @@ impl TryFrom<StatusDetailWire> for StatusDetail {
 
 impl From<StatusDetail> for StatusDetailWire {
     fn from(detail: StatusDetail) -> Self {
-        StatusDetailWire { status: detail.status, sub_status: detail.sub_status }
+        StatusDetailWire {
+            status: detail.status,
+            sub_status: detail.sub_status,
+        }
     }
 }
 
@@ -343,7 +352,10 @@ mod tests {
     fn sub_status_must_belong_to_its_status() {
         assert!(StatusDetail::try_new(Status::Delivered, Some(SubStatus::Signed)).is_ok());
         let err = StatusDetail::try_new(Status::Delivered, Some(SubStatus::Lost)).unwrap_err();
-        assert_eq!(err.to_string(), "sub-status lost does not belong to status delivered");
+        assert_eq!(
+            err.to_string(),
+            "sub-status lost does not belong to status delivered"
+        );
         let parsed: Result<StatusDetail, _> =
             serde_json::from_str(r#"{"status":"in_transit","sub_status":"refused"}"#);
         assert!(parsed.is_err());
@@ -352,7 +364,10 @@ mod tests {
     #[test]
     fn every_status_but_two_has_sub_statuses() {
         for status in Status::ALL {
-            let subs = SubStatus::ALL.iter().filter(|s| s.status() == status).count();
+            let subs = SubStatus::ALL
+                .iter()
+                .filter(|s| s.status() == status)
+                .count();
             let expect_none = matches!(status, Status::OutForDelivery | Status::Expired);
             assert_eq!(subs == 0, expect_none, "{status:?}");
         }

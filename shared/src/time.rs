@@ -30,19 +30,29 @@ pub struct EventTime {
 impl EventTime {
     /// A local wall time whose offset the carrier did not give.
     pub fn local(local: NaiveDateTime) -> Self {
-        EventTime { local, offset: None, zone: None }
+        EventTime {
+            local,
+            offset: None,
+            zone: None,
+        }
     }
 
     /// A local wall time at a known UTC offset.
     pub fn with_offset(local: NaiveDateTime, offset: FixedOffset) -> Self {
-        EventTime { local, offset: Some(offset), zone: None }
+        EventTime {
+            local,
+            offset: Some(offset),
+            zone: None,
+        }
     }
 
     /// Adds the IANA zone name the carrier named (e.g. `America/New_York`).
     pub fn in_zone(mut self, zone: &str) -> Result<Self, Error> {
         let valid = !zone.is_empty()
             && zone.len() <= MAX_TIME_CHARS
-            && zone.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
+            && zone
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
         if !valid {
             return Err(invalid(zone, "not an IANA time-zone name"));
         }
@@ -60,7 +70,10 @@ impl EventTime {
         }
         let (date_time, offset) = split_offset(text);
         let local = parse_naive(date_time).ok_or_else(|| {
-            invalid(input, "expected YYYY-MM-DDTHH:MM[:SS][.fff] with an optional offset")
+            invalid(
+                input,
+                "expected YYYY-MM-DDTHH:MM[:SS][.fff] with an optional offset",
+            )
         })?;
         match offset {
             None => Ok(EventTime::local(local)),
@@ -105,7 +118,8 @@ impl EventTime {
 
     /// The UTC instant, known only when the offset is.
     pub fn utc(&self) -> Option<DateTime<Utc>> {
-        self.offset.map(|offset| (self.local - offset_delta(offset)).and_utc())
+        self.offset
+            .map(|offset| (self.local - offset_delta(offset)).and_utc())
     }
 
     /// The key timelines sort on: the UTC instant when known, else the local wall time (the best
@@ -118,7 +132,8 @@ impl EventTime {
     /// local time read at the westernmost offset. Used to decide that a shipment went quiet
     /// without ever deciding it too early.
     pub fn latest_utc(&self) -> DateTime<Utc> {
-        self.utc().unwrap_or_else(|| (self.local + TimeDelta::seconds(MAX_WEST_SECS.into())).and_utc())
+        self.utc()
+            .unwrap_or_else(|| (self.local + TimeDelta::seconds(MAX_WEST_SECS.into())).and_utc())
     }
 }
 
@@ -135,7 +150,10 @@ fn offset_delta(offset: FixedOffset) -> TimeDelta {
 }
 
 fn invalid(input: &str, reason: &'static str) -> Error {
-    Error::InvalidTime { input: excerpt(input), reason }
+    Error::InvalidTime {
+        input: excerpt(input),
+        reason,
+    }
 }
 
 /// Splits `2026-11-20T14:05:00-05:00` into the date-time and the offset text, if any.
@@ -151,9 +169,15 @@ fn split_offset(text: &str) -> (&str, Option<&str>) {
 }
 
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
-    const FORMATS: [&str; 4] =
-        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"];
-    FORMATS.iter().find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
 }
 
 /// Reads `Z`, `+05:30`, `-0500`, `+05`, `GMT-5`, `UTC+05:30`; rejects offsets outside −12..+14 h.
@@ -163,7 +187,10 @@ fn parse_offset(text: &str, input: &str) -> Result<FixedOffset, Error> {
         return Err(bad());
     }
     let upper = text.trim().to_ascii_uppercase();
-    let body = upper.strip_prefix("GMT").or_else(|| upper.strip_prefix("UTC")).unwrap_or(&upper);
+    let body = upper
+        .strip_prefix("GMT")
+        .or_else(|| upper.strip_prefix("UTC"))
+        .unwrap_or(&upper);
     if body.is_empty() || body == "Z" {
         return Ok(FixedOffset::east_opt(0).expect("zero is a valid offset"));
     }
@@ -215,7 +242,10 @@ impl TryFrom<EventTimeWire> for EventTime {
             time = time.in_zone(&zone)?;
         }
         if wire.utc.is_some() && wire.utc != time.utc() {
-            return Err(invalid(&wire.local.to_string(), "utc does not match local time and offset"));
+            return Err(invalid(
+                &wire.local.to_string(),
+                "utc does not match local time and offset",
+            ));
         }
         Ok(time)
     }
@@ -247,14 +277,20 @@ mod tests {
         assert_eq!(time.utc(), None);
         assert_eq!(time.local_time().to_string(), "2026-11-20 14:05:00");
         let json = serde_json::to_value(&time).unwrap();
-        assert_eq!(json, serde_json::json!({"local": "2026-11-20T14:05:00", "offset": null, "zone": null, "utc": null}));
+        assert_eq!(
+            json,
+            serde_json::json!({"local": "2026-11-20T14:05:00", "offset": null, "zone": null, "utc": null})
+        );
     }
 
     #[test]
     fn rfc3339_keeps_local_time_and_derives_utc() {
         let time = at("2026-11-20T14:05:00-05:00");
         assert_eq!(time.local_time().to_string(), "2026-11-20 14:05:00");
-        assert_eq!(time.utc().unwrap().to_rfc3339(), "2026-11-20T19:05:00+00:00");
+        assert_eq!(
+            time.utc().unwrap().to_rfc3339(),
+            "2026-11-20T19:05:00+00:00"
+        );
         let json = serde_json::to_value(&time).unwrap();
         assert_eq!(json["offset"], "-05:00");
         assert_eq!(json["utc"], "2026-11-20T19:05:00Z");
@@ -264,8 +300,17 @@ mod tests {
 
     #[test]
     fn accepted_forms() {
-        assert_eq!(at("2026-11-20T14:05Z").utc().unwrap().to_rfc3339(), "2026-11-20T14:05:00+00:00");
-        assert_eq!(at("2026-11-20 14:05:30.250+05:30").offset().unwrap().local_minus_utc(), 19800);
+        assert_eq!(
+            at("2026-11-20T14:05Z").utc().unwrap().to_rfc3339(),
+            "2026-11-20T14:05:00+00:00"
+        );
+        assert_eq!(
+            at("2026-11-20 14:05:30.250+05:30")
+                .offset()
+                .unwrap()
+                .local_minus_utc(),
+            19800
+        );
         assert_eq!(at("2026-11-20 14:05").offset(), None);
         let parts = EventTime::from_parts("20261120", "140500", Some("-05:00")).unwrap();
         assert_eq!(parts, at("2026-11-20T14:05:00-05:00"));
@@ -275,7 +320,11 @@ mod tests {
         assert_eq!(no_offset.utc(), None);
         let zoned = at("2026-11-20T14:05:00").in_zone("Asia/Shanghai").unwrap();
         assert_eq!(zoned.zone(), Some("Asia/Shanghai"));
-        assert_eq!(zoned.utc(), None, "a zone name alone does not give an offset here");
+        assert_eq!(
+            zoned.utc(),
+            None,
+            "a zone name alone does not give an offset here"
+        );
     }
 
     #[test]
@@ -315,14 +364,17 @@ mod tests {
         let naive = at("2026-11-20T14:05:00");
         for hours in -12..=14 {
             let offset = FixedOffset::east_opt(hours * 3600).unwrap();
-            let true_utc = EventTime::with_offset(naive.local_time(), offset).utc().unwrap();
+            let true_utc = EventTime::with_offset(naive.local_time(), offset)
+                .utc()
+                .unwrap();
             assert!(naive.latest_utc() >= true_utc);
         }
     }
 
     #[test]
     fn wire_rejects_inconsistent_utc() {
-        let json = r#"{"local":"2026-11-20T14:05:00","offset":"-05:00","utc":"2026-11-20T14:05:00Z"}"#;
+        let json =
+            r#"{"local":"2026-11-20T14:05:00","offset":"-05:00","utc":"2026-11-20T14:05:00Z"}"#;
         assert!(serde_json::from_str::<EventTime>(json).is_err());
     }
 }

@@ -35,7 +35,9 @@ impl Timeline {
             .filter(|(fingerprint, _)| seen.insert(*fingerprint))
             .collect();
         events.sort_by_key(|(fingerprint, event)| Reverse((event.time.sort_key(), *fingerprint)));
-        Timeline { events: events.into_iter().map(|(_, event)| event).collect() }
+        Timeline {
+            events: events.into_iter().map(|(_, event)| event).collect(),
+        }
     }
 
     /// The events, newest first.
@@ -64,7 +66,10 @@ impl Timeline {
     pub fn by_local_day(&self) -> Vec<DayGroup<'_>> {
         self.events
             .chunk_by(|a, b| a.time.local_time().date() == b.time.local_time().date())
-            .map(|events| DayGroup { date: events[0].time.local_time().date(), events })
+            .map(|events| DayGroup {
+                date: events[0].time.local_time().date(),
+                events,
+            })
             .collect()
     }
 }
@@ -87,10 +92,26 @@ mod tests {
 
     fn sample() -> Vec<TrackingEvent> {
         vec![
-            event("2026-11-18T09:00:00+08:00", SubStatus::PickedUp, "Picked up in Shenzhen"),
-            event("2026-11-18T23:10:00+08:00", SubStatus::DepartedFacility, "Departed Shenzhen"),
-            event("2026-11-19T06:20:00-08:00", SubStatus::CustomsProcessing, "Customs, Los Angeles"),
-            event("2026-11-20T08:02:00-05:00", Status::OutForDelivery, "Out for delivery"),
+            event(
+                "2026-11-18T09:00:00+08:00",
+                SubStatus::PickedUp,
+                "Picked up in Shenzhen",
+            ),
+            event(
+                "2026-11-18T23:10:00+08:00",
+                SubStatus::DepartedFacility,
+                "Departed Shenzhen",
+            ),
+            event(
+                "2026-11-19T06:20:00-08:00",
+                SubStatus::CustomsProcessing,
+                "Customs, Los Angeles",
+            ),
+            event(
+                "2026-11-20T08:02:00-05:00",
+                Status::OutForDelivery,
+                "Out for delivery",
+            ),
         ]
     }
 
@@ -103,14 +124,29 @@ mod tests {
         repeated.extend(sample());
         assert_eq!(Timeline::new(repeated), forward);
         assert_eq!(forward.events().len(), 4);
-        assert_eq!(forward.current_status(), Some(StatusDetail::new(Status::OutForDelivery)));
+        assert_eq!(
+            forward.current_status(),
+            Some(StatusDetail::new(Status::OutForDelivery))
+        );
     }
 
     #[test]
     fn newest_first_by_utc() {
         let timeline = Timeline::new(sample());
-        let words: Vec<_> = timeline.events().iter().map(|e| e.description.as_str()).collect();
-        assert_eq!(words, ["Out for delivery", "Customs, Los Angeles", "Departed Shenzhen", "Picked up in Shenzhen"]);
+        let words: Vec<_> = timeline
+            .events()
+            .iter()
+            .map(|e| e.description.as_str())
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Out for delivery",
+                "Customs, Los Angeles",
+                "Departed Shenzhen",
+                "Picked up in Shenzhen"
+            ]
+        );
     }
 
     #[test]
@@ -123,7 +159,11 @@ mod tests {
             .collect();
         assert_eq!(
             days,
-            [("2026-11-20".to_string(), 1), ("2026-11-19".to_string(), 1), ("2026-11-18".to_string(), 2)]
+            [
+                ("2026-11-20".to_string(), 1),
+                ("2026-11-19".to_string(), 1),
+                ("2026-11-18".to_string(), 2)
+            ]
         );
     }
 }

@@ -39,10 +39,23 @@ pub struct ShipmentFacts<'a> {
 
 /// The tracking view of `facts` in `lang`, judged at `now`.
 pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) -> TrackingView {
-    let detail = facts.timeline.current_status().unwrap_or(facts.status_without_events);
+    let detail = facts
+        .timeline
+        .current_status()
+        .unwrap_or(facts.status_without_events);
     let eta = EtaWindow::best(facts.etas.iter().copied());
-    let last_activity = facts.timeline.latest().map(|event| event.time.latest_utc()).or(facts.registered_at);
-    let health = assess(HealthInput { status: detail, last_activity, eta, route: facts.route, now });
+    let last_activity = facts
+        .timeline
+        .latest()
+        .map(|event| event.time.latest_utc())
+        .or(facts.registered_at);
+    let health = assess(HealthInput {
+        status: detail,
+        last_activity,
+        eta,
+        route: facts.route,
+        now,
+    });
     let sub_label = |sub| lang.text(Key::SubStatus(sub)).to_owned();
     TrackingView {
         tracking_number: facts.tracking_number.to_owned(),
@@ -110,5 +123,9 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
 /// The carrier's tracking page for a number, from the best detected format of that carrier.
 fn tracking_url(carrier: Carrier, number: &str) -> Option<String> {
     let detection = detect(number).ok()?;
-    detection.candidates.into_iter().find(|c| c.carrier == carrier).and_then(|c| c.tracking_url)
+    detection
+        .candidates
+        .into_iter()
+        .find(|c| c.carrier == carrier)
+        .and_then(|c| c.tracking_url)
 }

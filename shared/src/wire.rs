@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::action::{ActionKind, Actor};
 use crate::detect::Carrier;
 pub use crate::detect::{
-    Candidate, Confidence, Country, DetectOutcome, Detection, FormatInfo, InputError, NearMiss, RejectedInput,
+    Candidate, Confidence, Country, DetectOutcome, Detection, FormatInfo, InputError, NearMiss,
+    RejectedInput,
 };
 use crate::eta::EtaSource;
 use crate::event::Place;

@@ -7,7 +7,10 @@ use proptest::prelude::*;
 use waypost_shared::labels::{DatePart, Key, Lang, relative_time};
 
 fn placeholders(text: &str) -> BTreeSet<&str> {
-    text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name)).collect()
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 #[test]
@@ -17,12 +20,22 @@ fn every_catalogue_has_every_key_with_matching_placeholders() {
     for lang in Lang::ALL {
         for &key in &keys {
             let text = lang.text(key);
-            assert!(!text.trim().is_empty(), "{lang:?} has an empty text for {key:?}");
+            assert!(
+                !text.trim().is_empty(),
+                "{lang:?} has an empty text for {key:?}"
+            );
             if key == Key::Date(DatePart::TimePattern) {
-                assert!(text.contains("{mm}") && (text.contains("{h12}") || text.contains("{h24}")), "{lang:?}: {text}");
+                assert!(
+                    text.contains("{mm}") && (text.contains("{h12}") || text.contains("{h24}")),
+                    "{lang:?}: {text}"
+                );
                 continue;
             }
-            assert_eq!(placeholders(text), placeholders(Lang::En.text(key)), "{lang:?} {key:?}: {text:?}");
+            assert_eq!(
+                placeholders(text),
+                placeholders(Lang::En.text(key)),
+                "{lang:?} {key:?}: {text:?}"
+            );
         }
     }
 }
@@ -31,8 +44,15 @@ fn every_catalogue_has_every_key_with_matching_placeholders() {
 fn other_languages_are_actually_translated() {
     let keys = Key::all();
     for lang in [Lang::Es, Lang::Fr, Lang::De] {
-        let same = keys.iter().filter(|&&key| lang.text(key) == Lang::En.text(key)).count();
-        assert!(same * 10 < keys.len(), "{lang:?} repeats English for {same} of {} keys", keys.len());
+        let same = keys
+            .iter()
+            .filter(|&&key| lang.text(key) == Lang::En.text(key))
+            .count();
+        assert!(
+            same * 10 < keys.len(),
+            "{lang:?} repeats English for {same} of {} keys",
+            keys.len()
+        );
     }
 }
 

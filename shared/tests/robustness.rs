@@ -79,8 +79,23 @@ fn bad_inputs_of_the_issue() {
         let detection = detect(input).expect("short inputs are answered");
         assert!(detection.candidates.len() <= 3, "{input:?}");
     }
-    assert!(!detect("1z5r8939-0357-567127").unwrap().candidates.is_empty(), "dashes and case are normalised");
-    assert!(!detect("1Z5R8939\n0357567127").unwrap().candidates.is_empty(), "an embedded newline is whitespace");
+    assert!(
+        !detect("1z5r8939-0357-567127")
+            .unwrap()
+            .candidates
+            .is_empty(),
+        "dashes and case are normalised"
+    );
+    assert!(
+        !detect("1Z5R8939\n0357567127")
+            .unwrap()
+            .candidates
+            .is_empty(),
+        "an embedded newline is whitespace"
+    );
     assert!(detect(&"x".repeat(10_240)).is_err());
-    assert!(matches!(detect(&"7".repeat(65)), Err(Error::NumberTooLong { chars: 65, .. })));
+    assert!(matches!(
+        detect(&"7".repeat(65)),
+        Err(Error::NumberTooLong { chars: 65, .. })
+    ));
 }

@@ -1,2 +1,124 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask <command>`: every build and tool step of Waypost, idempotent, with progress
+//! messages, so a fresh clone needs nothing done by hand.
+//!
+//! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
+//! - `dev`: runs Waypost locally (the edge API, once it exists).
+//! - `bench`: the benchmarks, figures printed.
+
+mod run;
+mod toolchain;
+
+use std::process::ExitCode;
+
+use run::{Step, workspace_root};
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "test" => test(),
+        "dev" => dev(),
+        "bench" => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <test | dev | bench>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask {command} failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything the project checks, in the order that fails fastest.
+fn test() -> Result<(), String> {
+    toolchain::ensure_components(&["rustfmt", "clippy"])?;
+    toolchain::ensure_target(toolchain::WASM_TARGET)?;
+    let vectors = workspace_root().join("../shared/vectors/tracking_number_data");
+    if std::env::var_os("WAYPOST_VECTORS").is_none() && !vectors.is_dir() {
+        println!(
+            "note: {} is missing; the conformance test will fail and name it",
+            vectors.display()
+        );
+    }
+    Step::cargo("formatting", &["fmt", "--all", "--check"]).run()?;
+    Step::cargo(
+        "clippy (host)",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    Step::cargo(
+        "clippy (wasm32, shared crate)",
+        &[
+            "clippy",
+            "-p",
+            "waypost-shared",
+            "--target",
+            toolchain::WASM_TARGET,
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    Step::cargo(
+        "unit, property, snapshot and conformance tests",
+        &["test", "--workspace", "--locked"],
+    )
+    .env("INSTA_UPDATE", "no")
+    .run()?;
+    Step::cargo(
+        "wasm32 build of the shared crate",
+        &[
+            "build",
+            "-p",
+            "waypost-shared",
+            "--release",
+            "--target",
+            toolchain::WASM_TARGET,
+            "--locked",
+        ],
+    )
+    .run()?;
+    println!("\nall checks passed");
+    Ok(())
+}
+
+/// Runs Waypost locally. The edge API is the next issue; until it lands this says so.
+fn dev() -> Result<(), String> {
+    println!(
+        "Waypost has no server to run yet: the edge API (a Cloudflare Worker) is the next piece to land."
+    );
+    println!("What works today is the shared domain crate. Try tracking-number detection:\n");
+    println!(
+        "  printf '1Z5R89390357567127\\nRR123456785CN\\n' | cargo run --release -p waypost-shared --example detect\n"
+    );
+    Err("nothing to serve yet".into())
+}
+
+/// The benchmarks; criterion prints time and throughput per benchmark.
+fn bench() -> Result<(), String> {
+    Step::cargo(
+        "detection throughput over the public vectors",
+        &[
+            "bench",
+            "-p",
+            "waypost-shared",
+            "--bench",
+            "detect",
+            "--locked",
+        ],
+    )
+    .run()
+}

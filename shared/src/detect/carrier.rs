@@ -118,6 +118,8 @@ impl Carrier {
 
     /// Looks a carrier up by its wire code.
     pub fn from_code(code: &str) -> Option<Carrier> {
-        Carrier::ALL.into_iter().find(|carrier| carrier.code() == code)
+        Carrier::ALL
+            .into_iter()
+            .find(|carrier| carrier.code() == code)
     }
 }

@@ -7,13 +7,21 @@ pub(crate) enum Checksum {
     None,
     /// Weighted sum mod 10; letters count as `(ASCII − 3) mod 10`. `evens`/`odds` weigh the
     /// 0-based even/odd positions, walked from the right when `reverse`.
-    Mod10 { evens: u32, odds: u32, reverse: bool },
+    Mod10 {
+        evens: u32,
+        odds: u32,
+        reverse: bool,
+    },
     /// The serial read as a decimal number, mod 7.
     Mod7,
     /// UPU S10: weights 8,6,4,2,3,5,9,7, mod 11, with 0 → 5 and 1 → 0.
     S10,
     /// Σ digit × weight, then mod `modulo1`, then mod `modulo2`.
-    SumProduct { weights: &'static [u32], modulo1: u32, modulo2: u32 },
+    SumProduct {
+        weights: &'static [u32],
+        modulo1: u32,
+        modulo2: u32,
+    },
     /// The Luhn algorithm over serial and check digit together.
     Luhn,
     /// ISO 7064 MOD 37,36 hybrid over the alphabet 0–9A–Z; the check may be a letter.
@@ -25,8 +33,13 @@ impl Checksum {
     pub(crate) fn holds(self, serial: &[u8], check: u8) -> bool {
         match self {
             Checksum::None => true,
-            Checksum::Mod10 { evens, odds, reverse } => {
-                let weigh = |(i, &c): (usize, &u8)| value_mod10(c) * if i % 2 == 0 { evens } else { odds };
+            Checksum::Mod10 {
+                evens,
+                odds,
+                reverse,
+            } => {
+                let weigh =
+                    |(i, &c): (usize, &u8)| value_mod10(c) * if i % 2 == 0 { evens } else { odds };
                 let sum: u32 = if reverse {
                     serial.iter().rev().enumerate().map(weigh).sum()
                 } else {
@@ -35,7 +48,9 @@ impl Checksum {
                 digit(check) == Some((10 - sum % 10) % 10)
             }
             Checksum::Mod7 => {
-                let rest = serial.iter().try_fold(0u32, |acc, &c| Some((acc * 10 + digit(c)?) % 7));
+                let rest = serial
+                    .iter()
+                    .try_fold(0u32, |acc, &c| Some((acc * 10 + digit(c)?) % 7));
                 rest.is_some() && rest == digit(check)
             }
             Checksum::S10 => {
@@ -43,7 +58,10 @@ impl Checksum {
                 if serial.len() != WEIGHTS.len() {
                     return false;
                 }
-                let sum = serial.iter().zip(WEIGHTS).try_fold(0, |acc, (&c, w)| Some(acc + digit(c)? * w));
+                let sum = serial
+                    .iter()
+                    .zip(WEIGHTS)
+                    .try_fold(0, |acc, (&c, w)| Some(acc + digit(c)? * w));
                 let expected = sum.map(|sum| match 11 - sum % 11 {
                     11 => 5,
                     10 => 0,
@@ -51,11 +69,18 @@ impl Checksum {
                 });
                 expected.is_some() && expected == digit(check)
             }
-            Checksum::SumProduct { weights, modulo1, modulo2 } => {
+            Checksum::SumProduct {
+                weights,
+                modulo1,
+                modulo2,
+            } => {
                 if serial.len() != weights.len() {
                     return false;
                 }
-                let sum = serial.iter().zip(weights).try_fold(0, |acc, (&c, &w)| Some(acc + digit(c)? * w));
+                let sum = serial
+                    .iter()
+                    .zip(weights)
+                    .try_fold(0, |acc, (&c, &w)| Some(acc + digit(c)? * w));
                 sum.is_some_and(|sum| digit(check) == Some(sum % modulo1 % modulo2))
             }
             Checksum::Luhn => {
@@ -65,7 +90,11 @@ impl Checksum {
                 };
                 for (i, &c) in serial.iter().rev().enumerate() {
                     let Some(d) = digit(c) else { return false };
-                    sum += if i % 2 == 0 { (d * 2) / 10 + (d * 2) % 10 } else { d };
+                    sum += if i % 2 == 0 {
+                        (d * 2) / 10 + (d * 2) % 10
+                    } else {
+                        d
+                    };
                 }
                 sum % 10 == 0
             }
@@ -93,7 +122,9 @@ impl Checksum {
     /// between two remainders sharing a check digit (the mod-11 rules).
     pub(crate) fn catches_every_single_digit_change(self) -> bool {
         match self {
-            Checksum::Mod10 { evens, odds, .. } => [evens, odds].iter().all(|w| w % 2 != 0 && w % 5 != 0),
+            Checksum::Mod10 { evens, odds, .. } => {
+                [evens, odds].iter().all(|w| w % 2 != 0 && w % 5 != 0)
+            }
             Checksum::Luhn | Checksum::Mod37_36 => true,
             Checksum::None | Checksum::Mod7 | Checksum::S10 | Checksum::SumProduct { .. } => false,
         }
@@ -130,19 +161,37 @@ mod tests {
         assert!(Checksum::Luhn.holds(b"7992739871", b'3'));
         assert!(!Checksum::Luhn.holds(b"7992739871", b'4'));
         assert!(Checksum::Mod7.holds(b"1234567890", b'3'));
-        let ups = Checksum::Mod10 { evens: 1, odds: 2, reverse: false };
+        let ups = Checksum::Mod10 {
+            evens: 1,
+            odds: 2,
+            reverse: false,
+        };
         assert!(ups.holds(b"5R8939035756712", b'7'));
     }
 
     #[test]
     fn weak_rules_are_flagged_with_a_real_blind_spot() {
         // UPS weighs odd positions by 2: changing a digit there by 5 moves the sum by 10.
-        let ups = Checksum::Mod10 { evens: 1, odds: 2, reverse: false };
+        let ups = Checksum::Mod10 {
+            evens: 1,
+            odds: 2,
+            reverse: false,
+        };
         assert!(!ups.catches_every_single_digit_change());
         assert!(ups.holds(b"5R8939035756712", b'7'));
-        assert!(ups.holds(b"5R8439035756712", b'7'), "position 3: 9 -> 4 goes unseen");
+        assert!(
+            ups.holds(b"5R8439035756712", b'7'),
+            "position 3: 9 -> 4 goes unseen"
+        );
         // Mod 7 cannot see a change of 7 in any digit.
         assert!(Checksum::Mod7.holds(b"1234567897", b'3'));
-        assert!(Checksum::Mod10 { evens: 3, odds: 1, reverse: true }.catches_every_single_digit_change());
+        assert!(
+            Checksum::Mod10 {
+                evens: 3,
+                odds: 1,
+                reverse: true
+            }
+            .catches_every_single_digit_change()
+        );
     }
 }

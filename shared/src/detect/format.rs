@@ -28,8 +28,18 @@ pub(crate) struct Layout {
 impl Layout {
     const fn new(pattern: &'static str, serial_start: usize, serial_end: usize) -> Layout {
         let (len, structure) = measure(pattern.as_bytes());
-        assert!(serial_start <= serial_end && serial_end <= len, "serial outside the layout");
-        Layout { pattern, len, serial: (serial_start, serial_end), service: None, country: None, structure }
+        assert!(
+            serial_start <= serial_end && serial_end <= len,
+            "serial outside the layout"
+        );
+        Layout {
+            pattern,
+            len,
+            serial: (serial_start, serial_end),
+            service: None,
+            country: None,
+            structure,
+        }
     }
 
     const fn service(mut self, start: usize, end: usize) -> Layout {
@@ -70,9 +80,17 @@ pub(crate) enum Shape {
     Layouts(&'static [Layout]),
     /// A USPS routing prefix (`420` and a 5- or 9-digit ZIP code) may come first. A ZIP of each
     /// length is allowed only before a remainder of one of the listed lengths (any when empty).
-    Routed { layouts: &'static [Layout], zip5_before: &'static [usize], zip9_before: &'static [usize] },
+    Routed {
+        layouts: &'static [Layout],
+        zip5_before: &'static [usize],
+        zip9_before: &'static [usize],
+    },
     /// One of these two-letter prefixes, then `min..=max` letters and digits with at least one digit.
-    Prefixed { prefixes: &'static [&'static str], min: usize, max: usize },
+    Prefixed {
+        prefixes: &'static [&'static str],
+        min: usize,
+        max: usize,
+    },
 }
 
 /// Where the country a layout names comes from.
@@ -95,6 +113,9 @@ pub(crate) struct Prepend {
     pub(crate) digits: &'static [u8],
 }
 
+/// Names the service encoded in a number's service characters.
+pub(crate) type ServiceLookup = fn(&[u8]) -> Option<&'static str>;
+
 /// One tracking-number format of one carrier.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Format {
@@ -103,13 +124,20 @@ pub(crate) struct Format {
     pub(crate) shape: Shape,
     pub(crate) checksum: Checksum,
     pub(crate) prepend: Option<Prepend>,
-    pub(crate) service: Option<fn(&[u8]) -> Option<&'static str>>,
+    pub(crate) service: Option<ServiceLookup>,
     pub(crate) country: CountryField,
     /// Public tracking page; `%s` stands for the number.
     pub(crate) url: Option<&'static str>,
+    /// Shortest and longest normalised number that can fit, to skip the format at once.
+    pub(crate) lengths: (usize, usize),
 }
 
-const fn plain(carrier: Carrier, name: &'static str, layouts: &'static [Layout], checksum: Checksum) -> Format {
+const fn plain(
+    carrier: Carrier,
+    name: &'static str,
+    layouts: &'static [Layout],
+    checksum: Checksum,
+) -> Format {
     Format {
         carrier,
         name,
@@ -119,7 +147,23 @@ const fn plain(carrier: Carrier, name: &'static str, layouts: &'static [Layout],
         service: None,
         country: CountryField::None,
         url: None,
+        lengths: layout_lengths(layouts),
     }
+}
+
+/// The shortest and longest of some layouts.
+const fn layout_lengths(layouts: &[Layout]) -> (usize, usize) {
+    let (mut min, mut max, mut i) = (usize::MAX, 0, 0);
+    while i < layouts.len() {
+        if layouts[i].len < min {
+            min = layouts[i].len;
+        }
+        if layouts[i].len > max {
+            max = layouts[i].len;
+        }
+        i += 1;
+    }
+    (min, max)
 }
 
 impl Format {
@@ -128,13 +172,16 @@ impl Format {
         self
     }
 
-    const fn service(mut self, lookup: fn(&[u8]) -> Option<&'static str>) -> Format {
+    const fn service(mut self, lookup: ServiceLookup) -> Format {
         self.service = Some(lookup);
         self
     }
 
     const fn prepend(mut self, unless_starts_with: &'static [u8], digits: &'static [u8]) -> Format {
-        self.prepend = Some(Prepend { unless_starts_with, digits });
+        self.prepend = Some(Prepend {
+            unless_starts_with,
+            digits,
+        });
         self
     }
 
@@ -143,42 +190,84 @@ impl Format {
         self
     }
 
-    const fn routed(mut self, zip5_before: &'static [usize], zip9_before: &'static [usize]) -> Format {
+    const fn routed(
+        mut self,
+        zip5_before: &'static [usize],
+        zip9_before: &'static [usize],
+    ) -> Format {
         if let Shape::Layouts(layouts) = self.shape {
-            self.shape = Shape::Routed { layouts, zip5_before, zip9_before };
+            self.shape = Shape::Routed {
+                layouts,
+                zip5_before,
+                zip9_before,
+            };
+            self.lengths.1 += ROUTING_ZIP9_LEN;
         }
         self
     }
 }
 
+/// Length of a USPS routing prefix with a 9-digit ZIP code: `420` and the ZIP.
+pub(crate) const ROUTING_ZIP9_LEN: usize = 12;
+
 const UPS_URL: &str = "https://www.ups.com/track?tracknum=%s";
 const USPS_URL: &str = "https://tools.usps.com/go/TrackConfirmAction?tLabels=%s";
 const FEDEX_URL: &str = "https://www.fedex.com/fedextrack/?trknbr=%s";
-const DHL_EXPRESS_URL: &str = "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=%s";
-const DHL_ECOMMERCE_URL: &str = "https://www.dhl.com/global-en/home/tracking/tracking-ecommerce.html?submit=1&tracking-id=%s";
+const DHL_EXPRESS_URL: &str =
+    "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=%s";
+const DHL_ECOMMERCE_URL: &str =
+    "https://www.dhl.com/global-en/home/tracking/tracking-ecommerce.html?submit=1&tracking-id=%s";
 const DPD_URL: &str = "https://www.dpdgroup.com/nl/mydpd/my-parcels/track?lang=en&parcelNumber=%s";
 const ONTRAC_URL: &str = "https://www.ontrac.com/tracking/?number=%s";
 const PUROLATOR_URL: &str = "https://www.purolator.com/en/shipping/tracker?searchValue=%s";
-const OLD_DOMINION_URL: &str = "https://www.odfl.com/us/en/tools/trace-track-ltl-freight/trace.html?proNumbers=%s";
+const OLD_DOMINION_URL: &str =
+    "https://www.odfl.com/us/en/tools/trace-track-ltl-freight/trace.html?proNumbers=%s";
 const AMAZON_URL: &str = "https://track.amazon.com/tracking/%s";
 
-const UPS_CHECK: Checksum = Checksum::Mod10 { evens: 1, odds: 2, reverse: false };
-const USPS_CHECK: Checksum = Checksum::Mod10 { evens: 3, odds: 1, reverse: false };
+const UPS_CHECK: Checksum = Checksum::Mod10 {
+    evens: 1,
+    odds: 2,
+    reverse: false,
+};
+const USPS_CHECK: Checksum = Checksum::Mod10 {
+    evens: 3,
+    odds: 1,
+    reverse: false,
+};
 const FEDEX_12_WEIGHTS: &[u32] = &[3, 1, 7, 3, 1, 7, 3, 1, 7, 3, 1];
 const FEDEX_13_WEIGHTS: &[u32] = &[1, 7, 3, 1, 7, 3, 1, 7, 3, 1, 7, 3, 1];
-const FEDEX_GROUND_CHECK: Checksum = Checksum::Mod10 { evens: 1, odds: 3, reverse: false };
+const FEDEX_GROUND_CHECK: Checksum = Checksum::Mod10 {
+    evens: 1,
+    odds: 3,
+    reverse: false,
+};
 
 /// Every format, grouped by carrier. Ranking does not depend on this order except as a last tie-break.
 pub(crate) const FORMATS: &[Format] = &[
-    plain(Carrier::Ups, "UPS", &[Layout::new("1Z*{15}#", 2, 17).service(8, 10)], UPS_CHECK)
-        .service(service::ups)
-        .url(UPS_URL),
-    plain(Carrier::Ups, "UPS Waybill", &[Layout::new("[AHJKTV]#{10}", 1, 10).service(0, 1)], UPS_CHECK)
-        .service(service::ups_waybill)
-        .url(UPS_URL),
-    plain(Carrier::Usps, "USPS 20", &[Layout::new("#{20}", 0, 19).service(0, 2)], USPS_CHECK)
-        .service(service::usps)
-        .url(USPS_URL),
+    plain(
+        Carrier::Ups,
+        "UPS",
+        &[Layout::new("1Z*{15}#", 2, 17).service(8, 10)],
+        UPS_CHECK,
+    )
+    .service(service::ups)
+    .url(UPS_URL),
+    plain(
+        Carrier::Ups,
+        "UPS Waybill",
+        &[Layout::new("[AHJKTV]#{10}", 1, 10).service(0, 1)],
+        UPS_CHECK,
+    )
+    .service(service::ups_waybill)
+    .url(UPS_URL),
+    plain(
+        Carrier::Usps,
+        "USPS 20",
+        &[Layout::new("#{20}", 0, 19).service(0, 2)],
+        USPS_CHECK,
+    )
+    .service(service::usps)
+    .url(USPS_URL),
     plain(
         Carrier::Usps,
         "USPS IMpb N",
@@ -189,14 +278,21 @@ pub(crate) const FORMATS: &[Format] = &[
             Layout::new("94#{3}[012345678]#{16}", 0, 21),
             Layout::new("94#{3}[012345678]#{20}", 0, 25),
         ],
-        Checksum::Mod10 { evens: 3, odds: 1, reverse: true },
+        Checksum::Mod10 {
+            evens: 3,
+            odds: 1,
+            reverse: true,
+        },
     )
     .routed(&[22, 26], &[22])
     .url(USPS_URL),
     plain(
         Carrier::Usps,
         "USPS Legacy",
-        &[Layout::new("91#{20}", 0, 21).service(2, 4), Layout::new("#{20}", 0, 19).service(0, 2)],
+        &[
+            Layout::new("91#{20}", 0, 21).service(2, 4),
+            Layout::new("#{20}", 0, 19).service(0, 2),
+        ],
         USPS_CHECK,
     )
     .routed(&[], &[])
@@ -222,42 +318,78 @@ pub(crate) const FORMATS: &[Format] = &[
         Carrier::Fedex,
         "FedEx Express (12)",
         &[Layout::new("#{12}", 0, 11)],
-        Checksum::SumProduct { weights: FEDEX_12_WEIGHTS, modulo1: 11, modulo2: 10 },
+        Checksum::SumProduct {
+            weights: FEDEX_12_WEIGHTS,
+            modulo1: 11,
+            modulo2: 10,
+        },
     )
     .url(FEDEX_URL),
     plain(
         Carrier::Fedex,
         "FedEx Express (34)",
         &[Layout::new("[012345678]#{33}", 20, 33)],
-        Checksum::SumProduct { weights: FEDEX_13_WEIGHTS, modulo1: 11, modulo2: 10 },
+        Checksum::SumProduct {
+            weights: FEDEX_13_WEIGHTS,
+            modulo1: 11,
+            modulo2: 10,
+        },
     )
     .url(FEDEX_URL),
     plain(
         Carrier::Fedex,
         "FedEx ASTRA (32)",
         &[Layout::new("3#{31}", 16, 27)],
-        Checksum::SumProduct { weights: FEDEX_12_WEIGHTS, modulo1: 11, modulo2: 10 },
+        Checksum::SumProduct {
+            weights: FEDEX_12_WEIGHTS,
+            modulo1: 11,
+            modulo2: 10,
+        },
     )
     .url(FEDEX_URL),
-    plain(Carrier::Fedex, "FedEx Ground", &[Layout::new("#{15}", 0, 14)], FEDEX_GROUND_CHECK).url(FEDEX_URL),
+    plain(
+        Carrier::Fedex,
+        "FedEx Ground",
+        &[Layout::new("#{15}", 0, 14)],
+        FEDEX_GROUND_CHECK,
+    )
+    .url(FEDEX_URL),
     plain(
         Carrier::Fedex,
         "FedEx Ground (SSCC-18)",
         &[Layout::new("#{18}", 2, 17)],
-        Checksum::Mod10 { evens: 3, odds: 1, reverse: false },
+        Checksum::Mod10 {
+            evens: 3,
+            odds: 1,
+            reverse: false,
+        },
     )
     .url(FEDEX_URL),
-    plain(Carrier::Fedex, "FedEx Ground 96 (22)", &[Layout::new("96#{20}", 7, 21)], FEDEX_GROUND_CHECK)
-        .url(FEDEX_URL),
+    plain(
+        Carrier::Fedex,
+        "FedEx Ground 96 (22)",
+        &[Layout::new("96#{20}", 7, 21)],
+        FEDEX_GROUND_CHECK,
+    )
+    .url(FEDEX_URL),
     plain(
         Carrier::Fedex,
         "FedEx Ground GSN",
         &[Layout::new("96#{32}", 20, 33)],
-        Checksum::SumProduct { weights: FEDEX_13_WEIGHTS, modulo1: 11, modulo2: 10 },
+        Checksum::SumProduct {
+            weights: FEDEX_13_WEIGHTS,
+            modulo1: 11,
+            modulo2: 10,
+        },
     )
     .url(FEDEX_URL),
-    plain(Carrier::Dhl, "DHL Express", &[Layout::new("#{10}", 0, 9), Layout::new("#{11}", 0, 10)], Checksum::Mod7)
-        .url(DHL_EXPRESS_URL),
+    plain(
+        Carrier::Dhl,
+        "DHL Express",
+        &[Layout::new("#{10}", 0, 9), Layout::new("#{11}", 0, 10)],
+        Checksum::Mod7,
+    )
+    .url(DHL_EXPRESS_URL),
     plain(
         Carrier::Dhl,
         "DHL Express (Piece ID)",
@@ -273,14 +405,25 @@ pub(crate) const FORMATS: &[Format] = &[
     Format {
         carrier: Carrier::Dhl,
         name: "DHL E-Commerce",
-        shape: Shape::Prefixed { prefixes: &["GM", "LX", "RX", "UV", "CN", "SG", "TH", "IN", "HK", "MY"], min: 10, max: 39 },
+        shape: Shape::Prefixed {
+            prefixes: &["GM", "LX", "RX", "UV", "CN", "SG", "TH", "IN", "HK", "MY"],
+            min: 10,
+            max: 39,
+        },
         checksum: Checksum::None,
         prepend: None,
         service: None,
         country: CountryField::None,
         url: Some(DHL_ECOMMERCE_URL),
+        lengths: (12, 41),
     },
-    plain(Carrier::Dhl, "DHL E-Commerce (14)", &[Layout::new("#{14}", 0, 14)], Checksum::None).url(DHL_ECOMMERCE_URL),
+    plain(
+        Carrier::Dhl,
+        "DHL E-Commerce (14)",
+        &[Layout::new("#{14}", 0, 14)],
+        Checksum::None,
+    )
+    .url(DHL_ECOMMERCE_URL),
     plain(
         Carrier::Dpd,
         "DPD (28)",
@@ -290,44 +433,114 @@ pub(crate) const FORMATS: &[Format] = &[
     .service(service::dpd)
     .country(CountryField::DestinationNumeric)
     .url(DPD_URL),
-    plain(Carrier::Dpd, "DPD (14)", &[Layout::new("#{14}*", 0, 14)], Checksum::Mod37_36).url(DPD_URL),
+    plain(
+        Carrier::Dpd,
+        "DPD (14)",
+        &[Layout::new("#{14}*", 0, 14)],
+        Checksum::Mod37_36,
+    )
+    .url(DPD_URL),
     plain(
         Carrier::CanadaPost,
         "Canada Post (16)",
         &[Layout::new("#{16}", 0, 15)],
-        Checksum::Mod10 { evens: 3, odds: 1, reverse: false },
+        Checksum::Mod10 {
+            evens: 3,
+            odds: 1,
+            reverse: false,
+        },
     )
     .url("https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=%s"),
-    plain(Carrier::Canpar, "Canpar (22)", &[Layout::new("[CDKLSUXZ]#{21}", 0, 22)], Checksum::None)
-        .url("https://www.canpar.com/en/track/tracking.jsp?reference=%s&locale=en"),
-    plain(Carrier::Amazon, "Amazon Logistics", &[Layout::new("TB[ACM]#{12}", 3, 15)], Checksum::None).url(AMAZON_URL),
-    plain(Carrier::Amazon, "Amazon International", &[Layout::new("[AFC]#{10}", 1, 11)], Checksum::None).url(AMAZON_URL),
-    plain(Carrier::Gofo, "GOFO Express (US)", &[Layout::new("GFUS#{14}", 4, 18)], Checksum::None)
-        .url("https://www.gofoexpress.com/tracking.html?searchID=%s"),
-    plain(Carrier::Landmark, "Landmark Global LTN", &[Layout::new("LTN#{8}N1", 3, 11)], Checksum::None)
-        .url("https://track.landmarkglobal.com/?search=%s"),
-    plain(Carrier::Lasership, "LaserShip LX", &[Layout::new("L[AIEHNX][123]#{7}", 3, 10)], Checksum::None)
-        .url(ONTRAC_URL),
-    plain(Carrier::Lasership, "LaserShip 1LS7 (15)", &[Layout::new("1LS7[12]#{10}", 9, 15)], Checksum::None)
-        .url(ONTRAC_URL),
-    plain(Carrier::Lasership, "LaserShip 1LS7 (18)", &[Layout::new("1LS7[12]##01[1234]#{6}1", 10, 16)], Checksum::None)
-        .url(ONTRAC_URL),
-    plain(Carrier::Lasership, "LaserShip 1LSCX (15)", &[Layout::new("1LSCX*{10}", 5, 15)], Checksum::None)
-        .url(ONTRAC_URL),
+    plain(
+        Carrier::Canpar,
+        "Canpar (22)",
+        &[Layout::new("[CDKLSUXZ]#{21}", 0, 22)],
+        Checksum::None,
+    )
+    .url("https://www.canpar.com/en/track/tracking.jsp?reference=%s&locale=en"),
+    plain(
+        Carrier::Amazon,
+        "Amazon Logistics",
+        &[Layout::new("TB[ACM]#{12}", 3, 15)],
+        Checksum::None,
+    )
+    .url(AMAZON_URL),
+    plain(
+        Carrier::Amazon,
+        "Amazon International",
+        &[Layout::new("[AFC]#{10}", 1, 11)],
+        Checksum::None,
+    )
+    .url(AMAZON_URL),
+    plain(
+        Carrier::Gofo,
+        "GOFO Express (US)",
+        &[Layout::new("GFUS#{14}", 4, 18)],
+        Checksum::None,
+    )
+    .url("https://www.gofoexpress.com/tracking.html?searchID=%s"),
+    plain(
+        Carrier::Landmark,
+        "Landmark Global LTN",
+        &[Layout::new("LTN#{8}N1", 3, 11)],
+        Checksum::None,
+    )
+    .url("https://track.landmarkglobal.com/?search=%s"),
+    plain(
+        Carrier::Lasership,
+        "LaserShip LX",
+        &[Layout::new("L[AIEHNX][123]#{7}", 3, 10)],
+        Checksum::None,
+    )
+    .url(ONTRAC_URL),
+    plain(
+        Carrier::Lasership,
+        "LaserShip 1LS7 (15)",
+        &[Layout::new("1LS7[12]#{10}", 9, 15)],
+        Checksum::None,
+    )
+    .url(ONTRAC_URL),
+    plain(
+        Carrier::Lasership,
+        "LaserShip 1LS7 (18)",
+        &[Layout::new("1LS7[12]##01[1234]#{6}1", 10, 16)],
+        Checksum::None,
+    )
+    .url(ONTRAC_URL),
+    plain(
+        Carrier::Lasership,
+        "LaserShip 1LSCX (15)",
+        &[Layout::new("1LSCX*{10}", 5, 15)],
+        Checksum::None,
+    )
+    .url(ONTRAC_URL),
     plain(
         Carrier::OldDominion,
         "Old Dominion",
-        &[Layout::new("77[78]#{8}", 0, 10), Layout::new("072#{8}", 0, 10), Layout::new("780#{8}", 0, 10)],
+        &[
+            Layout::new("77[78]#{8}", 0, 10),
+            Layout::new("072#{8}", 0, 10),
+            Layout::new("780#{8}", 0, 10),
+        ],
         Checksum::Luhn,
     )
     .url(OLD_DOMINION_URL),
-    plain(Carrier::OldDominion, "Old Dominion Guaranteed Shipment", &[Layout::new("80#{9}", 0, 10)], Checksum::Luhn)
-        .url(OLD_DOMINION_URL),
+    plain(
+        Carrier::OldDominion,
+        "Old Dominion Guaranteed Shipment",
+        &[Layout::new("80#{9}", 0, 10)],
+        Checksum::Luhn,
+    )
+    .url(OLD_DOMINION_URL),
     plain(
         Carrier::Ontrac,
         "OnTrac",
         &[Layout::new("C#{14}", 1, 14)],
-        Checksum::Mod10 { evens: 1, odds: 2, reverse: false },
+        Checksum::Mod10 {
+            evens: 1,
+            odds: 2,
+            reverse: false,
+        },
     )
     .prepend(b"4", b"4")
     .url(ONTRAC_URL),
@@ -335,14 +548,28 @@ pub(crate) const FORMATS: &[Format] = &[
         Carrier::Ontrac,
         "OnTrac D",
         &[Layout::new("D#{14}", 1, 14)],
-        Checksum::Mod10 { evens: 1, odds: 2, reverse: false },
+        Checksum::Mod10 {
+            evens: 1,
+            odds: 2,
+            reverse: false,
+        },
     )
     .prepend(b"5", b"5")
     .url(ONTRAC_URL),
-    plain(Carrier::Purolator, "Purolator (12)", &[Layout::new("[012345]#{11}", 0, 11)], Checksum::Luhn)
-        .url(PUROLATOR_URL),
-    plain(Carrier::Purolator, "Purolator (alpha + 9)", &[Layout::new("@{3}#{9}", 0, 12)], Checksum::None)
-        .url(PUROLATOR_URL),
+    plain(
+        Carrier::Purolator,
+        "Purolator (12)",
+        &[Layout::new("[012345]#{11}", 0, 11)],
+        Checksum::Luhn,
+    )
+    .url(PUROLATOR_URL),
+    plain(
+        Carrier::Purolator,
+        "Purolator (alpha + 9)",
+        &[Layout::new("@{3}#{9}", 0, 12)],
+        Checksum::None,
+    )
+    .url(PUROLATOR_URL),
     plain(
         Carrier::S10,
         "S10",
@@ -351,12 +578,30 @@ pub(crate) const FORMATS: &[Format] = &[
     )
     .service(service::s10)
     .country(CountryField::OriginAlpha2),
-    plain(Carrier::Speedee, "Spee-Dee (20)", &[Layout::new("SP#{18}", 2, 20)], Checksum::None)
-        .url("https://www.speedeedelivery.com/track/?tracking=%s"),
-    plain(Carrier::Yodel, "Yodel", &[Layout::new("JD#{16}", 2, 18), Layout::new("JJD#{16}", 3, 19)], Checksum::None)
-        .url("https://www.yodel.co.uk/tracking/%s"),
-    plain(Carrier::Yunexpress, "YunExpress", &[Layout::new("YT#{16}", 2, 18)], Checksum::None)
-        .url("https://www.yuntrack.com/parcelTracking?id=%s"),
+    plain(
+        Carrier::Speedee,
+        "Spee-Dee (20)",
+        &[Layout::new("SP#{18}", 2, 20)],
+        Checksum::None,
+    )
+    .url("https://www.speedeedelivery.com/track/?tracking=%s"),
+    plain(
+        Carrier::Yodel,
+        "Yodel",
+        &[
+            Layout::new("JD#{16}", 2, 18),
+            Layout::new("JJD#{16}", 3, 19),
+        ],
+        Checksum::None,
+    )
+    .url("https://www.yodel.co.uk/tracking/%s"),
+    plain(
+        Carrier::Yunexpress,
+        "YunExpress",
+        &[Layout::new("YT#{16}", 2, 18)],
+        Checksum::None,
+    )
+    .url("https://www.yuntrack.com/parcelTracking?id=%s"),
 ];
 
 /// A pattern's length and structure count, computed at compile time.

@@ -135,7 +135,10 @@ pub fn detect_outcome(input: &str) -> DetectOutcome {
         Ok(detection) => DetectOutcome::Detected(detection),
         Err(error) => DetectOutcome::Rejected(RejectedInput {
             input: input.chars().take(MAX_INPUT_CHARS).collect(),
-            error: InputError { code: error.code().to_owned(), message: error.to_string() },
+            error: InputError {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
         }),
     }
 }
@@ -170,32 +173,54 @@ pub fn formats() -> impl Iterator<Item = FormatInfo> {
 /// are rejected before any work; anything else gets an answer, possibly empty.
 pub fn detect(input: &str) -> Result<Detection, Error> {
     if input.len() > MAX_TYPED_CHARS && input.chars().nth(MAX_TYPED_CHARS).is_some() {
-        return Err(Error::InputTooLong { max: MAX_TYPED_CHARS });
+        return Err(Error::InputTooLong {
+            max: MAX_TYPED_CHARS,
+        });
     }
     let mut buffer = [0u8; MAX_INPUT_CHARS];
     let Some(number) = normalize(input, &mut buffer)? else {
-        return Ok(Detection { input: input.to_owned(), normalized: None, candidates: vec![], near_misses: vec![] });
+        return Ok(Detection {
+            input: input.to_owned(),
+            normalized: None,
+            candidates: vec![],
+            near_misses: vec![],
+        });
     };
     let mut found: Vec<(RankKey, &Format, Fit)> = Vec::new();
     let mut missed: Vec<(RankKey, &Format)> = Vec::new();
-    for (index, format) in FORMATS.iter().enumerate() {
+    let candidate_formats = FORMATS
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| (f.lengths.0..=f.lengths.1).contains(&number.len()));
+    for (index, format) in candidate_formats {
         match evaluate(format, number) {
-            Outcome::Matches(fit) => found.push((RankKey::new(format, fit.structure, true, index), format, fit)),
-            Outcome::CheckFails(structure) => missed.push((RankKey::new(format, structure, false, index), format)),
+            Outcome::Matches(fit) => found.push((
+                RankKey::new(format, fit.structure, true, index),
+                format,
+                fit,
+            )),
+            Outcome::CheckFails(structure) => {
+                missed.push((RankKey::new(format, structure, false, index), format))
+            }
             Outcome::DoesNotFit => {}
         }
     }
     found.sort_unstable_by_key(|(key, ..)| *key);
     let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
-    let candidates: Vec<Candidate> = found.iter().map(|(_, format, fit)| candidate(format, fit, number, normalized)).collect();
-    let any_verified = found.iter().any(|(_, format, _)| format.checksum != Checksum::None);
-    let near_misses = if any_verified {
-        vec![]
-    } else {
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .map(|(_, format, fit)| candidate(format, fit, number, normalized))
+        .collect();
+    let any_verified = found
+        .iter()
+        .any(|(_, format, _)| format.checksum != Checksum::None);
+    let mut near_misses: Vec<NearMiss> = Vec::new();
+    if !any_verified {
         missed.sort_unstable_by_key(|(key, _)| *key);
-        let mut near_misses: Vec<NearMiss> = Vec::new();
         for (_, format) in missed {
-            let known = near_misses.iter().any(|miss| miss.carrier == format.carrier)
+            let known = near_misses
+                .iter()
+                .any(|miss| miss.carrier == format.carrier)
                 || candidates.iter().any(|c| c.carrier == format.carrier);
             if !known {
                 near_misses.push(NearMiss {
@@ -205,16 +230,24 @@ pub fn detect(input: &str) -> Result<Detection, Error> {
                 });
             }
         }
-        near_misses
-    };
-    Ok(Detection { input: input.to_owned(), normalized: Some(normalized.to_owned()), candidates, near_misses })
+    }
+    Ok(Detection {
+        input: input.to_owned(),
+        normalized: Some(normalized.to_owned()),
+        candidates,
+        near_misses,
+    })
 }
 
 /// Drops whitespace and dashes and upper-cases ASCII letters into `buffer`. `None` when a
 /// character can be in no tracking number, or nothing is left; an error past
 /// [`MAX_INPUT_CHARS`] significant characters.
-fn normalize<'a>(input: &str, buffer: &'a mut [u8; MAX_INPUT_CHARS]) -> Result<Option<&'a [u8]>, Error> {
-    let is_separator = |c: char| c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}');
+fn normalize<'a>(
+    input: &str,
+    buffer: &'a mut [u8; MAX_INPUT_CHARS],
+) -> Result<Option<&'a [u8]>, Error> {
+    let is_separator =
+        |c: char| c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}');
     let mut len = 0;
     for c in input.chars().filter(|&c| !is_separator(c)) {
         if !c.is_ascii_alphanumeric() {
@@ -222,7 +255,10 @@ fn normalize<'a>(input: &str, buffer: &'a mut [u8; MAX_INPUT_CHARS]) -> Result<O
         }
         if len == MAX_INPUT_CHARS {
             let chars = input.chars().filter(|&c| !is_separator(c)).count();
-            return Err(Error::NumberTooLong { chars, max: MAX_INPUT_CHARS });
+            return Err(Error::NumberTooLong {
+                chars,
+                max: MAX_INPUT_CHARS,
+            });
         }
         buffer[len] = c.to_ascii_uppercase() as u8;
         len += 1;
@@ -242,7 +278,12 @@ struct RankKey {
 impl RankKey {
     fn new(format: &Format, structure: u8, check_held: bool, index: usize) -> Self {
         let verified = check_held && format.checksum != Checksum::None;
-        RankKey { unverified: !verified, less_structure: std::cmp::Reverse(structure), carrier: format.carrier, index }
+        RankKey {
+            unverified: !verified,
+            less_structure: std::cmp::Reverse(structure),
+            carrier: format.carrier,
+            index,
+        }
     }
 }
 
@@ -280,36 +321,60 @@ fn evaluate(format: &Format, number: &[u8]) -> Outcome {
 fn fits(format: &Format, number: &[u8]) -> [Option<Fit>; 3] {
     match format.shape {
         Shape::Layouts(layouts) => [fit_layouts(layouts, number, 0, 0), None, None],
-        Shape::Routed { layouts, zip5_before, zip9_before } => {
+        Shape::Routed {
+            layouts,
+            zip5_before,
+            zip9_before,
+        } => {
             let routed = |zip: usize, allowed: &[usize]| {
                 let prefix = 3 + zip;
                 let rest = number.get(prefix..)?;
                 let zip_digits = &number[3..prefix];
-                let fits_prefix = number.starts_with(b"420") && zip_digits.iter().all(u8::is_ascii_digit);
+                let fits_prefix =
+                    number.starts_with(b"420") && zip_digits.iter().all(u8::is_ascii_digit);
                 let allowed = allowed.is_empty() || allowed.contains(&rest.len());
-                (fits_prefix && allowed).then(|| fit_layouts(layouts, rest, prefix, prefix as u8)).flatten()
+                (fits_prefix && allowed)
+                    .then(|| fit_layouts(layouts, rest, prefix, prefix as u8))
+                    .flatten()
             };
-            [fit_layouts(layouts, number, 0, 0), routed(5, zip5_before), routed(9, zip9_before)]
+            [
+                fit_layouts(layouts, number, 0, 0),
+                routed(5, zip5_before),
+                routed(9, zip9_before),
+            ]
         }
         Shape::Prefixed { prefixes, min, max } => {
             let rest = number.get(2..).unwrap_or_default();
             let fits = prefixes.iter().any(|p| number.starts_with(p.as_bytes()))
                 && (min..=max).contains(&rest.len())
                 && rest.iter().any(u8::is_ascii_digit);
-            let fit = Fit { serial: (2, number.len()), service: None, country: None, structure: 2 };
+            let fit = Fit {
+                serial: (2, number.len()),
+                service: None,
+                country: None,
+                structure: 2,
+            };
             [fits.then_some(fit), None, None]
         }
     }
 }
 
-fn fit_layouts(layouts: &[Layout], number: &[u8], offset: usize, extra_structure: u8) -> Option<Fit> {
+fn fit_layouts(
+    layouts: &[Layout],
+    number: &[u8],
+    offset: usize,
+    extra_structure: u8,
+) -> Option<Fit> {
     let shift = |(start, end): (usize, usize)| (start + offset, end + offset);
-    layouts.iter().find(|layout| layout.len == number.len() && layout.fits(number)).map(|layout| Fit {
-        serial: shift(layout.serial),
-        service: layout.service.map(shift),
-        country: layout.country.map(shift),
-        structure: layout.structure + extra_structure,
-    })
+    layouts
+        .iter()
+        .find(|layout| layout.len == number.len() && layout.fits(number))
+        .map(|layout| Fit {
+            serial: shift(layout.serial),
+            service: layout.service.map(shift),
+            country: layout.country.map(shift),
+            structure: layout.structure + extra_structure,
+        })
 }
 
 fn check_holds(format: &Format, number: &[u8], fit: Fit) -> bool {
@@ -317,7 +382,9 @@ fn check_holds(format: &Format, number: &[u8], fit: Fit) -> bool {
         return true;
     }
     let (start, end) = fit.serial;
-    let Some(&check) = number.get(end) else { return false };
+    let Some(&check) = number.get(end) else {
+        return false;
+    };
     let serial = &number[start..end];
     match format.prepend {
         Some(prepend) if !serial.starts_with(prepend.unless_starts_with) => {
@@ -333,13 +400,18 @@ fn check_holds(format: &Format, number: &[u8], fit: Fit) -> bool {
 
 fn country_ok(format: &Format, number: &[u8], fit: Fit) -> bool {
     match (format.country, fit.country) {
-        (CountryField::OriginAlpha2, Some((start, end))) => country_by_alpha2(&number[start..end]).is_some(),
+        (CountryField::OriginAlpha2, Some((start, end))) => {
+            country_by_alpha2(&number[start..end]).is_some()
+        }
         _ => true,
     }
 }
 
 fn country_by_alpha2(code: &[u8]) -> Option<&'static (&'static str, u16, &'static str)> {
-    country::COUNTRIES.binary_search_by(|(alpha2, ..)| alpha2.as_bytes().cmp(code)).ok().map(|i| &country::COUNTRIES[i])
+    country::COUNTRIES
+        .binary_search_by(|(alpha2, ..)| alpha2.as_bytes().cmp(code))
+        .ok()
+        .map(|i| &country::COUNTRIES[i])
 }
 
 fn country_by_numeric(code: &[u8]) -> Option<&'static (&'static str, u16, &'static str)> {
@@ -349,7 +421,10 @@ fn country_by_numeric(code: &[u8]) -> Option<&'static (&'static str, u16, &'stat
 
 fn candidate(format: &Format, fit: &Fit, number: &[u8], normalized: &str) -> Candidate {
     let country = |found: Option<&'static (&'static str, u16, &'static str)>| {
-        found.map(|(code, _, name)| Country { code: Cow::Borrowed(code), name: Cow::Borrowed(name) })
+        found.map(|(code, _, name)| Country {
+            code: Cow::Borrowed(code),
+            name: Cow::Borrowed(name),
+        })
     };
     let named = fit.country.map(|(start, end)| &number[start..end]);
     let (origin_country, destination_country) = match (format.country, named) {
@@ -374,7 +449,16 @@ fn candidate(format: &Format, fit: &Fit, number: &[u8], normalized: &str) -> Can
             .map(Cow::Borrowed),
         origin_country,
         destination_country,
-        tracking_url: format.url.map(|url| url.replace("%s", normalized)),
+        tracking_url: format
+            .url
+            .and_then(|url| url.split_once("%s"))
+            .map(|(before, after)| {
+                let mut url = String::with_capacity(before.len() + normalized.len() + after.len());
+                url.push_str(before);
+                url.push_str(normalized);
+                url.push_str(after);
+                url
+            }),
         confidence,
     }
 }
@@ -384,7 +468,12 @@ mod tests {
     use super::*;
 
     fn carriers(input: &str) -> Vec<&'static str> {
-        detect(input).unwrap().candidates.iter().map(|c| c.carrier.code()).collect()
+        detect(input)
+            .unwrap()
+            .candidates
+            .iter()
+            .map(|c| c.carrier.code())
+            .collect()
     }
 
     #[test]
@@ -392,15 +481,24 @@ mod tests {
         let detection = detect(" 1z5r8939-0357 567127 ").unwrap();
         assert_eq!(detection.normalized.as_deref(), Some("1Z5R89390357567127"));
         let best = &detection.candidates[0];
-        assert_eq!((best.carrier, best.confidence), (Carrier::Ups, Confidence::High));
-        assert_eq!(best.tracking_url.as_deref(), Some("https://www.ups.com/track?tracknum=1Z5R89390357567127"));
+        assert_eq!(
+            (best.carrier, best.confidence),
+            (Carrier::Ups, Confidence::High)
+        );
+        assert_eq!(
+            best.tracking_url.as_deref(),
+            Some("https://www.ups.com/track?tracknum=1Z5R89390357567127")
+        );
     }
 
     #[test]
     fn s10_names_the_issuing_post_and_service() {
         let best = &detect("RR123456785CN").unwrap().candidates[0];
         assert_eq!(best.carrier, Carrier::S10);
-        assert_eq!(best.origin_country.as_ref().map(|c| c.name.as_ref()), Some("China"));
+        assert_eq!(
+            best.origin_country.as_ref().map(|c| c.name.as_ref()),
+            Some("China")
+        );
         assert_eq!(best.service.as_deref(), Some("Registered letter post"));
         assert!(carriers("RR123456785XX").is_empty(), "XX is no country");
     }
@@ -415,18 +513,37 @@ mod tests {
 
     #[test]
     fn rejects_long_input_up_front() {
-        assert!(matches!(detect(&"1".repeat(65)), Err(Error::NumberTooLong { chars: 65, max: 64 })));
+        assert!(matches!(
+            detect(&"1".repeat(65)),
+            Err(Error::NumberTooLong { chars: 65, max: 64 })
+        ));
         assert!(detect(&"1".repeat(64)).is_ok());
         assert!(detect(&" 1".repeat(64)).is_ok(), "separators do not count");
-        assert!(matches!(detect(&"1".repeat(10_240)), Err(Error::InputTooLong { max: 256 })));
-        assert!(detect(&"é".repeat(200)).is_ok(), "256 bytes is not 256 characters");
+        assert!(matches!(
+            detect(&"1".repeat(10_240)),
+            Err(Error::InputTooLong { max: 256 })
+        ));
+        assert!(
+            detect(&"é".repeat(200)).is_ok(),
+            "256 bytes is not 256 characters"
+        );
     }
 
     #[test]
     fn junk_finds_nothing() {
-        for junk in ["", "   ", "📦📦", "1Z5R8939035756712７", "1Z5R89390357\n567127\u{0}", "ЯЯ123456785CN"] {
+        for junk in [
+            "",
+            "   ",
+            "📦📦",
+            "1Z5R8939035756712７",
+            "1Z5R89390357\n567127\u{0}",
+            "ЯЯ123456785CN",
+        ] {
             let detection = detect(junk).unwrap();
-            assert!(detection.candidates.is_empty() && detection.near_misses.is_empty(), "{junk:?}");
+            assert!(
+                detection.candidates.is_empty() && detection.near_misses.is_empty(),
+                "{junk:?}"
+            );
         }
     }
 }

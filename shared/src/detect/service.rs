@@ -44,7 +44,9 @@ pub(crate) fn ups_waybill(code: &[u8]) -> Option<&'static str> {
 /// USPS 20- and 22-digit numbers: the two-digit service type code.
 pub(crate) fn usps(code: &[u8]) -> Option<&'static str> {
     Some(match code {
-        b"01" | b"02" | b"03" | b"04" | b"05" | b"06" | b"07" | b"08" | b"14" => "Delivery Confirmation",
+        b"01" | b"02" | b"03" | b"04" | b"05" | b"06" | b"07" | b"08" | b"14" => {
+            "Delivery Confirmation"
+        }
         b"21" | b"22" | b"23" | b"24" | b"25" | b"26" | b"34" => "Signature Confirmation",
         b"73" => "Insured Mail",
         b"82" | b"83" | b"85" => "Merchandise Return",

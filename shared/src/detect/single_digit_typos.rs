@@ -33,7 +33,10 @@ fn samples() -> &'static [Sample] {
 fn load_samples() -> Vec<Sample> {
     let mut samples = Vec::new();
     for vector in vectors::vector_formats() {
-        let format = FORMATS.iter().find(|f| f.name == vector.name).expect("implemented format");
+        let format = FORMATS
+            .iter()
+            .find(|f| f.name == vector.name)
+            .expect("implemented format");
         assert_eq!(format.carrier.code(), vector.courier);
         if format.checksum == super::Checksum::None {
             continue;
@@ -41,12 +44,26 @@ fn load_samples() -> Vec<Sample> {
         for number in &vector.valid {
             let mut buffer = [0u8; super::MAX_INPUT_CHARS];
             let number = normalize(number, &mut buffer).unwrap().unwrap().to_vec();
-            let Outcome::Matches(fit) = evaluate(format, &number) else { panic!("{number:?} must match {}", format.name) };
+            let Outcome::Matches(fit) = evaluate(format, &number) else {
+                panic!("{number:?} must match {}", format.name)
+            };
             let (start, end) = fit.serial;
             let catches_all = format.checksum.catches_every_single_digit_change();
-            let covered = if catches_all { (start..=end).collect() } else { vec![end] };
-            let covered = covered.into_iter().filter(|&i| number[i].is_ascii_digit()).collect();
-            samples.push(Sample { format: format.name, number, covered, catches_all });
+            let covered = if catches_all {
+                (start..=end).collect()
+            } else {
+                vec![end]
+            };
+            let covered = covered
+                .into_iter()
+                .filter(|&i| number[i].is_ascii_digit())
+                .collect();
+            samples.push(Sample {
+                format: format.name,
+                number,
+                covered,
+                catches_all,
+            });
         }
     }
     samples
@@ -80,5 +97,9 @@ proptest! {
 fn strong_rules_cover_most_formats() {
     let samples = samples();
     let strong = samples.iter().filter(|s| s.catches_all).count();
-    assert!(strong * 2 > samples.len(), "{strong} of {} samples have a strong check", samples.len());
+    assert!(
+        strong * 2 > samples.len(),
+        "{strong} of {} samples have a strong check",
+        samples.len()
+    );
 }

@@ -71,8 +71,14 @@ mod tests {
 
     #[test]
     fn bad_address_and_customs() {
-        assert_eq!(AFTERSHIP.import("Exception_007").unwrap(), sub(Sub::InvalidAddress));
-        assert_eq!(AFTERSHIP.export(sub(Sub::IncompleteAddress)), "AttemptFail_001");
+        assert_eq!(
+            AFTERSHIP.import("Exception_007").unwrap(),
+            sub(Sub::InvalidAddress)
+        );
+        assert_eq!(
+            AFTERSHIP.export(sub(Sub::IncompleteAddress)),
+            "AttemptFail_001"
+        );
         assert_eq!(AFTERSHIP.export(sub(Sub::CustomsHeld)), "Exception_004");
         assert_eq!(AFTERSHIP.import("intransit").unwrap(), of(S::InTransit));
     }

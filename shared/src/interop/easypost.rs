@@ -11,9 +11,15 @@ pub const EASYPOST: Taxonomy = Taxonomy {
         both("pre_transit", StatusDetail::new(S::InfoReceived)),
         both("in_transit", StatusDetail::new(S::InTransit)),
         both("out_for_delivery", StatusDetail::new(S::OutForDelivery)),
-        both("available_for_pickup", StatusDetail::new(S::AvailableForPickup)),
+        both(
+            "available_for_pickup",
+            StatusDetail::new(S::AvailableForPickup),
+        ),
         both("delivered", StatusDetail::new(S::Delivered)),
-        both("return_to_sender", StatusDetail::sub(Sub::ReturningToSender)),
+        both(
+            "return_to_sender",
+            StatusDetail::sub(Sub::ReturningToSender),
+        ),
         both("failure", StatusDetail::new(S::Exception)),
         both("cancelled", StatusDetail::sub(Sub::Cancelled)),
         import("error", StatusDetail::new(S::Exception)),

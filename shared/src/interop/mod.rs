@@ -60,33 +60,55 @@ impl Taxonomy {
             .filter(|row| row.direction != Direction::Export)
             .find(|row| row.code.eq_ignore_ascii_case(code.trim()))
             .map(|row| row.detail)
-            .ok_or_else(|| Error::UnknownExternalStatus { taxonomy: self.name, value: excerpt(code) })
+            .ok_or_else(|| Error::UnknownExternalStatus {
+                taxonomy: self.name,
+                value: excerpt(code),
+            })
     }
 
     /// The outside code for our status: the exact sub-status's row when one exists, else the
     /// row of its plain status, else any row of that status.
     pub fn export(&self, detail: StatusDetail) -> &'static str {
-        let exported = self.rows.iter().filter(|row| row.direction != Direction::Import);
+        let exported = self
+            .rows
+            .iter()
+            .filter(|row| row.direction != Direction::Import);
         let same_status = |row: &&Row| row.detail.status() == detail.status();
         exported
             .clone()
             .find(|row| row.detail == detail)
-            .or_else(|| exported.clone().find(|row| same_status(row) && row.detail.sub_status().is_none()))
+            .or_else(|| {
+                exported
+                    .clone()
+                    .find(|row| same_status(row) && row.detail.sub_status().is_none())
+            })
             .or_else(|| exported.clone().find(same_status))
             .map_or(self.rows[0].code, |row| row.code)
     }
 }
 
 const fn both(code: &'static str, detail: StatusDetail) -> Row {
-    Row { code, detail, direction: Direction::Both }
+    Row {
+        code,
+        detail,
+        direction: Direction::Both,
+    }
 }
 
 const fn import(code: &'static str, detail: StatusDetail) -> Row {
-    Row { code, detail, direction: Direction::Import }
+    Row {
+        code,
+        detail,
+        direction: Direction::Import,
+    }
 }
 
 const fn export(code: &'static str, detail: StatusDetail) -> Row {
-    Row { code, detail, direction: Direction::Export }
+    Row {
+        code,
+        detail,
+        direction: Direction::Export,
+    }
 }
 
 #[cfg(test)]
@@ -99,9 +121,25 @@ mod tests {
     #[test]
     fn one_to_one_rows_round_trip_both_ways() {
         for taxonomy in ALL {
-            for row in taxonomy.rows.iter().filter(|row| row.direction == Direction::Both) {
-                assert_eq!(taxonomy.import(row.code).unwrap(), row.detail, "{} {}", taxonomy.name, row.code);
-                assert_eq!(taxonomy.export(row.detail), row.code, "{} {:?}", taxonomy.name, row.detail);
+            for row in taxonomy
+                .rows
+                .iter()
+                .filter(|row| row.direction == Direction::Both)
+            {
+                assert_eq!(
+                    taxonomy.import(row.code).unwrap(),
+                    row.detail,
+                    "{} {}",
+                    taxonomy.name,
+                    row.code
+                );
+                assert_eq!(
+                    taxonomy.export(row.detail),
+                    row.code,
+                    "{} {:?}",
+                    taxonomy.name,
+                    row.detail
+                );
             }
         }
     }
@@ -110,12 +148,23 @@ mod tests {
     fn every_status_has_an_export_and_exports_a_readable_code() {
         for taxonomy in ALL {
             for status in Status::ALL {
-                let has_row = taxonomy.rows.iter().any(|r| r.direction != Direction::Import && r.detail.status() == status);
+                let has_row = taxonomy
+                    .rows
+                    .iter()
+                    .any(|r| r.direction != Direction::Import && r.detail.status() == status);
                 assert!(has_row, "{} cannot export {status:?}", taxonomy.name);
             }
-            for detail in Status::ALL.map(StatusDetail::new).into_iter().chain(SubStatus::ALL.map(StatusDetail::sub)) {
+            for detail in Status::ALL
+                .map(StatusDetail::new)
+                .into_iter()
+                .chain(SubStatus::ALL.map(StatusDetail::sub))
+            {
                 let code = taxonomy.export(detail);
-                assert!(taxonomy.import(code).is_ok(), "{} exports unknown {code}", taxonomy.name);
+                assert!(
+                    taxonomy.import(code).is_ok(),
+                    "{} exports unknown {code}",
+                    taxonomy.name
+                );
             }
         }
     }
@@ -123,9 +172,19 @@ mod tests {
     #[test]
     fn codes_are_unique_and_unknown_codes_are_errors() {
         for taxonomy in ALL {
-            let readable: Vec<_> = taxonomy.rows.iter().filter(|r| r.direction != Direction::Export).collect();
+            let readable: Vec<_> = taxonomy
+                .rows
+                .iter()
+                .filter(|r| r.direction != Direction::Export)
+                .collect();
             for (i, row) in readable.iter().enumerate() {
-                assert!(readable[..i].iter().all(|other| !other.code.eq_ignore_ascii_case(row.code)), "{}", row.code);
+                assert!(
+                    readable[..i]
+                        .iter()
+                        .all(|other| !other.code.eq_ignore_ascii_case(row.code)),
+                    "{}",
+                    row.code
+                );
             }
             assert!(taxonomy.import("Teleported").is_err());
         }

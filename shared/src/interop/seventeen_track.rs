@@ -24,7 +24,10 @@ pub const SEVENTEEN_TRACK: Taxonomy = Taxonomy {
         both("InTransit_Arrival", sub(Sub::ArrivedFacility)),
         both("InTransit_CustomsProcessing", sub(Sub::CustomsProcessing)),
         both("InTransit_CustomsReleased", sub(Sub::CustomsReleased)),
-        both("InTransit_CustomsRequiringInformation", sub(Sub::CustomsHeld)),
+        both(
+            "InTransit_CustomsRequiringInformation",
+            sub(Sub::CustomsHeld),
+        ),
         both("Expired_Other", of(S::Expired)),
         both("AvailableForPickup_Other", of(S::AvailableForPickup)),
         both("OutForDelivery_Other", of(S::OutForDelivery)),

@@ -26,7 +26,9 @@ pub(super) fn text(key: Key) -> &'static str {
             SubStatus::AwaitingStock => "Wartet auf Wareneingang",
             SubStatus::PaymentIssue => "Zahlung nicht abgeschlossen",
             SubStatus::Processing => "Wird vorbereitet",
-            SubStatus::LabelCreated => "Versandetikett erstellt, wartet auf den Versanddienstleister",
+            SubStatus::LabelCreated => {
+                "Versandetikett erstellt, wartet auf den Versanddienstleister"
+            }
             SubStatus::PickedUp => "Vom Versanddienstleister abgeholt",
             SubStatus::DepartedFacility => "Hat ein Verteilzentrum verlassen",
             SubStatus::ArrivedFacility => "In einem Verteilzentrum eingetroffen",
@@ -57,7 +59,9 @@ pub(super) fn text(key: Key) -> &'static str {
             SubStatus::ReturnedToSender => "An den Absender zurückgeschickt",
             SubStatus::Cancelled => "Storniert",
             SubStatus::MissingDocuments => "Es fehlen Unterlagen",
-            SubStatus::NotYetScanned => "Der Versanddienstleister hat die Sendung noch nicht erfasst",
+            SubStatus::NotYetScanned => {
+                "Der Versanddienstleister hat die Sendung noch nicht erfasst"
+            }
             SubStatus::UnknownNumber => "Der Versanddienstleister kennt diese Nummer nicht",
         },
         Key::Milestone(milestone) => match milestone {
@@ -164,16 +168,26 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::SearchByOrder => "Stattdessen nach Bestellnummer suchen",
             UiText::SearchByNumber => "Stattdessen nach Sendungsnummer suchen",
             UiText::LooksLike => "Sieht nach einer Sendungsnummer von {carrier} aus",
-            UiText::TypoHint => "Das sieht nach einer Sendungsnummer von {carrier} aus, aber ein Zeichen scheint nicht zu stimmen. Bitte prüfen Sie die Nummer.",
-            UiText::UnknownFormat => "Wir erkennen dieses Format nicht, suchen aber trotzdem danach.",
+            UiText::TypoHint => {
+                "Das sieht nach einer Sendungsnummer von {carrier} aus, aber ein Zeichen scheint nicht zu stimmen. Bitte prüfen Sie die Nummer."
+            }
+            UiText::UnknownFormat => {
+                "Wir erkennen dieses Format nicht, suchen aber trotzdem danach."
+            }
             UiText::Loading => "Sendungsdaten werden geladen…",
             UiText::NotFound => "Wir können diese Sendung noch nicht finden",
-            UiText::NotFoundHelp => "Es kann bis zu einem Tag dauern, bis neue Sendungsnummern angezeigt werden. Bitte prüfen Sie die Nummer oder versuchen Sie es später noch einmal.",
+            UiText::NotFoundHelp => {
+                "Es kann bis zu einem Tag dauern, bis neue Sendungsnummern angezeigt werden. Bitte prüfen Sie die Nummer oder versuchen Sie es später noch einmal."
+            }
             UiText::TrackOnCarrierSite => "Auf der Website von {carrier} verfolgen",
             UiText::OrderNotFound => "Wir konnten keine Bestellung mit diesen Angaben finden.",
-            UiText::NetworkError => "Wir konnten den Dienst für die Sendungsverfolgung nicht erreichen.",
+            UiText::NetworkError => {
+                "Wir konnten den Dienst für die Sendungsverfolgung nicht erreichen."
+            }
             UiText::Retry => "Erneut versuchen",
-            UiText::RateLimited => "Zu viele Suchanfragen. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+            UiText::RateLimited => {
+                "Zu viele Suchanfragen. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."
+            }
             UiText::ShowAll => "Alle {count} Statusmeldungen anzeigen",
             UiText::ShowLess => "Weniger Statusmeldungen anzeigen",
             UiText::EstimatedDelivery => "Voraussichtliche Zustellung",
@@ -183,7 +197,9 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::Progress => "Sendungsfortschritt",
             UiText::ParcelOf => "Paket {n} von {total}",
             UiText::Updated => "Aktualisiert {when}",
-            UiText::Stale => "Der Versanddienstleister antwortet gerade nicht. Dies ist der letzte uns bekannte Stand.",
+            UiText::Stale => {
+                "Der Versanddienstleister antwortet gerade nicht. Dies ist der letzte uns bekannte Stand."
+            }
             UiText::Carrier => "Versanddienstleister",
         },
     }

@@ -164,11 +164,15 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::SearchByOrder => "Search by order number instead",
             UiText::SearchByNumber => "Search by tracking number instead",
             UiText::LooksLike => "Looks like a {carrier} number",
-            UiText::TypoHint => "This looks like a {carrier} number, but one character seems off. Please check it.",
+            UiText::TypoHint => {
+                "This looks like a {carrier} number, but one character seems off. Please check it."
+            }
             UiText::UnknownFormat => "We don't recognise this format, but we'll look it up.",
             UiText::Loading => "Loading tracking details…",
             UiText::NotFound => "We can't find this parcel yet",
-            UiText::NotFoundHelp => "New tracking numbers can take a day to appear. Check the number or try again later.",
+            UiText::NotFoundHelp => {
+                "New tracking numbers can take a day to appear. Check the number or try again later."
+            }
             UiText::TrackOnCarrierSite => "Track it on the {carrier} website",
             UiText::OrderNotFound => "We couldn't find an order with these details.",
             UiText::NetworkError => "We couldn't reach the tracking service.",

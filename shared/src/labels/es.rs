@@ -164,11 +164,17 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::SearchByOrder => "Buscar por número de pedido",
             UiText::SearchByNumber => "Buscar por número de seguimiento",
             UiText::LooksLike => "Parece un número de {carrier}",
-            UiText::TypoHint => "Parece un número de {carrier}, pero hay un carácter que no cuadra. Revíselo, por favor.",
-            UiText::UnknownFormat => "No reconocemos este formato, pero lo buscaremos de todos modos.",
+            UiText::TypoHint => {
+                "Parece un número de {carrier}, pero hay un carácter que no cuadra. Revíselo, por favor."
+            }
+            UiText::UnknownFormat => {
+                "No reconocemos este formato, pero lo buscaremos de todos modos."
+            }
             UiText::Loading => "Cargando los datos de seguimiento…",
             UiText::NotFound => "Todavía no encontramos este paquete",
-            UiText::NotFoundHelp => "Los números de seguimiento nuevos pueden tardar un día en aparecer. Compruebe el número o vuelva a intentarlo más tarde.",
+            UiText::NotFoundHelp => {
+                "Los números de seguimiento nuevos pueden tardar un día en aparecer. Compruebe el número o vuelva a intentarlo más tarde."
+            }
             UiText::TrackOnCarrierSite => "Ver el seguimiento en la web de {carrier}",
             UiText::OrderNotFound => "No hemos encontrado ningún pedido con estos datos.",
             UiText::NetworkError => "No hemos podido conectar con el servicio de seguimiento.",
@@ -183,7 +189,9 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::Progress => "Progreso de la entrega",
             UiText::ParcelOf => "Paquete {n} de {total}",
             UiText::Updated => "Actualizado {when}",
-            UiText::Stale => "El transportista no responde en este momento; esta es la información más reciente que tenemos.",
+            UiText::Stale => {
+                "El transportista no responde en este momento; esta es la información más reciente que tenemos."
+            }
             UiText::Carrier => "Transportista",
         },
     }

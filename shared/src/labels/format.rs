@@ -16,12 +16,24 @@ pub fn event_time(time: &EventTime, lang: Lang) -> String {
         0 => 12,
         h => h,
     };
-    let ampm = lang.text(Key::Date(if hour < 12 { DatePart::Am } else { DatePart::Pm }));
+    let ampm = lang.text(Key::Date(if hour < 12 {
+        DatePart::Am
+    } else {
+        DatePart::Pm
+    }));
     let clock = fill(
         lang.text(Key::Date(DatePart::TimePattern)),
-        &[("h12", &hour12.to_string()), ("h24", &format!("{hour:02}")), ("mm", &format!("{minute:02}")), ("ampm", ampm)],
+        &[
+            ("h12", &hour12.to_string()),
+            ("h24", &format!("{hour:02}")),
+            ("mm", &format!("{minute:02}")),
+            ("ampm", ampm),
+        ],
     );
-    let date_time = fill(lang.text(Key::Date(DatePart::DateTimePattern)), &[("date", &date), ("time", &clock)]);
+    let date_time = fill(
+        lang.text(Key::Date(DatePart::DateTimePattern)),
+        &[("date", &date), ("time", &clock)],
+    );
     let zone = match time.offset() {
         Some(offset) => utc_offset(offset),
         None => lang.text(Key::Date(DatePart::LocalTime)).to_owned(),
@@ -31,11 +43,17 @@ pub fn event_time(time: &EventTime, lang: Lang) -> String {
 
 /// A timeline day heading: `Fri, Nov 20`.
 pub fn day_heading(day: NaiveDate, lang: Lang) -> String {
-    let weekday = lang.text(Key::Date(DatePart::Weekday(day.weekday().num_days_from_monday() as u8)));
+    let weekday = lang.text(Key::Date(DatePart::Weekday(
+        day.weekday().num_days_from_monday() as u8,
+    )));
     let month = lang.text(Key::Date(DatePart::Month(day.month() as u8)));
     fill(
         lang.text(Key::Date(DatePart::DayPattern)),
-        &[("weekday", weekday), ("day", &day.day().to_string()), ("month", month)],
+        &[
+            ("weekday", weekday),
+            ("day", &day.day().to_string()),
+            ("month", month),
+        ],
     )
 }
 
@@ -51,7 +69,11 @@ pub fn eta_window(eta: &EtaWindow, lang: Lang) -> String {
 /// How long ago (or how far ahead) `then` is from `now`: `3 hours ago`, `in 2 days`, `just now`.
 pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let seconds = (then - now).num_seconds();
-    let tense = if seconds < 0 { Tense::Past } else { Tense::Future };
+    let tense = if seconds < 0 {
+        Tense::Past
+    } else {
+        Tense::Future
+    };
     let seconds = seconds.unsigned_abs();
     const UNITS: [(TimeUnit, u64); 6] = [
         (TimeUnit::Year, 365 * 86_400),
@@ -65,7 +87,10 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> Str
         None => lang.text(Key::JustNow).to_owned(),
         Some(&(unit, size)) => {
             let n = seconds / size;
-            fill(lang.text(Key::Relative(unit, tense, lang.plural(n))), &[("n", &n.to_string())])
+            fill(
+                lang.text(Key::Relative(unit, tense, lang.plural(n))),
+                &[("n", &n.to_string())],
+            )
         }
     }
 }
@@ -73,7 +98,10 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> Str
 /// A date inside a sentence: `Nov 20`.
 fn date(day: NaiveDate, lang: Lang) -> String {
     let month = lang.text(Key::Date(DatePart::Month(day.month() as u8)));
-    fill(lang.text(Key::Date(DatePart::DatePattern)), &[("day", &day.day().to_string()), ("month", month)])
+    fill(
+        lang.text(Key::Date(DatePart::DatePattern)),
+        &[("day", &day.day().to_string()), ("month", month)],
+    )
 }
 
 /// `UTC−5`, `UTC+5:30`, `UTC` (with a real minus sign, as typeset).
@@ -101,11 +129,26 @@ mod tests {
 
     #[test]
     fn event_time_in_its_own_zone() {
-        assert_eq!(event_time(&at("2026-11-20T14:05:00-05:00"), Lang::En), "Nov 20, 2:05 PM, UTC\u{2212}5");
-        assert_eq!(event_time(&at("2026-11-20T00:30:00+05:30"), Lang::En), "Nov 20, 12:30 AM, UTC+5:30");
-        assert_eq!(event_time(&at("2026-11-20T14:05:00Z"), Lang::En), "Nov 20, 2:05 PM, UTC");
-        assert_eq!(event_time(&at("2026-11-20T14:05:00"), Lang::En), "Nov 20, 2:05 PM, local time");
-        assert_eq!(event_time(&at("2026-11-20T14:05:00-05:00"), Lang::De), "20. Nov., 14:05, UTC\u{2212}5");
+        assert_eq!(
+            event_time(&at("2026-11-20T14:05:00-05:00"), Lang::En),
+            "Nov 20, 2:05 PM, UTC\u{2212}5"
+        );
+        assert_eq!(
+            event_time(&at("2026-11-20T00:30:00+05:30"), Lang::En),
+            "Nov 20, 12:30 AM, UTC+5:30"
+        );
+        assert_eq!(
+            event_time(&at("2026-11-20T14:05:00Z"), Lang::En),
+            "Nov 20, 2:05 PM, UTC"
+        );
+        assert_eq!(
+            event_time(&at("2026-11-20T14:05:00"), Lang::En),
+            "Nov 20, 2:05 PM, local time"
+        );
+        assert_eq!(
+            event_time(&at("2026-11-20T14:05:00-05:00"), Lang::De),
+            "20. Nov., 14:05, UTC\u{2212}5"
+        );
     }
 
     #[test]
@@ -115,18 +158,37 @@ mod tests {
         assert_eq!(ago(30), "just now");
         assert_eq!(ago(3 * 3600 + 59), "3 hours ago");
         assert_eq!(ago(3600), "1 hour ago");
-        assert_eq!(relative_time(now + chrono::TimeDelta::days(2), now, Lang::En), "in 2 days");
-        assert_eq!(relative_time(now - chrono::TimeDelta::days(3), now, Lang::De), "vor 3 Tagen");
-        assert_eq!(relative_time(now - chrono::TimeDelta::hours(3), now, Lang::Es), "hace 3 horas");
-        assert_eq!(relative_time(now + chrono::TimeDelta::days(2), now, Lang::Fr), "dans 2 jours");
+        assert_eq!(
+            relative_time(now + chrono::TimeDelta::days(2), now, Lang::En),
+            "in 2 days"
+        );
+        assert_eq!(
+            relative_time(now - chrono::TimeDelta::days(3), now, Lang::De),
+            "vor 3 Tagen"
+        );
+        assert_eq!(
+            relative_time(now - chrono::TimeDelta::hours(3), now, Lang::Es),
+            "hace 3 horas"
+        );
+        assert_eq!(
+            relative_time(now + chrono::TimeDelta::days(2), now, Lang::Fr),
+            "dans 2 jours"
+        );
     }
 
     #[test]
     fn days_and_windows() {
         let day = |text: &str| text.parse::<NaiveDate>().unwrap();
         assert_eq!(day_heading(day("2026-11-20"), Lang::En), "Fri, Nov 20");
-        let window = EtaWindow::new(day("2026-11-24"), day("2026-11-26"), EtaSource::Carrier).unwrap();
+        let window =
+            EtaWindow::new(day("2026-11-24"), day("2026-11-26"), EtaSource::Carrier).unwrap();
         assert_eq!(eta_window(&window, Lang::En), "Nov 24 – Nov 26");
-        assert_eq!(eta_window(&EtaWindow::on(day("2026-11-24"), EtaSource::Carrier), Lang::En), "Nov 24");
+        assert_eq!(
+            eta_window(
+                &EtaWindow::on(day("2026-11-24"), EtaSource::Carrier),
+                Lang::En
+            ),
+            "Nov 24"
+        );
     }
 }

@@ -164,16 +164,26 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::SearchByOrder => "Rechercher plutôt par numéro de commande",
             UiText::SearchByNumber => "Rechercher plutôt par numéro de suivi",
             UiText::LooksLike => "Cela ressemble à un numéro {carrier}",
-            UiText::TypoHint => "Cela ressemble à un numéro {carrier}, mais un caractère semble erroné. Veuillez le vérifier.",
-            UiText::UnknownFormat => "Nous ne reconnaissons pas ce format, mais nous allons quand même le rechercher.",
+            UiText::TypoHint => {
+                "Cela ressemble à un numéro {carrier}, mais un caractère semble erroné. Veuillez le vérifier."
+            }
+            UiText::UnknownFormat => {
+                "Nous ne reconnaissons pas ce format, mais nous allons quand même le rechercher."
+            }
             UiText::Loading => "Chargement des informations de suivi…",
             UiText::NotFound => "Nous ne trouvons pas encore ce colis",
-            UiText::NotFoundHelp => "Un nouveau numéro de suivi peut mettre jusqu’à un jour à apparaître. Vérifiez le numéro ou réessayez plus tard.",
+            UiText::NotFoundHelp => {
+                "Un nouveau numéro de suivi peut mettre jusqu’à un jour à apparaître. Vérifiez le numéro ou réessayez plus tard."
+            }
             UiText::TrackOnCarrierSite => "Suivre le colis sur le site de {carrier}",
-            UiText::OrderNotFound => "Nous n’avons trouvé aucune commande correspondant à ces informations.",
+            UiText::OrderNotFound => {
+                "Nous n’avons trouvé aucune commande correspondant à ces informations."
+            }
             UiText::NetworkError => "Nous n’avons pas pu joindre le service de suivi.",
             UiText::Retry => "Réessayer",
-            UiText::RateLimited => "Trop de recherches. Veuillez patienter un instant, puis réessayer.",
+            UiText::RateLimited => {
+                "Trop de recherches. Veuillez patienter un instant, puis réessayer."
+            }
             UiText::ShowAll => "Afficher les {count} mises à jour",
             UiText::ShowLess => "Afficher moins de mises à jour",
             UiText::EstimatedDelivery => "Livraison estimée",
@@ -183,7 +193,9 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::Progress => "Progression de la livraison",
             UiText::ParcelOf => "Colis {n} sur {total}",
             UiText::Updated => "Mis à jour {when}",
-            UiText::Stale => "Le transporteur ne répond pas pour le moment. Voici les dernières informations dont nous disposons.",
+            UiText::Stale => {
+                "Le transporteur ne répond pas pour le moment. Voici les dernières informations dont nous disposons."
+            }
             UiText::Carrier => "Transporteur",
         },
     }

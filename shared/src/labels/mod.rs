@@ -54,12 +54,17 @@ impl Lang {
     /// Reads a BCP 47 tag (`es`, `es-MX`, `fr_CA`, `DE`); `None` for languages we lack.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.trim().split(['-', '_']).next()?;
-        Lang::ALL.into_iter().find(|lang| lang.code().eq_ignore_ascii_case(primary))
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.code().eq_ignore_ascii_case(primary))
     }
 
     /// The first supported language among preferences (attribute, page, browser...), else English.
     pub fn negotiate<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Lang {
-        preferences.into_iter().find_map(Lang::from_tag).unwrap_or_default()
+        preferences
+            .into_iter()
+            .find_map(Lang::from_tag)
+            .unwrap_or_default()
     }
 
     /// The text of `key` in this language.
@@ -242,9 +247,23 @@ impl Key {
         keys.extend(Health::ALL.map(Key::Health));
         keys.extend([Actor::Customer, Actor::Retailer].map(Key::Actor));
         keys.extend(A::ALL.map(Key::Action));
-        keys.extend([EtaSource::Carrier, EtaSource::Promised, EtaSource::Estimated].map(Key::EtaSource));
+        keys.extend(
+            [
+                EtaSource::Carrier,
+                EtaSource::Promised,
+                EtaSource::Estimated,
+            ]
+            .map(Key::EtaSource),
+        );
         keys.push(Key::JustNow);
-        for unit in [TimeUnit::Minute, TimeUnit::Hour, TimeUnit::Day, TimeUnit::Week, TimeUnit::Month, TimeUnit::Year] {
+        for unit in [
+            TimeUnit::Minute,
+            TimeUnit::Hour,
+            TimeUnit::Day,
+            TimeUnit::Week,
+            TimeUnit::Month,
+            TimeUnit::Year,
+        ] {
             for tense in [Tense::Past, Tense::Future] {
                 for plural in [Plural::One, Plural::Other] {
                     keys.push(Key::Relative(unit, tense, plural));
@@ -343,7 +362,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_placeholders_only() {
-        assert_eq!(fill("{n} of {total}", &[("n", "1"), ("total", "2")]), "1 of 2");
+        assert_eq!(
+            fill("{n} of {total}", &[("n", "1"), ("total", "2")]),
+            "1 of 2"
+        );
         assert_eq!(fill("{x} {n}", &[("n", "1")]), "{x} 1");
         assert_eq!(fill("open {", &[]), "open {");
     }
