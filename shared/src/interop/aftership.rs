@@ -1,15 +1,7 @@
 //! AfterShip tracking tags and subtags (`InTransit_007`, ...).
 
-use super::{Taxonomy, both, export, import};
-use crate::status::{Status as S, StatusDetail, SubStatus as Sub};
-
-const fn of(status: S) -> StatusDetail {
-    StatusDetail::new(status)
-}
-
-const fn sub(sub: Sub) -> StatusDetail {
-    StatusDetail::sub(sub)
-}
+use super::{Taxonomy, both, export, import, of, sub};
+use crate::status::{Status as S, SubStatus as Sub};
 
 /// AfterShip subtags, with the bare tags accepted on import.
 pub const AFTERSHIP: Taxonomy = Taxonomy {

@@ -14,7 +14,7 @@ mod shopify;
 
 use crate::Error;
 use crate::error::excerpt;
-use crate::status::StatusDetail;
+use crate::status::{Status, StatusDetail, SubStatus};
 
 pub use aftership::AFTERSHIP;
 pub use easypost::EASYPOST;
@@ -87,6 +87,16 @@ impl Taxonomy {
     }
 }
 
+/// A status without sub-status, for the tables.
+const fn of(status: Status) -> StatusDetail {
+    StatusDetail::new(status)
+}
+
+/// A sub-status with its status, for the tables.
+const fn sub(sub: SubStatus) -> StatusDetail {
+    StatusDetail::sub(sub)
+}
+
 const fn both(code: &'static str, detail: StatusDetail) -> Row {
     Row {
         code,
@@ -114,7 +124,6 @@ const fn export(code: &'static str, detail: StatusDetail) -> Row {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::{Status, SubStatus};
 
     const ALL: [Taxonomy; 4] = [AFTERSHIP, SEVENTEEN_TRACK, SHOPIFY, EASYPOST];
 

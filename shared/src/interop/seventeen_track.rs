@@ -1,15 +1,7 @@
 //! 17TRACK (API v2) sub-statuses (`InTransit_CustomsProcessing`, ...).
 
-use super::{Taxonomy, both, export, import};
-use crate::status::{Status as S, StatusDetail, SubStatus as Sub};
-
-const fn of(status: S) -> StatusDetail {
-    StatusDetail::new(status)
-}
-
-const fn sub(sub: Sub) -> StatusDetail {
-    StatusDetail::sub(sub)
-}
+use super::{Taxonomy, both, export, import, of, sub};
+use crate::status::{Status as S, SubStatus as Sub};
 
 /// 17TRACK sub-statuses, with the main statuses accepted on import.
 pub const SEVENTEEN_TRACK: Taxonomy = Taxonomy {
