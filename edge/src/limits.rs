@@ -1,0 +1,20 @@
+//! The bounds every input is held to; over a bound is a 4xx with a clear message.
+
+/// Largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Most events in one push.
+pub const MAX_EVENTS_PER_BATCH: usize = 500;
+/// Most numbers in one detection request.
+pub const MAX_DETECT_NUMBERS: usize = 1_000;
+/// Longest free text (event descriptions).
+pub const MAX_TEXT_CHARS: usize = 1_000;
+/// Longest short field (names, cities, codes, order numbers, emails).
+pub const MAX_FIELD_CHARS: usize = 200;
+/// Longest order number.
+pub const MAX_ORDER_NUMBER_CHARS: usize = 64;
+/// Most allowed origins per shop.
+pub const MAX_ORIGINS: usize = 20;
+/// Largest page of `GET /v1/shipments`.
+pub const MAX_PAGE: usize = 100;
+/// Default page size of `GET /v1/shipments`.
+pub const DEFAULT_PAGE: usize = 25;

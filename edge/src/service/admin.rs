@@ -1,0 +1,93 @@
+//! Creating shops and their keys (behind the admin token).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use waypost_shared::wire::{KeyCreated, KeyKind, ShopCreated, ShopInput};
+
+use super::auth::{new_key, random_hex};
+use super::store::{Runtime, ShopRecord, Store};
+use super::validate;
+use crate::error::{EdgeError, Result};
+use crate::limits::{MAX_FIELD_CHARS, MAX_ORIGINS};
+
+/// `POST /v1/admin/shops`: a shop with one publishable and one secret key.
+pub async fn create_shop(
+    store: &impl Store,
+    runtime: &impl Runtime,
+    input: ShopInput,
+    now: DateTime<Utc>,
+) -> Result<ShopCreated> {
+    let name = validate::required_text("name", &input.name, MAX_FIELD_CHARS)?;
+    if input.allowed_origins.len() > MAX_ORIGINS {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!("at most {MAX_ORIGINS} allowed_origins"),
+        ));
+    }
+    let allowed_origins = input
+        .allowed_origins
+        .iter()
+        .map(|o| validate::origin(o))
+        .collect::<Result<Vec<_>>>()?;
+    let range = input.transit_days;
+    if range.min_days > range.max_days || range.max_days > 120 {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            "transit_days needs min_days <= max_days <= 120",
+        ));
+    }
+    let shop = ShopRecord {
+        id: format!("shop_{}", random_hex(runtime, 8)?),
+        name,
+        allowed_origins,
+        transit_min_days: range.min_days,
+        transit_max_days: range.max_days,
+        created_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
+    let publishable = new_key(runtime, &shop.id, KeyKind::Publishable)?;
+    let secret = new_key(runtime, &shop.id, KeyKind::Secret)?;
+    store.insert_shop(&shop).await?;
+    store.insert_key(&publishable.record).await?;
+    store.insert_key(&secret.record).await?;
+    Ok(ShopCreated {
+        shop_id: shop.id,
+        publishable_key: publishable.key,
+        secret_key: secret.key,
+    })
+}
+
+/// `POST /v1/admin/shops/{shop_id}/keys`: another key for a shop.
+pub async fn create_key(
+    store: &impl Store,
+    runtime: &impl Runtime,
+    shop_id: &str,
+    kind: KeyKind,
+) -> Result<KeyCreated> {
+    let shop = store
+        .shop(shop_id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "shop_not_found",
+            detail: format!("no shop {shop_id:?}"),
+            detection: None,
+        })?;
+    let key = new_key(runtime, &shop.id, kind)?;
+    store.insert_key(&key.record).await?;
+    Ok(KeyCreated {
+        key_id: key.record.key_id,
+        kind,
+        key: key.key,
+    })
+}
+
+/// `DELETE /v1/admin/shops/{shop_id}/keys/{key_id}`: revokes a key at once.
+pub async fn revoke_key(store: &impl Store, shop_id: &str, key_id: &str) -> Result<()> {
+    if store.revoke_key(shop_id, key_id).await? {
+        Ok(())
+    } else {
+        Err(EdgeError::NotFound {
+            code: "key_not_found",
+            detail: format!("no key {key_id:?} for shop {shop_id:?}"),
+            detection: None,
+        })
+    }
+}

@@ -1,0 +1,186 @@
+//! An in-memory [`Store`] and a fixed [`Runtime`] for host tests of the service.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use chrono::{DateTime, Utc};
+use waypost_shared::event::TrackingEvent;
+use waypost_shared::status::Status;
+
+use super::store::{
+    KeyRecord, OrderRecord, Runtime, ShipmentRecord, ShopRecord, Store, StoredEvent,
+};
+use crate::error::Result;
+
+/// Maps standing in for the D1 tables.
+#[derive(Default)]
+pub struct MemoryStore {
+    shops: RefCell<BTreeMap<String, ShopRecord>>,
+    keys: RefCell<BTreeMap<String, KeyRecord>>,
+    orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
+    shipments: RefCell<BTreeMap<(String, String), ShipmentRecord>>,
+    events: RefCell<BTreeMap<(String, String, String), TrackingEvent>>,
+}
+
+impl Store for MemoryStore {
+    async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
+        self.shops
+            .borrow_mut()
+            .insert(shop.id.clone(), shop.clone());
+        Ok(())
+    }
+    async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>> {
+        Ok(self.shops.borrow().get(shop_id).cloned())
+    }
+    async fn insert_key(&self, key: &KeyRecord) -> Result<()> {
+        self.keys
+            .borrow_mut()
+            .insert(key.key_id.clone(), key.clone());
+        Ok(())
+    }
+    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>> {
+        Ok(self.keys.borrow().get(key_id).cloned())
+    }
+    async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool> {
+        let mut keys = self.keys.borrow_mut();
+        let key = keys.get_mut(key_id).filter(|key| key.shop_id == shop_id);
+        Ok(key.map(|key| key.revoked = true).is_some())
+    }
+    async fn upsert_order(&self, order: &OrderRecord) -> Result<()> {
+        self.orders.borrow_mut().insert(
+            (order.shop_id.clone(), order.order_number.clone()),
+            order.clone(),
+        );
+        Ok(())
+    }
+    async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
+        Ok(self
+            .orders
+            .borrow()
+            .get(&(shop_id.to_owned(), order_number.to_owned()))
+            .cloned())
+    }
+    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
+        let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
+        self.shipments.borrow_mut().insert(key, shipment.clone());
+        Ok(())
+    }
+    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>> {
+        Ok(self
+            .shipments
+            .borrow()
+            .get(&(shop_id.to_owned(), number.to_owned()))
+            .cloned())
+    }
+    async fn order_shipments(
+        &self,
+        shop_id: &str,
+        order_number: &str,
+    ) -> Result<Vec<ShipmentRecord>> {
+        let shipments = self.shipments.borrow();
+        let mut found: Vec<_> = shipments
+            .values()
+            .filter(|s| s.shop_id == shop_id && s.order_number.as_deref() == Some(order_number))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| {
+            (&a.created_at, &a.tracking_number).cmp(&(&b.created_at, &b.tracking_number))
+        });
+        Ok(found)
+    }
+    async fn list_shipments(
+        &self,
+        shop_id: &str,
+        status: Option<Status>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ShipmentRecord>> {
+        Ok(self
+            .shipments
+            .borrow()
+            .values()
+            .filter(|s| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
+            .filter(|s| after.is_none_or(|after| s.tracking_number.as_str() > after))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>> {
+        let events = self.events.borrow();
+        Ok(events
+            .iter()
+            .filter(|((shop, n, _), _)| shop == shop_id && n == number)
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {
+        for event in events {
+            let key = (
+                shipment.shop_id.clone(),
+                shipment.tracking_number.clone(),
+                event.fingerprint.clone(),
+            );
+            self.events
+                .borrow_mut()
+                .entry(key)
+                .or_insert_with(|| event.event.clone());
+        }
+        self.upsert_shipment(shipment).await
+    }
+}
+
+/// A clock that says what the test sets, and counting "random" bytes.
+pub struct TestRuntime {
+    /// Now.
+    pub now: Cell<DateTime<Utc>>,
+    counter: Cell<u8>,
+}
+
+impl Default for TestRuntime {
+    fn default() -> Self {
+        TestRuntime {
+            now: Cell::new("2026-11-21T12:00:00Z".parse().expect("valid")),
+            counter: Cell::new(0),
+        }
+    }
+}
+
+impl Runtime for TestRuntime {
+    fn now(&self) -> DateTime<Utc> {
+        self.now.get()
+    }
+    fn random_bytes(&self, buffer: &mut [u8]) -> Result<()> {
+        for byte in buffer {
+            self.counter.set(self.counter.get().wrapping_add(1));
+            *byte = self.counter.get().wrapping_mul(37);
+        }
+        Ok(())
+    }
+}
+
+/// Runs a future that never waits (the in-memory store's are all ready at once).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("in-memory futures never wait"),
+    }
+}
+
+/// A shop record for tests.
+pub fn shop(id: &str) -> ShopRecord {
+    ShopRecord {
+        id: id.to_owned(),
+        name: format!("Shop {id}"),
+        allowed_origins: vec!["https://shop.example".into()],
+        transit_min_days: 7,
+        transit_max_days: 15,
+        created_at: "2026-11-01T00:00:00Z".into(),
+    }
+}

@@ -1,0 +1,174 @@
+//! What the service needs from storage, as a small trait: D1 implements it in the Worker, an
+//! in-memory map in host tests.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use waypost_shared::detect::Carrier;
+use waypost_shared::event::TrackingEvent;
+use waypost_shared::health::{Scope, ServiceLevel};
+use waypost_shared::status::{Status, SubStatus};
+use waypost_shared::wire::KeyKind;
+
+use crate::error::Result;
+
+/// A shop: who owns the data, where its widget may run, how long its parcels usually take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopRecord {
+    /// `shop_...`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Origins allowed to call the public API from a browser.
+    pub allowed_origins: Vec<String>,
+    /// Usual transit, fewest days.
+    pub transit_min_days: u16,
+    /// Usual transit, most days.
+    pub transit_max_days: u16,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    /// The publishable key itself, or a secret key's public id part (`sk_<id>`).
+    pub key_id: String,
+    /// The owning shop.
+    pub shop_id: String,
+    /// Publishable or secret.
+    pub kind: KeyKind,
+    /// SHA-256 (hex) of the whole secret key; `None` for publishable keys.
+    pub secret_hash: Option<String>,
+    /// Whether the key was revoked.
+    pub revoked: bool,
+}
+
+/// An order as the retailer pushed it. The contact fields are private.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    /// The owning shop.
+    pub shop_id: String,
+    /// The shop's order number.
+    pub order_number: String,
+    /// Pre-shipment status.
+    pub status: Status,
+    /// Pre-shipment sub-status.
+    pub sub_status: Option<SubStatus>,
+    /// Customer name (private).
+    pub customer_name: Option<String>,
+    /// Customer email, trimmed and lower-cased (private; the look-up secret).
+    pub email: Option<String>,
+    /// Customer phone (private).
+    pub phone: Option<String>,
+    /// Delivery postal code, normalised (private; the other look-up secret).
+    pub postal_code: Option<String>,
+    /// Promised delivery window, first day.
+    pub promised_from: Option<NaiveDate>,
+    /// Promised delivery window, last day.
+    pub promised_to: Option<NaiveDate>,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A shipment, with its current status kept up to date as events arrive (for listing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentRecord {
+    /// The owning shop.
+    pub shop_id: String,
+    /// Normalised tracking number.
+    pub tracking_number: String,
+    /// The order it belongs to.
+    pub order_number: Option<String>,
+    /// Carrier, given or detected.
+    pub carrier: Option<Carrier>,
+    /// Destination city.
+    pub dest_city: Option<String>,
+    /// Destination region.
+    pub dest_region: Option<String>,
+    /// Destination postal code (private).
+    pub dest_postal_code: Option<String>,
+    /// Destination country.
+    pub dest_country: Option<String>,
+    /// Domestic or international.
+    pub scope: Scope,
+    /// Express, standard or postal.
+    pub service_level: ServiceLevel,
+    /// Carrier or shop ETA, first day.
+    pub eta_from: Option<NaiveDate>,
+    /// Carrier or shop ETA, last day.
+    pub eta_to: Option<NaiveDate>,
+    /// Day handed over.
+    pub shipped_on: Option<NaiveDate>,
+    /// Current status (the newest event's, else `info_received`).
+    pub status: Status,
+    /// Current sub-status.
+    pub sub_status: Option<SubStatus>,
+    /// The latest UTC instant the newest event can have happened at (RFC 3339).
+    pub last_event_at: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// An event ready to store: its identity, sort key and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    /// [`TrackingEvent::fingerprint`] as 16 hex digits.
+    pub fingerprint: String,
+    /// The event.
+    pub event: TrackingEvent,
+}
+
+/// Storage, scoped by shop in every call so one shop can never reach another's rows.
+#[allow(
+    async_fn_in_trait,
+    reason = "the Worker is single-threaded; futures need not be Send"
+)]
+pub trait Store {
+    /// Adds a shop.
+    async fn insert_shop(&self, shop: &ShopRecord) -> Result<()>;
+    /// A shop by id.
+    async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>>;
+    /// Adds a key.
+    async fn insert_key(&self, key: &KeyRecord) -> Result<()>;
+    /// A key by its id.
+    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>>;
+    /// Revokes a key of a shop; false when there is no such key.
+    async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool>;
+    /// Inserts or replaces an order.
+    async fn upsert_order(&self, order: &OrderRecord) -> Result<()>;
+    /// An order of a shop.
+    async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>>;
+    /// Inserts or replaces a shipment.
+    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()>;
+    /// A shipment of a shop.
+    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>>;
+    /// A shop's shipments of one order, oldest first.
+    async fn order_shipments(
+        &self,
+        shop_id: &str,
+        order_number: &str,
+    ) -> Result<Vec<ShipmentRecord>>;
+    /// A shop's shipments by tracking number after `after`, optionally of one status.
+    async fn list_shipments(
+        &self,
+        shop_id: &str,
+        status: Option<Status>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ShipmentRecord>>;
+    /// A shipment's stored events.
+    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>>;
+    /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
+    /// transaction.
+    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;
+}
+
+/// What the service needs from the runtime: the time and randomness.
+pub trait Runtime {
+    /// Now.
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+    /// Fills `buffer` with cryptographically secure random bytes.
+    fn random_bytes(&self, buffer: &mut [u8]) -> Result<()>;
+}

@@ -1,0 +1,396 @@
+//! The service end to end on the host, against the in-memory store.
+
+use waypost_shared::health::Health;
+use waypost_shared::labels::Lang;
+use waypost_shared::status::{Status, SubStatus};
+use waypost_shared::wire::{Contact, EventBatch, EventInput, OrderInput, ShipmentInput, ShopInput};
+
+use super::events::push_events;
+use super::memory::{MemoryStore, TestRuntime, block_on};
+use super::orders::{OrderProof, order_view, put_order};
+use super::shipments::{ListQuery, list_shipments, put_shipment};
+use super::store::{Runtime, ShopRecord, Store};
+use super::tracking::track;
+use crate::error::EdgeError;
+
+const UPS: &str = "1Z5R89390357567127";
+
+fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
+    let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
+    let input = ShopInput {
+        name: "Shop".into(),
+        allowed_origins: vec!["https://shop.example".into()],
+        transit_days: waypost_shared::eta::TransitRange {
+            min_days: 7,
+            max_days: 15,
+        },
+    };
+    let created = block_on(super::admin::create_shop(
+        &store,
+        &runtime,
+        input,
+        runtime.now(),
+    ))
+    .unwrap();
+    let shop = block_on(store.shop(&created.shop_id)).unwrap().unwrap();
+    (store, runtime, shop)
+}
+
+fn event(time: &str, status: Status, sub: Option<SubStatus>, text: &str) -> EventInput {
+    EventInput {
+        time: time.into(),
+        zone: None,
+        status,
+        sub_status: sub,
+        description: text.into(),
+        location: None,
+        carrier_code: None,
+    }
+}
+
+fn batch() -> Vec<EventInput> {
+    vec![
+        event(
+            "2026-11-18T09:00:00+08:00",
+            Status::InTransit,
+            Some(SubStatus::PickedUp),
+            "Picked up",
+        ),
+        event(
+            "2026-11-19T06:00:00-08:00",
+            Status::InTransit,
+            Some(SubStatus::CustomsProcessing),
+            "Customs",
+        ),
+        event(
+            "2026-11-20T08:00:00-05:00",
+            Status::OutForDelivery,
+            None,
+            "Out for delivery",
+        ),
+    ]
+}
+
+#[test]
+fn same_batch_three_times_and_reversed_gives_one_timeline() {
+    let (store, runtime, shop) = setup();
+    let first = block_on(push_events(
+        &store,
+        &shop,
+        UPS,
+        EventBatch { events: batch() },
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!((first.received, first.stored, first.duplicates), (3, 3, 0));
+    for _ in 0..2 {
+        let again = block_on(push_events(
+            &store,
+            &shop,
+            UPS,
+            EventBatch { events: batch() },
+            runtime.now(),
+        ))
+        .unwrap();
+        assert_eq!((again.stored, again.duplicates), (0, 3));
+    }
+    let mut reversed = batch();
+    reversed.reverse();
+    block_on(push_events(
+        &store,
+        &shop,
+        UPS,
+        EventBatch { events: reversed },
+        runtime.now(),
+    ))
+    .unwrap();
+    let view = block_on(track(&store, &shop, UPS, Lang::En, runtime.now())).unwrap();
+    let texts: Vec<_> = view.events.iter().map(|e| e.description.as_str()).collect();
+    assert_eq!(texts, ["Out for delivery", "Customs", "Picked up"]);
+    assert_eq!(view.status, Status::OutForDelivery);
+}
+
+#[test]
+fn one_bad_event_rejects_the_batch_and_writes_nothing() {
+    let (store, runtime, shop) = setup();
+    let mut events = batch();
+    events.push(event(
+        "2026-11-20T08:00:00",
+        Status::Delivered,
+        None,
+        "no offset",
+    ));
+    let error = block_on(push_events(
+        &store,
+        &shop,
+        UPS,
+        EventBatch { events },
+        runtime.now(),
+    ))
+    .unwrap_err();
+    assert!(error.to_string().starts_with("events[3]: "), "{error}");
+    assert!(block_on(store.shipment(&shop.id, UPS)).unwrap().is_none());
+    let mismatched = vec![event(
+        "2026-11-20T08:00:00Z",
+        Status::Delivered,
+        Some(SubStatus::Lost),
+        "x",
+    )];
+    assert!(
+        block_on(push_events(
+            &store,
+            &shop,
+            UPS,
+            EventBatch { events: mismatched },
+            runtime.now()
+        ))
+        .is_err()
+    );
+    let too_many = vec![event("2026-11-20T08:00:00Z", Status::InTransit, None, "x"); 501];
+    assert!(
+        block_on(push_events(
+            &store,
+            &shop,
+            UPS,
+            EventBatch { events: too_many },
+            runtime.now()
+        ))
+        .is_err()
+    );
+}
+
+#[test]
+fn shops_never_see_each_other() {
+    let (store, runtime, shop_a) = setup();
+    let shop_b = super::memory::shop("shop_other");
+    block_on(store.insert_shop(&shop_b)).unwrap();
+    block_on(push_events(
+        &store,
+        &shop_a,
+        UPS,
+        EventBatch { events: batch() },
+        runtime.now(),
+    ))
+    .unwrap();
+    assert!(matches!(
+        block_on(track(&store, &shop_b, UPS, Lang::En, runtime.now())),
+        Err(EdgeError::NotFound { .. })
+    ));
+    let list = block_on(list_shipments(
+        &store,
+        &shop_b,
+        ListQuery::default(),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert!(list.shipments.is_empty());
+}
+
+#[test]
+fn wrong_email_reads_like_an_unknown_order() {
+    let (store, runtime, shop) = setup();
+    let input = OrderInput {
+        status: Status::Pending,
+        sub_status: Some(SubStatus::AwaitingStock),
+        customer: Contact {
+            name: Some("Ana".into()),
+            email: Some("ana@example.com".into()),
+            phone: None,
+        },
+        postal_code: Some("SW1A 1AA".into()),
+        promised_delivery: None,
+    };
+    block_on(put_order(&store, &shop, "1042", input, runtime.now())).unwrap();
+    let lookup = |number: &str, proof| {
+        block_on(order_view(
+            &store,
+            &shop,
+            number,
+            proof,
+            Lang::En,
+            runtime.now(),
+        ))
+    };
+    let found = lookup("1042", OrderProof::Email("ANA@example.com ".into())).unwrap();
+    assert_eq!(
+        (found.status, found.sub_status),
+        (Status::Pending, Some(SubStatus::AwaitingStock))
+    );
+    assert!(lookup("1042", OrderProof::PostalCode("sw1a1aa".into())).is_ok());
+    let wrong = lookup("1042", OrderProof::Email("eve@example.com".into()))
+        .unwrap_err()
+        .problem();
+    let unknown = lookup("9999", OrderProof::Email("ana@example.com".into()))
+        .unwrap_err()
+        .problem();
+    assert_eq!(wrong, unknown);
+    let empty = lookup("1042", OrderProof::Email(String::new()))
+        .unwrap_err()
+        .problem();
+    assert_eq!(empty, unknown);
+}
+
+#[test]
+fn order_with_two_parcels_and_no_personal_data_in_the_view() {
+    let (store, runtime, shop) = setup();
+    let input = OrderInput {
+        status: Status::Pending,
+        sub_status: None,
+        customer: Contact {
+            name: Some("Ana Secret".into()),
+            email: Some("ana@example.com".into()),
+            phone: Some("+1 555 0100".into()),
+        },
+        postal_code: Some("10001".into()),
+        promised_delivery: None,
+    };
+    block_on(put_order(&store, &shop, "1042", input, runtime.now())).unwrap();
+    for number in [UPS, "RR123456785CN"] {
+        let shipment = ShipmentInput {
+            order_number: Some("1042".into()),
+            ..ShipmentInput::default()
+        };
+        block_on(put_shipment(&store, &shop, number, shipment, runtime.now())).unwrap();
+    }
+    block_on(push_events(
+        &store,
+        &shop,
+        UPS,
+        EventBatch { events: batch() },
+        runtime.now(),
+    ))
+    .unwrap();
+    let view = block_on(order_view(
+        &store,
+        &shop,
+        "1042",
+        OrderProof::PostalCode("10001".into()),
+        Lang::En,
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(view.shipments.len(), 2);
+    assert_eq!(
+        view.status,
+        Status::InfoReceived,
+        "as far as the least advanced parcel"
+    );
+    let json = serde_json::to_string(&view).unwrap();
+    for private in ["Ana Secret", "ana@example.com", "555", "10001"] {
+        assert!(!json.contains(private), "{private} leaked");
+    }
+}
+
+#[test]
+fn list_filters_by_status_and_health_with_cursor() {
+    let (store, runtime, shop) = setup();
+    let numbers = [
+        "1Z5R89390357567127",
+        "1Z879E930346834440",
+        "1Z410E7W0392751591",
+    ];
+    for number in numbers {
+        block_on(put_shipment(
+            &store,
+            &shop,
+            number,
+            ShipmentInput::default(),
+            runtime.now(),
+        ))
+        .unwrap();
+    }
+    let failed = vec![event(
+        "2026-11-21T08:00:00-05:00",
+        Status::AttemptFailed,
+        Some(SubStatus::InvalidAddress),
+        "Bad address",
+    )];
+    block_on(push_events(
+        &store,
+        &shop,
+        numbers[1],
+        EventBatch { events: failed },
+        runtime.now(),
+    ))
+    .unwrap();
+    let query = |status, health, cursor: Option<String>, limit| ListQuery {
+        status,
+        health,
+        cursor,
+        limit,
+    };
+    let page = block_on(list_shipments(
+        &store,
+        &shop,
+        query(None, None, None, Some(2)),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(page.shipments.len(), 2);
+    let rest = block_on(list_shipments(
+        &store,
+        &shop,
+        query(None, None, page.next_cursor, Some(2)),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(rest.shipments.len(), 1);
+    assert_eq!(rest.next_cursor, None);
+    let attention = block_on(list_shipments(
+        &store,
+        &shop,
+        query(None, Some(Health::NeedsAction), None, None),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(
+        attention
+            .shipments
+            .iter()
+            .map(|s| s.tracking_number.as_str())
+            .collect::<Vec<_>>(),
+        [numbers[1]]
+    );
+    let failed = block_on(list_shipments(
+        &store,
+        &shop,
+        query(Some(Status::AttemptFailed), None, None, None),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(failed.shipments.len(), 1);
+    runtime.now.set("2026-12-30T00:00:00Z".parse().unwrap());
+    let late = block_on(list_shipments(
+        &store,
+        &shop,
+        query(None, Some(Health::Late), None, None),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert_eq!(
+        late.shipments.len(),
+        2,
+        "estimated ETA (7–15 days) long past"
+    );
+}
+
+#[test]
+fn unknown_number_is_404_with_detection() {
+    let (store, runtime, shop) = setup();
+    match block_on(track(
+        &store,
+        &shop,
+        "1z5r 8939 0357 5671 27",
+        Lang::En,
+        runtime.now(),
+    )) {
+        Err(EdgeError::NotFound {
+            detection: Some(detection),
+            ..
+        }) => {
+            assert_eq!(detection.candidates[0].carrier.code(), "ups");
+            assert!(detection.candidates[0].tracking_url.is_some());
+        }
+        other => panic!("expected 404 with detection, got {other:?}"),
+    }
+}

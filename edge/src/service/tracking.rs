@@ -1,0 +1,142 @@
+//! Reading shipments: the public tracking view, and the health a retailer's list shows.
+
+use chrono::{DateTime, Utc};
+use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
+use waypost_shared::event::Place;
+use waypost_shared::health::{Health, HealthInput, Route, assess};
+use waypost_shared::labels::Lang;
+use waypost_shared::status::StatusDetail;
+use waypost_shared::timeline::Timeline;
+use waypost_shared::view::{ShipmentFacts, tracking_view};
+use waypost_shared::wire::TrackingView;
+
+use super::store::{OrderRecord, ShipmentRecord, ShopRecord, Store};
+use super::validate;
+use crate::error::{EdgeError, Result};
+
+/// `GET /v1/track/{number}`: the shop's shipment, or a 404 carrying what detection found.
+pub async fn track(
+    store: &impl Store,
+    shop: &ShopRecord,
+    number: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<TrackingView> {
+    let (number, detection) = validate::tracking_number(number)?;
+    let Some(shipment) = store.shipment(&shop.id, &number).await? else {
+        return Err(EdgeError::NotFound {
+            code: "tracking_not_found",
+            detail:
+                "No shipment with this tracking number yet; the carrier's own page may know more."
+                    .into(),
+            detection: Some(Box::new(detection)),
+        });
+    };
+    let order = match &shipment.order_number {
+        Some(order_number) => store.order(&shop.id, order_number).await?,
+        None => None,
+    };
+    let timeline = Timeline::new(store.events(&shop.id, &number).await?);
+    Ok(shipment_view(
+        shop,
+        &shipment,
+        &timeline,
+        order.as_ref(),
+        lang,
+        now,
+    ))
+}
+
+/// The tracking view of a stored shipment.
+pub fn shipment_view(
+    shop: &ShopRecord,
+    shipment: &ShipmentRecord,
+    timeline: &Timeline,
+    order: Option<&OrderRecord>,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> TrackingView {
+    let context = Context::new(shop, shipment, order);
+    let destination = Place {
+        city: shipment.dest_city.clone(),
+        region: shipment.dest_region.clone(),
+        country: shipment.dest_country.clone(),
+    };
+    let has_destination = destination != Place::default();
+    let facts = ShipmentFacts {
+        tracking_number: &shipment.tracking_number,
+        carrier: shipment.carrier,
+        timeline,
+        status_without_events: StatusDetail::new(shipment.status),
+        etas: &context.etas,
+        route: context.route,
+        registered_at: context.registered_at,
+        order_reference: shipment.order_number.as_deref(),
+        destination: has_destination.then_some(&destination),
+    };
+    tracking_view(&facts, lang, now)
+}
+
+/// The health of a stored shipment, from its row alone (for lists).
+pub fn shipment_health(shop: &ShopRecord, shipment: &ShipmentRecord, now: DateTime<Utc>) -> Health {
+    let context = Context::new(shop, shipment, None);
+    let last_activity = shipment
+        .last_event_at
+        .as_deref()
+        .and_then(parse_instant)
+        .or(context.registered_at);
+    let status = StatusDetail::try_new(shipment.status, shipment.sub_status)
+        .unwrap_or(StatusDetail::new(shipment.status));
+    assess(HealthInput {
+        status,
+        last_activity,
+        eta: EtaWindow::best(context.etas),
+        route: context.route,
+        now,
+    })
+}
+
+/// The ETAs and route of a shipment.
+struct Context {
+    etas: Vec<EtaWindow>,
+    route: Route,
+    registered_at: Option<DateTime<Utc>>,
+}
+
+impl Context {
+    fn new(shop: &ShopRecord, shipment: &ShipmentRecord, order: Option<&OrderRecord>) -> Self {
+        let registered_at = parse_instant(&shipment.created_at);
+        let window = |from, to, source| match (from, to) {
+            (Some(from), Some(to)) => EtaWindow::new(from, to, source).ok(),
+            _ => None,
+        };
+        let carrier = window(shipment.eta_from, shipment.eta_to, EtaSource::Carrier);
+        let promised =
+            order.and_then(|o| window(o.promised_from, o.promised_to, EtaSource::Promised));
+        let shipped_on = shipment
+            .shipped_on
+            .or(registered_at.map(|at| at.date_naive()));
+        let range = TransitRange {
+            min_days: shop.transit_min_days,
+            max_days: shop.transit_max_days,
+        };
+        let estimated = shipped_on.map(|day| EtaWindow::estimated(day, range));
+        Context {
+            etas: [carrier, promised, estimated]
+                .into_iter()
+                .flatten()
+                .collect(),
+            route: Route {
+                scope: shipment.scope,
+                service: shipment.service_level,
+            },
+            registered_at,
+        }
+    }
+}
+
+fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}

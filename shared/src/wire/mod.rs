@@ -1,0 +1,22 @@
+//! The JSON the edge returns and accepts and the widget reads: one set of types on both sides.
+//! Field names are snake_case, enums lowercase strings; the shapes are pinned by snapshot tests
+//! and described by the edge's OpenAPI document.
+
+mod admin;
+mod orders;
+mod problem;
+mod shipments;
+mod tracking;
+
+pub use crate::detect::{
+    Candidate, Confidence, Country, DetectOutcome, Detection, FormatInfo, InputError, NearMiss,
+    RejectedInput,
+};
+pub use admin::{KeyCreated, KeyInput, KeyKind, ShopCreated, ShopInput};
+pub use orders::{Contact, OrderInput, OrderView};
+pub use problem::Problem;
+pub use shipments::{
+    CarrierInfo, CarriersView, DestinationInput, DetectRequest, DetectResponse, EventBatch,
+    EventBatchResult, EventInput, ShipmentInput, ShipmentList, ShipmentSummary,
+};
+pub use tracking::{ActionView, CarrierRef, EtaView, EventView, MilestoneView, TrackingView};
