@@ -1,8 +1,24 @@
 //! Waypost's edge API: a Cloudflare Worker that resolves tracking numbers.
 //!
-//! [`service`] holds what the API does, against small traits; the Worker layer parses requests,
-//! calls it and maps results (and [`error::EdgeError`]) to HTTP in one place.
+//! [`service`] holds what the API does, against small traits, tested on the host; [`http`] and
+//! [`routes`] are the thin Worker layer (parse, call the service, map the result), with
+//! [`error::EdgeError`] mapped to HTTP in one place; [`d1_store`] keeps the data in D1.
 
+#![recursion_limit = "256"]
+
+pub mod d1_store;
 pub mod error;
+pub mod http;
 pub mod limits;
+pub mod openapi;
+pub mod routes;
+pub mod runtime;
 pub mod service;
+
+use worker::{Context, Env, Request, Response, event};
+
+/// The Worker's fetch handler.
+#[event(fetch)]
+pub async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(http::handle(request, &env).await)
+}

@@ -2,9 +2,10 @@
 //! messages, so a fresh clone needs nothing done by hand.
 //!
 //! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
-//! - `dev`: runs Waypost locally (the edge API, once it exists).
+//! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed.
 
+mod edge;
 mod run;
 mod toolchain;
 
@@ -58,11 +59,13 @@ fn test() -> Result<(), String> {
     )
     .run()?;
     Step::cargo(
-        "clippy (wasm32, shared crate)",
+        "clippy (wasm32: shared crate and Worker)",
         &[
             "clippy",
             "-p",
             "waypost-shared",
+            "-p",
+            "waypost-edge",
             "--target",
             toolchain::WASM_TARGET,
             "--locked",
@@ -72,39 +75,21 @@ fn test() -> Result<(), String> {
         ],
     )
     .run()?;
+    edge::build_worker()?;
+    edge::dry_run()?;
     Step::cargo(
-        "unit, property, snapshot and conformance tests",
+        "unit, property, snapshot, conformance and end-to-end tests",
         &["test", "--workspace", "--locked"],
     )
     .env("INSTA_UPDATE", "no")
-    .run()?;
-    Step::cargo(
-        "wasm32 build of the shared crate",
-        &[
-            "build",
-            "-p",
-            "waypost-shared",
-            "--release",
-            "--target",
-            toolchain::WASM_TARGET,
-            "--locked",
-        ],
-    )
     .run()?;
     println!("\nall checks passed");
     Ok(())
 }
 
-/// Runs Waypost locally. The edge API is the next issue; until it lands this says so.
+/// Runs Waypost locally: the edge API with a demo shop.
 fn dev() -> Result<(), String> {
-    println!(
-        "Waypost has no server to run yet: the edge API (a Cloudflare Worker) is the next piece to land."
-    );
-    println!("What works today is the shared domain crate. Try tracking-number detection:\n");
-    println!(
-        "  printf '1Z5R89390357567127\\nRR123456785CN\\n' | cargo run --release -p waypost-shared --example detect\n"
-    );
-    Err("nothing to serve yet".into())
+    edge::dev()
 }
 
 /// The benchmarks; criterion prints time and throughput per benchmark.

@@ -37,6 +37,12 @@ impl Step {
         }
     }
 
+    /// Runs in `dir` instead of the workspace root.
+    pub fn dir(mut self, dir: &std::path::Path) -> Step {
+        self.command.current_dir(dir);
+        self
+    }
+
     /// Sets an environment variable for the command.
     pub fn env(mut self, key: &str, value: &str) -> Step {
         self.command.env(key, value);

@@ -1,0 +1,418 @@
+//! [`Store`] on Cloudflare D1. Enums are stored as their wire strings, dates as ISO text, events
+//! as the shared JSON; every statement names the shop.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use waypost_shared::event::TrackingEvent;
+use waypost_shared::status::Status;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::error::{EdgeError, Result};
+use crate::service::store::{
+    KeyRecord, OrderRecord, ShipmentRecord, ShopRecord, Store, StoredEvent,
+};
+
+/// The D1 database bound as `DB`.
+pub struct D1Store {
+    db: D1Database,
+}
+
+impl D1Store {
+    /// Wraps the binding.
+    pub fn new(db: D1Database) -> Self {
+        D1Store { db }
+    }
+
+    fn statement(&self, sql: &str, values: &[JsValue]) -> Result<D1PreparedStatement> {
+        self.db.prepare(sql).bind(values).map_err(internal)
+    }
+
+    async fn run(&self, sql: &str, values: &[JsValue]) -> Result<()> {
+        self.statement(sql, values)?.run().await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn rows<T: DeserializeOwned>(&self, sql: &str, values: &[JsValue]) -> Result<Vec<T>> {
+        self.statement(sql, values)?
+            .all()
+            .await
+            .map_err(internal)?
+            .results()
+            .map_err(internal)
+    }
+
+    async fn row<T: DeserializeOwned>(&self, sql: &str, values: &[JsValue]) -> Result<Option<T>> {
+        Ok(self.rows(sql, values).await?.into_iter().next())
+    }
+}
+
+fn internal(error: impl std::fmt::Display) -> EdgeError {
+    EdgeError::Internal(format!("D1: {error}"))
+}
+
+fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
+}
+
+fn maybe(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// An enum or date as its JSON string (`"in_transit"`, `"2026-11-20"`).
+fn wire<T: serde::Serialize>(value: &T) -> Result<String> {
+    match serde_json::to_value(value).map_err(internal)? {
+        serde_json::Value::String(text) => Ok(text),
+        other => Err(internal(format!("expected a string, got {other}"))),
+    }
+}
+
+fn maybe_wire<T: serde::Serialize>(value: Option<&T>) -> Result<JsValue> {
+    Ok(match value {
+        Some(value) => JsValue::from_str(&wire(value)?),
+        None => JsValue::NULL,
+    })
+}
+
+fn unwire<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(internal)
+}
+
+fn maybe_unwire<T: DeserializeOwned>(text: Option<String>) -> Result<Option<T>> {
+    text.as_deref().map(unwire).transpose()
+}
+
+#[derive(Deserialize)]
+struct ShopRow {
+    id: String,
+    name: String,
+    allowed_origins: String,
+    transit_min_days: u16,
+    transit_max_days: u16,
+    created_at: String,
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    key_id: String,
+    shop_id: String,
+    kind: String,
+    secret_hash: Option<String>,
+    revoked: u8,
+}
+
+#[derive(Deserialize)]
+struct OrderRow {
+    shop_id: String,
+    order_number: String,
+    status: String,
+    sub_status: Option<String>,
+    customer_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    postal_code: Option<String>,
+    promised_from: Option<String>,
+    promised_to: Option<String>,
+    updated_at: String,
+}
+
+#[derive(Deserialize)]
+struct ShipmentRow {
+    shop_id: String,
+    tracking_number: String,
+    order_number: Option<String>,
+    carrier: Option<String>,
+    dest_city: Option<String>,
+    dest_region: Option<String>,
+    dest_postal_code: Option<String>,
+    dest_country: Option<String>,
+    scope: String,
+    service_level: String,
+    eta_from: Option<String>,
+    eta_to: Option<String>,
+    shipped_on: Option<String>,
+    status: String,
+    sub_status: Option<String>,
+    last_event_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl ShipmentRow {
+    fn into_record(self) -> Result<ShipmentRecord> {
+        Ok(ShipmentRecord {
+            shop_id: self.shop_id,
+            tracking_number: self.tracking_number,
+            order_number: self.order_number,
+            carrier: maybe_unwire(self.carrier)?,
+            dest_city: self.dest_city,
+            dest_region: self.dest_region,
+            dest_postal_code: self.dest_postal_code,
+            dest_country: self.dest_country,
+            scope: unwire(&self.scope)?,
+            service_level: unwire(&self.service_level)?,
+            eta_from: maybe_unwire(self.eta_from)?,
+            eta_to: maybe_unwire(self.eta_to)?,
+            shipped_on: maybe_unwire(self.shipped_on)?,
+            status: unwire(&self.status)?,
+            sub_status: maybe_unwire(self.sub_status)?,
+            last_event_at: self.last_event_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    event: String,
+}
+
+/// The shipment columns; the first two are the key.
+const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
+     dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
+     sub_status, last_event_at, created_at, updated_at";
+
+impl D1Store {
+    fn upsert_shipment_statement(&self, s: &ShipmentRecord) -> Result<D1PreparedStatement> {
+        let updates: Vec<String> = SHIPMENT_COLUMNS
+            .split(", ")
+            .skip(2)
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO shipments ({SHIPMENT_COLUMNS}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+             ON CONFLICT (shop_id, tracking_number) DO UPDATE SET {}",
+            updates.join(", ")
+        );
+        self.statement(
+            &sql,
+            &[
+                text(&s.shop_id),
+                text(&s.tracking_number),
+                maybe(s.order_number.as_deref()),
+                maybe_wire(s.carrier.as_ref())?,
+                maybe(s.dest_city.as_deref()),
+                maybe(s.dest_region.as_deref()),
+                maybe(s.dest_postal_code.as_deref()),
+                maybe(s.dest_country.as_deref()),
+                text(&wire(&s.scope)?),
+                text(&wire(&s.service_level)?),
+                maybe_wire(s.eta_from.as_ref())?,
+                maybe_wire(s.eta_to.as_ref())?,
+                maybe_wire(s.shipped_on.as_ref())?,
+                text(&wire(&s.status)?),
+                maybe_wire(s.sub_status.as_ref())?,
+                maybe(s.last_event_at.as_deref()),
+                text(&s.created_at),
+                text(&s.updated_at),
+            ],
+        )
+    }
+}
+
+impl Store for D1Store {
+    async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
+        let origins = serde_json::to_string(&shop.allowed_origins).map_err(internal)?;
+        self.run(
+            "INSERT INTO shops (id, name, allowed_origins, transit_min_days, transit_max_days, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                text(&shop.id),
+                text(&shop.name),
+                text(&origins),
+                JsValue::from(shop.transit_min_days),
+                JsValue::from(shop.transit_max_days),
+                text(&shop.created_at),
+            ],
+        )
+        .await
+    }
+
+    async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>> {
+        let row: Option<ShopRow> = self
+            .row("SELECT * FROM shops WHERE id = ?1", &[text(shop_id)])
+            .await?;
+        row.map(|row| {
+            Ok(ShopRecord {
+                id: row.id,
+                name: row.name,
+                allowed_origins: serde_json::from_str(&row.allowed_origins).map_err(internal)?,
+                transit_min_days: row.transit_min_days,
+                transit_max_days: row.transit_max_days,
+                created_at: row.created_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_key(&self, key: &KeyRecord) -> Result<()> {
+        self.run(
+            "INSERT INTO api_keys (key_id, shop_id, kind, secret_hash, revoked) VALUES (?1, ?2, ?3, ?4, 0)",
+            &[text(&key.key_id), text(&key.shop_id), text(&wire(&key.kind)?), maybe(key.secret_hash.as_deref())],
+        )
+        .await
+    }
+
+    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>> {
+        let row: Option<KeyRow> = self
+            .row("SELECT * FROM api_keys WHERE key_id = ?1", &[text(key_id)])
+            .await?;
+        row.map(|row| {
+            Ok(KeyRecord {
+                key_id: row.key_id,
+                shop_id: row.shop_id,
+                kind: unwire(&row.kind)?,
+                secret_hash: row.secret_hash,
+                revoked: row.revoked != 0,
+            })
+        })
+        .transpose()
+    }
+
+    async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool> {
+        let result = self
+            .statement(
+                "UPDATE api_keys SET revoked = 1 WHERE shop_id = ?1 AND key_id = ?2",
+                &[text(shop_id), text(key_id)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        let changes = result
+            .meta()
+            .map_err(internal)?
+            .and_then(|meta| meta.changes)
+            .unwrap_or(0);
+        Ok(changes > 0)
+    }
+
+    async fn upsert_order(&self, o: &OrderRecord) -> Result<()> {
+        self.run(
+            "INSERT INTO orders (shop_id, order_number, status, sub_status, customer_name, email, \
+             phone, postal_code, promised_from, promised_to, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
+             sub_status = excluded.sub_status, customer_name = excluded.customer_name, email = excluded.email, \
+             phone = excluded.phone, postal_code = excluded.postal_code, promised_from = excluded.promised_from, \
+             promised_to = excluded.promised_to, updated_at = excluded.updated_at",
+            &[
+                text(&o.shop_id),
+                text(&o.order_number),
+                text(&wire(&o.status)?),
+                maybe_wire(o.sub_status.as_ref())?,
+                maybe(o.customer_name.as_deref()),
+                maybe(o.email.as_deref()),
+                maybe(o.phone.as_deref()),
+                maybe(o.postal_code.as_deref()),
+                maybe_wire(o.promised_from.as_ref())?,
+                maybe_wire(o.promised_to.as_ref())?,
+                text(&o.updated_at),
+            ],
+        )
+        .await
+    }
+
+    async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
+        let row: Option<OrderRow> = self
+            .row(
+                "SELECT * FROM orders WHERE shop_id = ?1 AND order_number = ?2",
+                &[text(shop_id), text(order_number)],
+            )
+            .await?;
+        row.map(|row| {
+            Ok(OrderRecord {
+                shop_id: row.shop_id,
+                order_number: row.order_number,
+                status: unwire(&row.status)?,
+                sub_status: maybe_unwire(row.sub_status)?,
+                customer_name: row.customer_name,
+                email: row.email,
+                phone: row.phone,
+                postal_code: row.postal_code,
+                promised_from: maybe_unwire(row.promised_from)?,
+                promised_to: maybe_unwire(row.promised_to)?,
+                updated_at: row.updated_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
+        self.upsert_shipment_statement(shipment)?
+            .run()
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>> {
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND tracking_number = ?2"
+        );
+        let row: Option<ShipmentRow> = self.row(&sql, &[text(shop_id), text(number)]).await?;
+        row.map(ShipmentRow::into_record).transpose()
+    }
+
+    async fn order_shipments(
+        &self,
+        shop_id: &str,
+        order_number: &str,
+    ) -> Result<Vec<ShipmentRecord>> {
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND order_number = ?2 \
+             ORDER BY created_at, tracking_number"
+        );
+        let rows: Vec<ShipmentRow> = self
+            .rows(&sql, &[text(shop_id), text(order_number)])
+            .await?;
+        rows.into_iter().map(ShipmentRow::into_record).collect()
+    }
+
+    async fn list_shipments(
+        &self,
+        shop_id: &str,
+        status: Option<Status>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ShipmentRecord>> {
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND (?2 IS NULL OR status = ?2) \
+             AND (?3 IS NULL OR tracking_number > ?3) ORDER BY tracking_number LIMIT ?4"
+        );
+        let values = [
+            text(shop_id),
+            maybe_wire(status.as_ref())?,
+            maybe(after),
+            JsValue::from(limit as u32),
+        ];
+        let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
+        rows.into_iter().map(ShipmentRow::into_record).collect()
+    }
+
+    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>> {
+        let rows: Vec<EventRow> = self
+            .rows(
+                "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2",
+                &[text(shop_id), text(number)],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| serde_json::from_str(&row.event).map_err(internal))
+            .collect()
+    }
+
+    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {
+        let mut statements = vec![self.upsert_shipment_statement(shipment)?];
+        for stored in events {
+            let json = serde_json::to_string(&stored.event).map_err(internal)?;
+            statements.push(self.statement(
+                "INSERT OR IGNORE INTO events (shop_id, tracking_number, fingerprint, event) VALUES (?1, ?2, ?3, ?4)",
+                &[text(&shipment.shop_id), text(&shipment.tracking_number), text(&stored.fingerprint), text(&json)],
+            )?);
+        }
+        self.db.batch(statements).await.map_err(internal)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! Writing responses: JSON, problems, conditional GETs.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use worker::Response;
+
+use crate::error::{EdgeError, Result};
+
+/// A JSON response with `status`.
+pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
+    let bytes = serde_json::to_vec(body).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    with_body(status, bytes, "application/json")
+}
+
+/// A JSON response with a strong `ETag`, or `304 Not Modified` when the client has it already.
+pub fn json_with_etag<T: Serialize>(body: &T, if_none_match: Option<&str>) -> Result<Response> {
+    let bytes = serde_json::to_vec(body).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let digest = Sha256::digest(&bytes);
+    let etag = format!(
+        "\"{}\"",
+        digest[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let mut response =
+        if if_none_match.is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag)) {
+            Response::empty().map_err(internal)?.with_status(304)
+        } else {
+            with_body(200, bytes, "application/json")?
+        };
+    set(&mut response, "ETag", &etag)?;
+    set(&mut response, "Cache-Control", "no-cache")?;
+    Ok(response)
+}
+
+/// The problem+json answer for an error.
+pub fn problem(error: &EdgeError) -> Response {
+    let problem = error.problem();
+    let bytes = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut response =
+        with_body(problem.status, bytes, "application/problem+json").unwrap_or_else(|_| {
+            Response::empty()
+                .expect("an empty response")
+                .with_status(500)
+        });
+    if let EdgeError::RateLimited { retry_after } = error {
+        let _ = set(&mut response, "Retry-After", &retry_after.to_string());
+    }
+    response
+}
+
+/// `204 No Content`.
+pub fn no_content() -> Result<Response> {
+    Ok(Response::empty().map_err(internal)?.with_status(204))
+}
+
+/// Sets a header.
+pub fn set(response: &mut Response, name: &str, value: &str) -> Result<()> {
+    response.headers_mut().set(name, value).map_err(internal)
+}
+
+fn with_body(status: u16, bytes: Vec<u8>, content_type: &str) -> Result<Response> {
+    let mut response = Response::from_bytes(bytes)
+        .map_err(internal)?
+        .with_status(status);
+    set(&mut response, "Content-Type", content_type)?;
+    Ok(response)
+}
+
+fn internal(error: worker::Error) -> EdgeError {
+    EdgeError::Internal(error.to_string())
+}

@@ -1,0 +1,17 @@
+//! `GET /healthz` and `GET /v1/openapi.json`.
+
+use worker::Response;
+
+use crate::error::Result;
+use crate::http::response::json;
+use crate::openapi;
+
+/// Liveness.
+pub fn healthz() -> Result<Response> {
+    json(200, &serde_json::json!({ "status": "ok" }))
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> Result<Response> {
+    json(200, &openapi::document())
+}

@@ -1,0 +1,220 @@
+//! The route table: which handler answers which method and path, behind which credentials and
+//! with which CORS rule. Handlers are thin: parse, call the service, map the result.
+
+mod admin;
+mod detect;
+mod meta;
+mod orders;
+mod shipments;
+mod track;
+
+use worker::{Method, Response};
+
+use crate::error::{EdgeError, Result};
+use crate::http::Api;
+use crate::http::cors::{self, Cors};
+use crate::http::rate_limit;
+use crate::http::request::Incoming;
+use crate::http::response::{self, set};
+use crate::service::auth;
+use crate::service::store::ShopRecord;
+
+/// Every route, grouped by the credentials it takes.
+enum Route {
+    /// No credentials, any origin.
+    Open(Open),
+    /// A CORS preflight.
+    Preflight,
+    /// A publishable key; the shop's origins.
+    Public(Public),
+    /// A secret key; no browser.
+    Private(Private),
+    /// The admin token; no browser.
+    Admin(Admin),
+}
+
+enum Open {
+    Healthz,
+    Document,
+    Carriers,
+}
+
+enum Public {
+    Detect,
+    Track(String),
+    GetOrder(String),
+}
+
+enum Private {
+    PutOrder(String),
+    PutShipment(String),
+    PushEvents(String),
+    ListShipments,
+}
+
+enum Admin {
+    CreateShop,
+    CreateKey(String),
+    RevokeKey(String, String),
+}
+
+impl Route {
+    fn parse(method: &Method, path: &[&str]) -> Result<Route> {
+        use Method::{Delete, Get, Options, Post, Put};
+        let owned = |s: &str| s.to_owned();
+        let route = match (method, path) {
+            (Get, ["healthz"]) => Route::Open(Open::Healthz),
+            (Get, ["v1", "openapi.json"]) => Route::Open(Open::Document),
+            (Get, ["v1", "carriers"]) => Route::Open(Open::Carriers),
+            (Options, ["v1", ..]) => Route::Preflight,
+            (Post, ["v1", "detect"]) => Route::Public(Public::Detect),
+            (Get, ["v1", "track", number]) => Route::Public(Public::Track(owned(number))),
+            (Get, ["v1", "orders", order]) => Route::Public(Public::GetOrder(owned(order))),
+            (Put, ["v1", "orders", order]) => Route::Private(Private::PutOrder(owned(order))),
+            (Put, ["v1", "shipments", number]) => {
+                Route::Private(Private::PutShipment(owned(number)))
+            }
+            (Post, ["v1", "shipments", number, "events"]) => {
+                Route::Private(Private::PushEvents(owned(number)))
+            }
+            (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
+            (Post, ["v1", "admin", "shops"]) => Route::Admin(Admin::CreateShop),
+            (Post, ["v1", "admin", "shops", shop, "keys"]) => {
+                Route::Admin(Admin::CreateKey(owned(shop)))
+            }
+            (Delete, ["v1", "admin", "shops", shop, "keys", key]) => {
+                Route::Admin(Admin::RevokeKey(owned(shop), owned(key)))
+            }
+            (_, ["healthz"] | ["v1", "openapi.json" | "carriers" | "detect" | "shipments"])
+            | (_, ["v1", "track" | "orders" | "shipments", _])
+            | (_, ["v1", "shipments", _, "events"])
+            | (_, ["v1", "admin", "shops", ..]) => return Err(EdgeError::MethodNotAllowed),
+            _ => return Err(EdgeError::NoRoute(format!("/{}", path.join("/")))),
+        };
+        Ok(route)
+    }
+}
+
+/// How an answer is to be dressed, whatever its outcome.
+pub struct Dressing {
+    /// Which origins may read it.
+    pub cors: Cors,
+    /// Whether the route is rate limited (and says so in `RateLimit-Policy`).
+    pub rate_limited: bool,
+}
+
+impl Dressing {
+    fn new(cors: Cors) -> Self {
+        Dressing {
+            cors,
+            rate_limited: false,
+        }
+    }
+
+    /// Adds the headers to an answer.
+    pub fn apply(&self, response: &mut Response, origin: Option<&str>) -> Result<()> {
+        if self.rate_limited {
+            set(response, "RateLimit-Policy", rate_limit::POLICY)?;
+        }
+        self.cors.apply(response, origin)
+    }
+}
+
+/// Finds and runs the handler for a request; how to dress the answer comes back with it.
+pub async fn dispatch(api: &Api<'_>, mut req: Incoming) -> (Dressing, Result<Response>) {
+    let route = match Route::parse(&req.method, &req.path()) {
+        Ok(route) => route,
+        Err(error) => return (Dressing::new(Cors::Any), Err(error)),
+    };
+    match route {
+        Route::Open(Open::Healthz) => (Dressing::new(Cors::Any), meta::healthz()),
+        Route::Open(Open::Document) => (Dressing::new(Cors::Any), meta::openapi()),
+        Route::Open(Open::Carriers) => (Dressing::new(Cors::Any), detect::carriers()),
+        Route::Preflight => (Dressing::new(Cors::None), preflight(api, &req).await),
+        Route::Public(route) => {
+            let shop = match public_shop(api, &req).await {
+                Ok(shop) => shop,
+                Err(error) => {
+                    return (
+                        Dressing {
+                            cors: Cors::Any,
+                            rate_limited: true,
+                        },
+                        Err(error),
+                    );
+                }
+            };
+            let result = match route {
+                Public::Detect => detect::detect(&mut req).await,
+                Public::Track(number) => track::get(api, &shop, &req, &number).await,
+                Public::GetOrder(order) => orders::get(api, &shop, &req, &order).await,
+            };
+            (
+                Dressing {
+                    cors: Cors::Shop(shop.allowed_origins),
+                    rate_limited: true,
+                },
+                result,
+            )
+        }
+        Route::Private(route) => (
+            Dressing::new(Cors::None),
+            private(api, &mut req, route).await,
+        ),
+        Route::Admin(route) => (Dressing::new(Cors::None), admin(api, &mut req, route).await),
+    }
+}
+
+async fn private(api: &Api<'_>, req: &mut Incoming, route: Private) -> Result<Response> {
+    let shop = auth::secret_shop(&api.store, req.bearer().as_deref()).await?;
+    match route {
+        Private::PutOrder(order) => orders::put(api, &shop, req, &order).await,
+        Private::PutShipment(number) => shipments::put(api, &shop, req, &number).await,
+        Private::PushEvents(number) => shipments::push_events(api, &shop, req, &number).await,
+        Private::ListShipments => shipments::list(api, &shop, req).await,
+    }
+}
+
+async fn admin(api: &Api<'_>, req: &mut Incoming, route: Admin) -> Result<Response> {
+    let configured = api
+        .env
+        .var("ADMIN_TOKEN")
+        .ok()
+        .map(|token| token.to_string());
+    auth::check_admin(configured.as_deref(), req.bearer().as_deref())?;
+    match route {
+        Admin::CreateShop => admin::create_shop(api, req).await,
+        Admin::CreateKey(shop) => admin::create_key(api, req, &shop).await,
+        Admin::RevokeKey(shop, key) => admin::revoke_key(api, &shop, &key).await,
+    }
+}
+
+/// Rate limits (per IP, then per key) and the publishable key's shop.
+async fn public_shop(api: &Api<'_>, req: &Incoming) -> Result<ShopRecord> {
+    rate_limit::check(api.env, rate_limit::PER_IP, &req.client_ip()).await?;
+    let key = req.publishable_key();
+    let shop = auth::publishable_shop(&api.store, key.as_deref()).await?;
+    rate_limit::check(
+        api.env,
+        rate_limit::PER_KEY,
+        key.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(shop)
+}
+
+/// `OPTIONS /v1/...`: allowed when the `?key=` shop lists the `Origin`.
+async fn preflight(api: &Api<'_>, req: &Incoming) -> Result<Response> {
+    let origin = req.origin().ok_or_else(|| {
+        EdgeError::bad_request("not_a_preflight", "preflight requests carry an Origin")
+    })?;
+    let shop = auth::publishable_shop(&api.store, req.param("key")).await?;
+    if !cors::allows(&shop.allowed_origins, &origin) {
+        return Err(EdgeError::Forbidden(
+            "this origin is not allowed for this shop",
+        ));
+    }
+    let mut response = response::no_content()?;
+    cors::preflight(&mut response, &origin)?;
+    Ok(response)
+}

@@ -1,0 +1,77 @@
+//! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`.
+
+use waypost_shared::health::Health;
+use waypost_shared::labels::Lang;
+use waypost_shared::status::Status;
+use waypost_shared::timeline::Timeline;
+use waypost_shared::wire::{EventBatch, ShipmentInput};
+use worker::Response;
+
+use crate::error::{EdgeError, Result};
+use crate::http::Api;
+use crate::http::request::Incoming;
+use crate::http::response::json;
+use crate::service::shipments::{self, ListQuery};
+use crate::service::store::{Runtime, ShopRecord, Store};
+use crate::service::{events, tracking};
+
+/// Registers or updates a shipment; answers its tracking view.
+pub async fn put(
+    api: &Api<'_>,
+    shop: &ShopRecord,
+    req: &mut Incoming,
+    number: &str,
+) -> Result<Response> {
+    let input: ShipmentInput = req.json().await?;
+    let now = api.runtime.now();
+    let record = shipments::put_shipment(&api.store, shop, number, input, now).await?;
+    let timeline = Timeline::new(api.store.events(&shop.id, &record.tracking_number).await?);
+    json(
+        200,
+        &tracking::shipment_view(shop, &record, &timeline, None, Lang::En, now),
+    )
+}
+
+/// Stores a batch of events.
+pub async fn push_events(
+    api: &Api<'_>,
+    shop: &ShopRecord,
+    req: &mut Incoming,
+    number: &str,
+) -> Result<Response> {
+    let batch: EventBatch = req.json().await?;
+    let result = events::push_events(&api.store, shop, number, batch, api.runtime.now()).await?;
+    json(200, &result)
+}
+
+/// The shop's shipments, filtered by `status` and `health`, paged by `cursor` and `limit`.
+pub async fn list(api: &Api<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
+    let query = ListQuery {
+        status: req
+            .param("status")
+            .map(|s| enum_param::<Status>("status", s))
+            .transpose()?,
+        health: req
+            .param("health")
+            .map(|h| enum_param::<Health>("health", h))
+            .transpose()?,
+        cursor: req.param("cursor").map(str::to_owned),
+        limit: req
+            .param("limit")
+            .map(|l| {
+                l.parse()
+                    .map_err(|_| EdgeError::bad_request("invalid_query", "limit must be a number"))
+            })
+            .transpose()?,
+    };
+    json(
+        200,
+        &shipments::list_shipments(&api.store, shop, query, api.runtime.now()).await?,
+    )
+}
+
+/// A query parameter holding an enum's wire name.
+fn enum_param<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+        .map_err(|error| EdgeError::bad_request("invalid_query", format!("{name}: {error}")))
+}

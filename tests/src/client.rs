@@ -1,0 +1,185 @@
+//! A small blocking HTTP client for the tests and the demo seeding: every status is an answer,
+//! never an error.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Talks to one server.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// A request being built.
+pub struct Call {
+    agent: ureq::Agent,
+    method: &'static str,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+/// An answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Client {
+    /// A client for `base` (`http://127.0.0.1:port`).
+    pub fn new(base: &str) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Client {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+        }
+    }
+
+    fn call(&self, method: &'static str, path: &str) -> Call {
+        Call {
+            agent: self.agent.clone(),
+            method,
+            url: format!("{}{path}", self.base),
+            headers: vec![],
+            body: None,
+        }
+    }
+
+    /// A GET.
+    pub fn get(&self, path: &str) -> Call {
+        self.call("GET", path)
+    }
+    /// A POST.
+    pub fn post(&self, path: &str) -> Call {
+        self.call("POST", path)
+    }
+    /// A PUT.
+    pub fn put(&self, path: &str) -> Call {
+        self.call("PUT", path)
+    }
+    /// A DELETE.
+    pub fn delete(&self, path: &str) -> Call {
+        self.call("DELETE", path)
+    }
+    /// An OPTIONS.
+    pub fn options(&self, path: &str) -> Call {
+        self.call("OPTIONS", path)
+    }
+}
+
+impl Call {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Call {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds `Authorization: Bearer <token>`.
+    pub fn bearer(self, token: &str) -> Call {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    /// A JSON body.
+    pub fn json<T: Serialize>(self, body: &T) -> Call {
+        self.raw(
+            "application/json",
+            serde_json::to_vec(body).expect("serializable"),
+        )
+    }
+
+    /// Any body with its content type.
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Call {
+        self.headers
+            .push(("Content-Type".into(), content_type.to_owned()));
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends it.
+    pub fn send(self) -> Result<Reply, String> {
+        let builder = ureq::http::Request::builder()
+            .method(self.method)
+            .uri(&self.url);
+        let builder = self
+            .headers
+            .iter()
+            .fold(builder, |b, (name, value)| b.header(name, value));
+        let result = match self.body {
+            Some(body) => self
+                .agent
+                .run(builder.body(body).map_err(|e| e.to_string())?),
+            None => self.agent.run(builder.body(()).map_err(|e| e.to_string())?),
+        };
+        let mut response = result.map_err(|e| format!("{} {}: {e}", self.method, self.url))?;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .read_to_vec()
+            .map_err(|e| e.to_string())?;
+        Ok(Reply {
+            status: response.status().as_u16(),
+            headers,
+            body,
+        })
+    }
+}
+
+impl Reply {
+    /// A header's value (name in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// The body as a wire type, strictly.
+    pub fn parse<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body does not parse ({e}): {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}

@@ -1,0 +1,402 @@
+//! The demo shop, seeded through the API itself: orders and shipments in every interesting
+//! state, with event times relative to now so the demo always looks current.
+
+use chrono::{FixedOffset, TimeDelta, Utc};
+use serde_json::{Value, json};
+use waypost_shared::wire::ShopCreated;
+
+use crate::client::Client;
+
+/// What the demo seeding made.
+pub struct Demo {
+    /// The shop and its keys.
+    pub shop: ShopCreated,
+    /// Each demo shipment: what it shows, and its tracking number.
+    pub shipments: Vec<(&'static str, &'static str)>,
+    /// Each demo order: what it shows, its number and the email that opens it.
+    pub orders: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// Origins the demo shop allows: the Worker itself and the usual local storefront ports.
+pub const DEMO_ORIGINS: [&str; 3] = [
+    "http://127.0.0.1:8787",
+    "http://localhost:8787",
+    "http://127.0.0.1:8080",
+];
+
+/// An RFC 3339 time `hours_ago` hours before now, written at `offset_hours` from UTC.
+fn ago(hours_ago: i64, offset_hours: i32) -> String {
+    let offset = FixedOffset::east_opt(offset_hours * 3600).expect("valid offset");
+    (Utc::now() - TimeDelta::hours(hours_ago))
+        .with_timezone(&offset)
+        .format("%Y-%m-%dT%H:%M:00%:z")
+        .to_string()
+}
+
+fn event(
+    hours_ago: i64,
+    offset: i32,
+    status: &str,
+    sub: Option<&str>,
+    text: &str,
+    city: &str,
+    country: &str,
+) -> Value {
+    json!({
+        "time": ago(hours_ago, offset),
+        "status": status,
+        "sub_status": sub,
+        "description": text,
+        "location": { "city": city, "country": country },
+    })
+}
+
+/// Seeds the demo shop on a running Worker.
+pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Result<Demo, String> {
+    let origins: Vec<&str> = DEMO_ORIGINS
+        .iter()
+        .copied()
+        .chain(extra_origins.iter().copied())
+        .collect();
+    let reply = client
+        .post("/v1/admin/shops")
+        .bearer(admin_token)
+        .json(&json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 } }))
+        .send()?;
+    if reply.status != 201 {
+        return Err(format!(
+            "creating the demo shop: {} {}",
+            reply.status,
+            reply.text()
+        ));
+    }
+    let shop: ShopCreated = reply.parse();
+    let secret = shop.secret_key.clone();
+    let put = |path: &str, body: Value| -> Result<(), String> {
+        let reply = client.put(path).bearer(&secret).json(&body).send()?;
+        if reply.status == 200 {
+            Ok(())
+        } else {
+            Err(format!("PUT {path}: {} {}", reply.status, reply.text()))
+        }
+    };
+    let push = |number: &str, events: Vec<Value>| -> Result<(), String> {
+        let path = format!("/v1/shipments/{number}/events");
+        let reply = client
+            .post(&path)
+            .bearer(&secret)
+            .json(&json!({ "events": events }))
+            .send()?;
+        if reply.status == 200 {
+            Ok(())
+        } else {
+            Err(format!("POST {path}: {} {}", reply.status, reply.text()))
+        }
+    };
+    let domestic = |order: &str, city: &str| json!({ "order_number": order, "destination": { "city": city, "region": "NY", "country": "US" }, "scope": "domestic", "service_level": "standard" });
+
+    put(
+        "/v1/orders/1001",
+        json!({ "status": "pending", "sub_status": "awaiting_stock", "customer": { "name": "Maya Lopez", "email": "maya@example.com", "phone": "+1 555 0101" }, "postal_code": "10001" }),
+    )?;
+
+    put(
+        "/v1/orders/1002",
+        json!({ "status": "pending", "customer": { "name": "Sam Okafor", "email": "sam@example.com" }, "postal_code": "60601" }),
+    )?;
+    put(
+        "/v1/shipments/1Z5R89390357567127",
+        domestic("1002", "Chicago"),
+    )?;
+    push(
+        "1Z5R89390357567127",
+        vec![
+            event(
+                50,
+                -5,
+                "info_received",
+                Some("label_created"),
+                "Shipper created a label",
+                "Newark",
+                "US",
+            ),
+            event(
+                30,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Newark",
+                "US",
+            ),
+            event(
+                20,
+                -5,
+                "in_transit",
+                Some("departed_facility"),
+                "Departed from facility",
+                "Newark",
+                "US",
+            ),
+            event(
+                6,
+                -6,
+                "in_transit",
+                Some("arrived_facility"),
+                "Arrived at facility",
+                "Chicago",
+                "US",
+            ),
+        ],
+    )?;
+    put(
+        "/v1/shipments/RR123456785CN",
+        json!({ "order_number": "1002", "destination": { "city": "Chicago", "region": "IL", "country": "US" }, "scope": "international", "service_level": "postal" }),
+    )?;
+    push(
+        "RR123456785CN",
+        vec![
+            event(
+                200,
+                8,
+                "in_transit",
+                Some("picked_up"),
+                "Posting / collection",
+                "Shenzhen",
+                "CN",
+            ),
+            event(
+                170,
+                8,
+                "in_transit",
+                Some("departed_facility"),
+                "Departure from outward office of exchange",
+                "Guangzhou",
+                "CN",
+            ),
+            event(
+                100,
+                -8,
+                "in_transit",
+                Some("customs_processing"),
+                "Held by customs, import clearance",
+                "Los Angeles",
+                "US",
+            ),
+            event(
+                80,
+                -8,
+                "in_transit",
+                Some("customs_released"),
+                "Released by customs",
+                "Los Angeles",
+                "US",
+            ),
+            event(
+                10,
+                -6,
+                "in_transit",
+                Some("arrived_facility"),
+                "Arrived at USPS regional facility",
+                "Chicago",
+                "US",
+            ),
+        ],
+    )?;
+
+    let single = |number: &str,
+                  order: &str,
+                  email: &str,
+                  events: Vec<Value>|
+     -> Result<(), String> {
+        put(
+            &format!("/v1/orders/{order}"),
+            json!({ "status": "pending", "customer": { "email": email }, "postal_code": "11201" }),
+        )?;
+        put(
+            &format!("/v1/shipments/{number}"),
+            domestic(order, "Brooklyn"),
+        )?;
+        push(number, events)
+    };
+    single(
+        "1Z879E930346834440",
+        "1003",
+        "lee@example.com",
+        vec![
+            event(
+                40,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Philadelphia",
+                "US",
+            ),
+            event(
+                3,
+                -5,
+                "out_for_delivery",
+                None,
+                "Out for delivery",
+                "Brooklyn",
+                "US",
+            ),
+        ],
+    )?;
+    single(
+        "1Z410E7W0392751591",
+        "1004",
+        "ana@example.com",
+        vec![
+            event(
+                70,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Boston",
+                "US",
+            ),
+            event(
+                28,
+                -5,
+                "out_for_delivery",
+                None,
+                "Out for delivery",
+                "Brooklyn",
+                "US",
+            ),
+            event(
+                24,
+                -5,
+                "delivered",
+                Some("signed"),
+                "Delivered, signed by A. RIVERA",
+                "Brooklyn",
+                "US",
+            ),
+        ],
+    )?;
+    single(
+        "1Z8V92A70367203024",
+        "1005",
+        "kim@example.com",
+        vec![
+            event(
+                50,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Albany",
+                "US",
+            ),
+            event(
+                5,
+                -5,
+                "available_for_pickup",
+                Some("locker"),
+                "Ready for pickup at UPS Access Point locker",
+                "Brooklyn",
+                "US",
+            ),
+        ],
+    )?;
+    single(
+        "1ZXX3150YW44070023",
+        "1006",
+        "joe@example.com",
+        vec![
+            event(
+                48,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Trenton",
+                "US",
+            ),
+            event(
+                4,
+                -5,
+                "attempt_failed",
+                Some("invalid_address"),
+                "Delivery attempted: address not found",
+                "Brooklyn",
+                "US",
+            ),
+        ],
+    )?;
+    single(
+        "1234567891",
+        "1007",
+        "zoe@example.com",
+        vec![
+            event(
+                60,
+                1,
+                "in_transit",
+                Some("picked_up"),
+                "Shipment picked up",
+                "Leipzig",
+                "DE",
+            ),
+            event(
+                12,
+                -5,
+                "exception",
+                Some("damaged"),
+                "Package damaged in transit; claim opened",
+                "New York",
+                "US",
+            ),
+        ],
+    )?;
+    single(
+        "287809468872",
+        "1008",
+        "raj@example.com",
+        vec![
+            event(
+                300,
+                -5,
+                "in_transit",
+                Some("picked_up"),
+                "Picked up",
+                "Memphis",
+                "US",
+            ),
+            event(
+                260,
+                -5,
+                "in_transit",
+                Some("departed_facility"),
+                "Left FedEx origin facility",
+                "Memphis",
+                "US",
+            ),
+        ],
+    )?;
+
+    Ok(Demo {
+        shop,
+        shipments: vec![
+            ("in transit (part 1 of order 1002)", "1Z5R89390357567127"),
+            (
+                "international postal, customs, three time zones (part 2 of order 1002)",
+                "RR123456785CN",
+            ),
+            ("out for delivery", "1Z879E930346834440"),
+            ("delivered", "1Z410E7W0392751591"),
+            ("ready for pickup in a locker", "1Z8V92A70367203024"),
+            ("failed delivery: bad address", "1ZXX3150YW44070023"),
+            ("exception: damaged", "1234567891"),
+            ("stalled: no scan for 10 days", "287809468872"),
+        ],
+        orders: vec![
+            ("pending, awaiting stock", "1001", "maya@example.com"),
+            ("split in two parcels", "1002", "sam@example.com"),
+        ],
+    })
+}

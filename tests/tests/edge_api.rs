@@ -1,0 +1,918 @@
+//! End-to-end tests of the edge API: the real Worker on `wrangler dev` (workerd, a fresh local D1
+//! per run), driven over HTTP on 127.0.0.1. One server per run; each test makes its own shop.
+//!
+//! A custom harness, so the server is started once and stopped (by process group) at the end.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::{Value, json};
+use waypost_shared::status::Status;
+use waypost_shared::wire::{
+    CarriersView, DetectResponse, EventBatchResult, KeyCreated, OrderView, Problem, ShipmentList,
+    ShopCreated, TrackingView,
+};
+use waypost_tests::{Client, EdgeServer, Reply, demo};
+
+const UPS: &str = "1Z5R89390357567127";
+const ORIGIN: &str = "https://shop.example";
+
+/// A named end-to-end test.
+type Test = (&'static str, fn(&Ctx));
+
+/// What every test gets.
+struct Ctx {
+    client: Client,
+    admin: String,
+    openapi: Value,
+    ips: AtomicU32,
+}
+
+impl Ctx {
+    /// A new shop allowing [`ORIGIN`].
+    fn shop(&self) -> ShopCreated {
+        let reply = self
+            .client
+            .post("/v1/admin/shops")
+            .bearer(&self.admin)
+            .json(&json!({ "name": "Test shop", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 } }))
+            .send()
+            .unwrap();
+        self.conforms(&reply, 201, "ShopCreated");
+        reply.parse()
+    }
+
+    /// A fresh client address, so tests do not share the per-IP limit.
+    fn ip(&self) -> String {
+        format!(
+            "198.51.100.{}",
+            self.ips.fetch_add(1, Ordering::Relaxed) % 250 + 1
+        )
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.client
+            .get(path)
+            .header("CF-Connecting-IP", &self.ip())
+            .send()
+            .unwrap()
+    }
+
+    fn put(&self, secret: &str, path: &str, body: Value) -> Reply {
+        self.client
+            .put(path)
+            .bearer(secret)
+            .json(&body)
+            .send()
+            .unwrap()
+    }
+
+    fn post(&self, secret: &str, path: &str, body: Value) -> Reply {
+        self.client
+            .post(path)
+            .bearer(secret)
+            .json(&body)
+            .send()
+            .unwrap()
+    }
+
+    /// Asserts the status, and that the body matches the OpenAPI schema `schema`.
+    fn conforms(&self, reply: &Reply, status: u16, schema: &str) {
+        assert_eq!(
+            reply.status,
+            status,
+            "expected {status}, body: {}",
+            reply.text()
+        );
+        let expected_type = if schema == "Problem" {
+            "application/problem+json"
+        } else {
+            "application/json"
+        };
+        assert_eq!(
+            reply.header("content-type"),
+            Some(expected_type),
+            "content type of a {schema}"
+        );
+        let mut root = self.openapi.clone();
+        root["$ref"] = json!(format!("#/components/schemas/{schema}"));
+        let validator = jsonschema::validator_for(&root).expect("the OpenAPI schemas compile");
+        let body = reply.json();
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{schema} does not match the OpenAPI document: {errors:#?}\n{body:#}"
+        );
+    }
+
+    /// Asserts a 4xx problem with `code`, valid against the document.
+    fn problem(&self, reply: &Reply, status: u16, code: &str) -> Problem {
+        self.conforms(reply, status, "Problem");
+        let problem: Problem = reply.parse();
+        assert_eq!(problem.code, code, "{}", reply.text());
+        assert!(!problem.detail.is_empty());
+        problem
+    }
+
+    fn track(&self, key: &str, number: &str) -> Reply {
+        self.get(&format!("/v1/track/{number}?key={key}"))
+    }
+}
+
+fn events(items: &[(&str, &str, Option<&str>, &str)]) -> Value {
+    let list: Vec<Value> = items
+        .iter()
+        .map(|(time, status, sub, text)| json!({ "time": time, "status": status, "sub_status": sub, "description": text, "location": { "city": "Memphis", "country": "US" } }))
+        .collect();
+    json!({ "events": list })
+}
+
+fn three_events() -> Value {
+    events(&[
+        (
+            "2026-11-18T09:00:00+08:00",
+            "in_transit",
+            Some("picked_up"),
+            "Picked up",
+        ),
+        (
+            "2026-11-19T06:00:00-08:00",
+            "in_transit",
+            Some("customs_processing"),
+            "Customs",
+        ),
+        (
+            "2026-11-20T08:00:00-05:00",
+            "out_for_delivery",
+            None,
+            "Out for delivery",
+        ),
+    ])
+}
+
+fn every_endpoint_answers_its_documented_shape(ctx: &Ctx) {
+    let health = ctx.get("/healthz");
+    ctx.conforms(&health, 200, "Health");
+    let carriers = ctx.get("/v1/carriers");
+    ctx.conforms(&carriers, 200, "CarriersView");
+    assert_eq!(carriers.parse::<CarriersView>().formats.len(), 39);
+
+    let shop = ctx.shop();
+    let (pk, sk) = (&shop.publishable_key, &shop.secret_key);
+    let order = ctx.put(sk, "/v1/orders/1042", json!({ "status": "pending", "customer": { "name": "Ana", "email": "ana@example.com" }, "postal_code": "10001" }));
+    ctx.conforms(&order, 200, "OrderAck");
+    let shipment = ctx.put(
+        sk,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "order_number": "1042", "destination": { "city": "Brooklyn", "country": "US" } }),
+    );
+    ctx.conforms(&shipment, 200, "TrackingView");
+    assert_eq!(
+        shipment
+            .parse::<TrackingView>()
+            .carrier
+            .unwrap()
+            .code
+            .code(),
+        "ups",
+        "carrier detected"
+    );
+    let pushed = ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), three_events());
+    ctx.conforms(&pushed, 200, "EventBatchResult");
+
+    let tracked = ctx.get(&format!("/v1/track/{UPS}?key={pk}&lang=es"));
+    ctx.conforms(&tracked, 200, "TrackingView");
+    let view: TrackingView = tracked.parse();
+    assert_eq!(
+        (view.status, view.events.len(), view.status_label.as_str()),
+        (Status::OutForDelivery, 3, "En reparto")
+    );
+    assert_eq!(
+        view.events[0].time_label, "20 nov, 08:00, UTC\u{2212}5",
+        "each event in its own local time"
+    );
+
+    let etag = tracked.header("etag").expect("an ETag").to_owned();
+    let again = ctx
+        .client
+        .get(&format!("/v1/track/{UPS}?key={pk}&lang=es"))
+        .header("If-None-Match", &etag)
+        .send()
+        .unwrap();
+    assert_eq!(again.status, 304, "unchanged answers cost nothing");
+
+    let order_view = ctx.get(&format!("/v1/orders/1042?key={pk}&email=ANA@example.com"));
+    ctx.conforms(&order_view, 200, "OrderView");
+    assert_eq!(order_view.parse::<OrderView>().shipments.len(), 1);
+
+    let list = ctx
+        .client
+        .get("/v1/shipments?limit=10")
+        .bearer(sk)
+        .send()
+        .unwrap();
+    ctx.conforms(&list, 200, "ShipmentList");
+    assert_eq!(list.parse::<ShipmentList>().shipments.len(), 1);
+
+    let detect = ctx
+        .client
+        .post(&format!("/v1/detect?key={pk}"))
+        .json(&json!({ "numbers": [UPS, "RR123456785CN", "x".repeat(300)] }))
+        .send()
+        .unwrap();
+    ctx.conforms(&detect, 200, "DetectResponse");
+    assert_eq!(detect.parse::<DetectResponse>().results.len(), 3);
+
+    let key = ctx
+        .client
+        .post(&format!("/v1/admin/shops/{}/keys", shop.shop_id))
+        .bearer(&ctx.admin)
+        .json(&json!({ "kind": "publishable" }))
+        .send()
+        .unwrap();
+    ctx.conforms(&key, 201, "KeyCreated");
+    let key: KeyCreated = key.parse();
+    assert_eq!(ctx.track(&key.key, UPS).status, 200);
+    let revoked = ctx
+        .client
+        .delete(&format!(
+            "/v1/admin/shops/{}/keys/{}",
+            shop.shop_id, key.key_id
+        ))
+        .bearer(&ctx.admin)
+        .send()
+        .unwrap();
+    assert_eq!(revoked.status, 204);
+    ctx.problem(&ctx.track(&key.key, UPS), 401, "unauthorized");
+}
+
+fn unknown_number_is_404_with_detection(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let reply = ctx.track(&shop.publishable_key, "1z5r%208939%200357-5671%2027");
+    let problem = ctx.problem(&reply, 404, "tracking_not_found");
+    let detection = problem.detection.expect("detection in the 404");
+    assert_eq!(detection.candidates[0].carrier.code(), "ups");
+    assert!(
+        detection.candidates[0]
+            .tracking_url
+            .as_deref()
+            .unwrap()
+            .contains("1Z5R89390357567127")
+    );
+}
+
+fn auth_matrix_refuses_and_writes_nothing(ctx: &Ctx) {
+    let (a, b) = (ctx.shop(), ctx.shop());
+    let write = |key: Option<&str>| {
+        let call = ctx
+            .client
+            .put("/v1/orders/7001")
+            .json(&json!({ "status": "pending", "customer": { "email": "x@example.com" } }));
+        match key {
+            Some(key) => call.bearer(key).send().unwrap(),
+            None => call.send().unwrap(),
+        }
+    };
+    ctx.problem(&write(None), 401, "unauthorized");
+    ctx.problem(
+        &write(Some(
+            "sk_0000000000000000_000000000000000000000000000000000000000000000000",
+        )),
+        401,
+        "unauthorized",
+    );
+    ctx.problem(&write(Some(&a.publishable_key)), 403, "forbidden");
+    ctx.problem(&write(Some("garbage")), 401, "unauthorized");
+    let extra = ctx
+        .client
+        .post(&format!("/v1/admin/shops/{}/keys", a.shop_id))
+        .bearer(&ctx.admin)
+        .json(&json!({ "kind": "secret" }))
+        .send()
+        .unwrap();
+    let extra: KeyCreated = extra.parse();
+    let revoke = ctx
+        .client
+        .delete(&format!(
+            "/v1/admin/shops/{}/keys/{}",
+            a.shop_id, extra.key_id
+        ))
+        .bearer(&ctx.admin)
+        .send()
+        .unwrap();
+    assert_eq!(revoke.status, 204);
+    ctx.problem(&write(Some(&extra.key)), 401, "unauthorized");
+    // Nothing was written for shop A.
+    ctx.problem(
+        &ctx.get(&format!(
+            "/v1/orders/7001?key={}&email=x@example.com",
+            a.publishable_key
+        )),
+        404,
+        "order_not_found",
+    );
+    // Another shop's secret key writes only that shop's own order.
+    assert_eq!(write(Some(&b.secret_key)).status, 200);
+    ctx.problem(
+        &ctx.get(&format!(
+            "/v1/orders/7001?key={}&email=x@example.com",
+            a.publishable_key
+        )),
+        404,
+        "order_not_found",
+    );
+    assert_eq!(
+        ctx.get(&format!(
+            "/v1/orders/7001?key={}&email=x@example.com",
+            b.publishable_key
+        ))
+        .status,
+        200
+    );
+    // Public endpoints want a publishable key; admin wants the admin token.
+    ctx.problem(&ctx.get(&format!("/v1/track/{UPS}")), 401, "unauthorized");
+    ctx.problem(&ctx.track(&a.secret_key, UPS), 401, "unauthorized");
+    let no_admin = ctx
+        .client
+        .post("/v1/admin/shops")
+        .bearer(&a.secret_key)
+        .json(&json!({ "name": "x", "transit_days": { "min_days": 1, "max_days": 2 } }))
+        .send()
+        .unwrap();
+    ctx.problem(&no_admin, 401, "unauthorized");
+    let list = ctx
+        .client
+        .get("/v1/shipments")
+        .bearer(&a.publishable_key)
+        .send()
+        .unwrap();
+    ctx.problem(&list, 403, "forbidden");
+}
+
+fn shops_are_isolated(ctx: &Ctx) {
+    let (a, b) = (ctx.shop(), ctx.shop());
+    ctx.put(
+        &a.secret_key,
+        "/v1/orders/5001",
+        json!({ "status": "pending", "customer": { "email": "a@example.com" } }),
+    );
+    ctx.put(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "order_number": "5001" }),
+    );
+    ctx.post(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}/events"),
+        three_events(),
+    );
+    let before = ctx.track(&a.publishable_key, UPS).text();
+
+    ctx.problem(
+        &ctx.track(&b.publishable_key, UPS),
+        404,
+        "tracking_not_found",
+    );
+    ctx.problem(
+        &ctx.get(&format!(
+            "/v1/orders/5001?key={}&email=a@example.com",
+            b.publishable_key
+        )),
+        404,
+        "order_not_found",
+    );
+    let list: ShipmentList = ctx
+        .client
+        .get("/v1/shipments")
+        .bearer(&b.secret_key)
+        .send()
+        .unwrap()
+        .parse();
+    assert!(list.shipments.is_empty());
+    // B writing the same number makes B's own shipment; A's stays exactly as it was.
+    ctx.post(
+        &b.secret_key,
+        &format!("/v1/shipments/{UPS}/events"),
+        events(&[("2026-11-21T10:00:00Z", "delivered", None, "B's event")]),
+    );
+    assert_eq!(ctx.track(&a.publishable_key, UPS).text(), before);
+    assert_eq!(
+        ctx.track(&b.publishable_key, UPS)
+            .parse::<TrackingView>()
+            .events
+            .len(),
+        1
+    );
+    // A key cannot revoke through another shop.
+    let cross = ctx
+        .client
+        .delete(&format!(
+            "/v1/admin/shops/{}/keys/{}",
+            b.shop_id, a.publishable_key
+        ))
+        .bearer(&ctx.admin)
+        .send()
+        .unwrap();
+    ctx.problem(&cross, 404, "key_not_found");
+}
+
+fn pushes_are_idempotent_and_order_free(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let path = format!("/v1/shipments/{UPS}/events");
+    let first: EventBatchResult = ctx.post(&shop.secret_key, &path, three_events()).parse();
+    assert_eq!((first.received, first.stored, first.duplicates), (3, 3, 0));
+    for _ in 0..2 {
+        let again: EventBatchResult = ctx.post(&shop.secret_key, &path, three_events()).parse();
+        assert_eq!((again.stored, again.duplicates), (0, 3));
+    }
+    let mut reversed = three_events();
+    reversed["events"].as_array_mut().unwrap().reverse();
+    let last: EventBatchResult = ctx.post(&shop.secret_key, &path, reversed).parse();
+    assert_eq!(last.stored, 0);
+    let view: TrackingView = ctx.track(&shop.publishable_key, UPS).parse();
+    let texts: Vec<&str> = view.events.iter().map(|e| e.description.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["Out for delivery", "Customs", "Picked up"],
+        "one timeline, newest first by UTC"
+    );
+}
+
+fn bad_input_gets_a_clear_4xx_and_changes_nothing(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let sk = &shop.secret_key;
+    ctx.put(
+        sk,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "destination": { "city": "Brooklyn" } }),
+    );
+    ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), three_events());
+    let before = ctx.track(&shop.publishable_key, UPS).text();
+    let events_path = format!("/v1/shipments/{UPS}/events");
+    let raw = |path: &str, body: &[u8]| {
+        ctx.client
+            .post(path)
+            .bearer(sk)
+            .raw("application/json", body.to_vec())
+            .send()
+            .unwrap()
+    };
+
+    ctx.problem(&raw(&events_path, b"{\"events\": [}"), 400, "invalid_json");
+    ctx.problem(
+        &ctx.post(
+            sk,
+            &events_path,
+            json!({ "events": [{ "time": 5, "status": "in_transit", "description": "x" }] }),
+        ),
+        400,
+        "invalid_json",
+    );
+    let unknown = ctx.problem(
+        &ctx.post(
+            sk,
+            &events_path,
+            events(&[("2026-11-20T08:00:00Z", "teleported", None, "x")]),
+        ),
+        400,
+        "invalid_json",
+    );
+    assert!(unknown.detail.contains("teleported"), "{}", unknown.detail);
+    ctx.problem(
+        &ctx.post(sk, &events_path, json!({ "events": [], "extra": 1 })),
+        400,
+        "invalid_json",
+    );
+    ctx.problem(
+        &raw(&events_path, &vec![b' '; 300 * 1024]),
+        413,
+        "payload_too_large",
+    );
+    let ten_thousand = events(&vec![
+        ("2026-11-20T08:00:00Z", "in_transit", None, "x");
+        10_000
+    ]);
+    ctx.problem(
+        &ctx.post(sk, &events_path, ten_thousand),
+        413,
+        "payload_too_large",
+    );
+    let over_batch = events(&vec![
+        ("2026-11-20T08:00:00Z", "in_transit", None, "x");
+        501
+    ]);
+    ctx.problem(
+        &ctx.post(sk, &events_path, over_batch),
+        400,
+        "invalid_batch",
+    );
+    ctx.problem(
+        &ctx.post(
+            sk,
+            &events_path,
+            events(&[("yesterday", "in_transit", None, "x")]),
+        ),
+        400,
+        "invalid_time",
+    );
+    let no_offset = ctx.problem(
+        &ctx.post(
+            sk,
+            &events_path,
+            events(&[("2026-11-20T08:00:00", "in_transit", None, "x")]),
+        ),
+        400,
+        "time_without_offset",
+    );
+    assert!(no_offset.detail.starts_with("events[0]"));
+    ctx.problem(
+        &ctx.post(
+            sk,
+            &events_path,
+            events(&[("2026-11-20T08:00:00Z", "delivered", Some("lost"), "x")]),
+        ),
+        400,
+        "sub_status_mismatch",
+    );
+    let long = "1".repeat(65);
+    ctx.problem(
+        &ctx.track(&shop.publishable_key, &long),
+        400,
+        "number_too_long",
+    );
+    ctx.problem(
+        &ctx.put(sk, &format!("/v1/shipments/{long}"), json!({})),
+        400,
+        "number_too_long",
+    );
+    // Dot segments are resolved by URL parsing before routing: they never reach a handler.
+    ctx.problem(&ctx.track(&shop.publishable_key, "%2e%2e"), 404, "no_route");
+    for traversal in [
+        "..%2F..%2Fetc%2Fpasswd",
+        "%3Cscript%3E",
+        "1%27%20OR%201%3D1",
+    ] {
+        ctx.problem(
+            &ctx.track(&shop.publishable_key, traversal),
+            400,
+            "invalid_tracking_number",
+        );
+    }
+    ctx.problem(
+        &ctx.put(sk, "/v1/orders/..%2Fx", json!({ "status": "pending" })),
+        400,
+        "invalid_order_number",
+    );
+    ctx.problem(
+        &ctx.put(sk, "/v1/orders/..", json!({ "status": "pending" })),
+        404,
+        "no_route",
+    );
+    ctx.problem(
+        &ctx.put(
+            sk,
+            "/v1/orders/1%3B%20DROP%20TABLE%20orders",
+            json!({ "status": "pending" }),
+        ),
+        400,
+        "invalid_order_number",
+    );
+    ctx.problem(
+        &ctx.put(
+            sk,
+            &format!("/v1/shipments/{UPS}"),
+            json!({ "destination": { "street": "1 Main St" } }),
+        ),
+        400,
+        "invalid_json",
+    );
+    let text = ctx
+        .client
+        .post(&events_path)
+        .bearer(sk)
+        .raw("text/plain", b"hello".to_vec())
+        .send()
+        .unwrap();
+    ctx.problem(&text, 415, "unsupported_media_type");
+    ctx.problem(
+        &ctx.client
+            .delete(&format!("/v1/track/{UPS}"))
+            .send()
+            .unwrap(),
+        405,
+        "method_not_allowed",
+    );
+    ctx.problem(&ctx.get("/v2/nothing"), 404, "no_route");
+    let bad_list = ctx
+        .client
+        .get("/v1/shipments?health=sleepy")
+        .bearer(sk)
+        .send()
+        .unwrap();
+    ctx.problem(&bad_list, 400, "invalid_query");
+    assert_eq!(
+        ctx.track(&shop.publishable_key, UPS).text(),
+        before,
+        "stored data unchanged by rejected requests"
+    );
+
+    // Emoji and SQL in every text field are kept as text, exactly.
+    let nasty = "📦 Robert'); DROP TABLE events;-- «ü» <b>x</b>";
+    let stored = ctx.post(sk, &events_path, json!({ "events": [{ "time": "2026-11-21T09:00:00+01:00", "status": "in_transit", "description": nasty, "carrier_code": "😀';--", "location": { "city": nasty, "region": nasty, "country": "DE" } }] }));
+    assert_eq!(stored.status, 200, "{}", stored.text());
+    let order = ctx.put(sk, "/v1/orders/emoji-1", json!({ "status": "pending", "customer": { "name": nasty, "email": "e@example.com", "phone": "+1 555 😀');--" } }));
+    assert_eq!(order.status, 200, "{}", order.text());
+    let view: TrackingView = ctx.track(&shop.publishable_key, UPS).parse();
+    let newest = &view.events[0];
+    assert_eq!(newest.description, nasty);
+    assert_eq!(
+        newest.location.as_ref().unwrap().city.as_deref(),
+        Some(nasty)
+    );
+    assert_eq!(newest.carrier_code.as_deref(), Some("😀';--"));
+    assert_eq!(
+        view.events.len(),
+        4,
+        "the earlier events are all still there"
+    );
+}
+
+fn cors_answers_allowed_origins_only(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let path = format!("/v1/track/{UPS}?key={}", shop.publishable_key);
+    let allowed = ctx
+        .client
+        .get(&path)
+        .header("Origin", ORIGIN)
+        .send()
+        .unwrap();
+    assert_eq!(allowed.header("access-control-allow-origin"), Some(ORIGIN));
+    assert!(
+        allowed
+            .header("vary")
+            .unwrap_or_default()
+            .contains("Origin")
+    );
+    let other = ctx
+        .client
+        .get(&path)
+        .header("Origin", "https://evil.example")
+        .send()
+        .unwrap();
+    assert_eq!(other.header("access-control-allow-origin"), None);
+    let preflight = ctx
+        .client
+        .options(&path)
+        .header("Origin", ORIGIN)
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status, 204);
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some(ORIGIN)
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("GET")
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .unwrap()
+            .contains("If-None-Match")
+    );
+    let refused = ctx
+        .client
+        .options(&path)
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .unwrap();
+    ctx.problem(&refused, 403, "forbidden");
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+    let private = ctx
+        .client
+        .get("/v1/shipments")
+        .bearer(&shop.secret_key)
+        .header("Origin", ORIGIN)
+        .send()
+        .unwrap();
+    assert_eq!(private.status, 200);
+    assert_eq!(
+        private.header("access-control-allow-origin"),
+        None,
+        "private endpoints answer no browser"
+    );
+}
+
+fn public_answers_carry_no_personal_data(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let sk = &shop.secret_key;
+    let (name, email, phone, postal) = (
+        "Ximena Quirke",
+        "ximena.quirke@example.com",
+        "+1 555 0199",
+        "94107",
+    );
+    ctx.put(sk, "/v1/orders/9001", json!({ "status": "pending", "customer": { "name": name, "email": email, "phone": phone }, "postal_code": postal }));
+    ctx.put(sk, &format!("/v1/shipments/{UPS}"), json!({ "order_number": "9001", "destination": { "city": "San Francisco", "postal_code": postal, "country": "US" } }));
+    ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), three_events());
+    let pk = &shop.publishable_key;
+    let bodies = [
+        ctx.track(pk, UPS).text(),
+        ctx.get(&format!("/v1/orders/9001?key={pk}&email={email}"))
+            .text(),
+        ctx.get(&format!("/v1/orders/9001?key={pk}&postal_code={postal}"))
+            .text(),
+        ctx.get(&format!("/v1/orders/9001?key={pk}&email=wrong@example.com"))
+            .text(),
+        ctx.track(pk, "RR123456785CN").text(),
+        ctx.client
+            .post(&format!("/v1/detect?key={pk}"))
+            .json(&json!({ "numbers": [UPS] }))
+            .send()
+            .unwrap()
+            .text(),
+    ];
+    assert!(
+        bodies[1].contains("San Francisco"),
+        "the order view does answer"
+    );
+    for body in &bodies {
+        for private in [name, "Ximena", email, phone, "0199", postal] {
+            assert!(
+                !body.contains(private),
+                "{private:?} appears in a public answer: {body}"
+            );
+        }
+    }
+}
+
+fn wrong_email_answers_like_unknown_order(ctx: &Ctx) {
+    let shop = ctx.shop();
+    ctx.put(&shop.secret_key, "/v1/orders/3001", json!({ "status": "pending", "sub_status": "awaiting_stock", "customer": { "email": "real@example.com" } }));
+    let pk = &shop.publishable_key;
+    let right = ctx.get(&format!("/v1/orders/3001?key={pk}&email=real@example.com"));
+    ctx.conforms(&right, 200, "OrderView");
+    assert_eq!(
+        right.parse::<OrderView>().sub_status.map(|s| s.as_str()),
+        Some("awaiting_stock")
+    );
+    let wrong = ctx.get(&format!("/v1/orders/3001?key={pk}&email=guess@example.com"));
+    let unknown = ctx.get(&format!("/v1/orders/3999?key={pk}&email=real@example.com"));
+    assert_eq!(
+        (wrong.status, wrong.text()),
+        (unknown.status, unknown.text())
+    );
+    ctx.problem(&wrong, 404, "order_not_found");
+}
+
+fn flood_is_rate_limited_with_retry_after(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let path = format!("/v1/track/{UPS}?key={}", shop.publishable_key);
+    let mut statuses = Vec::new();
+    // Two fixed 10-second windows at most: 300 requests put over 120 in one of them.
+    for _ in 0..300 {
+        statuses.push(ctx.get(&path));
+    }
+    assert!(
+        statuses.iter().all(|r| r.status < 500),
+        "no 5xx under a flood"
+    );
+    let limited = statuses
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the flood is limited");
+    ctx.problem(limited, 429, "rate_limited");
+    assert!(
+        limited
+            .header("retry-after")
+            .is_some_and(|s| s.parse::<u32>().is_ok())
+    );
+    assert!(statuses[0].header("ratelimit-policy").is_some());
+}
+
+fn demo_seed_shows_every_state(ctx: &Ctx) {
+    let seeded = demo::seed(&ctx.client, &ctx.admin, &[]).expect("demo seeding");
+    let expected = [
+        "in_transit",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+        "available_for_pickup",
+        "attempt_failed",
+        "exception",
+        "in_transit",
+    ];
+    for ((label, number), status) in seeded.shipments.iter().zip(expected) {
+        let view: TrackingView = ctx.track(&seeded.shop.publishable_key, number).parse();
+        assert_eq!(view.status.as_str(), status, "{label}");
+    }
+    let stalled: TrackingView = ctx
+        .track(&seeded.shop.publishable_key, "287809468872")
+        .parse();
+    assert_eq!(stalled.health, waypost_shared::health::Health::Stalled);
+    let split = ctx.get(&format!(
+        "/v1/orders/1002?key={}&email=sam@example.com",
+        seeded.shop.publishable_key
+    ));
+    assert_eq!(split.parse::<OrderView>().shipments.len(), 2);
+}
+
+fn main() -> ExitCode {
+    let server = match EdgeServer::start_for_tests() {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("could not start the Worker: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let openapi = server
+        .client()
+        .get("/v1/openapi.json")
+        .send()
+        .map(|r| r.json())
+        .expect("the OpenAPI document");
+    let ctx = Ctx {
+        client: server.client(),
+        admin: server.admin_token.clone(),
+        openapi,
+        ips: AtomicU32::new(0),
+    };
+    let tests: [Test; 11] = [
+        (
+            "every_endpoint_answers_its_documented_shape",
+            every_endpoint_answers_its_documented_shape,
+        ),
+        (
+            "unknown_number_is_404_with_detection",
+            unknown_number_is_404_with_detection,
+        ),
+        (
+            "auth_matrix_refuses_and_writes_nothing",
+            auth_matrix_refuses_and_writes_nothing,
+        ),
+        ("shops_are_isolated", shops_are_isolated),
+        (
+            "pushes_are_idempotent_and_order_free",
+            pushes_are_idempotent_and_order_free,
+        ),
+        (
+            "bad_input_gets_a_clear_4xx_and_changes_nothing",
+            bad_input_gets_a_clear_4xx_and_changes_nothing,
+        ),
+        (
+            "cors_answers_allowed_origins_only",
+            cors_answers_allowed_origins_only,
+        ),
+        (
+            "public_answers_carry_no_personal_data",
+            public_answers_carry_no_personal_data,
+        ),
+        (
+            "wrong_email_answers_like_unknown_order",
+            wrong_email_answers_like_unknown_order,
+        ),
+        (
+            "flood_is_rate_limited_with_retry_after",
+            flood_is_rate_limited_with_retry_after,
+        ),
+        ("demo_seed_shows_every_state", demo_seed_shows_every_state),
+    ];
+    let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+    let mut failed = Vec::new();
+    println!(
+        "\nrunning edge end-to-end tests against {}",
+        server.base_url
+    );
+    for (name, test) in tests {
+        if filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| test(&ctx)));
+        println!(
+            "test {name} ... {}",
+            if outcome.is_ok() { "ok" } else { "FAILED" }
+        );
+        if outcome.is_err() {
+            failed.push(name);
+        }
+    }
+    if failed.is_empty() {
+        println!("\nedge end-to-end: all passed");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "\nfailed: {failed:?}\n--- wrangler log (tail) ---\n{}",
+            server.log_tail()
+        );
+        ExitCode::FAILURE
+    }
+}
