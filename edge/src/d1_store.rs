@@ -10,7 +10,7 @@ use worker::{D1Database, D1PreparedStatement};
 
 use crate::error::{EdgeError, Result};
 use crate::service::store::{
-    KeyRecord, OrderRecord, ShipmentRecord, ShopRecord, Store, StoredEvent,
+    KeyRecord, OrderRecord, ShipmentHistory, ShipmentRecord, ShopRecord, Store, StoredEvent,
 };
 
 /// The D1 database bound as `DB`.
@@ -92,6 +92,28 @@ struct ShopRow {
     created_at: String,
 }
 
+impl ShopRow {
+    fn into_record(self) -> Result<ShopRecord> {
+        Ok(ShopRecord {
+            id: self.id,
+            name: self.name,
+            allowed_origins: serde_json::from_str(&self.allowed_origins).map_err(internal)?,
+            transit_min_days: self.transit_min_days,
+            transit_max_days: self.transit_max_days,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A key joined with its shop.
+#[derive(Deserialize)]
+struct KeyShopRow {
+    #[serde(flatten)]
+    key: KeyRow,
+    #[serde(flatten)]
+    shop: ShopRow,
+}
+
 #[derive(Deserialize)]
 struct KeyRow {
     key_id: String,
@@ -114,6 +136,24 @@ struct OrderRow {
     promised_from: Option<String>,
     promised_to: Option<String>,
     updated_at: String,
+}
+
+impl OrderRow {
+    fn into_record(self) -> Result<OrderRecord> {
+        Ok(OrderRecord {
+            shop_id: self.shop_id,
+            order_number: self.order_number,
+            status: unwire(&self.status)?,
+            sub_status: maybe_unwire(self.sub_status)?,
+            customer_name: self.customer_name,
+            email: self.email,
+            phone: self.phone,
+            postal_code: self.postal_code,
+            promised_from: maybe_unwire(self.promised_from)?,
+            promised_to: maybe_unwire(self.promised_to)?,
+            updated_at: self.updated_at,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -255,18 +295,20 @@ impl Store for D1Store {
         .await
     }
 
-    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>> {
-        let row: Option<KeyRow> = self
-            .row("SELECT * FROM api_keys WHERE key_id = ?1", &[text(key_id)])
-            .await?;
+    async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
+        let sql = "SELECT k.key_id, k.shop_id, k.kind, k.secret_hash, k.revoked, s.id, s.name, s.allowed_origins, \
+                   s.transit_min_days, s.transit_max_days, s.created_at \
+                   FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
+        let row: Option<KeyShopRow> = self.row(sql, &[text(key_id)]).await?;
         row.map(|row| {
-            Ok(KeyRecord {
-                key_id: row.key_id,
-                shop_id: row.shop_id,
-                kind: unwire(&row.kind)?,
-                secret_hash: row.secret_hash,
-                revoked: row.revoked != 0,
-            })
+            let key = KeyRecord {
+                key_id: row.key.key_id,
+                shop_id: row.key.shop_id,
+                kind: unwire(&row.key.kind)?,
+                secret_hash: row.key.secret_hash,
+                revoked: row.key.revoked != 0,
+            };
+            Ok((key, row.shop.into_record()?))
         })
         .transpose()
     }
@@ -321,22 +363,7 @@ impl Store for D1Store {
                 &[text(shop_id), text(order_number)],
             )
             .await?;
-        row.map(|row| {
-            Ok(OrderRecord {
-                shop_id: row.shop_id,
-                order_number: row.order_number,
-                status: unwire(&row.status)?,
-                sub_status: maybe_unwire(row.sub_status)?,
-                customer_name: row.customer_name,
-                email: row.email,
-                phone: row.phone,
-                postal_code: row.postal_code,
-                promised_from: maybe_unwire(row.promised_from)?,
-                promised_to: maybe_unwire(row.promised_to)?,
-                updated_at: row.updated_at,
-            })
-        })
-        .transpose()
+        row.map(OrderRow::into_record).transpose()
     }
 
     async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
@@ -401,6 +428,54 @@ impl Store for D1Store {
         rows.iter()
             .map(|row| serde_json::from_str(&row.event).map_err(internal))
             .collect()
+    }
+
+    async fn shipment_history(
+        &self,
+        shop_id: &str,
+        number: &str,
+    ) -> Result<Option<ShipmentHistory>> {
+        let key = [text(shop_id), text(number)];
+        let shipment_sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND tracking_number = ?2"
+        );
+        let order_sql = "SELECT o.* FROM orders o JOIN shipments s ON s.shop_id = o.shop_id AND s.order_number = o.order_number \
+                         WHERE s.shop_id = ?1 AND s.tracking_number = ?2";
+        let events_sql = "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2";
+        let statements = vec![
+            self.statement(&shipment_sql, &key)?,
+            self.statement(order_sql, &key)?,
+            self.statement(events_sql, &key)?,
+        ];
+        let mut results = self
+            .db
+            .batch(statements)
+            .await
+            .map_err(internal)?
+            .into_iter();
+        let mut next = || {
+            results
+                .next()
+                .ok_or_else(|| internal("a batch answered fewer results than statements"))
+        };
+        let shipments: Vec<ShipmentRow> = next()?.results().map_err(internal)?;
+        let orders: Vec<OrderRow> = next()?.results().map_err(internal)?;
+        let events: Vec<EventRow> = next()?.results().map_err(internal)?;
+        let Some(shipment) = shipments.into_iter().next() else {
+            return Ok(None);
+        };
+        Ok(Some(ShipmentHistory {
+            shipment: shipment.into_record()?,
+            order: orders
+                .into_iter()
+                .next()
+                .map(OrderRow::into_record)
+                .transpose()?,
+            events: events
+                .iter()
+                .map(|row| serde_json::from_str(&row.event).map_err(internal))
+                .collect::<Result<_>>()?,
+        }))
     }
 
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {

@@ -28,6 +28,9 @@ pub enum Mode {
     Test,
     /// `cargo xtask dev`: in the terminal's process group, so Ctrl-C stops it too; state kept.
     Dev,
+    /// `cargo xtask bench`: like a test run, but with rate limits too high to interfere, so the
+    /// load measures the Worker and D1 rather than the limiter's refusals.
+    Bench,
 }
 
 /// The repository root.
@@ -94,7 +97,11 @@ impl EdgeServer {
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log);
-        if mode == Mode::Test {
+        if mode == Mode::Bench {
+            let config = bench_config(&edge, &state)?;
+            command.args(["--config", &config.to_string_lossy()]);
+        }
+        if mode != Mode::Dev {
             // Its own group, so the whole tree (node, workerd) is stopped together.
             command.process_group(0);
         }
@@ -164,7 +171,7 @@ impl EdgeServer {
 impl Drop for EdgeServer {
     fn drop(&mut self) {
         let group = match self.mode {
-            Mode::Test => format!("-{}", self.child.id()),
+            Mode::Test | Mode::Bench => format!("-{}", self.child.id()),
             Mode::Dev => self.child.id().to_string(),
         };
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
@@ -174,10 +181,35 @@ impl Drop for EdgeServer {
         }
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
-        if self.mode == Mode::Test {
+        if self.mode != Mode::Dev {
             let _ = std::fs::remove_dir_all(&self.state);
         }
     }
+}
+
+/// `wrangler.toml` with every rate limit raised out of the way, in the state folder (paths made
+/// absolute so they still point into `edge/`).
+fn bench_config(edge: &Path, state: &Path) -> Result<PathBuf, String> {
+    let config = std::fs::read_to_string(edge.join("wrangler.toml"))
+        .map_err(|e| format!("wrangler.toml: {e}"))?;
+    let absolute = |relative: &str| edge.join(relative).to_string_lossy().into_owned();
+    let raised: Vec<String> = config
+        .lines()
+        .map(|line| {
+            if line.starts_with("simple = ") {
+                "simple = { limit = 100000000, period = 60 }".to_owned()
+            } else if line.starts_with("main = ") {
+                format!("main = {:?}", absolute("build/worker/shim.mjs"))
+            } else if line.starts_with("migrations_dir = ") {
+                format!("migrations_dir = {:?}", absolute("migrations"))
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    let path = state.join("wrangler.bench.toml");
+    std::fs::write(&path, raised.join("\n")).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn wrangler_command(wrangler: &Path, edge: &Path, state: &Path) -> Command {

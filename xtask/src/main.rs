@@ -5,6 +5,7 @@
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed.
 
+mod bench;
 mod edge;
 mod run;
 mod toolchain;
@@ -92,18 +93,7 @@ fn dev() -> Result<(), String> {
     edge::dev()
 }
 
-/// The benchmarks; criterion prints time and throughput per benchmark.
+/// The benchmarks; each prints its figures.
 fn bench() -> Result<(), String> {
-    Step::cargo(
-        "detection throughput over the public vectors",
-        &[
-            "bench",
-            "-p",
-            "waypost-shared",
-            "--bench",
-            "detect",
-            "--locked",
-        ],
-    )
-    .run()
+    bench::bench()
 }

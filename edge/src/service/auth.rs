@@ -53,15 +53,10 @@ pub async fn publishable_shop(store: &impl Store, key: Option<&str>) -> Result<S
     let key = key
         .filter(|k| k.starts_with("pk_") && k.len() <= 64)
         .ok_or(EdgeError::Unauthorized)?;
-    let record = store
-        .key(key)
-        .await?
-        .filter(|r| r.kind == KeyKind::Publishable && !r.revoked);
-    let record = record.ok_or(EdgeError::Unauthorized)?;
-    store
-        .shop(&record.shop_id)
-        .await?
-        .ok_or(EdgeError::Unauthorized)
+    match store.key_with_shop(key).await? {
+        Some((record, shop)) if record.kind == KeyKind::Publishable && !record.revoked => Ok(shop),
+        _ => Err(EdgeError::Unauthorized),
+    }
 }
 
 /// The shop a secret key belongs to. A valid publishable key is refused with 403: it can read,
@@ -80,21 +75,20 @@ pub async fn secret_shop(store: &impl Store, key: Option<&str>) -> Result<ShopRe
         .strip_prefix("sk_")
         .and_then(|rest| rest.split_once('_'))
         .map(|(id, _)| format!("sk_{id}"));
-    let record = match key_id {
-        Some(id) => store.key(&id).await?,
+    let found = match key_id {
+        Some(id) => store.key_with_shop(&id).await?,
         None => None,
     };
     let hash = sha256_hex(key);
-    let stored = record
+    let stored = found
         .as_ref()
-        .and_then(|r| r.secret_hash.as_deref())
+        .and_then(|(record, _)| record.secret_hash.as_deref())
         .unwrap_or("");
     let matches: bool = hash.as_bytes().ct_eq(stored.as_bytes()).into();
-    match record {
-        Some(record) if matches && !record.revoked && record.kind == KeyKind::Secret => store
-            .shop(&record.shop_id)
-            .await?
-            .ok_or(EdgeError::Unauthorized),
+    match found {
+        Some((record, shop)) if matches && !record.revoked && record.kind == KeyKind::Secret => {
+            Ok(shop)
+        }
         _ => Err(EdgeError::Unauthorized),
     }
 }

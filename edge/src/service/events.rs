@@ -40,11 +40,13 @@ pub async fn push_events(
         .map(|(index, input)| event(input).map_err(|error| at_index(index, error)))
         .collect::<Result<Vec<_>>>()?;
 
-    let mut shipment = match store.shipment(&shop.id, &number).await? {
-        Some(shipment) => shipment,
-        None => put_shipment(store, shop, &number, ShipmentInput::default(), now).await?,
+    let (mut shipment, existing) = match store.shipment_history(&shop.id, &number).await? {
+        Some(history) => (history.shipment, history.events),
+        None => (
+            put_shipment(store, shop, &number, ShipmentInput::default(), now).await?,
+            Vec::new(),
+        ),
     };
-    let existing = store.events(&shop.id, &number).await?;
     let mut known: HashSet<u64> = existing.iter().map(TrackingEvent::fingerprint).collect();
     let new: Vec<StoredEvent> = events
         .into_iter()

@@ -11,7 +11,8 @@ use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::Status;
 
 use super::store::{
-    KeyRecord, OrderRecord, Runtime, ShipmentRecord, ShopRecord, Store, StoredEvent,
+    KeyRecord, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store,
+    StoredEvent,
 };
 use crate::error::Result;
 
@@ -41,8 +42,15 @@ impl Store for MemoryStore {
             .insert(key.key_id.clone(), key.clone());
         Ok(())
     }
-    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>> {
-        Ok(self.keys.borrow().get(key_id).cloned())
+    async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
+        let key = self.keys.borrow().get(key_id).cloned();
+        Ok(key.and_then(|key| {
+            self.shops
+                .borrow()
+                .get(&key.shop_id)
+                .cloned()
+                .map(|shop| (key, shop))
+        }))
     }
     async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool> {
         let mut keys = self.keys.borrow_mut();
@@ -115,6 +123,25 @@ impl Store for MemoryStore {
             .filter(|((shop, n, _), _)| shop == shop_id && n == number)
             .map(|(_, e)| e.clone())
             .collect())
+    }
+    async fn shipment_history(
+        &self,
+        shop_id: &str,
+        number: &str,
+    ) -> Result<Option<ShipmentHistory>> {
+        let Some(shipment) = self.shipment(shop_id, number).await? else {
+            return Ok(None);
+        };
+        let order = match &shipment.order_number {
+            Some(order_number) => self.order(shop_id, order_number).await?,
+            None => None,
+        };
+        let events = self.events(shop_id, number).await?;
+        Ok(Some(ShipmentHistory {
+            shipment,
+            order,
+            events,
+        }))
     }
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {
         for event in events {

@@ -111,6 +111,17 @@ pub struct ShipmentRecord {
     pub updated_at: String,
 }
 
+/// A shipment with everything its tracking view needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentHistory {
+    /// The shipment.
+    pub shipment: ShipmentRecord,
+    /// The order it belongs to, when stored.
+    pub order: Option<OrderRecord>,
+    /// Its events, in any order.
+    pub events: Vec<TrackingEvent>,
+}
+
 /// An event ready to store: its identity, sort key and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
@@ -132,8 +143,8 @@ pub trait Store {
     async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>>;
     /// Adds a key.
     async fn insert_key(&self, key: &KeyRecord) -> Result<()>;
-    /// A key by its id.
-    async fn key(&self, key_id: &str) -> Result<Option<KeyRecord>>;
+    /// A key by its id, with its shop, in one read (every authenticated request does this).
+    async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>>;
     /// Revokes a key of a shop; false when there is no such key.
     async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool>;
     /// Inserts or replaces an order.
@@ -160,6 +171,12 @@ pub trait Store {
     ) -> Result<Vec<ShipmentRecord>>;
     /// A shipment's stored events.
     async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>>;
+    /// A shipment with its order and events, in one round trip (the tracking look-up's read).
+    async fn shipment_history(
+        &self,
+        shop_id: &str,
+        number: &str,
+    ) -> Result<Option<ShipmentHistory>>;
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
     /// transaction.
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;

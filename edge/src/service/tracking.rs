@@ -23,7 +23,7 @@ pub async fn track(
     now: DateTime<Utc>,
 ) -> Result<TrackingView> {
     let (number, detection) = validate::tracking_number(number)?;
-    let Some(shipment) = store.shipment(&shop.id, &number).await? else {
+    let Some(history) = store.shipment_history(&shop.id, &number).await? else {
         return Err(EdgeError::NotFound {
             code: "tracking_not_found",
             detail:
@@ -32,16 +32,12 @@ pub async fn track(
             detection: Some(Box::new(detection)),
         });
     };
-    let order = match &shipment.order_number {
-        Some(order_number) => store.order(&shop.id, order_number).await?,
-        None => None,
-    };
-    let timeline = Timeline::new(store.events(&shop.id, &number).await?);
+    let timeline = Timeline::new(history.events);
     Ok(shipment_view(
         shop,
-        &shipment,
+        &history.shipment,
         &timeline,
-        order.as_ref(),
+        history.order.as_ref(),
         lang,
         now,
     ))
