@@ -4,11 +4,13 @@
 //! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed.
+//! - `size`: the widget's download size, checked against its budget.
 
 mod bench;
 mod edge;
 mod run;
 mod toolchain;
+mod widget;
 
 use std::process::ExitCode;
 
@@ -20,8 +22,9 @@ fn main() -> ExitCode {
         "test" => test(),
         "dev" => dev(),
         "bench" => bench(),
+        "size" => size(),
         _ => {
-            eprintln!("usage: cargo xtask <test | dev | bench>");
+            eprintln!("usage: cargo xtask <test | dev | bench | size>");
             return ExitCode::from(2);
         }
     };
@@ -86,6 +89,12 @@ fn test() -> Result<(), String> {
     .run()?;
     println!("\nall checks passed");
     Ok(())
+}
+
+/// Builds the widget and prints its download size against the budget.
+fn size() -> Result<(), String> {
+    widget::build()?;
+    widget::check_size()
 }
 
 /// Runs Waypost locally: the edge API with a demo shop.

@@ -201,6 +201,7 @@ pub(super) fn text(key: Key) -> &'static str {
                 "Der Versanddienstleister antwortet gerade nicht. Dies ist der letzte uns bekannte Stand."
             }
             UiText::Carrier => "Versanddienstleister",
+            UiText::NewSearch => "Andere Sendung verfolgen",
         },
     }
 }

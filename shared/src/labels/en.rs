@@ -189,6 +189,7 @@ pub(super) fn text(key: Key) -> &'static str {
             UiText::Updated => "Updated {when}",
             UiText::Stale => "The carrier isn't answering right now; this is the latest we know.",
             UiText::Carrier => "Carrier",
+            UiText::NewSearch => "Track another parcel",
         },
     }
 }

@@ -193,6 +193,7 @@ pub(super) fn text(key: Key) -> &'static str {
                 "El transportista no responde en este momento; esta es la información más reciente que tenemos."
             }
             UiText::Carrier => "Transportista",
+            UiText::NewSearch => "Consultar otro envío",
         },
     }
 }

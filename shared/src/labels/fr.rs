@@ -197,6 +197,7 @@ pub(super) fn text(key: Key) -> &'static str {
                 "Le transporteur ne répond pas pour le moment. Voici les dernières informations dont nous disposons."
             }
             UiText::Carrier => "Transporteur",
+            UiText::NewSearch => "Suivre un autre colis",
         },
     }
 }

@@ -207,6 +207,8 @@ pub enum UiText {
     Stale,
     /// The carrier's tracking number caption.
     Carrier,
+    /// Back to the form from a result.
+    NewSearch,
 }
 
 /// Everything that has a label.
@@ -291,7 +293,7 @@ impl Key {
 
 impl UiText {
     /// Every widget text.
-    pub const ALL: [UiText; 30] = [
+    pub const ALL: [UiText; 31] = [
         UiText::FormTitle,
         UiText::TrackingNumber,
         UiText::OrderNumber,
@@ -322,6 +324,7 @@ impl UiText {
         UiText::Updated,
         UiText::Stale,
         UiText::Carrier,
+        UiText::NewSearch,
     ];
 }
 

@@ -52,6 +52,17 @@ pub struct TrackingView {
     pub lang: Lang,
 }
 
+impl TrackingView {
+    /// The events grouped by their own local calendar day: consecutive runs, newest first, as the
+    /// widget's timeline shows them.
+    pub fn events_by_local_day(&self) -> Vec<(chrono::NaiveDate, &[EventView])> {
+        self.events
+            .chunk_by(|a, b| a.time.local_time().date() == b.time.local_time().date())
+            .map(|run| (run[0].time.local_time().date(), run))
+            .collect()
+    }
+}
+
 /// A carrier, as shown to customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarrierRef {

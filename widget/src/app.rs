@@ -1,0 +1,146 @@
+//! The widget's screens and the moves between them: form → loading → parcel, order, or one of
+//! the designed failure states.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use waypost_shared::labels::{Key, UiText};
+use waypost_shared::wire::{OrderView, TrackingView};
+
+use crate::api::{self, Failure, Fetched};
+use crate::config::Config;
+use crate::form::Form;
+use crate::refresh::refresh_while_visible;
+use crate::result::{OrderResult, ParcelResult};
+use crate::states::{FailureView, Loading};
+
+/// What the customer asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// One tracking number.
+    Number(String),
+    /// An order, proven by its email.
+    Order {
+        /// The order number.
+        order: String,
+        /// The email on the order.
+        email: String,
+    },
+}
+
+/// What the widget shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    /// The search form.
+    Form,
+    /// Waiting for the API.
+    Loading,
+    /// One parcel.
+    Parcel(Box<TrackingView>),
+    /// An order and its parcels.
+    Order(Box<OrderView>),
+    /// A designed failure, with what to retry.
+    Failed(Failure, Query),
+}
+
+/// The whole widget.
+#[component]
+pub fn App(config: Config) -> impl IntoView {
+    let config = StoredValue::new(config);
+    let screen = RwSignal::new(Screen::Form);
+    let etag = StoredValue::new(None::<String>);
+    let asked = StoredValue::new(None::<Query>);
+
+    // Asks the API; a quiet run (a refresh) keeps the screen unless the answer changed.
+    let run = move |query: Query, quiet: bool| {
+        if !quiet {
+            etag.set_value(None);
+            screen.set(Screen::Loading);
+        }
+        asked.set_value(Some(query.clone()));
+        let sent_etag = etag.get_value();
+        spawn_local(async move {
+            let config = config.get_value();
+            let outcome = match &query {
+                Query::Number(number) => api::track(&config, number, sent_etag.as_deref())
+                    .await
+                    .map(|f| map_fetched(f, |view| Screen::Parcel(Box::new(view)))),
+                Query::Order { order, email } => {
+                    api::order(&config, order, email, sent_etag.as_deref())
+                        .await
+                        .map(|f| map_fetched(f, |view| Screen::Order(Box::new(view))))
+                }
+            };
+            match outcome {
+                Ok(Some((next, new_etag))) => {
+                    etag.set_value(new_etag);
+                    screen.set(next);
+                }
+                Ok(None) => {}
+                Err(_) if quiet => {}
+                Err(failure) => screen.set(Screen::Failed(failure, query)),
+            }
+        });
+    };
+
+    if let Some(number) = config.get_value().tracking_number {
+        run(Query::Number(number), false);
+    }
+    refresh_while_visible(move || {
+        let showing = matches!(screen.get_untracked(), Screen::Parcel(_) | Screen::Order(_));
+        if let (true, Some(query)) = (showing, asked.get_value()) {
+            run(query, true);
+        }
+    });
+
+    let text = move |key| config.with_value(|c| c.text(key));
+    let announcement = move || match screen.get() {
+        Screen::Parcel(view) => announce(&view),
+        Screen::Order(order) => order.status_label.clone(),
+        Screen::Loading => text(Key::Ui(UiText::Loading)).to_owned(),
+        _ => String::new(),
+    };
+    let lang = config.with_value(|c| c.lang.code());
+    let on_search = Callback::new(move |query: Query| run(query, false));
+    let new_search = move |_| screen.set(Screen::Form);
+
+    view! {
+        <div class="wp" lang=lang>
+            <div class="wp-sr" role="status" aria-live="polite">{announcement}</div>
+            {move || match screen.get() {
+                Screen::Form => view! { <Form config=config.get_value() on_search=on_search /> }.into_any(),
+                Screen::Loading => view! { <Loading config=config.get_value() /> }.into_any(),
+                Screen::Parcel(view) => view! {
+                    <ParcelResult config=config.get_value() view=*view />
+                    <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
+                }.into_any(),
+                Screen::Order(order) => view! {
+                    <OrderResult config=config.get_value() order=*order />
+                    <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
+                }.into_any(),
+                Screen::Failed(failure, query) => view! {
+                    <FailureView config=config.get_value() failure=failure query=query.clone()
+                        on_retry=Callback::new(move |()| run(query.clone(), false))
+                        on_back=Callback::new(move |()| screen.set(Screen::Form)) />
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+fn map_fetched<T>(
+    fetched: Fetched<T>,
+    screen: impl FnOnce(T) -> Screen,
+) -> Option<(Screen, Option<String>)> {
+    match fetched {
+        Fetched::Fresh(body, etag) => Some((screen(body), etag)),
+        Fetched::Unchanged => None,
+    }
+}
+
+/// What the live region says when a parcel is shown: the status and why.
+fn announce(view: &TrackingView) -> String {
+    match &view.sub_status_label {
+        Some(sub) => format!("{}. {sub}", view.status_label),
+        None => view.status_label.clone(),
+    }
+}

@@ -1,0 +1,117 @@
+//! The search form: a tracking number (with live format hints and typo hints from detection,
+//! before any request), or an order number with its email.
+
+use leptos::prelude::*;
+use waypost_shared::detect::detect;
+use waypost_shared::labels::{Key, UiText, fill};
+
+use crate::app::Query;
+use crate::config::Config;
+
+/// What detection says about the number typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Hint {
+    /// Nothing to say.
+    None,
+    /// A known format: "Looks like a UPS number".
+    Looks(String),
+    /// A format whose check digit fails: blocks the search.
+    Typo(String),
+    /// No known format; the search may still find it.
+    Unknown,
+}
+
+fn hint_for(number: &str) -> Hint {
+    let Ok(detection) = detect(number) else {
+        return Hint::Unknown;
+    };
+    match (
+        detection.candidates.first(),
+        detection.near_misses.first(),
+        detection.normalized,
+    ) {
+        (Some(best), _, _) => Hint::Looks(best.carrier_name.to_string()),
+        (None, Some(miss), _) => Hint::Typo(miss.carrier_name.to_string()),
+        (None, None, Some(normalized)) if normalized.len() >= 8 => Hint::Unknown,
+        _ => Hint::None,
+    }
+}
+
+/// The form; `on_search` receives what to look up.
+#[component]
+pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
+    let text = move |key| config.lang.text(Key::Ui(key));
+    let by_order = RwSignal::new(config.order_number.is_some());
+    let number = RwSignal::new(String::new());
+    let order = RwSignal::new(config.order_number.clone().unwrap_or_default());
+    let email = RwSignal::new(String::new());
+    let tried = RwSignal::new(false);
+    let hint = Memo::new(move |_| hint_for(&number.get()));
+
+    let hint_text = move || match hint.get() {
+        Hint::Looks(carrier) => fill(text(UiText::LooksLike), &[("carrier", &carrier)]),
+        Hint::Typo(carrier) => fill(text(UiText::TypoHint), &[("carrier", &carrier)]),
+        Hint::Unknown => text(UiText::UnknownFormat).to_owned(),
+        Hint::None => String::new(),
+    };
+    let is_typo = move || matches!(hint.get(), Hint::Typo(_));
+    let submit_number = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        let value = number.get_untracked();
+        if value.trim().is_empty() || matches!(hint.get_untracked(), Hint::Typo(_)) {
+            return;
+        }
+        on_search.run(Query::Number(value));
+    };
+    let submit_order = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (order, email) = (order.get_untracked(), email.get_untracked());
+        if !order.trim().is_empty() && !email.trim().is_empty() {
+            on_search.run(Query::Order {
+                order: order.trim().to_owned(),
+                email: email.trim().to_owned(),
+            });
+        }
+    };
+
+    view! {
+        <section class="wp-form">
+            <h2 class="wp-title">{text(UiText::FormTitle)}</h2>
+            <Show
+                when=move || by_order.get()
+                fallback=move || view! {
+                    <form on:submit=submit_number novalidate>
+                        <label for="wp-number">{text(UiText::TrackingNumber)}</label>
+                        <div class="wp-row">
+                            <input id="wp-number" name="tracking-number" type="text" inputmode="text"
+                                autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="256"
+                                aria-describedby="wp-number-hint"
+                                aria-invalid=move || if tried.get() && is_typo() { "true" } else { "false" }
+                                prop:value=move || number.get()
+                                on:input=move |ev| number.set(event_target_value(&ev)) />
+                            <button type="submit" class="wp-button">{text(UiText::Track)}</button>
+                        </div>
+                        <p id="wp-number-hint" class="wp-hint" class:wp-error=is_typo aria-live="polite">{hint_text}</p>
+                    </form>
+                }
+            >
+                <form on:submit=submit_order novalidate>
+                    <label for="wp-order">{text(UiText::OrderNumber)}</label>
+                    <input id="wp-order" name="order-number" type="text" autocomplete="off" required
+                        prop:value=move || order.get() on:input=move |ev| order.set(event_target_value(&ev)) />
+                    <label for="wp-email">{text(UiText::Email)}</label>
+                    <div class="wp-row">
+                        <input id="wp-email" name="email" type="email" autocomplete="email" required
+                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                        <button type="submit" class="wp-button">{text(UiText::FindOrder)}</button>
+                    </div>
+                </form>
+            </Show>
+            <button type="button" class="wp-link" aria-pressed=move || if by_order.get() { "true" } else { "false" }
+                on:click=move |_| by_order.update(|b| *b = !*b)>
+                {move || if by_order.get() { text(UiText::SearchByNumber) } else { text(UiText::SearchByOrder) }}
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,171 @@
+//! A parcel's result (headline, health, ETA, progress, action banner, timeline by local day) and
+//! an order's parcels side by side.
+
+use leptos::prelude::*;
+use waypost_shared::action::Actor;
+use waypost_shared::health::Health;
+use waypost_shared::labels::{Key, UiText, day_heading, fill};
+use waypost_shared::milestone::StepState;
+use waypost_shared::status::Status;
+use waypost_shared::wire::{EventView, OrderView, TrackingView};
+
+use crate::config::Config;
+
+/// Events shown before "show all".
+const COLLAPSED_EVENTS: usize = 5;
+
+/// One parcel.
+#[component]
+pub fn ParcelResult(config: Config, view: TrackingView) -> impl IntoView {
+    let lang = config.lang;
+    let text = move |key| lang.text(Key::Ui(key));
+    let health_class = match view.health {
+        Health::OnTrack => "wp-badge wp-ok",
+        Health::Done => "wp-badge wp-done",
+        Health::Stalled | Health::Late => "wp-badge wp-warn",
+        Health::NeedsAction => "wp-badge wp-alert",
+    };
+    let eta = match (&view.eta, view.status) {
+        (_, Status::Delivered) => view
+            .events
+            .first()
+            .map(|e| (text(UiText::DeliveredOn), e.time_label.clone())),
+        (Some(eta), _) => Some((text(UiText::EstimatedDelivery), eta.label.clone())),
+        (None, _) => None,
+    };
+    let customer_actions: Vec<String> = view
+        .actions
+        .iter()
+        .filter(|a| a.actor == Actor::Customer)
+        .map(|a| a.label.clone())
+        .collect();
+    let carrier = view.carrier.clone();
+    let total_events = view.events.len();
+    let expanded = RwSignal::new(false);
+    let days: Vec<(String, Vec<EventView>)> = view
+        .events_by_local_day()
+        .into_iter()
+        .map(|(day, events)| (day_heading(day, lang), events.to_vec()))
+        .collect();
+    let timeline =
+        move || {
+            let mut budget = if expanded.get() {
+                usize::MAX
+            } else {
+                COLLAPSED_EVENTS
+            };
+            days.iter()
+                .filter_map(|(heading, events)| {
+                    let shown: Vec<EventView> = events.iter().take(budget).cloned().collect();
+                    budget = budget.saturating_sub(shown.len());
+                    (!shown.is_empty()).then(|| view! {
+                    <li class="wp-day">
+                        <h4 class="wp-day-title">{heading.clone()}</h4>
+                        <ol class="wp-events">{shown.into_iter().map(event).collect_view()}</ol>
+                    </li>
+                })
+                })
+                .collect_view()
+        };
+
+    view! {
+        <article class="wp-parcel">
+            <header class="wp-head">
+                <h2 class="wp-status">{view.status_label.clone()}</h2>
+                <span class=health_class>{view.health_label.clone()}</span>
+            </header>
+            {view.sub_status_label.clone().map(|sub| view! { <p class="wp-sub">{sub}</p> })}
+            {eta.map(|(caption, when)| view! { <p class="wp-eta"><span>{caption}</span>" "<strong>{when}</strong></p> })}
+            {view.stale.then(|| view! { <p class="wp-hint">{text(UiText::Stale)}</p> })}
+            <ol class="wp-steps" aria-label=text(UiText::Progress)>
+                {view.milestones.iter().map(|step| {
+                    let state = match step.state {
+                        StepState::Done => "wp-step wp-step-done",
+                        StepState::Current => "wp-step wp-step-current",
+                        StepState::Upcoming => "wp-step",
+                    };
+                    let current = (step.state == StepState::Current).then_some("step");
+                    view! {
+                        <li class=state class:wp-step-warning=step.warning aria-current=current>
+                            <span class="wp-dot" aria-hidden="true"></span>
+                            <span class="wp-step-label">{step.label.clone()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            {(!customer_actions.is_empty()).then(|| view! {
+                <div class="wp-action">
+                    <h3>{text(UiText::ActionNeeded)}</h3>
+                    <ul>{customer_actions.into_iter().map(|label| view! { <li>{label}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <p class="wp-carrier">
+                {carrier.as_ref().map(|c| format!("{}: ", c.name))}
+                <span class="wp-number">{view.tracking_number.clone()}</span>
+                {carrier.and_then(|c| c.tracking_url.map(|url| view! {
+                    " " <a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer">"↗"</a>
+                }))}
+            </p>
+            <h3 class="wp-history-title">{text(UiText::History)}</h3>
+            <ol class="wp-timeline">{timeline}</ol>
+            {(total_events > COLLAPSED_EVENTS).then(|| view! {
+                <button type="button" class="wp-link wp-expand" aria-expanded=move || expanded.get().to_string()
+                    on:click=move |_| expanded.update(|e| *e = !*e)>
+                    {move || if expanded.get() {
+                        text(UiText::ShowLess).to_owned()
+                    } else {
+                        fill(text(UiText::ShowAll), &[("count", &total_events.to_string())])
+                    }}
+                </button>
+            })}
+        </article>
+    }
+}
+
+/// One timeline entry: the carrier's words are text, never HTML.
+fn event(event: EventView) -> impl IntoView {
+    let place = event.location.as_ref().map(|place| {
+        [
+            place.city.as_deref(),
+            place.region.as_deref(),
+            place.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    });
+    view! {
+        <li class="wp-event">
+            <time class="wp-time" datetime=event.time.local_time().to_string()>{event.time_label}</time>
+            <span class="wp-event-label">{event.label}</span>
+            <span class="wp-event-text">{event.description}</span>
+            {place.filter(|p| !p.is_empty()).map(|p| view! { <span class="wp-place">{p}</span> })}
+        </li>
+    }
+}
+
+/// An order: its status, then each parcel side by side.
+#[component]
+pub fn OrderResult(config: Config, order: OrderView) -> impl IntoView {
+    let lang = config.lang;
+    let total = order.shipments.len();
+    let sub = order.sub_status.map(|sub| lang.text(Key::SubStatus(sub)));
+    view! {
+        <section class="wp-order">
+            <h2 class="wp-status">{order.status_label.clone()}</h2>
+            {sub.map(|sub| view! { <p class="wp-sub">{sub}</p> })}
+            <div class="wp-parcels">
+                {order.shipments.into_iter().enumerate().map(|(i, parcel)| {
+                    let caption = fill(lang.text(Key::Ui(UiText::ParcelOf)), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
+                    view! {
+                        <div class="wp-parcel-slot">
+                            <p class="wp-parcel-of">{caption}</p>
+                            <ParcelResult config=config.clone() view=parcel />
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
