@@ -99,7 +99,9 @@ impl EtaWindow {
 
 #[derive(Serialize, Deserialize)]
 struct EtaWindowWire {
+    #[serde(with = "crate::iso::date")]
     from: NaiveDate,
+    #[serde(with = "crate::iso::date")]
     to: NaiveDate,
     source: EtaSource,
 }

@@ -17,6 +17,7 @@ pub mod eta;
 pub mod event;
 pub mod health;
 pub mod interop;
+pub mod iso;
 pub mod labels;
 pub mod milestone;
 pub mod status;

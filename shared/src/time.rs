@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::error::excerpt;
+use crate::iso;
 
 /// Longest time string we try to read; carriers never need more.
 const MAX_TIME_CHARS: usize = 64;
@@ -20,7 +21,7 @@ const MAX_WEST_SECS: i32 = 12 * 3600;
 
 /// A carrier event's time: local wall time plus whatever the carrier told us about its zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "EventTimeWire", into = "EventTimeWire")]
+#[serde(try_from = "EventTimeRead", into = "EventTimeWire")]
 pub struct EventTime {
     local: NaiveDateTime,
     offset: Option<FixedOffset>,
@@ -220,32 +221,43 @@ fn parse_offset(text: &str, input: &str) -> Result<FixedOffset, Error> {
     FixedOffset::east_opt(secs).ok_or_else(bad)
 }
 
-/// The JSON shape of an [`EventTime`]: `utc` is derived, present only when `offset` is.
-#[derive(Serialize, Deserialize)]
+/// The JSON shape of an [`EventTime`] as written: `utc` is derived, present only when `offset` is.
+#[derive(Serialize)]
 struct EventTimeWire {
     local: NaiveDateTime,
+    offset: Option<String>,
+    zone: Option<String>,
+    utc: Option<DateTime<Utc>>,
+}
+
+/// The JSON shape of an [`EventTime`] as read: strings checked by hand (see [`crate::iso`]).
+#[derive(Deserialize)]
+struct EventTimeRead {
+    local: String,
     offset: Option<String>,
     #[serde(default)]
     zone: Option<String>,
     #[serde(default)]
-    utc: Option<DateTime<Utc>>,
+    utc: Option<String>,
 }
 
-impl TryFrom<EventTimeWire> for EventTime {
+impl TryFrom<EventTimeRead> for EventTime {
     type Error = Error;
-    fn try_from(wire: EventTimeWire) -> Result<Self, Error> {
-        let mut time = EventTime::local(wire.local);
+    fn try_from(wire: EventTimeRead) -> Result<Self, Error> {
+        let local = iso::parse_date_time(&wire.local)
+            .ok_or_else(|| invalid(&wire.local, "expected YYYY-MM-DDTHH:MM:SS"))?;
+        let mut time = EventTime::local(local);
         if let Some(offset) = wire.offset {
             time.offset = Some(parse_offset(&offset, &offset)?);
         }
         if let Some(zone) = wire.zone {
             time = time.in_zone(&zone)?;
         }
-        if wire.utc.is_some() && wire.utc != time.utc() {
-            return Err(invalid(
-                &wire.local.to_string(),
-                "utc does not match local time and offset",
-            ));
+        if let Some(utc) = wire.utc {
+            let given = utc.strip_suffix('Z').and_then(iso::parse_date_time);
+            if given.is_none() || given != time.utc().map(|t| t.naive_utc()) {
+                return Err(invalid(&utc, "utc does not match local time and offset"));
+            }
         }
         Ok(time)
     }

@@ -3,7 +3,7 @@
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
-use waypost_shared::wire::{OrderView, Problem, TrackingView};
+use waypost_shared::wire::{OrderView, TrackingView};
 
 use crate::config::Config;
 
@@ -15,17 +15,18 @@ pub enum Fetched<T> {
     Unchanged,
 }
 
-/// Why an answer did not come.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why an answer did not come. Error bodies are not read: the widget already knows what it
+/// asked (and detects carriers itself), which keeps the problem types out of its download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// 404 (with what detection found, for tracking numbers).
-    NotFound(Box<Problem>),
+    /// 404.
+    NotFound,
     /// 429: try again later.
     RateLimited,
     /// The network or the server failed.
     Unreachable,
-    /// Any other refusal, with the API's words.
-    Refused(Box<Problem>),
+    /// Any other refusal (a malformed number, a revoked key).
+    Refused,
 }
 
 /// `GET /v1/track/{number}`.
@@ -80,16 +81,9 @@ async fn get<T: DeserializeOwned>(url: &str, etag: Option<&str>) -> Result<Fetch
         304 => Ok(Fetched::Unchanged),
         429 => Err(Failure::RateLimited),
         status if status >= 500 => Err(Failure::Unreachable),
-        404 => Err(Failure::NotFound(Box::new(problem(response).await?))),
-        _ => Err(Failure::Refused(Box::new(problem(response).await?))),
+        404 => Err(Failure::NotFound),
+        _ => Err(Failure::Refused),
     }
-}
-
-async fn problem(response: gloo_net::http::Response) -> Result<Problem, Failure> {
-    response
-        .json::<Problem>()
-        .await
-        .map_err(|_| Failure::Unreachable)
 }
 
 /// Percent-encodes a path or query component (with the browser's own encoder).

@@ -1,6 +1,7 @@
 //! The designed in-between states: loading, not found, network trouble, rate limited.
 
 use leptos::prelude::*;
+use waypost_shared::detect::detect;
 use waypost_shared::labels::{Key, UiText, fill};
 
 use crate::api::Failure;
@@ -33,15 +34,15 @@ pub fn FailureView(
     let retry = move || view! { <button type="button" class="wp-button" on:click=move |_| on_retry.run(())>{text(UiText::Retry)}</button> };
     let back = move || view! { <button type="button" class="wp-link" on:click=move |_| on_back.run(())>{text(UiText::NewSearch)}</button> };
     let body = match (failure, query) {
-        (Failure::NotFound(_), Query::Order { .. }) => view! {
+        (Failure::NotFound, Query::Order { .. }) => view! {
             <h2 class="wp-title">{text(UiText::NotFound)}</h2>
             <p>{text(UiText::OrderNotFound)}</p>
             {back()}
         }
         .into_any(),
-        (Failure::NotFound(problem), Query::Number(_)) => {
-            let carrier_link = problem
-                .detection
+        (Failure::NotFound, Query::Number(number)) => {
+            let carrier_link = detect(&number)
+                .ok()
                 .and_then(|d| d.candidates.into_iter().next())
                 .and_then(|c| c.tracking_url.map(|url| (url, c.carrier_name.to_string())));
             view! {
@@ -68,9 +69,9 @@ pub fn FailureView(
             {back()}
         }
         .into_any(),
-        (Failure::Refused(problem), _) => view! {
+        (Failure::Refused, _) => view! {
             <h2 class="wp-title">{text(UiText::NotFound)}</h2>
-            <p>{problem.detail}</p>
+            <p>{text(UiText::NotFoundHelp)}</p>
             {back()}
         }
         .into_any(),

@@ -102,8 +102,10 @@ pub struct ActionView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EtaView {
     /// First day.
+    #[serde(with = "crate::iso::date")]
     pub from: chrono::NaiveDate,
     /// Last day.
+    #[serde(with = "crate::iso::date")]
     pub to: chrono::NaiveDate,
     /// Where the estimate comes from.
     pub source: EtaSource,
