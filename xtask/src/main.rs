@@ -63,13 +63,15 @@ fn test() -> Result<(), String> {
     )
     .run()?;
     Step::cargo(
-        "clippy (wasm32: shared crate and Worker)",
+        "clippy (wasm32: shared crate, Worker, widget)",
         &[
             "clippy",
             "-p",
             "waypost-shared",
             "-p",
             "waypost-edge",
+            "-p",
+            "waypost-widget",
             "--target",
             toolchain::WASM_TARGET,
             "--locked",
