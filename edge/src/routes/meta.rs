@@ -1,5 +1,6 @@
 //! `GET /healthz` and `GET /v1/openapi.json`.
 
+use waypost_shared::wire::Liveness;
 use worker::Response;
 
 use crate::error::Result;
@@ -8,7 +9,12 @@ use crate::openapi;
 
 /// Liveness.
 pub fn healthz() -> Result<Response> {
-    json(200, &serde_json::json!({ "status": "ok" }))
+    json(
+        200,
+        &Liveness {
+            status: "ok".to_owned(),
+        },
+    )
 }
 
 /// The OpenAPI document.

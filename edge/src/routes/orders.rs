@@ -1,6 +1,6 @@
 //! `GET /v1/orders/{order_number}` (public) and `PUT /v1/orders/{order_number}` (private).
 
-use waypost_shared::wire::OrderInput;
+use waypost_shared::wire::{OrderAck, OrderInput};
 use worker::Response;
 
 use crate::error::{EdgeError, Result};
@@ -48,8 +48,10 @@ pub async fn put(
 ) -> Result<Response> {
     let input: OrderInput = req.json().await?;
     let record = orders::put_order(&api.store, shop, order, input, api.runtime.now()).await?;
-    json(
-        200,
-        &serde_json::json!({ "order_number": record.order_number, "status": record.status, "sub_status": record.sub_status }),
-    )
+    let ack = OrderAck {
+        order_number: record.order_number,
+        status: record.status,
+        sub_status: record.sub_status,
+    };
+    json(200, &ack)
 }

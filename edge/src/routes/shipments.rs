@@ -1,7 +1,6 @@
 //! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`.
 
 use waypost_shared::health::Health;
-use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
 use waypost_shared::timeline::Timeline;
 use waypost_shared::wire::{EventBatch, ShipmentInput};
@@ -28,7 +27,7 @@ pub async fn put(
     let timeline = Timeline::new(api.store.events(&shop.id, &record.tracking_number).await?);
     json(
         200,
-        &tracking::shipment_view(shop, &record, &timeline, None, Lang::En, now),
+        &tracking::shipment_view(shop, &record, &timeline, None, req.lang(), now),
     )
 }
 

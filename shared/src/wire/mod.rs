@@ -13,8 +13,8 @@ pub use crate::detect::{
     RejectedInput,
 };
 pub use admin::{KeyCreated, KeyInput, KeyKind, ShopCreated, ShopInput};
-pub use orders::{Contact, OrderInput, OrderView};
-pub use problem::Problem;
+pub use orders::{Contact, OrderAck, OrderInput, OrderView};
+pub use problem::{Liveness, Problem};
 pub use shipments::{
     CarrierInfo, CarriersView, DestinationInput, DetectRequest, DetectResponse, EventBatch,
     EventBatchResult, EventInput, ShipmentInput, ShipmentList, ShipmentSummary,

@@ -55,3 +55,14 @@ pub struct OrderView {
     /// Each parcel, in the order they were registered.
     pub shipments: Vec<TrackingView>,
 }
+
+/// The answer to `PUT /v1/orders/{order_number}`: what was stored, without the contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderAck {
+    /// The order number.
+    pub order_number: String,
+    /// The order's own status.
+    pub status: Status,
+    /// Why.
+    pub sub_status: Option<SubStatus>,
+}

@@ -1,4 +1,4 @@
-//! Error bodies: RFC 9457 `application/problem+json` with a stable `code`.
+//! Error bodies (RFC 9457 `application/problem+json` with a stable `code`) and the liveness answer.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,4 +35,11 @@ impl Problem {
             detection: None,
         }
     }
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Liveness {
+    /// Always `ok` when the Worker answers.
+    pub status: String,
 }
