@@ -244,16 +244,28 @@ struct EventTimeRead {
 impl TryFrom<EventTimeRead> for EventTime {
     type Error = Error;
     fn try_from(wire: EventTimeRead) -> Result<Self, Error> {
-        let local = iso::parse_date_time(&wire.local)
-            .ok_or_else(|| invalid(&wire.local, "expected YYYY-MM-DDTHH:MM:SS"))?;
+        EventTime::from_wire(wire.local, wire.offset, wire.zone, wire.utc)
+    }
+}
+
+impl EventTime {
+    /// Builds an event time from its wire fields, checking each (and `utc` against the rest).
+    pub(crate) fn from_wire(
+        local: String,
+        offset: Option<String>,
+        zone: Option<String>,
+        utc: Option<String>,
+    ) -> Result<Self, Error> {
+        let local = iso::parse_date_time(&local)
+            .ok_or_else(|| invalid(&local, "expected YYYY-MM-DDTHH:MM:SS"))?;
         let mut time = EventTime::local(local);
-        if let Some(offset) = wire.offset {
+        if let Some(offset) = offset {
             time.offset = Some(parse_offset(&offset, &offset)?);
         }
-        if let Some(zone) = wire.zone {
+        if let Some(zone) = zone {
             time = time.in_zone(&zone)?;
         }
-        if let Some(utc) = wire.utc {
+        if let Some(utc) = utc {
             let given = utc.strip_suffix('Z').and_then(iso::parse_date_time);
             if given.is_none() || given != time.utc().map(|t| t.naive_utc()) {
                 return Err(invalid(&utc, "utc does not match local time and offset"));

@@ -2,7 +2,7 @@
 //! widget shows.
 
 use gloo_net::http::Request;
-use serde::de::DeserializeOwned;
+use waypost_shared::wire::compact::{self, FromJson};
 use waypost_shared::wire::{OrderView, TrackingView};
 
 use crate::config::Config;
@@ -63,7 +63,7 @@ pub async fn order(
     get(&url, etag).await
 }
 
-async fn get<T: DeserializeOwned>(url: &str, etag: Option<&str>) -> Result<Fetched<T>, Failure> {
+async fn get<T: FromJson>(url: &str, etag: Option<&str>) -> Result<Fetched<T>, Failure> {
     let mut request = Request::get(url);
     if let Some(etag) = etag {
         request = request.header("If-None-Match", etag);
@@ -72,10 +72,8 @@ async fn get<T: DeserializeOwned>(url: &str, etag: Option<&str>) -> Result<Fetch
     match response.status() {
         200 => {
             let etag = response.headers().get("ETag");
-            let body = response
-                .json::<T>()
-                .await
-                .map_err(|_| Failure::Unreachable)?;
+            let text = response.text().await.map_err(|_| Failure::Unreachable)?;
+            let body = compact::from_json::<T>(&text).ok_or(Failure::Unreachable)?;
             Ok(Fetched::Fresh(body, etag))
         }
         304 => Ok(Fetched::Unchanged),

@@ -2,40 +2,11 @@
 //! before any request), or an order number with its email.
 
 use leptos::prelude::*;
-use waypost_shared::detect::detect;
+use waypost_shared::detect::{Hint, hint};
 use waypost_shared::labels::{Key, UiText, fill};
 
 use crate::app::Query;
 use crate::config::Config;
-
-/// What detection says about the number typed so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Hint {
-    /// Nothing to say.
-    None,
-    /// A known format: "Looks like a UPS number".
-    Looks(String),
-    /// A format whose check digit fails: blocks the search.
-    Typo(String),
-    /// No known format; the search may still find it.
-    Unknown,
-}
-
-fn hint_for(number: &str) -> Hint {
-    let Ok(detection) = detect(number) else {
-        return Hint::Unknown;
-    };
-    match (
-        detection.candidates.first(),
-        detection.near_misses.first(),
-        detection.normalized,
-    ) {
-        (Some(best), _, _) => Hint::Looks(best.carrier_name.to_string()),
-        (None, Some(miss), _) => Hint::Typo(miss.carrier_name.to_string()),
-        (None, None, Some(normalized)) if normalized.len() >= 8 => Hint::Unknown,
-        _ => Hint::None,
-    }
-}
 
 /// The form; `on_search` receives what to look up.
 #[component]
@@ -46,20 +17,20 @@ pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
     let order = RwSignal::new(config.order_number.clone().unwrap_or_default());
     let email = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
-    let hint = Memo::new(move |_| hint_for(&number.get()));
+    let current = Memo::new(move |_| hint(&number.get()));
 
-    let hint_text = move || match hint.get() {
-        Hint::Looks(carrier) => fill(text(UiText::LooksLike), &[("carrier", &carrier)]),
-        Hint::Typo(carrier) => fill(text(UiText::TypoHint), &[("carrier", &carrier)]),
+    let hint_text = move || match current.get() {
+        Hint::Carrier { name, .. } => fill(text(UiText::LooksLike), &[("carrier", name)]),
+        Hint::Typo { name } => fill(text(UiText::TypoHint), &[("carrier", name)]),
         Hint::Unknown => text(UiText::UnknownFormat).to_owned(),
-        Hint::None => String::new(),
+        Hint::Nothing => String::new(),
     };
-    let is_typo = move || matches!(hint.get(), Hint::Typo(_));
+    let is_typo = move || matches!(current.get(), Hint::Typo { .. });
     let submit_number = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
         let value = number.get_untracked();
-        if value.trim().is_empty() || matches!(hint.get_untracked(), Hint::Typo(_)) {
+        if value.trim().is_empty() || matches!(current.get_untracked(), Hint::Typo { .. }) {
             return;
         }
         on_search.run(Query::Number(value));

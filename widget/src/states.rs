@@ -1,7 +1,7 @@
 //! The designed in-between states: loading, not found, network trouble, rate limited.
 
 use leptos::prelude::*;
-use waypost_shared::detect::detect;
+use waypost_shared::detect::{Hint, hint};
 use waypost_shared::labels::{Key, UiText, fill};
 
 use crate::api::Failure;
@@ -41,16 +41,19 @@ pub fn FailureView(
         }
         .into_any(),
         (Failure::NotFound, Query::Number(number)) => {
-            let carrier_link = detect(&number)
-                .ok()
-                .and_then(|d| d.candidates.into_iter().next())
-                .and_then(|c| c.tracking_url.map(|url| (url, c.carrier_name.to_string())));
+            let carrier_link = match hint(&number) {
+                Hint::Carrier {
+                    name,
+                    tracking_url: Some(url),
+                } => Some((url, name)),
+                _ => None,
+            };
             view! {
                 <h2 class="wp-title">{text(UiText::NotFound)}</h2>
                 <p>{text(UiText::NotFoundHelp)}</p>
                 {carrier_link.map(|(url, carrier)| view! {
                     <p><a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer">
-                        {fill(text(UiText::TrackOnCarrierSite), &[("carrier", &carrier)])}
+                        {fill(text(UiText::TrackOnCarrierSite), &[("carrier", carrier)])}
                     </a></p>
                 })}
                 {back()}

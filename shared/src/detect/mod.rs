@@ -172,13 +172,8 @@ pub fn formats() -> impl Iterator<Item = FormatInfo> {
 /// Detects the carriers a typed number can belong to. Inputs over [`MAX_INPUT_CHARS`] characters
 /// are rejected before any work; anything else gets an answer, possibly empty.
 pub fn detect(input: &str) -> Result<Detection, Error> {
-    if input.len() > MAX_TYPED_CHARS && input.chars().nth(MAX_TYPED_CHARS).is_some() {
-        return Err(Error::InputTooLong {
-            max: MAX_TYPED_CHARS,
-        });
-    }
     let mut buffer = [0u8; MAX_INPUT_CHARS];
-    let Some(number) = normalize(input, &mut buffer)? else {
+    let Some(number) = checked(input, &mut buffer)? else {
         return Ok(Detection {
             input: input.to_owned(),
             normalized: None,
@@ -186,26 +181,7 @@ pub fn detect(input: &str) -> Result<Detection, Error> {
             near_misses: vec![],
         });
     };
-    let mut found: Vec<(RankKey, &Format, Fit)> = Vec::new();
-    let mut missed: Vec<(RankKey, &Format)> = Vec::new();
-    let candidate_formats = FORMATS
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| (f.lengths.0..=f.lengths.1).contains(&number.len()));
-    for (index, format) in candidate_formats {
-        match evaluate(format, number) {
-            Outcome::Matches(fit) => found.push((
-                RankKey::new(format, fit.structure, true, index),
-                format,
-                fit,
-            )),
-            Outcome::CheckFails(structure) => {
-                missed.push((RankKey::new(format, structure, false, index), format))
-            }
-            Outcome::DoesNotFit => {}
-        }
-    }
-    found.sort_unstable_by_key(|(key, ..)| *key);
+    let Scan { found, missed } = scan(number);
     let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
     let candidates: Vec<Candidate> = found
         .iter()
@@ -216,7 +192,6 @@ pub fn detect(input: &str) -> Result<Detection, Error> {
         .any(|(_, format, _)| format.checksum != Checksum::None);
     let mut near_misses: Vec<NearMiss> = Vec::new();
     if !any_verified {
-        missed.sort_unstable_by_key(|(key, _)| *key);
         for (_, format) in missed {
             let known = near_misses
                 .iter()
@@ -237,6 +212,106 @@ pub fn detect(input: &str) -> Result<Detection, Error> {
         candidates,
         near_misses,
     })
+}
+
+/// What a search form says while someone types, from the same scan as [`detect`] but without
+/// building its lists (services, countries): the widget's light-weight view of detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Too little typed to say anything.
+    Nothing,
+    /// The best candidate: its carrier and, when it has one, its tracking page.
+    Carrier {
+        /// The carrier's name.
+        name: &'static str,
+        /// The carrier's tracking page for this number.
+        tracking_url: Option<String>,
+    },
+    /// No candidate, but a format whose check digit fails: most likely a typo.
+    Typo {
+        /// The carrier the number almost is.
+        name: &'static str,
+    },
+    /// No known format (the search may still find it).
+    Unknown,
+}
+
+/// The [`Hint`] for what is typed so far.
+pub fn hint(input: &str) -> Hint {
+    let mut buffer = [0u8; MAX_INPUT_CHARS];
+    let number = match checked(input, &mut buffer) {
+        Ok(Some(number)) => number,
+        Ok(None) if input.trim().is_empty() => return Hint::Nothing,
+        Ok(None) | Err(_) => return Hint::Unknown,
+    };
+    let Scan { found, missed } = scan(number);
+    let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
+    match (found.first(), missed.first()) {
+        (Some((_, format, _)), _) => Hint::Carrier {
+            name: format.carrier.name(),
+            tracking_url: tracking_url(format, normalized),
+        },
+        (None, Some((_, format))) => Hint::Typo {
+            name: format.carrier.name(),
+        },
+        (None, None) if number.len() >= 8 => Hint::Unknown,
+        (None, None) => Hint::Nothing,
+    }
+}
+
+/// Refuses over-long input, then normalises it into `buffer`.
+fn checked<'a>(
+    input: &str,
+    buffer: &'a mut [u8; MAX_INPUT_CHARS],
+) -> Result<Option<&'a [u8]>, Error> {
+    if input.len() > MAX_TYPED_CHARS && input.chars().nth(MAX_TYPED_CHARS).is_some() {
+        return Err(Error::InputTooLong {
+            max: MAX_TYPED_CHARS,
+        });
+    }
+    normalize(input, buffer)
+}
+
+/// Every format a normalised number fits (best first) and those it fits but for the check
+/// digit (best first).
+struct Scan {
+    found: Vec<(RankKey, &'static Format, Fit)>,
+    missed: Vec<(RankKey, &'static Format)>,
+}
+
+fn scan(number: &[u8]) -> Scan {
+    let mut found = Vec::new();
+    let mut missed = Vec::new();
+    let candidate_formats = FORMATS
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| (f.lengths.0..=f.lengths.1).contains(&number.len()));
+    for (index, format) in candidate_formats {
+        match evaluate(format, number) {
+            Outcome::Matches(fit) => found.push((
+                RankKey::new(format, fit.structure, true, index),
+                format,
+                fit,
+            )),
+            Outcome::CheckFails(structure) => {
+                missed.push((RankKey::new(format, structure, false, index), format))
+            }
+            Outcome::DoesNotFit => {}
+        }
+    }
+    found.sort_unstable_by_key(|(key, ..)| *key);
+    missed.sort_unstable_by_key(|(key, _)| *key);
+    Scan { found, missed }
+}
+
+/// A format's tracking page for a number.
+fn tracking_url(format: &Format, normalized: &str) -> Option<String> {
+    let (before, after) = format.url?.split_once("%s")?;
+    let mut url = String::with_capacity(before.len() + normalized.len() + after.len());
+    url.push_str(before);
+    url.push_str(normalized);
+    url.push_str(after);
+    Some(url)
 }
 
 /// Drops whitespace and dashes and upper-cases ASCII letters into `buffer`. `None` when a
@@ -449,16 +524,7 @@ fn candidate(format: &Format, fit: &Fit, number: &[u8], normalized: &str) -> Can
             .map(Cow::Borrowed),
         origin_country,
         destination_country,
-        tracking_url: format
-            .url
-            .and_then(|url| url.split_once("%s"))
-            .map(|(before, after)| {
-                let mut url = String::with_capacity(before.len() + normalized.len() + after.len());
-                url.push_str(before);
-                url.push_str(normalized);
-                url.push_str(after);
-                url
-            }),
+        tracking_url: tracking_url(format, normalized),
         confidence,
     }
 }
@@ -527,6 +593,23 @@ mod tests {
             detect(&"é".repeat(200)).is_ok(),
             "256 bytes is not 256 characters"
         );
+    }
+
+    #[test]
+    fn hints_follow_detection() {
+        assert_eq!(
+            hint("1z5r8939 0357567127"),
+            Hint::Carrier {
+                name: "UPS",
+                tracking_url: Some("https://www.ups.com/track?tracknum=1Z5R89390357567127".into())
+            }
+        );
+        assert_eq!(hint("1Z5R89390357567128"), Hint::Typo { name: "UPS" });
+        assert_eq!(hint("QQQQQQQQQQ"), Hint::Unknown);
+        assert_eq!(hint("12"), Hint::Nothing);
+        assert_eq!(hint("  "), Hint::Nothing);
+        assert_eq!(hint("📦"), Hint::Unknown);
+        assert_eq!(hint(&"1".repeat(65)), Hint::Unknown);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! and described by the edge's OpenAPI document.
 
 mod admin;
+#[cfg(feature = "compact-json")]
+pub mod compact;
 mod orders;
 mod problem;
 mod shipments;
