@@ -1,6 +1,7 @@
 //! The widget's screens and the moves between them: form → loading → parcel, order, or one of
 //! the designed failure states.
 
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use waypost_shared::labels::{Key, UiText};
@@ -107,21 +108,21 @@ pub fn App(config: Config) -> impl IntoView {
         <div class="wp" lang=lang>
             <div class="wp-sr" role="status" aria-live="polite">{announcement}</div>
             {move || match screen.get() {
-                Screen::Form => view! { <Form config=config.get_value() on_search=on_search /> }.into_any(),
-                Screen::Loading => view! { <Loading config=config.get_value() /> }.into_any(),
-                Screen::Parcel(view) => view! {
+                Screen::Form => EitherOf5::A(view! { <Form config=config.get_value() on_search=on_search /> }),
+                Screen::Loading => EitherOf5::B(view! { <Loading config=config.get_value() /> }),
+                Screen::Parcel(view) => EitherOf5::C(view! {
                     <ParcelResult config=config.get_value() view=*view />
                     <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
-                }.into_any(),
-                Screen::Order(order) => view! {
+                }),
+                Screen::Order(order) => EitherOf5::D(view! {
                     <OrderResult config=config.get_value() order=*order />
                     <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
-                }.into_any(),
-                Screen::Failed(failure, query) => view! {
+                }),
+                Screen::Failed(failure, query) => EitherOf5::E(view! {
                     <FailureView config=config.get_value() failure=failure query=query.clone()
                         on_retry=Callback::new(move |()| run(query.clone(), false))
                         on_back=Callback::new(move |()| screen.set(Screen::Form)) />
-                }.into_any(),
+                }),
             }}
         </div>
     }

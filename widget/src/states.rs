@@ -31,53 +31,41 @@ pub fn FailureView(
     on_back: Callback<()>,
 ) -> impl IntoView {
     let text = move |key| config.lang.text(Key::Ui(key));
-    let retry = move || view! { <button type="button" class="wp-button" on:click=move |_| on_retry.run(())>{text(UiText::Retry)}</button> };
-    let back = move || view! { <button type="button" class="wp-link" on:click=move |_| on_back.run(())>{text(UiText::NewSearch)}</button> };
-    let body = match (failure, query) {
-        (Failure::NotFound, Query::Order { .. }) => view! {
-            <h2 class="wp-title">{text(UiText::NotFound)}</h2>
-            <p>{text(UiText::OrderNotFound)}</p>
-            {back()}
+    // One layout for every failure: a title, maybe an explanation, maybe the carrier's own page,
+    // maybe a retry, and the way back to the form.
+    let (title, help, retry) = match (&failure, &query) {
+        (Failure::NotFound, Query::Order { .. }) => {
+            (UiText::NotFound, Some(UiText::OrderNotFound), false)
         }
-        .into_any(),
-        (Failure::NotFound, Query::Number(number)) => {
-            let carrier_link = match hint(&number) {
-                Hint::Carrier {
-                    name,
-                    tracking_url: Some(url),
-                } => Some((url, name)),
-                _ => None,
-            };
-            view! {
-                <h2 class="wp-title">{text(UiText::NotFound)}</h2>
-                <p>{text(UiText::NotFoundHelp)}</p>
-                {carrier_link.map(|(url, carrier)| view! {
-                    <p><a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer">
-                        {fill(text(UiText::TrackOnCarrierSite), &[("carrier", carrier)])}
-                    </a></p>
-                })}
-                {back()}
-            }
-            .into_any()
+        (Failure::NotFound | Failure::Refused, _) => {
+            (UiText::NotFound, Some(UiText::NotFoundHelp), false)
         }
-        (Failure::RateLimited, _) => view! {
-            <h2 class="wp-title">{text(UiText::RateLimited)}</h2>
-            {retry()}
-            {back()}
-        }
-        .into_any(),
-        (Failure::Unreachable, _) => view! {
-            <h2 class="wp-title">{text(UiText::NetworkError)}</h2>
-            {retry()}
-            {back()}
-        }
-        .into_any(),
-        (Failure::Refused, _) => view! {
-            <h2 class="wp-title">{text(UiText::NotFound)}</h2>
-            <p>{text(UiText::NotFoundHelp)}</p>
-            {back()}
-        }
-        .into_any(),
+        (Failure::RateLimited, _) => (UiText::RateLimited, None, true),
+        (Failure::Unreachable, _) => (UiText::NetworkError, None, true),
     };
-    view! { <section class="wp-state" role="alert">{body}</section> }
+    let carrier_link = match (&failure, &query) {
+        (Failure::NotFound, Query::Number(number)) => match hint(number) {
+            Hint::Carrier {
+                name,
+                tracking_url: Some(url),
+            } => Some((url, name)),
+            _ => None,
+        },
+        _ => None,
+    };
+    view! {
+        <section class="wp-state" role="alert">
+            <h2 class="wp-title">{text(title)}</h2>
+            {help.map(|help| view! { <p>{text(help)}</p> })}
+            {carrier_link.map(|(url, carrier)| view! {
+                <p><a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer">
+                    {fill(text(UiText::TrackOnCarrierSite), &[("carrier", carrier)])}
+                </a></p>
+            })}
+            {retry.then(|| view! {
+                <button type="button" class="wp-button" on:click=move |_| on_retry.run(())>{text(UiText::Retry)}</button>
+            })}
+            <button type="button" class="wp-link" on:click=move |_| on_back.run(())>{text(UiText::NewSearch)}</button>
+        </section>
+    }
 }
