@@ -4,7 +4,7 @@
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use waypost_shared::labels::{Key, UiText};
+use waypost_shared::labels::UiText;
 use waypost_shared::wire::{OrderView, TrackingView};
 
 use crate::api::{self, Failure, Fetched};
@@ -93,11 +93,11 @@ pub fn App(config: Config) -> impl IntoView {
         }
     });
 
-    let text = move |key| config.with_value(|c| c.text(key));
+    let text = move |key| config.with_value(|c| c.lang.ui(key));
     let announcement = move || match screen.get() {
         Screen::Parcel(view) => announce(&view),
         Screen::Order(order) => order.status_label.clone(),
-        Screen::Loading => text(Key::Ui(UiText::Loading)).to_owned(),
+        Screen::Loading => text(UiText::Loading).to_owned(),
         _ => String::new(),
     };
     let lang = config.with_value(|c| c.lang.code());
@@ -112,11 +112,11 @@ pub fn App(config: Config) -> impl IntoView {
                 Screen::Loading => EitherOf5::B(view! { <Loading config=config.get_value() /> }),
                 Screen::Parcel(view) => EitherOf5::C(view! {
                     <ParcelResult config=config.get_value() view=*view />
-                    <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
+                    <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
                 Screen::Order(order) => EitherOf5::D(view! {
                     <OrderResult config=config.get_value() order=*order />
-                    <button type="button" class="wp-link" on:click=new_search>{text(Key::Ui(UiText::NewSearch))}</button>
+                    <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
                 Screen::Failed(failure, query) => EitherOf5::E(view! {
                     <FailureView config=config.get_value() failure=failure query=query.clone()

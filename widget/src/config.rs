@@ -35,9 +35,4 @@ impl Config {
             api: api.trim_end_matches('/').to_owned(),
         }
     }
-
-    /// A text of the widget in its language.
-    pub fn text(&self, key: waypost_shared::labels::Key) -> &'static str {
-        self.lang.text(key)
-    }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use waypost_shared::detect::{Hint, hint};
-use waypost_shared::labels::{Key, UiText, fill};
+use waypost_shared::labels::{UiText, fill};
 
 use crate::app::Query;
 use crate::config::Config;
@@ -11,7 +11,7 @@ use crate::config::Config;
 /// The form; `on_search` receives what to look up.
 #[component]
 pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
-    let text = move |key| config.lang.text(Key::Ui(key));
+    let text = move |key| config.lang.ui(key);
     let by_order = RwSignal::new(config.order_number.is_some());
     let number = RwSignal::new(String::new());
     let order = RwSignal::new(config.order_number.clone().unwrap_or_default());

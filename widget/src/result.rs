@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use waypost_shared::action::Actor;
 use waypost_shared::health::Health;
-use waypost_shared::labels::{Key, UiText, day_heading, fill};
+use waypost_shared::labels::{UiText, day_heading, fill};
 use waypost_shared::milestone::StepState;
 use waypost_shared::status::Status;
 use waypost_shared::wire::{EventView, OrderView, TrackingView};
@@ -18,7 +18,7 @@ const COLLAPSED_EVENTS: usize = 5;
 #[component]
 pub fn ParcelResult(config: Config, view: TrackingView) -> impl IntoView {
     let lang = config.lang;
-    let text = move |key| lang.text(Key::Ui(key));
+    let text = move |key| lang.ui(key);
     let health_class = match view.health {
         Health::OnTrack => "wp-badge wp-ok",
         Health::Done => "wp-badge wp-done",
@@ -150,14 +150,12 @@ fn event(event: EventView) -> impl IntoView {
 pub fn OrderResult(config: Config, order: OrderView) -> impl IntoView {
     let lang = config.lang;
     let total = order.shipments.len();
-    let sub = order.sub_status.map(|sub| lang.text(Key::SubStatus(sub)));
     view! {
         <section class="wp-order">
             <h2 class="wp-status">{order.status_label.clone()}</h2>
-            {sub.map(|sub| view! { <p class="wp-sub">{sub}</p> })}
             <div class="wp-parcels">
                 {order.shipments.into_iter().enumerate().map(|(i, parcel)| {
-                    let caption = fill(lang.text(Key::Ui(UiText::ParcelOf)), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
+                    let caption = fill(lang.ui(UiText::ParcelOf), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
                     view! {
                         <div class="wp-parcel-slot">
                             <p class="wp-parcel-of">{caption}</p>

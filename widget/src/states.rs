@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use waypost_shared::detect::{Hint, hint};
-use waypost_shared::labels::{Key, UiText, fill};
+use waypost_shared::labels::{UiText, fill};
 
 use crate::api::Failure;
 use crate::app::Query;
@@ -13,7 +13,7 @@ use crate::config::Config;
 pub fn Loading(config: Config) -> impl IntoView {
     view! {
         <div class="wp-skeleton" aria-busy="true">
-            <span class="wp-sr">{config.lang.text(Key::Ui(UiText::Loading))}</span>
+            <span class="wp-sr">{config.lang.ui(UiText::Loading)}</span>
             <div class="wp-bone wp-bone-title"></div>
             <div class="wp-bone"></div>
             <div class="wp-bone wp-bone-short"></div>
@@ -30,7 +30,7 @@ pub fn FailureView(
     on_retry: Callback<()>,
     on_back: Callback<()>,
 ) -> impl IntoView {
-    let text = move |key| config.lang.text(Key::Ui(key));
+    let text = move |key| config.lang.ui(key);
     // One layout for every failure: a title, maybe an explanation, maybe the carrier's own page,
     // maybe a retry, and the way back to the form.
     let (title, help, retry) = match (&failure, &query) {

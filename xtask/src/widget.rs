@@ -101,13 +101,13 @@ fn publish(stage: &Path) -> Result<(), String> {
         "waypost-widget",
         "wasm",
     )?;
-    let css = hashed(
-        &widget.join("static/widget.css"),
-        &assets,
-        "waypost-widget",
-        "css",
+    let css_path = stage.join("widget.css");
+    write(
+        &css_path,
+        minify_css(&read(&widget.join("static/widget.css"))?).as_bytes(),
     )?;
-    let loader = read(&widget.join("static/loader.js"))?
+    let css = hashed(&css_path, &assets, "waypost-widget", "css")?;
+    let loader = without_comment_lines(&read(&widget.join("static/loader.js"))?)
         .replace("__JS__", &format!("assets/{js}"))
         .replace("__WASM__", &format!("assets/{wasm}"))
         .replace("__CSS__", &format!("assets/{css}"));
@@ -120,6 +120,41 @@ fn publish(stage: &Path) -> Result<(), String> {
     }
     println!("widget published to {}", dist.display());
     Ok(())
+}
+
+/// Drops whole-line `//` comments and indentation from our own loader script.
+fn without_comment_lines(js: &str) -> String {
+    js.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Drops comments and needless whitespace from our own stylesheet (no strings or URLs in it
+/// contain `/*`, braces or semicolons).
+fn minify_css(css: &str) -> String {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    text.push_str(rest);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(collapsed.len());
+    for ch in collapsed.chars() {
+        if "{};,".contains(ch) && out.ends_with(' ') {
+            out.pop();
+        }
+        if ch == ' ' && out.ends_with(['{', '}', ';', ',']) {
+            continue;
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Cache and CORS rules for the static assets (Workers Static Assets `_headers`): hashed files

@@ -181,7 +181,12 @@ pub fn detect(input: &str) -> Result<Detection, Error> {
             near_misses: vec![],
         });
     };
-    let Scan { found, missed } = scan(number);
+    let Scan {
+        mut found,
+        mut missed,
+    } = scan(number);
+    found.sort_unstable_by_key(|(key, ..)| *key);
+    missed.sort_unstable_by_key(|(key, _)| *key);
     let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
     let candidates: Vec<Candidate> = found
         .iter()
@@ -246,7 +251,9 @@ pub fn hint(input: &str) -> Hint {
     };
     let Scan { found, missed } = scan(number);
     let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
-    match (found.first(), missed.first()) {
+    let best = found.iter().min_by_key(|(key, ..)| *key);
+    let best_miss = missed.iter().min_by_key(|(key, _)| *key);
+    match (best, best_miss) {
         (Some((_, format, _)), _) => Hint::Carrier {
             name: format.carrier.name(),
             tracking_url: tracking_url(format, normalized),
@@ -272,8 +279,8 @@ fn checked<'a>(
     normalize(input, buffer)
 }
 
-/// Every format a normalised number fits (best first) and those it fits but for the check
-/// digit (best first).
+/// Every format a normalised number fits, and those it fits but for the check digit, each with
+/// its rank key (unsorted).
 struct Scan {
     found: Vec<(RankKey, &'static Format, Fit)>,
     missed: Vec<(RankKey, &'static Format)>,
@@ -299,8 +306,6 @@ fn scan(number: &[u8]) -> Scan {
             Outcome::DoesNotFit => {}
         }
     }
-    found.sort_unstable_by_key(|(key, ..)| *key);
-    missed.sort_unstable_by_key(|(key, _)| *key);
     Scan { found, missed }
 }
 

@@ -126,82 +126,90 @@ pub(super) fn text(key: Key) -> &'static str {
             (TimeUnit::Year, Tense::Future, Plural::One) => "in {n} Jahr",
             (TimeUnit::Year, Tense::Future, Plural::Other) => "in {n} Jahren",
         },
-        Key::Date(part) => match part {
-            DatePart::Month(month) => match month {
-                1 => "Jan.",
-                2 => "Feb.",
-                3 => "März",
-                4 => "Apr.",
-                5 => "Mai",
-                6 => "Juni",
-                7 => "Juli",
-                8 => "Aug.",
-                9 => "Sept.",
-                10 => "Okt.",
-                11 => "Nov.",
-                _ => "Dez.",
-            },
-            DatePart::Weekday(day) => match day {
-                0 => "Mo.",
-                1 => "Di.",
-                2 => "Mi.",
-                3 => "Do.",
-                4 => "Fr.",
-                5 => "Sa.",
-                _ => "So.",
-            },
-            DatePart::DayPattern => "{weekday}, {day}. {month}",
-            DatePart::DatePattern => "{day}. {month}",
-            DatePart::DateTimePattern => "{date}, {time}",
-            DatePart::TimePattern => "{h24}:{mm}",
-            DatePart::Am => "AM",
-            DatePart::Pm => "PM",
-            DatePart::LocalTime => "Ortszeit",
+        Key::Date(part) => date(part),
+        Key::Ui(ui) => ui_text(ui),
+    }
+}
+
+/// Dates and times in this language.
+pub(super) fn date(part: DatePart) -> &'static str {
+    match part {
+        DatePart::Month(month) => match month {
+            1 => "Jan.",
+            2 => "Feb.",
+            3 => "März",
+            4 => "Apr.",
+            5 => "Mai",
+            6 => "Juni",
+            7 => "Juli",
+            8 => "Aug.",
+            9 => "Sept.",
+            10 => "Okt.",
+            11 => "Nov.",
+            _ => "Dez.",
         },
-        Key::Ui(ui) => match ui {
-            UiText::FormTitle => "Bestellung verfolgen",
-            UiText::TrackingNumber => "Sendungsnummer",
-            UiText::OrderNumber => "Bestellnummer",
-            UiText::Email => "Bei der Bestellung angegebene E-Mail-Adresse",
-            UiText::Track => "Verfolgen",
-            UiText::FindOrder => "Meine Bestellung finden",
-            UiText::SearchByOrder => "Stattdessen nach Bestellnummer suchen",
-            UiText::SearchByNumber => "Stattdessen nach Sendungsnummer suchen",
-            UiText::LooksLike => "Sieht nach einer Sendungsnummer von {carrier} aus",
-            UiText::TypoHint => {
-                "Das sieht nach einer Sendungsnummer von {carrier} aus, aber ein Zeichen scheint nicht zu stimmen. Bitte prüfen Sie die Nummer."
-            }
-            UiText::UnknownFormat => {
-                "Wir erkennen dieses Format nicht, suchen aber trotzdem danach."
-            }
-            UiText::Loading => "Sendungsdaten werden geladen…",
-            UiText::NotFound => "Wir können diese Sendung noch nicht finden",
-            UiText::NotFoundHelp => {
-                "Es kann bis zu einem Tag dauern, bis neue Sendungsnummern angezeigt werden. Bitte prüfen Sie die Nummer oder versuchen Sie es später noch einmal."
-            }
-            UiText::TrackOnCarrierSite => "Auf der Website von {carrier} verfolgen",
-            UiText::OrderNotFound => "Wir konnten keine Bestellung mit diesen Angaben finden.",
-            UiText::NetworkError => {
-                "Wir konnten den Dienst für die Sendungsverfolgung nicht erreichen."
-            }
-            UiText::Retry => "Erneut versuchen",
-            UiText::RateLimited => {
-                "Zu viele Suchanfragen. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."
-            }
-            UiText::ShowAll => "Alle {count} Statusmeldungen anzeigen",
-            UiText::ShowLess => "Weniger Statusmeldungen anzeigen",
-            UiText::EstimatedDelivery => "Voraussichtliche Zustellung",
-            UiText::DeliveredOn => "Zugestellt am",
-            UiText::ActionNeeded => "Handlung erforderlich",
-            UiText::History => "Sendungsverlauf",
-            UiText::Progress => "Sendungsfortschritt",
-            UiText::ParcelOf => "Paket {n} von {total}",
-            UiText::Updated => "Aktualisiert {when}",
-            UiText::Stale => {
-                "Der Versanddienstleister antwortet gerade nicht. Dies ist der letzte uns bekannte Stand."
-            }
-            UiText::Carrier => "Versanddienstleister",
-            UiText::NewSearch => "Andere Sendung verfolgen",
+        DatePart::Weekday(day) => match day {
+            0 => "Mo.",
+            1 => "Di.",
+            2 => "Mi.",
+            3 => "Do.",
+            4 => "Fr.",
+            5 => "Sa.",
+            _ => "So.",
         },
+        DatePart::DayPattern => "{weekday}, {day}. {month}",
+        DatePart::DatePattern => "{day}. {month}",
+        DatePart::DateTimePattern => "{date}, {time}",
+        DatePart::TimePattern => "{h24}:{mm}",
+        DatePart::Am => "AM",
+        DatePart::Pm => "PM",
+        DatePart::LocalTime => "Ortszeit",
+    }
+}
+
+/// The widget's words in this language.
+pub(super) fn ui_text(ui: UiText) -> &'static str {
+    match ui {
+        UiText::FormTitle => "Bestellung verfolgen",
+        UiText::TrackingNumber => "Sendungsnummer",
+        UiText::OrderNumber => "Bestellnummer",
+        UiText::Email => "Bei der Bestellung angegebene E-Mail-Adresse",
+        UiText::Track => "Verfolgen",
+        UiText::FindOrder => "Meine Bestellung finden",
+        UiText::SearchByOrder => "Stattdessen nach Bestellnummer suchen",
+        UiText::SearchByNumber => "Stattdessen nach Sendungsnummer suchen",
+        UiText::LooksLike => "Sieht nach einer Sendungsnummer von {carrier} aus",
+        UiText::TypoHint => {
+            "Das sieht nach einer Sendungsnummer von {carrier} aus, aber ein Zeichen scheint nicht zu stimmen. Bitte prüfen Sie die Nummer."
+        }
+        UiText::UnknownFormat => "Wir erkennen dieses Format nicht, suchen aber trotzdem danach.",
+        UiText::Loading => "Sendungsdaten werden geladen…",
+        UiText::NotFound => "Wir können diese Sendung noch nicht finden",
+        UiText::NotFoundHelp => {
+            "Es kann bis zu einem Tag dauern, bis neue Sendungsnummern angezeigt werden. Bitte prüfen Sie die Nummer oder versuchen Sie es später noch einmal."
+        }
+        UiText::TrackOnCarrierSite => "Auf der Website von {carrier} verfolgen",
+        UiText::OrderNotFound => "Wir konnten keine Bestellung mit diesen Angaben finden.",
+        UiText::NetworkError => {
+            "Wir konnten den Dienst für die Sendungsverfolgung nicht erreichen."
+        }
+        UiText::Retry => "Erneut versuchen",
+        UiText::RateLimited => {
+            "Zu viele Suchanfragen. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."
+        }
+        UiText::ShowAll => "Alle {count} Statusmeldungen anzeigen",
+        UiText::ShowLess => "Weniger Statusmeldungen anzeigen",
+        UiText::EstimatedDelivery => "Voraussichtliche Zustellung",
+        UiText::DeliveredOn => "Zugestellt am",
+        UiText::ActionNeeded => "Handlung erforderlich",
+        UiText::History => "Sendungsverlauf",
+        UiText::Progress => "Sendungsfortschritt",
+        UiText::ParcelOf => "Paket {n} von {total}",
+        UiText::Updated => "Aktualisiert {when}",
+        UiText::Stale => {
+            "Der Versanddienstleister antwortet gerade nicht. Dies ist der letzte uns bekannte Stand."
+        }
+        UiText::Carrier => "Versanddienstleister",
+        UiText::NewSearch => "Andere Sendung verfolgen",
     }
 }

@@ -122,74 +122,84 @@ pub(super) fn text(key: Key) -> &'static str {
             (TimeUnit::Year, Tense::Future, Plural::One) => "in {n} year",
             (TimeUnit::Year, Tense::Future, Plural::Other) => "in {n} years",
         },
-        Key::Date(part) => match part {
-            DatePart::Month(month) => match month {
-                1 => "Jan",
-                2 => "Feb",
-                3 => "Mar",
-                4 => "Apr",
-                5 => "May",
-                6 => "Jun",
-                7 => "Jul",
-                8 => "Aug",
-                9 => "Sep",
-                10 => "Oct",
-                11 => "Nov",
-                _ => "Dec",
-            },
-            DatePart::Weekday(day) => match day {
-                0 => "Mon",
-                1 => "Tue",
-                2 => "Wed",
-                3 => "Thu",
-                4 => "Fri",
-                5 => "Sat",
-                _ => "Sun",
-            },
-            DatePart::DayPattern => "{weekday}, {month} {day}",
-            DatePart::DatePattern => "{month} {day}",
-            DatePart::DateTimePattern => "{date}, {time}",
-            DatePart::TimePattern => "{h12}:{mm} {ampm}",
-            DatePart::Am => "AM",
-            DatePart::Pm => "PM",
-            DatePart::LocalTime => "local time",
+        Key::Date(part) => date(part),
+        Key::Ui(ui) => ui_text(ui),
+    }
+}
+
+/// Dates and times in this language.
+pub(super) fn date(part: DatePart) -> &'static str {
+    match part {
+        DatePart::Month(month) => match month {
+            1 => "Jan",
+            2 => "Feb",
+            3 => "Mar",
+            4 => "Apr",
+            5 => "May",
+            6 => "Jun",
+            7 => "Jul",
+            8 => "Aug",
+            9 => "Sep",
+            10 => "Oct",
+            11 => "Nov",
+            _ => "Dec",
         },
-        Key::Ui(ui) => match ui {
-            UiText::FormTitle => "Track your order",
-            UiText::TrackingNumber => "Tracking number",
-            UiText::OrderNumber => "Order number",
-            UiText::Email => "Email used for the order",
-            UiText::Track => "Track",
-            UiText::FindOrder => "Find my order",
-            UiText::SearchByOrder => "Search by order number instead",
-            UiText::SearchByNumber => "Search by tracking number instead",
-            UiText::LooksLike => "Looks like a {carrier} number",
-            UiText::TypoHint => {
-                "This looks like a {carrier} number, but one character seems off. Please check it."
-            }
-            UiText::UnknownFormat => "We don't recognise this format, but we'll look it up.",
-            UiText::Loading => "Loading tracking details…",
-            UiText::NotFound => "We can't find this parcel yet",
-            UiText::NotFoundHelp => {
-                "New tracking numbers can take a day to appear. Check the number or try again later."
-            }
-            UiText::TrackOnCarrierSite => "Track it on the {carrier} website",
-            UiText::OrderNotFound => "We couldn't find an order with these details.",
-            UiText::NetworkError => "We couldn't reach the tracking service.",
-            UiText::Retry => "Try again",
-            UiText::RateLimited => "Too many searches. Please wait a moment and try again.",
-            UiText::ShowAll => "Show all {count} updates",
-            UiText::ShowLess => "Show fewer updates",
-            UiText::EstimatedDelivery => "Estimated delivery",
-            UiText::DeliveredOn => "Delivered on",
-            UiText::ActionNeeded => "Action needed",
-            UiText::History => "Tracking history",
-            UiText::Progress => "Delivery progress",
-            UiText::ParcelOf => "Parcel {n} of {total}",
-            UiText::Updated => "Updated {when}",
-            UiText::Stale => "The carrier isn't answering right now; this is the latest we know.",
-            UiText::Carrier => "Carrier",
-            UiText::NewSearch => "Track another parcel",
+        DatePart::Weekday(day) => match day {
+            0 => "Mon",
+            1 => "Tue",
+            2 => "Wed",
+            3 => "Thu",
+            4 => "Fri",
+            5 => "Sat",
+            _ => "Sun",
         },
+        DatePart::DayPattern => "{weekday}, {month} {day}",
+        DatePart::DatePattern => "{month} {day}",
+        DatePart::DateTimePattern => "{date}, {time}",
+        DatePart::TimePattern => "{h12}:{mm} {ampm}",
+        DatePart::Am => "AM",
+        DatePart::Pm => "PM",
+        DatePart::LocalTime => "local time",
+    }
+}
+
+/// The widget's words in this language.
+pub(super) fn ui_text(ui: UiText) -> &'static str {
+    match ui {
+        UiText::FormTitle => "Track your order",
+        UiText::TrackingNumber => "Tracking number",
+        UiText::OrderNumber => "Order number",
+        UiText::Email => "Email used for the order",
+        UiText::Track => "Track",
+        UiText::FindOrder => "Find my order",
+        UiText::SearchByOrder => "Search by order number instead",
+        UiText::SearchByNumber => "Search by tracking number instead",
+        UiText::LooksLike => "Looks like a {carrier} number",
+        UiText::TypoHint => {
+            "This looks like a {carrier} number, but one character seems off. Please check it."
+        }
+        UiText::UnknownFormat => "We don't recognise this format, but we'll look it up.",
+        UiText::Loading => "Loading tracking details…",
+        UiText::NotFound => "We can't find this parcel yet",
+        UiText::NotFoundHelp => {
+            "New tracking numbers can take a day to appear. Check the number or try again later."
+        }
+        UiText::TrackOnCarrierSite => "Track it on the {carrier} website",
+        UiText::OrderNotFound => "We couldn't find an order with these details.",
+        UiText::NetworkError => "We couldn't reach the tracking service.",
+        UiText::Retry => "Try again",
+        UiText::RateLimited => "Too many searches. Please wait a moment and try again.",
+        UiText::ShowAll => "Show all {count} updates",
+        UiText::ShowLess => "Show fewer updates",
+        UiText::EstimatedDelivery => "Estimated delivery",
+        UiText::DeliveredOn => "Delivered on",
+        UiText::ActionNeeded => "Action needed",
+        UiText::History => "Tracking history",
+        UiText::Progress => "Delivery progress",
+        UiText::ParcelOf => "Parcel {n} of {total}",
+        UiText::Updated => "Updated {when}",
+        UiText::Stale => "The carrier isn't answering right now; this is the latest we know.",
+        UiText::Carrier => "Carrier",
+        UiText::NewSearch => "Track another parcel",
     }
 }

@@ -122,78 +122,86 @@ pub(super) fn text(key: Key) -> &'static str {
             (TimeUnit::Year, Tense::Future, Plural::One) => "dentro de {n} año",
             (TimeUnit::Year, Tense::Future, Plural::Other) => "dentro de {n} años",
         },
-        Key::Date(part) => match part {
-            DatePart::Month(month) => match month {
-                1 => "ene",
-                2 => "feb",
-                3 => "mar",
-                4 => "abr",
-                5 => "may",
-                6 => "jun",
-                7 => "jul",
-                8 => "ago",
-                9 => "sept",
-                10 => "oct",
-                11 => "nov",
-                _ => "dic",
-            },
-            DatePart::Weekday(day) => match day {
-                0 => "lun",
-                1 => "mar",
-                2 => "mié",
-                3 => "jue",
-                4 => "vie",
-                5 => "sáb",
-                _ => "dom",
-            },
-            DatePart::DayPattern => "{weekday}, {day} {month}",
-            DatePart::DatePattern => "{day} {month}",
-            DatePart::DateTimePattern => "{date}, {time}",
-            DatePart::TimePattern => "{h24}:{mm}",
-            DatePart::Am => "a. m.",
-            DatePart::Pm => "p. m.",
-            DatePart::LocalTime => "hora local",
+        Key::Date(part) => date(part),
+        Key::Ui(ui) => ui_text(ui),
+    }
+}
+
+/// Dates and times in this language.
+pub(super) fn date(part: DatePart) -> &'static str {
+    match part {
+        DatePart::Month(month) => match month {
+            1 => "ene",
+            2 => "feb",
+            3 => "mar",
+            4 => "abr",
+            5 => "may",
+            6 => "jun",
+            7 => "jul",
+            8 => "ago",
+            9 => "sept",
+            10 => "oct",
+            11 => "nov",
+            _ => "dic",
         },
-        Key::Ui(ui) => match ui {
-            UiText::FormTitle => "Siga su pedido",
-            UiText::TrackingNumber => "Número de seguimiento",
-            UiText::OrderNumber => "Número de pedido",
-            UiText::Email => "Correo electrónico usado en el pedido",
-            UiText::Track => "Consultar",
-            UiText::FindOrder => "Buscar mi pedido",
-            UiText::SearchByOrder => "Buscar por número de pedido",
-            UiText::SearchByNumber => "Buscar por número de seguimiento",
-            UiText::LooksLike => "Parece un número de {carrier}",
-            UiText::TypoHint => {
-                "Parece un número de {carrier}, pero hay un carácter que no cuadra. Revíselo, por favor."
-            }
-            UiText::UnknownFormat => {
-                "No reconocemos este formato, pero lo buscaremos de todos modos."
-            }
-            UiText::Loading => "Cargando los datos de seguimiento…",
-            UiText::NotFound => "Todavía no encontramos este paquete",
-            UiText::NotFoundHelp => {
-                "Los números de seguimiento nuevos pueden tardar un día en aparecer. Compruebe el número o vuelva a intentarlo más tarde."
-            }
-            UiText::TrackOnCarrierSite => "Ver el seguimiento en la web de {carrier}",
-            UiText::OrderNotFound => "No hemos encontrado ningún pedido con estos datos.",
-            UiText::NetworkError => "No hemos podido conectar con el servicio de seguimiento.",
-            UiText::Retry => "Volver a intentarlo",
-            UiText::RateLimited => "Demasiadas búsquedas. Espere un momento y vuelva a intentarlo.",
-            UiText::ShowAll => "Mostrar las {count} actualizaciones",
-            UiText::ShowLess => "Mostrar menos actualizaciones",
-            UiText::EstimatedDelivery => "Entrega estimada",
-            UiText::DeliveredOn => "Entregado el",
-            UiText::ActionNeeded => "Acción necesaria",
-            UiText::History => "Historial de seguimiento",
-            UiText::Progress => "Progreso de la entrega",
-            UiText::ParcelOf => "Paquete {n} de {total}",
-            UiText::Updated => "Actualizado {when}",
-            UiText::Stale => {
-                "El transportista no responde en este momento; esta es la información más reciente que tenemos."
-            }
-            UiText::Carrier => "Transportista",
-            UiText::NewSearch => "Consultar otro envío",
+        DatePart::Weekday(day) => match day {
+            0 => "lun",
+            1 => "mar",
+            2 => "mié",
+            3 => "jue",
+            4 => "vie",
+            5 => "sáb",
+            _ => "dom",
         },
+        DatePart::DayPattern => "{weekday}, {day} {month}",
+        DatePart::DatePattern => "{day} {month}",
+        DatePart::DateTimePattern => "{date}, {time}",
+        DatePart::TimePattern => "{h24}:{mm}",
+        DatePart::Am => "a. m.",
+        DatePart::Pm => "p. m.",
+        DatePart::LocalTime => "hora local",
+    }
+}
+
+/// The widget's words in this language.
+pub(super) fn ui_text(ui: UiText) -> &'static str {
+    match ui {
+        UiText::FormTitle => "Siga su pedido",
+        UiText::TrackingNumber => "Número de seguimiento",
+        UiText::OrderNumber => "Número de pedido",
+        UiText::Email => "Correo electrónico usado en el pedido",
+        UiText::Track => "Consultar",
+        UiText::FindOrder => "Buscar mi pedido",
+        UiText::SearchByOrder => "Buscar por número de pedido",
+        UiText::SearchByNumber => "Buscar por número de seguimiento",
+        UiText::LooksLike => "Parece un número de {carrier}",
+        UiText::TypoHint => {
+            "Parece un número de {carrier}, pero hay un carácter que no cuadra. Revíselo, por favor."
+        }
+        UiText::UnknownFormat => "No reconocemos este formato, pero lo buscaremos de todos modos.",
+        UiText::Loading => "Cargando los datos de seguimiento…",
+        UiText::NotFound => "Todavía no encontramos este paquete",
+        UiText::NotFoundHelp => {
+            "Los números de seguimiento nuevos pueden tardar un día en aparecer. Compruebe el número o vuelva a intentarlo más tarde."
+        }
+        UiText::TrackOnCarrierSite => "Ver el seguimiento en la web de {carrier}",
+        UiText::OrderNotFound => "No hemos encontrado ningún pedido con estos datos.",
+        UiText::NetworkError => "No hemos podido conectar con el servicio de seguimiento.",
+        UiText::Retry => "Volver a intentarlo",
+        UiText::RateLimited => "Demasiadas búsquedas. Espere un momento y vuelva a intentarlo.",
+        UiText::ShowAll => "Mostrar las {count} actualizaciones",
+        UiText::ShowLess => "Mostrar menos actualizaciones",
+        UiText::EstimatedDelivery => "Entrega estimada",
+        UiText::DeliveredOn => "Entregado el",
+        UiText::ActionNeeded => "Acción necesaria",
+        UiText::History => "Historial de seguimiento",
+        UiText::Progress => "Progreso de la entrega",
+        UiText::ParcelOf => "Paquete {n} de {total}",
+        UiText::Updated => "Actualizado {when}",
+        UiText::Stale => {
+            "El transportista no responde en este momento; esta es la información más reciente que tenemos."
+        }
+        UiText::Carrier => "Transportista",
+        UiText::NewSearch => "Consultar otro envío",
     }
 }

@@ -16,13 +16,13 @@ pub fn event_time(time: &EventTime, lang: Lang) -> String {
         0 => 12,
         h => h,
     };
-    let ampm = lang.text(Key::Date(if hour < 12 {
+    let ampm = lang.date(if hour < 12 {
         DatePart::Am
     } else {
         DatePart::Pm
-    }));
+    });
     let clock = fill(
-        lang.text(Key::Date(DatePart::TimePattern)),
+        lang.date(DatePart::TimePattern),
         &[
             ("h12", &hour12.to_string()),
             ("h24", &format!("{hour:02}")),
@@ -31,24 +31,22 @@ pub fn event_time(time: &EventTime, lang: Lang) -> String {
         ],
     );
     let date_time = fill(
-        lang.text(Key::Date(DatePart::DateTimePattern)),
+        lang.date(DatePart::DateTimePattern),
         &[("date", &date), ("time", &clock)],
     );
     let zone = match time.offset() {
         Some(offset) => utc_offset(offset),
-        None => lang.text(Key::Date(DatePart::LocalTime)).to_owned(),
+        None => lang.date(DatePart::LocalTime).to_owned(),
     };
     format!("{date_time}, {zone}")
 }
 
 /// A timeline day heading: `Fri, Nov 20`.
 pub fn day_heading(day: NaiveDate, lang: Lang) -> String {
-    let weekday = lang.text(Key::Date(DatePart::Weekday(
-        day.weekday().num_days_from_monday() as u8,
-    )));
-    let month = lang.text(Key::Date(DatePart::Month(day.month() as u8)));
+    let weekday = lang.date(DatePart::Weekday(day.weekday().num_days_from_monday() as u8));
+    let month = lang.date(DatePart::Month(day.month() as u8));
     fill(
-        lang.text(Key::Date(DatePart::DayPattern)),
+        lang.date(DatePart::DayPattern),
         &[
             ("weekday", weekday),
             ("day", &day.day().to_string()),
@@ -97,9 +95,9 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> Str
 
 /// A date inside a sentence: `Nov 20`.
 fn date(day: NaiveDate, lang: Lang) -> String {
-    let month = lang.text(Key::Date(DatePart::Month(day.month() as u8)));
+    let month = lang.date(DatePart::Month(day.month() as u8));
     fill(
-        lang.text(Key::Date(DatePart::DatePattern)),
+        lang.date(DatePart::DatePattern),
         &[("day", &day.day().to_string()), ("month", month)],
     )
 }

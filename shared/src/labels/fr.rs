@@ -122,82 +122,90 @@ pub(super) fn text(key: Key) -> &'static str {
             (TimeUnit::Year, Tense::Future, Plural::One) => "dans {n} an",
             (TimeUnit::Year, Tense::Future, Plural::Other) => "dans {n} ans",
         },
-        Key::Date(part) => match part {
-            DatePart::Month(month) => match month {
-                1 => "janv.",
-                2 => "févr.",
-                3 => "mars",
-                4 => "avr.",
-                5 => "mai",
-                6 => "juin",
-                7 => "juil.",
-                8 => "août",
-                9 => "sept.",
-                10 => "oct.",
-                11 => "nov.",
-                _ => "déc.",
-            },
-            DatePart::Weekday(day) => match day {
-                0 => "lun.",
-                1 => "mar.",
-                2 => "mer.",
-                3 => "jeu.",
-                4 => "ven.",
-                5 => "sam.",
-                _ => "dim.",
-            },
-            DatePart::DayPattern => "{weekday} {day} {month}",
-            DatePart::DatePattern => "{day} {month}",
-            DatePart::DateTimePattern => "{date}, {time}",
-            DatePart::TimePattern => "{h24}:{mm}",
-            DatePart::Am => "AM",
-            DatePart::Pm => "PM",
-            DatePart::LocalTime => "heure locale",
+        Key::Date(part) => date(part),
+        Key::Ui(ui) => ui_text(ui),
+    }
+}
+
+/// Dates and times in this language.
+pub(super) fn date(part: DatePart) -> &'static str {
+    match part {
+        DatePart::Month(month) => match month {
+            1 => "janv.",
+            2 => "févr.",
+            3 => "mars",
+            4 => "avr.",
+            5 => "mai",
+            6 => "juin",
+            7 => "juil.",
+            8 => "août",
+            9 => "sept.",
+            10 => "oct.",
+            11 => "nov.",
+            _ => "déc.",
         },
-        Key::Ui(ui) => match ui {
-            UiText::FormTitle => "Suivez votre commande",
-            UiText::TrackingNumber => "Numéro de suivi",
-            UiText::OrderNumber => "Numéro de commande",
-            UiText::Email => "Adresse e-mail utilisée pour la commande",
-            UiText::Track => "Suivre",
-            UiText::FindOrder => "Retrouver ma commande",
-            UiText::SearchByOrder => "Rechercher plutôt par numéro de commande",
-            UiText::SearchByNumber => "Rechercher plutôt par numéro de suivi",
-            UiText::LooksLike => "Cela ressemble à un numéro {carrier}",
-            UiText::TypoHint => {
-                "Cela ressemble à un numéro {carrier}, mais un caractère semble erroné. Veuillez le vérifier."
-            }
-            UiText::UnknownFormat => {
-                "Nous ne reconnaissons pas ce format, mais nous allons quand même le rechercher."
-            }
-            UiText::Loading => "Chargement des informations de suivi…",
-            UiText::NotFound => "Nous ne trouvons pas encore ce colis",
-            UiText::NotFoundHelp => {
-                "Un nouveau numéro de suivi peut mettre jusqu’à un jour à apparaître. Vérifiez le numéro ou réessayez plus tard."
-            }
-            UiText::TrackOnCarrierSite => "Suivre le colis sur le site de {carrier}",
-            UiText::OrderNotFound => {
-                "Nous n’avons trouvé aucune commande correspondant à ces informations."
-            }
-            UiText::NetworkError => "Nous n’avons pas pu joindre le service de suivi.",
-            UiText::Retry => "Réessayer",
-            UiText::RateLimited => {
-                "Trop de recherches. Veuillez patienter un instant, puis réessayer."
-            }
-            UiText::ShowAll => "Afficher les {count} mises à jour",
-            UiText::ShowLess => "Afficher moins de mises à jour",
-            UiText::EstimatedDelivery => "Livraison estimée",
-            UiText::DeliveredOn => "Livré le",
-            UiText::ActionNeeded => "Action requise",
-            UiText::History => "Historique de suivi",
-            UiText::Progress => "Progression de la livraison",
-            UiText::ParcelOf => "Colis {n} sur {total}",
-            UiText::Updated => "Mis à jour {when}",
-            UiText::Stale => {
-                "Le transporteur ne répond pas pour le moment. Voici les dernières informations dont nous disposons."
-            }
-            UiText::Carrier => "Transporteur",
-            UiText::NewSearch => "Suivre un autre colis",
+        DatePart::Weekday(day) => match day {
+            0 => "lun.",
+            1 => "mar.",
+            2 => "mer.",
+            3 => "jeu.",
+            4 => "ven.",
+            5 => "sam.",
+            _ => "dim.",
         },
+        DatePart::DayPattern => "{weekday} {day} {month}",
+        DatePart::DatePattern => "{day} {month}",
+        DatePart::DateTimePattern => "{date}, {time}",
+        DatePart::TimePattern => "{h24}:{mm}",
+        DatePart::Am => "AM",
+        DatePart::Pm => "PM",
+        DatePart::LocalTime => "heure locale",
+    }
+}
+
+/// The widget's words in this language.
+pub(super) fn ui_text(ui: UiText) -> &'static str {
+    match ui {
+        UiText::FormTitle => "Suivez votre commande",
+        UiText::TrackingNumber => "Numéro de suivi",
+        UiText::OrderNumber => "Numéro de commande",
+        UiText::Email => "Adresse e-mail utilisée pour la commande",
+        UiText::Track => "Suivre",
+        UiText::FindOrder => "Retrouver ma commande",
+        UiText::SearchByOrder => "Rechercher plutôt par numéro de commande",
+        UiText::SearchByNumber => "Rechercher plutôt par numéro de suivi",
+        UiText::LooksLike => "Cela ressemble à un numéro {carrier}",
+        UiText::TypoHint => {
+            "Cela ressemble à un numéro {carrier}, mais un caractère semble erroné. Veuillez le vérifier."
+        }
+        UiText::UnknownFormat => {
+            "Nous ne reconnaissons pas ce format, mais nous allons quand même le rechercher."
+        }
+        UiText::Loading => "Chargement des informations de suivi…",
+        UiText::NotFound => "Nous ne trouvons pas encore ce colis",
+        UiText::NotFoundHelp => {
+            "Un nouveau numéro de suivi peut mettre jusqu’à un jour à apparaître. Vérifiez le numéro ou réessayez plus tard."
+        }
+        UiText::TrackOnCarrierSite => "Suivre le colis sur le site de {carrier}",
+        UiText::OrderNotFound => {
+            "Nous n’avons trouvé aucune commande correspondant à ces informations."
+        }
+        UiText::NetworkError => "Nous n’avons pas pu joindre le service de suivi.",
+        UiText::Retry => "Réessayer",
+        UiText::RateLimited => "Trop de recherches. Veuillez patienter un instant, puis réessayer.",
+        UiText::ShowAll => "Afficher les {count} mises à jour",
+        UiText::ShowLess => "Afficher moins de mises à jour",
+        UiText::EstimatedDelivery => "Livraison estimée",
+        UiText::DeliveredOn => "Livré le",
+        UiText::ActionNeeded => "Action requise",
+        UiText::History => "Historique de suivi",
+        UiText::Progress => "Progression de la livraison",
+        UiText::ParcelOf => "Colis {n} sur {total}",
+        UiText::Updated => "Mis à jour {when}",
+        UiText::Stale => {
+            "Le transporteur ne répond pas pour le moment. Voici les dernières informations dont nous disposons."
+        }
+        UiText::Carrier => "Transporteur",
+        UiText::NewSearch => "Suivre un autre colis",
     }
 }

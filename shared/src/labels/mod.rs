@@ -77,6 +77,27 @@ impl Lang {
         }
     }
 
+    /// The widget's words in this language (its own catalogue part, so a program using only
+    /// these does not carry every status label).
+    pub fn ui(self, ui: UiText) -> &'static str {
+        match self {
+            Lang::En => en::ui_text(ui),
+            Lang::Es => es::ui_text(ui),
+            Lang::Fr => fr::ui_text(ui),
+            Lang::De => de::ui_text(ui),
+        }
+    }
+
+    /// Date and time words and patterns in this language.
+    pub fn date(self, part: DatePart) -> &'static str {
+        match self {
+            Lang::En => en::date(part),
+            Lang::Es => es::date(part),
+            Lang::Fr => fr::date(part),
+            Lang::De => de::date(part),
+        }
+    }
+
     /// The plural form a count takes in this language (French counts 0 and 1 as singular).
     pub fn plural(self, n: u64) -> Plural {
         match (self, n) {
