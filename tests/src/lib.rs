@@ -1,9 +1,13 @@
 //! Support for end-to-end tests and the local demo: start the real Worker on `wrangler dev`
-//! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data.
+//! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data;
+//! a storefront on another origin, a relay that can take the API down, chromedriver.
 
+pub mod chromedriver;
 pub mod client;
 pub mod demo;
+pub mod proxy;
 pub mod server;
+pub mod storefront;
 
 pub use client::{Client, Reply};
 pub use server::{EdgeServer, Mode};

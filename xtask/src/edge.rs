@@ -75,6 +75,7 @@ fn wrangler(name: &str, args: &[&str]) -> Step {
 /// `cargo xtask dev`: build, fresh local D1, serve on 127.0.0.1:8787, seed the demo, print how
 /// to try it, and keep serving until Ctrl-C.
 pub fn dev() -> Result<(), String> {
+    crate::widget::build()?;
     build_worker()?;
     let state = workspace_root().join(".waypost/dev-state");
     let _ = std::fs::remove_dir_all(&state);
@@ -98,6 +99,8 @@ fn print_welcome(server: &EdgeServer, seeded: &demo::Demo) {
     let base = &server.base_url;
     let pk = &seeded.shop.publishable_key;
     println!("\nWaypost is running at {base}\n");
+    println!("  demo storefront: {base}/demo/?key={pk}");
+    println!("  every demo shipment in the widget: {base}/demo/shipments.html?key={pk}\n");
     println!("  publishable key (for the widget): {pk}");
     println!(
         "  secret key (server side only):    {}",

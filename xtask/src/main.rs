@@ -81,10 +81,13 @@ fn test() -> Result<(), String> {
         ],
     )
     .run()?;
+    widget::build()?;
+    widget::check_size()?;
     edge::build_worker()?;
     edge::dry_run()?;
+    toolchain::ensure_chromium()?;
     Step::cargo(
-        "unit, property, snapshot, conformance and end-to-end tests",
+        "unit, property, snapshot, conformance, end-to-end and browser tests",
         &["test", "--workspace", "--locked"],
     )
     .env("INSTA_UPDATE", "no")

@@ -150,3 +150,21 @@ fn ensure_cargo_tool(
 fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
 }
+
+/// Debian's Chromium and ChromeDriver for the browser tests (never a test tool's own download).
+pub fn ensure_chromium() -> Result<(), String> {
+    let present = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+        .iter()
+        .all(|p| Path::new(p).exists());
+    if present {
+        return Ok(());
+    }
+    Step::new("updating apt", "apt-get", &["update"]).run()?;
+    Step::new(
+        "installing chromium and chromium-driver",
+        "apt-get",
+        &["install", "-y", "chromium", "chromium-driver"],
+    )
+    .env("DEBIAN_FRONTEND", "noninteractive")
+    .run()
+}

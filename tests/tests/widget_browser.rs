@@ -1,0 +1,530 @@
+//! The widget in headless Chromium (Debian's, through chromedriver), embedded by a storefront on
+//! another origin, against the real Worker on `wrangler dev`. Screenshots of the main states are
+//! saved under `target/screenshots/`.
+
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client as Browser, ClientBuilder};
+use serde_json::{Value, json};
+use waypost_tests::chromedriver::{ChromeDriver, chromium_args};
+use waypost_tests::demo::{self, Demo};
+use waypost_tests::proxy::Relay;
+use waypost_tests::storefront::Storefront;
+use waypost_tests::{Client, EdgeServer};
+
+/// Everything a test uses.
+struct World {
+    browser: Browser,
+    edge: EdgeServer,
+    store: Storefront,
+    demo: Demo,
+    relay: Relay,
+}
+
+impl World {
+    /// A storefront page embedding the snippet: `widgets` are `<waypost-tracker>` attribute lists.
+    fn page(&self, path: &str, head: &str, widgets: &[&str]) -> String {
+        let trackers: String = widgets
+            .iter()
+            .map(|attributes| {
+                format!(
+                    r#"<waypost-tracker shop="{}" {attributes}></waypost-tracker>"#,
+                    self.demo.shop.publishable_key
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<script>window.__alerted = false; window.alert = () => {{ window.__alerted = true; }};</script>{head}</head>
+<body><h1>Shop</h1>{trackers}<script type="module" src="{}/widget.js"></script></body></html>"#,
+            self.edge.base_url
+        );
+        self.store.page(path, html)
+    }
+
+    async fn open(&self, url: &str) {
+        self.browser.goto(url).await.expect("page loads");
+    }
+
+    /// Runs JS with `root(i)` = the i-th widget's shadow root.
+    async fn js(&self, script: &str) -> Value {
+        let prelude =
+            "const root = (i) => document.querySelectorAll('waypost-tracker')[i]?.shadowRoot;";
+        self.browser
+            .execute(&format!("{prelude}\n{script}"), vec![])
+            .await
+            .expect("script runs")
+    }
+
+    /// Waits until `script` returns something truthy, and returns it.
+    async fn until(&self, what: &str, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let value = self.js(script).await;
+            if !matches!(value, Value::Null | Value::Bool(false))
+                && value != json!("")
+                && value != json!(0)
+            {
+                return value;
+            }
+            if Instant::now() >= deadline {
+                self.screenshot(&format!(
+                    "failed-waiting-for-{}",
+                    what.replace(|c: char| !c.is_alphanumeric(), "-")
+                ))
+                .await;
+                let log = self.js("return [location.href, document.body?.innerHTML?.slice(0, 500), root(0)?.innerHTML?.slice(0, 800)];").await;
+                panic!("timed out waiting for {what}; page: {log}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// An element inside a widget's shadow root, as a WebDriver element.
+    async fn element(&self, widget: usize, selector: &str) -> Element {
+        let value = self
+            .until(
+                selector,
+                &format!("return root({widget})?.querySelector({selector:?});"),
+            )
+            .await;
+        let id = value
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("an element reference");
+        Element::from_element_id(self.browser.clone(), ElementRef::from(id.to_owned()))
+    }
+
+    async fn text(&self, widget: usize, selector: &str) -> String {
+        self.until(
+            selector,
+            &format!("return root({widget})?.querySelector({selector:?})?.textContent;"),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    async fn keys(&self, keys: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.browser.perform_actions(actions).await.expect("keys");
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.browser.screenshot().await.expect("screenshot");
+        let dir = waypost_tests::server::workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+    }
+}
+
+const TAB: &str = "\u{e004}";
+const ENTER: &str = "\u{e007}";
+
+async fn tracking_number_renders_status_milestone_and_events(w: &World) {
+    let url = w.page("/track", "", &[r#"tracking-number="1Z5R89390357567127""#]);
+    assert_ne!(
+        w.store.origin, w.edge.base_url,
+        "the storefront is another origin than the API"
+    );
+    w.open(&url).await;
+    assert_eq!(w.text(0, ".wp-status").await, "In transit");
+    assert_eq!(
+        w.text(0, "[aria-current=step] .wp-step-label").await,
+        "In transit"
+    );
+    let events = w
+        .until(
+            "events",
+            "return root(0).querySelectorAll('.wp-event').length;",
+        )
+        .await;
+    assert_eq!(events, json!(4));
+    let first = w.text(0, ".wp-event .wp-time").await;
+    assert!(
+        first.ends_with("UTC\u{2212}6"),
+        "each event in its own local time: {first}"
+    );
+    let live = w.text(0, "[role=status]").await;
+    assert!(
+        live.starts_with("In transit"),
+        "the live region announces the status: {live}"
+    );
+    w.screenshot("light-in-transit").await;
+}
+
+async fn order_and_email_show_both_parcels(w: &World) {
+    w.open(&w.page("/order", "", &[r#"order-number="1002""#]))
+        .await;
+    w.element(0, "#wp-email")
+        .await
+        .send_keys("sam@example.com")
+        .await
+        .expect("typed");
+    w.element(0, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submitted");
+    let parcels = w
+        .until(
+            "two parcels",
+            "return root(0).querySelectorAll('.wp-parcel').length === 2;",
+        )
+        .await;
+    assert_eq!(parcels, json!(true));
+    w.screenshot("order-two-parcels").await;
+}
+
+async fn wrong_email_shows_the_same_not_found_as_an_unknown_order(w: &World) {
+    let mut answers = Vec::new();
+    for (order, email) in [("1002", "eve@example.com"), ("9999", "sam@example.com")] {
+        w.open(&w.page("/order-miss", "", &[&format!(r#"order-number="{order}""#)]))
+            .await;
+        w.element(0, "#wp-email")
+            .await
+            .send_keys(email)
+            .await
+            .expect("typed");
+        w.element(0, "form button[type=submit]")
+            .await
+            .click()
+            .await
+            .expect("submitted");
+        answers.push(w.text(0, ".wp-state").await);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(
+        answers[0].contains("couldn't find an order"),
+        "{}",
+        answers[0]
+    );
+}
+
+async fn a_typo_shows_the_hint_without_calling_the_api(w: &World) {
+    w.open(&w.page("/form", "", &[""])).await;
+    w.element(0, "#wp-number")
+        .await
+        .send_keys("1Z5R89390357567128")
+        .await
+        .expect("typed");
+    let hint = w.text(0, "#wp-number-hint").await;
+    assert!(
+        hint.contains("UPS") && hint.contains("one character"),
+        "{hint}"
+    );
+    w.element(0, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submitted");
+    let invalid = w
+        .js("return root(0).querySelector('#wp-number').getAttribute('aria-invalid');")
+        .await;
+    assert_eq!(invalid, json!("true"), "the error is tied to its input");
+    let called = w.js("return performance.getEntriesByType('resource').some(e => e.name.includes('/v1/track/'));").await;
+    assert_eq!(
+        called,
+        json!(false),
+        "no request for a number that fails its check digit"
+    );
+}
+
+async fn the_api_going_down_shows_retry_and_recovers(w: &World) {
+    let api = format!(
+        r#"api="{}" tracking-number="1Z879E930346834440""#,
+        w.relay.origin
+    );
+    w.open(&w.page("/relay", "", &[&api])).await;
+    assert_eq!(w.text(0, ".wp-status").await, "Out for delivery");
+    w.relay.take_down();
+    w.element(0, ".wp-link")
+        .await
+        .click()
+        .await
+        .expect("back to the form");
+    w.element(0, "#wp-number")
+        .await
+        .send_keys("1Z879E930346834440")
+        .await
+        .expect("typed");
+    w.element(0, "form button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submitted");
+    let state = w.text(0, ".wp-state").await;
+    assert!(state.contains("couldn't reach"), "{state}");
+    w.screenshot("network-error").await;
+    w.relay.bring_up();
+    w.element(0, ".wp-state .wp-button")
+        .await
+        .click()
+        .await
+        .expect("retried");
+    assert_eq!(w.text(0, ".wp-status").await, "Out for delivery");
+}
+
+async fn carrier_text_is_text_never_html(w: &World) {
+    let secret = &w.demo.shop.secret_key;
+    let payload = "<img src=x onerror=alert(1)>";
+    let body = json!({ "events": [{ "time": "2026-11-20T10:00:00-05:00", "status": "in_transit", "description": payload }] });
+    let reply = w
+        .edge
+        .client()
+        .post("/v1/shipments/1Z8V92A70367203024/events")
+        .bearer(secret)
+        .json(&body)
+        .send()
+        .expect("pushed");
+    assert_eq!(reply.status, 200);
+    w.open(&w.page("/xss", "", &[r#"tracking-number="1Z8V92A70367203024""#]))
+        .await;
+    w.until(
+        "the timeline",
+        "return root(0)?.querySelectorAll('.wp-event').length > 0;",
+    )
+    .await;
+    let shown = w.until("the payload as text", &format!("return [...root(0).querySelectorAll('.wp-event-text')].some(e => e.textContent === {payload:?});")).await;
+    assert_eq!(shown, json!(true));
+    assert_eq!(
+        w.js("return root(0).querySelectorAll('img').length;").await,
+        json!(0)
+    );
+    assert_eq!(w.js("return window.__alerted;").await, json!(false));
+}
+
+async fn two_widgets_on_one_page_work_independently(w: &World) {
+    let url = w.page(
+        "/two",
+        "",
+        &[
+            r#"tracking-number="1Z410E7W0392751591""#,
+            r#"tracking-number="1ZXX3150YW44070023" lang="es""#,
+        ],
+    );
+    w.open(&url).await;
+    assert_eq!(w.text(0, ".wp-status").await, "Delivered");
+    assert_eq!(w.text(1, ".wp-status").await, "Intento de entrega fallido");
+    w.element(0, ".wp-link")
+        .await
+        .click()
+        .await
+        .expect("first back to its form");
+    assert_eq!(
+        w.text(1, ".wp-status").await,
+        "Intento de entrega fallido",
+        "the second is untouched"
+    );
+    assert!(w.js("return !!root(0).querySelector('#wp-number');").await == json!(true));
+    w.screenshot("spanish-and-delivered").await;
+}
+
+async fn hostile_storefront_css_does_not_break_it(w: &World) {
+    let css = "<style>* { all: unset !important; } div { display: none !important; }</style>";
+    w.open(&w.page("/hostile", css, &[r#"tracking-number="1234567891""#]))
+        .await;
+    assert_eq!(w.text(0, ".wp-status").await, "Problem with the shipment");
+    let height = w
+        .js("return root(0).querySelector('.wp').getBoundingClientRect().height;")
+        .await;
+    assert!(
+        height.as_f64().unwrap_or_default() > 150.0,
+        "the widget is laid out: {height}"
+    );
+}
+
+async fn keyboard_alone_fills_submits_and_expands(w: &World) {
+    let secret = &w.demo.shop.secret_key;
+    let events: Vec<Value> = (1..=7)
+        .map(|day| json!({ "time": format!("2026-11-{:02}T09:00:00+01:00", day + 10), "status": "in_transit", "description": format!("Scan {day}") }))
+        .collect();
+    let reply = w
+        .edge
+        .client()
+        .post("/v1/shipments/1Z410E7W0392751591X/events")
+        .bearer(secret)
+        .json(&json!({ "events": events }))
+        .send()
+        .expect("pushed");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    w.open(&w.page("/keyboard", "", &[""])).await;
+    w.until("the form", "return !!root(0)?.querySelector('#wp-number');")
+        .await;
+    w.keys(TAB).await;
+    let focused = w.js("return root(0).activeElement?.id;").await;
+    assert_eq!(focused, json!("wp-number"), "Tab reaches the input first");
+    w.keys("1Z410E7W0392751591X").await;
+    w.keys(ENTER).await;
+    w.until(
+        "the result",
+        "return root(0).querySelectorAll('.wp-event').length === 5;",
+    )
+    .await;
+    for _ in 0..20 {
+        if w.js("return root(0).activeElement?.classList.contains('wp-expand') ?? false;")
+            .await
+            == json!(true)
+        {
+            break;
+        }
+        w.keys(TAB).await;
+    }
+    assert_eq!(
+        w.js("return root(0).activeElement?.getAttribute('aria-expanded');")
+            .await,
+        json!("false")
+    );
+    w.keys(" ").await;
+    let all = w
+        .until(
+            "all events",
+            "return root(0).querySelectorAll('.wp-event').length === 7;",
+        )
+        .await;
+    assert_eq!(all, json!(true));
+}
+
+async fn screenshots_dark_and_mobile(w: &World) {
+    w.open(&w.page(
+        "/dark",
+        "",
+        &[r#"tracking-number="RR123456785CN" theme="dark""#],
+    ))
+    .await;
+    assert_eq!(w.text(0, ".wp-status").await, "In transit");
+    w.screenshot("dark-international").await;
+    w.browser
+        .set_window_size(360, 900)
+        .await
+        .expect("mobile size");
+    w.open(&w.page("/mobile", "", &[r#"tracking-number="1ZXX3150YW44070023""#]))
+        .await;
+    assert_eq!(w.text(0, ".wp-status").await, "Delivery attempt failed");
+    let overflow = w
+        .js("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
+    assert_eq!(overflow, json!(true), "no sideways scrolling at 360 px");
+    w.screenshot("mobile-360-failed-delivery").await;
+    w.browser
+        .set_window_size(1200, 1600)
+        .await
+        .expect("desktop size");
+}
+
+/// Runs each named test (filtered by the first argument), a panic counting as a failure.
+macro_rules! run_tests {
+    ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
+        $(
+            if $filter.as_deref().is_none_or(|f: &str| stringify!($name).contains(f)) {
+                let passed = passes(Box::pin($name($world))).await;
+                println!("test {} ... {}", stringify!($name), if passed { "ok" } else { "FAILED" });
+                if !passed {
+                    $failed.push(stringify!($name));
+                }
+            }
+        )*
+    };
+}
+
+async fn run() -> Result<bool, String> {
+    let edge = EdgeServer::start_for_tests()?;
+    let store = Storefront::start()?;
+    let relay = Relay::start(edge.base_url.trim_start_matches("http://"))?;
+    let demo = demo::seed(
+        &Client::new(&edge.base_url),
+        &edge.admin_token,
+        &[&store.origin],
+    )?;
+    let driver = ChromeDriver::start()?;
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": "/usr/bin/chromium", "args": chromium_args(driver.profile()) }),
+    );
+    let browser = ClientBuilder::rustls()
+        .map_err(|e| e.to_string())?
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .map_err(|e| format!("browser session: {e}"))?;
+    let world = World {
+        browser,
+        edge,
+        store,
+        demo,
+        relay,
+    };
+    let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+    let mut failed = Vec::new();
+    println!(
+        "\nrunning widget browser tests (storefront {} → API {})",
+        world.store.origin, world.edge.base_url
+    );
+    run_tests!(
+        &world,
+        filter,
+        failed,
+        tracking_number_renders_status_milestone_and_events,
+        order_and_email_show_both_parcels,
+        wrong_email_shows_the_same_not_found_as_an_unknown_order,
+        a_typo_shows_the_hint_without_calling_the_api,
+        the_api_going_down_shows_retry_and_recovers,
+        carrier_text_is_text_never_html,
+        two_widgets_on_one_page_work_independently,
+        hostile_storefront_css_does_not_break_it,
+        keyboard_alone_fills_submits_and_expands,
+        screenshots_dark_and_mobile,
+    );
+    let _ = world.browser.clone().close().await;
+    if !failed.is_empty() {
+        eprintln!(
+            "failed: {failed:?}\n--- wrangler log (tail) ---\n{}",
+            world.edge.log_tail()
+        );
+    }
+    drop(driver);
+    Ok(failed.is_empty())
+}
+
+/// Runs a test future, turning a panic into `false`.
+async fn passes(future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>) -> bool {
+    let mut future = AssertUnwindSafe(future);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Ready(())) => std::task::Poll::Ready(true),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(false),
+        }
+    })
+    .await
+}
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    match runtime.block_on(run()) {
+        Ok(true) => {
+            println!("\nwidget browser tests: all passed");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("could not set up the browser tests: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
