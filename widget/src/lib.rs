@@ -9,6 +9,8 @@ mod form;
 mod refresh;
 mod result;
 mod states;
+#[cfg(test)]
+mod tests;
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;

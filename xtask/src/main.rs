@@ -81,11 +81,46 @@ fn test() -> Result<(), String> {
         ],
     )
     .run()?;
+    Step::cargo(
+        "clippy (widget component tests)",
+        &[
+            "clippy",
+            "-p",
+            "waypost-widget",
+            "--target",
+            toolchain::WASM_TARGET,
+            "--tests",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
     widget::build()?;
     widget::check_size()?;
     edge::build_worker()?;
     edge::dry_run()?;
     toolchain::ensure_chromium()?;
+    Step::cargo(
+        "widget component tests in headless Chromium (wasm-bindgen-test)",
+        &[
+            "test",
+            "--target",
+            toolchain::WASM_TARGET,
+            "-p",
+            "waypost-widget",
+            "--locked",
+        ],
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        &toolchain::tools_dir()
+            .join("bin/wasm-bindgen-test-runner")
+            .to_string_lossy(),
+    )
+    .run()?;
     Step::cargo(
         "unit, property, snapshot, conformance, end-to-end and browser tests",
         &["test", "--workspace", "--locked"],

@@ -1,0 +1,292 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): each component mounted into a real
+//! DOM and read back, with tracking views taken from the shared crate's wire snapshots.
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use waypost_shared::wire::TrackingView;
+use waypost_shared::wire::compact::from_json;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+use crate::api::Failure;
+use crate::app::Query;
+use crate::config::Config;
+use crate::form::Form;
+use crate::result::ParcelResult;
+use crate::states::{FailureView, Loading};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const INTERNATIONAL: &str =
+    include_str!("../../shared/tests/snapshots/wire_snapshots__tracking_view_en.snap");
+const FAILED_DELIVERY: &str =
+    include_str!("../../shared/tests/snapshots/wire_snapshots__failed_delivery_view.snap");
+
+/// A tracking view from a wire snapshot (the part after the insta header).
+fn snapshot(text: &str) -> TrackingView {
+    from_json(text.splitn(3, "---\n").nth(2).expect("a snapshot body")).expect("a tracking view")
+}
+
+fn config(lang: &str) -> Config {
+    Config::new(
+        "pk_test".into(),
+        lang,
+        String::new(),
+        String::new(),
+        "http://127.0.0.1:9".into(),
+    )
+}
+
+/// A fresh element in the page to mount into.
+fn container() -> HtmlElement {
+    let document = document();
+    let element: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("appended");
+    element
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).expect("selector");
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.text_content())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    texts(root, selector).into_iter().next().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn parcel_shows_status_health_eta_and_current_milestone() {
+    let root = container();
+    let view = snapshot(INTERNATIONAL);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+    );
+    assert_eq!(text(&root, ".wp-status"), "Out for delivery");
+    assert_eq!(text(&root, ".wp-badge"), "On track");
+    assert!(text(&root, ".wp-eta").contains("Nov 20 – Nov 21"));
+    assert_eq!(
+        text(&root, "[aria-current=step] .wp-step-label"),
+        "Out for delivery"
+    );
+    assert_eq!(texts(&root, ".wp-step-done").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn timeline_is_newest_first_grouped_by_local_day_and_collapsible() {
+    let root = container();
+    let mut view = snapshot(INTERNATIONAL);
+    let mut extra = view.events[4].clone();
+    extra.description = "Older scan".into();
+    view.events.push(extra);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+    );
+    assert_eq!(
+        texts(&root, ".wp-day-title"),
+        [
+            "Fri, Nov 20",
+            "Sun, Nov 15",
+            "Sat, Nov 14",
+            "Wed, Nov 11",
+            "Tue, Nov 10"
+        ]
+    );
+    let times = texts(&root, ".wp-time");
+    assert_eq!(
+        times.first().map(String::as_str),
+        Some("Nov 20, 8:02 AM, UTC\u{2212}6")
+    );
+    assert_eq!(times.len(), 5, "collapsed to five events");
+    let button: HtmlElement = root
+        .query_selector(".wp-expand")
+        .unwrap()
+        .expect("a show-all button")
+        .unchecked_into();
+    assert_eq!(
+        button.text_content().unwrap_or_default(),
+        "Show all 6 updates"
+    );
+    button.click();
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, ".wp-time").len(), 6);
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+fn failed_delivery_shows_the_customer_action_and_a_warning() {
+    let root = container();
+    let view = snapshot(FAILED_DELIVERY);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+    );
+    assert_eq!(text(&root, ".wp-action li"), "Confirm the delivery address");
+    assert_eq!(
+        texts(&root, ".wp-action li").len(),
+        1,
+        "the retailer's action is not the customer's"
+    );
+    assert!(
+        root.query_selector(".wp-step-current.wp-step-warning")
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        text(&root, ".wp-event-text"),
+        "Delivery attempted: address <b>not found</b>",
+        "carrier text stays text"
+    );
+    assert!(root.query_selector(".wp-event-text b").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn language_switches_the_widgets_words() {
+    let root = container();
+    let view = snapshot(INTERNATIONAL);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("de-AT,en") view=view.clone() /> },
+    );
+    assert_eq!(text(&root, ".wp-history-title"), "Sendungsverlauf");
+    assert_eq!(texts(&root, ".wp-day-title")[0], "Fr., 20. Nov.");
+    let fallback = config("pt-BR");
+    assert_eq!(
+        fallback.lang.code(),
+        "en",
+        "unknown languages fall back to English"
+    );
+}
+
+#[wasm_bindgen_test]
+fn every_failure_state_says_what_to_do() {
+    let number = Query::Number("1Z5R89390357567127".into());
+    let order = Query::Order {
+        order: "1".into(),
+        email: "a@b.c".into(),
+    };
+    let cases = [
+        (
+            Failure::NotFound,
+            number.clone(),
+            "We can't find this parcel yet",
+            Some("Track it on the UPS website"),
+            false,
+        ),
+        (
+            Failure::NotFound,
+            order,
+            "We can't find this parcel yet",
+            None,
+            false,
+        ),
+        (
+            Failure::Unreachable,
+            number.clone(),
+            "We couldn't reach the tracking service.",
+            None,
+            true,
+        ),
+        (
+            Failure::RateLimited,
+            number.clone(),
+            "Too many searches. Please wait a moment and try again.",
+            None,
+            true,
+        ),
+        (
+            Failure::Refused,
+            number,
+            "We can't find this parcel yet",
+            None,
+            false,
+        ),
+    ];
+    for (failure, query, title, link, retry) in cases {
+        let root = container();
+        let _mounted = mount_to(root.clone(), move || {
+            view! { <FailureView config=config("en") failure=failure query=query.clone() on_retry=Callback::new(|()| ()) on_back=Callback::new(|()| ()) /> }
+        });
+        assert_eq!(text(&root, ".wp-title"), title);
+        assert_eq!(
+            root.query_selector(".wp-carrier-link")
+                .unwrap()
+                .and_then(|a| a.text_content())
+                .as_deref(),
+            link
+        );
+        assert_eq!(
+            root.query_selector(".wp-button").unwrap().is_some(),
+            retry,
+            "{title}"
+        );
+        assert!(root.query_selector("[role=alert]").unwrap().is_some());
+    }
+}
+
+#[wasm_bindgen_test]
+fn loading_is_a_skeleton_announced_to_screen_readers() {
+    let root = container();
+    let _mounted = mount_to(root.clone(), || view! { <Loading config=config("es") /> });
+    assert!(root.query_selector("[aria-busy=true]").unwrap().is_some());
+    assert_eq!(text(&root, ".wp-sr"), "Cargando los datos de seguimiento…");
+}
+
+#[wasm_bindgen_test]
+async fn form_hints_the_carrier_and_blocks_a_typo() {
+    let root = container();
+    let searched = RwSignal::new(None::<Query>);
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <Form config=config("en") on_search=Callback::new(move |q| searched.set(Some(q))) /> }
+    });
+    let input: HtmlInputElement = root
+        .query_selector("#wp-number")
+        .unwrap()
+        .expect("input")
+        .unchecked_into();
+    let label = root.query_selector("label[for=wp-number]").unwrap();
+    assert!(label.is_some(), "the input is labelled");
+    let type_in = |value: &str| {
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    };
+    type_in("1Z5R8939 0357 567127");
+    leptos::task::tick().await;
+    assert_eq!(text(&root, "#wp-number-hint"), "Looks like a UPS number");
+    type_in("1Z5R89390357567128");
+    leptos::task::tick().await;
+    assert!(text(&root, "#wp-number-hint").contains("one character seems off"));
+    let submit: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .expect("submit")
+        .unchecked_into();
+    submit.click();
+    leptos::task::tick().await;
+    assert_eq!(searched.get_untracked(), None, "a typo is never sent");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    type_in("1Z5R89390357567127");
+    leptos::task::tick().await;
+    submit.click();
+    assert_eq!(
+        searched.get_untracked(),
+        Some(Query::Number("1Z5R89390357567127".into()))
+    );
+}
