@@ -202,6 +202,8 @@ fn bench_config(edge: &Path, state: &Path) -> Result<PathBuf, String> {
                 format!("main = {:?}", absolute("build/worker/shim.mjs"))
             } else if line.starts_with("migrations_dir = ") {
                 format!("migrations_dir = {:?}", absolute("migrations"))
+            } else if line.starts_with("directory = ") {
+                format!("directory = {:?}", absolute("../widget/dist"))
             } else {
                 line.to_owned()
             }

@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: detection throughput (criterion), then load on the local Worker with
-//! wrk: tracking look-ups and event ingestion. Prints figures; asserts nothing.
+//! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
+//! (tracking look-ups and event ingestion); the widget's time to first timeline in headless
+//! Chromium. Prints figures; asserts nothing.
 
 use std::path::Path;
 
@@ -26,6 +27,10 @@ pub fn bench() -> Result<(), String> {
         ],
     )
     .run()?;
+    crate::widget::build()?;
+    crate::widget::check_size()?;
+    crate::widget::build()?;
+    crate::widget::check_size()?;
     edge::build_worker()?;
     edge::dry_run()?;
     ensure_wrk()?;
@@ -72,7 +77,20 @@ end
         &ingest_script,
         "15s",
     )?;
-    Ok(())
+    drop(server);
+    crate::toolchain::ensure_chromium()?;
+    Step::cargo(
+        "widget: script start to first rendered timeline, headless Chromium, 20 page loads",
+        &[
+            "bench",
+            "-p",
+            "waypost-tests",
+            "--bench",
+            "widget_speed",
+            "--locked",
+        ],
+    )
+    .run()
 }
 
 /// Runs wrk with a Lua script and prints its figures.
