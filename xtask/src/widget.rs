@@ -37,6 +37,7 @@ pub fn build() -> Result<(), String> {
             "waypost-widget",
         ],
     )
+    .env("RUSTFLAGS", &short_paths())
     .run()?;
     let stage = workspace_root().join(".waypost/widget-stage");
     let _ = std::fs::remove_dir_all(&stage);
@@ -79,6 +80,30 @@ pub fn build() -> Result<(), String> {
     )
     .run()?;
     publish(&stage)
+}
+
+/// Rust flags that shorten the source paths panic messages embed (`/root/.cargo/registry/src/
+/// index.../leptos-0.8.23/src/...` becomes `leptos-0.8.23/src/...`): fewer bytes, and the same
+/// bytes on every machine whatever its home folder.
+fn short_paths() -> String {
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
+    let registry = cargo_home.join("registry/src");
+    let indexes = std::fs::read_dir(&registry)
+        .map(|dirs| dirs.flatten().map(|d| d.path()).collect())
+        .unwrap_or_else(|_| Vec::new());
+    let mut flags: Vec<String> = indexes
+        .iter()
+        .map(|index| format!("--remap-path-prefix={}=", index.display()))
+        .collect();
+    flags.push(format!(
+        "--remap-path-prefix={}=",
+        workspace_root().display()
+    ));
+    flags.join(" ")
 }
 
 /// Copies the build into `dist/` under content-hashed names, writes the loader, the headers and
