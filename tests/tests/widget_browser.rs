@@ -424,6 +424,42 @@ async fn screenshots_dark_and_mobile(w: &World) {
 }
 
 /// Runs each named test (filtered by the first argument), a panic counting as a failure.
+/// WCAG contrast of every text element in the first widget against its effective background;
+/// returns the failures ("class: ratio") and how many elements were checked.
+const CONTRAST: &str = "
+const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+const failures = [];
+let checked = 0;
+for (const el of root(0).querySelectorAll('.wp *')) {
+  if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+  checked += 1;
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) failures.push(el.className + ': ' + ratio.toFixed(2));
+}
+return { failures, checked };";
+
+async fn contrast_is_aa_in_both_themes(w: &World) {
+    for theme in ["light", "dark"] {
+        let attributes = format!(r#"tracking-number="1ZXX3150YW44070023" theme="{theme}""#);
+        w.open(&w.page(&format!("/contrast-{theme}"), "", &[&attributes]))
+            .await;
+        w.text(0, ".wp-status").await;
+        let result = w.js(CONTRAST).await;
+        assert_eq!(
+            result["failures"],
+            json!([]),
+            "{theme} theme text below 4.5:1"
+        );
+        assert!(
+            result["checked"].as_u64().unwrap_or_default() > 20,
+            "{theme}: {result}"
+        );
+    }
+}
+
 macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
@@ -486,6 +522,7 @@ async fn run() -> Result<bool, String> {
         hostile_storefront_css_does_not_break_it,
         keyboard_alone_fills_submits_and_expands,
         screenshots_dark_and_mobile,
+        contrast_is_aa_in_both_themes,
     );
     let _ = world.browser.clone().close().await;
     if !failed.is_empty() {
