@@ -1,6 +1,8 @@
 //! The widget's screens and the moves between them: form → loading → parcel, order, or one of
 //! the designed failure states.
 
+use std::sync::Arc;
+
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,10 +37,10 @@ pub enum Screen {
     Form,
     /// Waiting for the API.
     Loading,
-    /// One parcel.
-    Parcel(Box<TrackingView>),
-    /// An order and its parcels.
-    Order(Box<OrderView>),
+    /// One parcel (shared, so re-reading the screen never copies it).
+    Parcel(Arc<TrackingView>),
+    /// An order (its status in words) and its parcels.
+    Order(Arc<str>, Vec<Arc<TrackingView>>),
     /// A designed failure, with what to retry.
     Failed(Failure, Query),
 }
@@ -64,11 +66,11 @@ pub fn App(config: Config) -> impl IntoView {
             let outcome = match &query {
                 Query::Number(number) => api::track(&config, number, sent_etag.as_deref())
                     .await
-                    .map(|f| map_fetched(f, |view| Screen::Parcel(Box::new(view)))),
+                    .map(|f| map_fetched(f, |view| Screen::Parcel(Arc::new(view)))),
                 Query::Order { order, email } => {
                     api::order(&config, order, email, sent_etag.as_deref())
                         .await
-                        .map(|f| map_fetched(f, |view| Screen::Order(Box::new(view))))
+                        .map(|f| map_fetched(f, order_screen))
                 }
             };
             match outcome {
@@ -87,7 +89,10 @@ pub fn App(config: Config) -> impl IntoView {
         run(Query::Number(number), false);
     }
     refresh_while_visible(move || {
-        let showing = matches!(screen.get_untracked(), Screen::Parcel(_) | Screen::Order(_));
+        let showing = matches!(
+            screen.get_untracked(),
+            Screen::Parcel(_) | Screen::Order(..)
+        );
         if let (true, Some(query)) = (showing, asked.get_value()) {
             run(query, true);
         }
@@ -96,7 +101,7 @@ pub fn App(config: Config) -> impl IntoView {
     let text = move |key| config.with_value(|c| c.lang.ui(key));
     let announcement = move || match screen.get() {
         Screen::Parcel(view) => announce(&view),
-        Screen::Order(order) => order.status_label.clone(),
+        Screen::Order(status, _) => status.to_string(),
         Screen::Loading => text(UiText::Loading).to_owned(),
         _ => String::new(),
     };
@@ -111,11 +116,11 @@ pub fn App(config: Config) -> impl IntoView {
                 Screen::Form => EitherOf5::A(view! { <Form config=config.get_value() on_search=on_search /> }),
                 Screen::Loading => EitherOf5::B(view! { <Loading config=config.get_value() /> }),
                 Screen::Parcel(view) => EitherOf5::C(view! {
-                    <ParcelResult config=config.get_value() view=*view />
+                    <ParcelResult config=config.get_value() view=view />
                     <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
-                Screen::Order(order) => EitherOf5::D(view! {
-                    <OrderResult config=config.get_value() order=*order />
+                Screen::Order(status, parcels) => EitherOf5::D(view! {
+                    <OrderResult config=config.get_value() status=status parcels=parcels />
                     <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
                 Screen::Failed(failure, query) => EitherOf5::E(view! {
@@ -136,6 +141,14 @@ fn map_fetched<T>(
         Fetched::Fresh(body, etag) => Some((screen(body), etag)),
         Fetched::Unchanged => None,
     }
+}
+
+/// The order screen, taking the parcels out of the answer without copying them.
+fn order_screen(order: OrderView) -> Screen {
+    Screen::Order(
+        order.status_label.into(),
+        order.shipments.into_iter().map(Arc::new).collect(),
+    )
 }
 
 /// What the live region says when a parcel is shown: the status and why.

@@ -20,6 +20,14 @@ pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
     let current = Memo::new(move |_| hint(&number.get()));
 
     let hint_text = move || match current.get() {
+        Hint::Carrier {
+            name,
+            alternative: Some(other),
+            ..
+        } => fill(
+            text(UiText::LooksLike),
+            &[("carrier", &[name, " / ", other].concat())],
+        ),
         Hint::Carrier { name, .. } => fill(text(UiText::LooksLike), &[("carrier", name)]),
         Hint::Typo { name } => fill(text(UiText::TypoHint), &[("carrier", name)]),
         Hint::Unknown => text(UiText::UnknownFormat).to_owned(),

@@ -1,13 +1,15 @@
 //! A parcel's result (headline, health, ETA, progress, action banner, timeline by local day) and
 //! an order's parcels side by side.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use waypost_shared::action::Actor;
 use waypost_shared::health::Health;
 use waypost_shared::labels::{UiText, day_heading, fill};
 use waypost_shared::milestone::StepState;
 use waypost_shared::status::Status;
-use waypost_shared::wire::{EventView, OrderView, TrackingView};
+use waypost_shared::wire::{EventView, TrackingView};
 
 use crate::config::Config;
 
@@ -16,7 +18,7 @@ const COLLAPSED_EVENTS: usize = 5;
 
 /// One parcel.
 #[component]
-pub fn ParcelResult(config: Config, view: TrackingView) -> impl IntoView {
+pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
     let lang = config.lang;
     let text = move |key| lang.ui(key);
     let health_class = match view.health {
@@ -147,14 +149,18 @@ fn event(event: EventView) -> impl IntoView {
 
 /// An order: its status, then each parcel side by side.
 #[component]
-pub fn OrderResult(config: Config, order: OrderView) -> impl IntoView {
+pub fn OrderResult(
+    config: Config,
+    status: Arc<str>,
+    parcels: Vec<Arc<TrackingView>>,
+) -> impl IntoView {
     let lang = config.lang;
-    let total = order.shipments.len();
+    let total = parcels.len();
     view! {
         <section class="wp-order">
-            <h2 class="wp-status">{order.status_label.clone()}</h2>
+            <h2 class="wp-status">{status.to_string()}</h2>
             <div class="wp-parcels">
-                {order.shipments.into_iter().enumerate().map(|(i, parcel)| {
+                {parcels.into_iter().enumerate().map(|(i, parcel)| {
                     let caption = fill(lang.ui(UiText::ParcelOf), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
                     view! {
                         <div class="wp-parcel-slot">

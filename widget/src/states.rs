@@ -48,6 +48,7 @@ pub fn FailureView(
             Hint::Carrier {
                 name,
                 tracking_url: Some(url),
+                ..
             } => Some((url, name)),
             _ => None,
         },

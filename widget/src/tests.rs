@@ -1,6 +1,8 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): each component mounted into a real
 //! DOM and read back, with tracking views taken from the shared crate's wire snapshots.
 
+use std::sync::Arc;
+
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -71,7 +73,7 @@ fn parcel_shows_status_health_eta_and_current_milestone() {
     let view = snapshot(INTERNATIONAL);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+        move || view! { <ParcelResult config=config("en") view=Arc::new(view.clone()) /> },
     );
     assert_eq!(text(&root, ".wp-status"), "Out for delivery");
     assert_eq!(text(&root, ".wp-badge"), "On track");
@@ -92,7 +94,7 @@ async fn timeline_is_newest_first_grouped_by_local_day_and_collapsible() {
     view.events.push(extra);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+        move || view! { <ParcelResult config=config("en") view=Arc::new(view.clone()) /> },
     );
     assert_eq!(
         texts(&root, ".wp-day-title"),
@@ -134,7 +136,7 @@ fn failed_delivery_shows_the_customer_action_and_a_warning() {
     let view = snapshot(FAILED_DELIVERY);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <ParcelResult config=config("en") view=view.clone() /> },
+        move || view! { <ParcelResult config=config("en") view=Arc::new(view.clone()) /> },
     );
     assert_eq!(text(&root, ".wp-action li"), "Confirm the delivery address");
     assert_eq!(
@@ -161,7 +163,7 @@ fn language_switches_the_widgets_words() {
     let view = snapshot(INTERNATIONAL);
     let _mounted = mount_to(
         root.clone(),
-        move || view! { <ParcelResult config=config("de-AT,en") view=view.clone() /> },
+        move || view! { <ParcelResult config=config("de-AT,en") view=Arc::new(view.clone()) /> },
     );
     assert_eq!(text(&root, ".wp-history-title"), "Sendungsverlauf");
     assert_eq!(texts(&root, ".wp-day-title")[0], "Fr., 20. Nov.");
@@ -270,6 +272,13 @@ async fn form_hints_the_carrier_and_blocks_a_typo() {
     type_in("1Z5R8939 0357 567127");
     leptos::task::tick().await;
     assert_eq!(text(&root, "#wp-number-hint"), "Looks like a UPS number");
+    type_in("287809468872");
+    leptos::task::tick().await;
+    assert_eq!(
+        text(&root, "#wp-number-hint"),
+        "Looks like a FedEx / Purolator number",
+        "the alternative is offered"
+    );
     type_in("1Z5R89390357567128");
     leptos::task::tick().await;
     assert!(text(&root, "#wp-number-hint").contains("one character seems off"));

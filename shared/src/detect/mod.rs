@@ -231,6 +231,8 @@ pub enum Hint {
         name: &'static str,
         /// The carrier's tracking page for this number.
         tracking_url: Option<String>,
+        /// The next-ranked candidate's carrier, when the number genuinely fits another one too.
+        alternative: Option<&'static str>,
     },
     /// No candidate, but a format whose check digit fails: most likely a typo.
     Typo {
@@ -254,9 +256,14 @@ pub fn hint(input: &str) -> Hint {
     let best = found.iter().min_by_key(|(key, ..)| *key);
     let best_miss = missed.iter().min_by_key(|(key, _)| *key);
     match (best, best_miss) {
-        (Some((_, format, _)), _) => Hint::Carrier {
+        (Some((best_key, format, _)), _) => Hint::Carrier {
             name: format.carrier.name(),
             tracking_url: tracking_url(format, normalized),
+            alternative: found
+                .iter()
+                .filter(|(key, other, _)| key > best_key && other.carrier != format.carrier)
+                .min_by_key(|(key, ..)| *key)
+                .map(|(_, other, _)| other.carrier.name()),
         },
         (None, Some((_, format))) => Hint::Typo {
             name: format.carrier.name(),
@@ -606,10 +613,23 @@ mod tests {
             hint("1z5r8939 0357567127"),
             Hint::Carrier {
                 name: "UPS",
-                tracking_url: Some("https://www.ups.com/track?tracknum=1Z5R89390357567127".into())
+                tracking_url: Some("https://www.ups.com/track?tracknum=1Z5R89390357567127".into()),
+                alternative: None,
             }
         );
         assert_eq!(hint("1Z5R89390357567128"), Hint::Typo { name: "UPS" });
+        let both = hint("287809468872");
+        assert!(
+            matches!(
+                both,
+                Hint::Carrier {
+                    name: "FedEx",
+                    alternative: Some("Purolator"),
+                    ..
+                }
+            ),
+            "{both:?}"
+        );
         assert_eq!(hint("QQQQQQQQQQ"), Hint::Unknown);
         assert_eq!(hint("12"), Hint::Nothing);
         assert_eq!(hint("  "), Hint::Nothing);
