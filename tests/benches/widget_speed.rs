@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::ClientBuilder;
-use serde_json::{Value, json};
-use waypost_tests::chromedriver::{ChromeDriver, chromium_args};
+use serde_json::Value;
+use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo;
 use waypost_tests::server::free_port;
 use waypost_tests::storefront::Storefront;
@@ -41,14 +41,9 @@ async fn run() -> Result<(), String> {
     );
     let url = store.page("/speed", html);
     let driver = ChromeDriver::start()?;
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": "/usr/bin/chromium", "args": chromium_args(driver.profile()) }),
-    );
     let browser = ClientBuilder::rustls()
         .map_err(|e| e.to_string())?
-        .capabilities(capabilities)
+        .capabilities(driver.capabilities())
         .connect(&driver.url)
         .await
         .map_err(|e| e.to_string())?;

@@ -16,7 +16,7 @@ pub struct ChromeDriver {
 }
 
 /// The Chromium flags that work offline here (no background networking, fresh profile).
-pub fn chromium_args(profile: &std::path::Path) -> Vec<String> {
+fn chromium_args(profile: &std::path::Path) -> Vec<String> {
     [
         "--headless=new",
         "--no-sandbox",
@@ -74,9 +74,10 @@ impl ChromeDriver {
         Err("chromedriver did not start".into())
     }
 
-    /// A fresh Chromium profile folder for a session.
-    pub fn profile(&self) -> &std::path::Path {
-        &self.profile
+    /// The WebDriver capabilities of a headless Debian Chromium session on this driver.
+    pub fn capabilities(&self) -> serde_json::Map<String, serde_json::Value> {
+        let options = serde_json::json!({ "binary": "/usr/bin/chromium", "args": chromium_args(&self.profile) });
+        serde_json::Map::from_iter([("goog:chromeOptions".to_owned(), options)])
     }
 }
 

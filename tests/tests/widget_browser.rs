@@ -10,7 +10,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client as Browser, ClientBuilder};
 use serde_json::{Value, json};
-use waypost_tests::chromedriver::{ChromeDriver, chromium_args};
+use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo::{self, Demo};
 use waypost_tests::proxy::Relay;
 use waypost_tests::storefront::Storefront;
@@ -484,14 +484,9 @@ async fn run() -> Result<bool, String> {
         &[&store.origin],
     )?;
     let driver = ChromeDriver::start()?;
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": "/usr/bin/chromium", "args": chromium_args(driver.profile()) }),
-    );
     let browser = ClientBuilder::rustls()
         .map_err(|e| e.to_string())?
-        .capabilities(capabilities)
+        .capabilities(driver.capabilities())
         .connect(&driver.url)
         .await
         .map_err(|e| format!("browser session: {e}"))?;
