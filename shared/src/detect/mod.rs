@@ -494,23 +494,24 @@ fn country_ok(format: &Format, number: &[u8], fit: Fit) -> bool {
     }
 }
 
-fn country_by_alpha2(code: &[u8]) -> Option<&'static (&'static str, u16, &'static str)> {
-    country::COUNTRIES
-        .binary_search_by(|(alpha2, ..)| alpha2.as_bytes().cmp(code))
+/// The index of an alpha-2 code in the country tables.
+fn country_by_alpha2(code: &[u8]) -> Option<usize> {
+    country::ALPHA2
+        .binary_search_by(|alpha2| alpha2.as_bytes().cmp(code))
         .ok()
-        .map(|i| &country::COUNTRIES[i])
 }
 
-fn country_by_numeric(code: &[u8]) -> Option<&'static (&'static str, u16, &'static str)> {
+/// The index of a numeric code in the country tables.
+fn country_by_numeric(code: &[u8]) -> Option<usize> {
     let numeric: u16 = std::str::from_utf8(code).ok()?.parse().ok()?;
-    country::COUNTRIES.iter().find(|(_, n, _)| *n == numeric)
+    country::NUMERIC.iter().position(|&n| n == numeric)
 }
 
 fn candidate(format: &Format, fit: &Fit, number: &[u8], normalized: &str) -> Candidate {
-    let country = |found: Option<&'static (&'static str, u16, &'static str)>| {
-        found.map(|(code, _, name)| Country {
-            code: Cow::Borrowed(code),
-            name: Cow::Borrowed(name),
+    let country = |found: Option<usize>| {
+        found.map(|i| Country {
+            code: Cow::Borrowed(country::ALPHA2[i]),
+            name: Cow::Borrowed(country::NAMES[i]),
         })
     };
     let named = fit.country.map(|(start, end)| &number[start..end]);
