@@ -104,8 +104,12 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
             <p class="wp-carrier">
                 {carrier.as_ref().map(|c| format!("{}: ", c.name))}
                 <span class="wp-number">{view.tracking_number.clone()}</span>
-                {carrier.and_then(|c| c.tracking_url.map(|url| view! {
-                    " " <a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer">"↗"</a>
+                {carrier.and_then(|c| c.tracking_url.map(|url| {
+                    let label = fill(text(UiText::TrackOnCarrierSite), &[("carrier", &c.name)]);
+                    view! {
+                        " " <a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer"
+                            aria-label=label>"↗"</a>
+                    }
                 }))}
             </p>
             <h3 class="wp-history-title">{text(UiText::History)}</h3>

@@ -86,6 +86,28 @@ fn parcel_shows_status_health_eta_and_current_milestone() {
 }
 
 #[wasm_bindgen_test]
+fn the_carrier_link_has_an_accessible_name() {
+    let root = container();
+    let view = snapshot(FAILED_DELIVERY);
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("en") view=Arc::new(view.clone()) /> },
+    );
+    let link = root
+        .query_selector(".wp-carrier-link")
+        .unwrap()
+        .expect("a link to UPS");
+    assert_eq!(
+        link.get_attribute("aria-label").as_deref(),
+        Some("Track it on the UPS website")
+    );
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn timeline_is_newest_first_grouped_by_local_day_and_collapsible() {
     let root = container();
     let mut view = snapshot(INTERNATIONAL);
