@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::Status;
 use worker::wasm_bindgen::JsValue;
@@ -90,6 +91,7 @@ struct ShopRow {
     transit_min_days: u16,
     transit_max_days: u16,
     created_at: String,
+    live_carriers: String,
 }
 
 impl ShopRow {
@@ -101,6 +103,7 @@ impl ShopRow {
             transit_min_days: self.transit_min_days,
             transit_max_days: self.transit_max_days,
             created_at: self.created_at,
+            live_carriers: serde_json::from_str(&self.live_carriers).map_err(internal)?,
         })
     }
 }
@@ -174,6 +177,7 @@ struct ShipmentRow {
     status: String,
     sub_status: Option<String>,
     last_event_at: Option<String>,
+    carrier_checked_at: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -197,6 +201,7 @@ impl ShipmentRow {
             status: unwire(&self.status)?,
             sub_status: maybe_unwire(self.sub_status)?,
             last_event_at: self.last_event_at,
+            carrier_checked_at: self.carrier_checked_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -211,7 +216,7 @@ struct EventRow {
 /// The shipment columns; the first two are the key.
 const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
      dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
-     sub_status, last_event_at, created_at, updated_at";
+     sub_status, last_event_at, carrier_checked_at, created_at, updated_at";
 
 impl D1Store {
     fn upsert_shipment_statement(&self, s: &ShipmentRecord) -> Result<D1PreparedStatement> {
@@ -222,7 +227,7 @@ impl D1Store {
             .collect();
         let sql = format!(
             "INSERT INTO shipments ({SHIPMENT_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
              ON CONFLICT (shop_id, tracking_number) DO UPDATE SET {}",
             updates.join(", ")
         );
@@ -245,6 +250,7 @@ impl D1Store {
                 text(&wire(&s.status)?),
                 maybe_wire(s.sub_status.as_ref())?,
                 maybe(s.last_event_at.as_deref()),
+                maybe(s.carrier_checked_at.as_deref()),
                 text(&s.created_at),
                 text(&s.updated_at),
             ],
@@ -255,9 +261,10 @@ impl D1Store {
 impl Store for D1Store {
     async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
         let origins = serde_json::to_string(&shop.allowed_origins).map_err(internal)?;
+        let carriers = serde_json::to_string(&shop.live_carriers).map_err(internal)?;
         self.run(
-            "INSERT INTO shops (id, name, allowed_origins, transit_min_days, transit_max_days, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO shops (id, name, allowed_origins, transit_min_days, transit_max_days, created_at, \
+             live_carriers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             &[
                 text(&shop.id),
                 text(&shop.name),
@@ -265,6 +272,7 @@ impl Store for D1Store {
                 JsValue::from(shop.transit_min_days),
                 JsValue::from(shop.transit_max_days),
                 text(&shop.created_at),
+                text(&carriers),
             ],
         )
         .await
@@ -274,17 +282,7 @@ impl Store for D1Store {
         let row: Option<ShopRow> = self
             .row("SELECT * FROM shops WHERE id = ?1", &[text(shop_id)])
             .await?;
-        row.map(|row| {
-            Ok(ShopRecord {
-                id: row.id,
-                name: row.name,
-                allowed_origins: serde_json::from_str(&row.allowed_origins).map_err(internal)?,
-                transit_min_days: row.transit_min_days,
-                transit_max_days: row.transit_max_days,
-                created_at: row.created_at,
-            })
-        })
-        .transpose()
+        row.map(ShopRow::into_record).transpose()
     }
 
     async fn insert_key(&self, key: &KeyRecord) -> Result<()> {
@@ -297,7 +295,7 @@ impl Store for D1Store {
 
     async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
         let sql = "SELECT k.key_id, k.shop_id, k.kind, k.secret_hash, k.revoked, s.id, s.name, s.allowed_origins, \
-                   s.transit_min_days, s.transit_max_days, s.created_at \
+                   s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers \
                    FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
         let row: Option<KeyShopRow> = self.row(sql, &[text(key_id)]).await?;
         row.map(|row| {
@@ -490,4 +488,67 @@ impl Store for D1Store {
         self.db.batch(statements).await.map_err(internal)?;
         Ok(())
     }
+
+    async fn due_for_refresh(
+        &self,
+        carriers: &[Carrier],
+        checked_before: &str,
+        limit: usize,
+    ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
+        let columns: Vec<String> = SHIPMENT_COLUMNS
+            .split(", ")
+            .map(|column| format!("s.{column}"))
+            .collect();
+        let sql = format!(
+            "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
+             h.created_at AS shop_created_at, h.live_carriers \
+             FROM shipments s JOIN shops h ON h.id = s.shop_id \
+             WHERE s.status NOT IN ('delivered', 'expired') \
+             AND s.carrier IN (SELECT value FROM json_each(?1)) \
+             AND EXISTS (SELECT 1 FROM json_each(h.live_carriers) WHERE value = s.carrier) \
+             AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at < ?2) \
+             ORDER BY s.carrier_checked_at IS NOT NULL, s.carrier_checked_at LIMIT ?3",
+            columns.join(", ")
+        );
+        let carriers = serde_json::to_string(carriers).map_err(internal)?;
+        let rows: Vec<DueRow> = self
+            .rows(
+                &sql,
+                &[
+                    text(&carriers),
+                    text(checked_before),
+                    JsValue::from(limit as u32),
+                ],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let shop = ShopRecord {
+                    id: row.id,
+                    name: row.name,
+                    allowed_origins: serde_json::from_str(&row.allowed_origins)
+                        .map_err(internal)?,
+                    transit_min_days: row.transit_min_days,
+                    transit_max_days: row.transit_max_days,
+                    created_at: row.shop_created_at,
+                    live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
+                };
+                Ok((row.shipment.into_record()?, shop))
+            })
+            .collect()
+    }
+}
+
+/// A shipment joined with its shop, for the cron refresh (the shop's `created_at` renamed).
+#[derive(Deserialize)]
+struct DueRow {
+    #[serde(flatten)]
+    shipment: ShipmentRow,
+    id: String,
+    name: String,
+    allowed_origins: String,
+    transit_min_days: u16,
+    transit_max_days: u16,
+    shop_created_at: String,
+    live_carriers: String,
 }

@@ -13,6 +13,7 @@ use waypost_shared::milestone::{Milestone, StepState};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 
+use crate::carriers::LiveCarrier;
 use crate::limits::{MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_PAGE};
 
 /// The whole document.
@@ -64,7 +65,7 @@ fn paths() -> Value {
             Some("DetectRequest"),
         )},
         "/v1/track/{number}": { "get": operation(
-            "The tracking view of a shipment; 404 carries what detection found",
+            "The tracking view of a shipment, asked live of its carrier when the shop enabled it; `stale` with `age_seconds` when the carrier could not be asked; 404 carries what detection found",
             Some("publishable"), &[number.clone(), lang.clone()], &[(200, "TrackingView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (429, "Problem")], None,
         )},
         "/v1/orders/{order_number}": {
@@ -224,6 +225,7 @@ fn schemas() -> Value {
         "ActionKind": enumeration(&ActionKind::ALL),
         "EtaSource": enumeration(&[EtaSource::Carrier, EtaSource::Promised, EtaSource::Estimated]),
         "Carrier": enumeration(&Carrier::ALL),
+        "LiveCarrier": enumeration(&LiveCarrier::ALL.map(LiveCarrier::carrier)),
         "Confidence": enumeration(&[Confidence::High, Confidence::Medium, Confidence::Low]),
         "Lang": enumeration(&Lang::ALL),
         "Scope": enumeration(&[Scope::Domestic, Scope::International]),
@@ -313,7 +315,7 @@ fn schemas() -> Value {
         ]),
         "ShipmentList": closed(&[("shipments", array(r("ShipmentSummary"))), ("next_cursor", nullable(string()))]),
         "TransitRange": input(&["min_days", "max_days"], &[("min_days", integer()), ("max_days", integer())]),
-        "ShopInput": input(&["name", "transit_days"], &[("name", string()), ("allowed_origins", array(string())), ("transit_days", r("TransitRange"))]),
+        "ShopInput": input(&["name", "transit_days"], &[("name", string()), ("allowed_origins", array(string())), ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier")))]),
         "ShopCreated": closed(&[("shop_id", string()), ("publishable_key", string()), ("secret_key", string())]),
         "KeyInput": input(&["kind"], &[("kind", r("KeyKind"))]),
         "KeyCreated": closed(&[("key_id", string()), ("kind", r("KeyKind")), ("key", string())]),

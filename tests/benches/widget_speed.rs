@@ -26,7 +26,7 @@ return window.__timeline === null || !start ? null : [window.__timeline - start.
 
 async fn run() -> Result<(), String> {
     let state = std::env::temp_dir().join(format!("waypost-speed-{}", std::process::id()));
-    let edge = EdgeServer::start(free_port()?, state, Mode::Bench)?;
+    let edge = EdgeServer::start(free_port()?, state, Mode::Bench, &[])?;
     let store = Storefront::start()?;
     let seeded = demo::seed(
         &Client::new(&edge.base_url),

@@ -1,13 +1,16 @@
 //! Support for end-to-end tests and the local demo: start the real Worker on `wrangler dev`
 //! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data;
-//! a storefront on another origin, a relay that can take the API down, chromedriver.
+//! a storefront on another origin, a relay that can take the API down, a fake of the carriers'
+//! tracking APIs, chromedriver.
 
 pub mod chromedriver;
 pub mod client;
 pub mod demo;
+pub mod fake_carrier;
 pub mod proxy;
 pub mod server;
 pub mod storefront;
 
 pub use client::{Client, Reply};
+pub use fake_carrier::{Behaviour, FakeCarrier};
 pub use server::{EdgeServer, Mode};

@@ -44,13 +44,25 @@ pub fn workspace_root() -> PathBuf {
 impl EdgeServer {
     /// Starts a Worker for a test run: a free port and a fresh, throw-away state folder.
     pub fn start_for_tests() -> Result<EdgeServer, String> {
-        let state =
-            std::env::temp_dir().join(format!("waypost-e2e-{}-{}", std::process::id(), unique()));
-        EdgeServer::start(free_port()?, state, Mode::Test)
+        EdgeServer::start_for_tests_with(&[])
     }
 
-    /// Starts the Worker on `port` with its D1 state in `state`, after applying migrations.
-    pub fn start(port: u16, state: PathBuf, mode: Mode) -> Result<EdgeServer, String> {
+    /// Starts a Worker for a test run with extra Worker variables (e.g. carrier base URLs
+    /// pointing at a [`crate::fake_carrier::FakeCarrier`]).
+    pub fn start_for_tests_with(vars: &[(String, String)]) -> Result<EdgeServer, String> {
+        let state =
+            std::env::temp_dir().join(format!("waypost-e2e-{}-{}", std::process::id(), unique()));
+        EdgeServer::start(free_port()?, state, Mode::Test, vars)
+    }
+
+    /// Starts the Worker on `port` with its D1 state in `state` and extra Worker variables
+    /// `vars`, after applying migrations. `GET /__scheduled?cron=...` runs the Cron Trigger.
+    pub fn start(
+        port: u16,
+        state: PathBuf,
+        mode: Mode,
+        vars: &[(String, String)],
+    ) -> Result<EdgeServer, String> {
         let edge = workspace_root().join("edge");
         let wrangler = edge.join("node_modules/.bin/wrangler");
         let shim = edge.join("build/worker/shim.mjs");
@@ -94,6 +106,11 @@ impl EdgeServer {
                 "--show-interactive-dev-session=false",
             ])
             .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
+            .args(
+                vars.iter()
+                    .flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]),
+            )
+            .arg("--test-scheduled")
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log);

@@ -10,16 +10,21 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client as Browser, ClientBuilder};
 use serde_json::{Value, json};
+use waypost_shared::wire::ShopCreated;
 use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo::{self, Demo};
+use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
 use waypost_tests::proxy::Relay;
 use waypost_tests::storefront::Storefront;
-use waypost_tests::{Client, EdgeServer};
+use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier};
 
 /// Everything a test uses.
 struct World {
     browser: Browser,
     edge: EdgeServer,
+    carriers: FakeCarrier,
+    /// A shop with every live carrier enabled.
+    live_shop: ShopCreated,
     store: Storefront,
     demo: Demo,
     relay: Relay,
@@ -28,13 +33,15 @@ struct World {
 impl World {
     /// A storefront page embedding the snippet: `widgets` are `<waypost-tracker>` attribute lists.
     fn page(&self, path: &str, head: &str, widgets: &[&str]) -> String {
+        self.shop_page(&self.demo.shop.publishable_key, path, head, widgets)
+    }
+
+    /// [`World::page`] for the shop with publishable key `key`.
+    fn shop_page(&self, key: &str, path: &str, head: &str, widgets: &[&str]) -> String {
         let trackers: String = widgets
             .iter()
             .map(|attributes| {
-                format!(
-                    r#"<waypost-tracker shop="{}" {attributes}></waypost-tracker>"#,
-                    self.demo.shop.publishable_key
-                )
+                format!(r#"<waypost-tracker shop="{key}" {attributes}></waypost-tracker>"#)
             })
             .collect();
         let html = format!(
@@ -162,6 +169,47 @@ async fn tracking_number_renders_status_milestone_and_events(w: &World) {
         "the live region announces the status: {live}"
     );
     w.screenshot("light-in-transit").await;
+}
+
+async fn carrier_scans_show_in_their_own_local_time(w: &World) {
+    let widgets: Vec<String> = DETECTED
+        .iter()
+        .map(|(carrier, number)| {
+            w.carriers
+                .script(carrier, number, Behaviour::Case("in_transit"));
+            format!(r#"tracking-number="{number}""#)
+        })
+        .collect();
+    let attributes: Vec<&str> = widgets.iter().map(String::as_str).collect();
+    let url = w.shop_page(&w.live_shop.publishable_key, "/live", "", &attributes);
+    w.open(&url).await;
+    for (index, (carrier, number)) in DETECTED.iter().enumerate() {
+        assert_eq!(w.text(index, ".wp-status").await, "In transit", "{carrier}");
+        let times = w
+            .until(
+                "times",
+                &format!("return [...root({index}).querySelectorAll('.wp-event .wp-time')].map(e => e.textContent);"),
+            )
+            .await;
+        let times: Vec<&str> = times
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let expected = IN_TRANSIT_SCANS.iter().filter(|scan| scan.0 == *carrier);
+        for (nth, (_, _, _, label)) in expected.enumerate() {
+            assert!(
+                times.contains(label),
+                "{carrier}: {label} shown, in its own local time: {times:?}"
+            );
+            if nth == 0 {
+                assert_eq!(times[0], *label, "{carrier}: the newest scan first");
+            }
+        }
+        assert_eq!(w.carriers.track_hits(carrier, number), 1, "{carrier}");
+    }
+    w.screenshot("live-carriers").await;
 }
 
 async fn order_and_email_show_both_parcels(w: &World) {
@@ -475,7 +523,8 @@ macro_rules! run_tests {
 }
 
 async fn run() -> Result<bool, String> {
-    let edge = EdgeServer::start_for_tests()?;
+    let carriers = FakeCarrier::start()?;
+    let edge = EdgeServer::start_for_tests_with(&carriers.worker_vars())?;
     let store = Storefront::start()?;
     let relay = Relay::start(edge.base_url.trim_start_matches("http://"))?;
     let demo = demo::seed(
@@ -483,6 +532,18 @@ async fn run() -> Result<bool, String> {
         &edge.admin_token,
         &[&store.origin],
     )?;
+    let live_shop = Client::new(&edge.base_url)
+        .post("/v1/admin/shops")
+        .bearer(&edge.admin_token)
+        .json(&json!({
+            "name": "Live carriers shop",
+            "allowed_origins": [store.origin],
+            "transit_days": { "min_days": 2, "max_days": 6 },
+            "live_carriers": ["ups", "fedex", "usps", "dhl"],
+        }))
+        .send()
+        .map_err(|e| format!("live shop: {e}"))?
+        .parse();
     let driver = ChromeDriver::start()?;
     let browser = ClientBuilder::rustls()
         .map_err(|e| e.to_string())?
@@ -493,6 +554,8 @@ async fn run() -> Result<bool, String> {
     let world = World {
         browser,
         edge,
+        carriers,
+        live_shop,
         store,
         demo,
         relay,
@@ -508,6 +571,7 @@ async fn run() -> Result<bool, String> {
         filter,
         failed,
         tracking_number_renders_status_milestone_and_events,
+        carrier_scans_show_in_their_own_local_time,
         order_and_email_show_both_parcels,
         wrong_email_shows_the_same_not_found_as_an_unknown_order,
         a_typo_shows_the_hint_without_calling_the_api,

@@ -35,7 +35,7 @@ pub fn bench() -> Result<(), String> {
     edge::dry_run()?;
     ensure_wrk()?;
     let state = std::env::temp_dir().join(format!("waypost-bench-{}", std::process::id()));
-    let server = EdgeServer::start(free_port()?, state, Mode::Bench)?;
+    let server = EdgeServer::start(free_port()?, state, Mode::Bench, &[])?;
     let seeded = demo::seed(&server.client(), &server.admin_token, &[])?;
 
     let paths: Vec<String> = seeded

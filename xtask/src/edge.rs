@@ -83,7 +83,7 @@ pub fn dev() -> Result<(), String> {
         "\n==> starting the Worker on http://127.0.0.1:{DEV_PORT} (workerd via wrangler dev, local D1 in {})",
         state.display()
     );
-    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev)?;
+    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &[])?;
     println!("\n==> seeding the demo shop through the API");
     let seeded = demo::seed(&server.client(), &server.admin_token, &[])?;
     print_welcome(&server, &seeded);

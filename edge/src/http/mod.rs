@@ -8,10 +8,14 @@ pub mod response;
 
 use worker::{Env, Request, Response, console_error};
 
+use crate::carrier_env::{carrier_config, carrier_state};
 use crate::d1_store::D1Store;
 use crate::error::EdgeError;
+use crate::fetch_http::FetchHttp;
+use crate::kv_cache::KvCache;
 use crate::routes;
 use crate::runtime::WorkerRuntime;
+use crate::service::live::{CarrierConfig, LiveCarriers};
 use request::Incoming;
 
 /// What every route gets: storage, runtime and the environment.
@@ -22,6 +26,22 @@ pub struct Api<'a> {
     pub runtime: WorkerRuntime,
     /// Bindings, vars and secrets.
     pub env: &'a Env,
+    /// Live carrier accounts.
+    pub carriers: CarrierConfig,
+    /// Carrier answers and tokens shared across isolates.
+    pub cache: KvCache,
+}
+
+impl Api<'_> {
+    /// Live carrier look-ups for this request.
+    pub fn live(&self) -> LiveCarriers<'_, FetchHttp, KvCache> {
+        LiveCarriers {
+            config: &self.carriers,
+            http: &FetchHttp,
+            cache: &self.cache,
+            state: carrier_state(),
+        }
+    }
 }
 
 /// Answers a request; never fails, and never answers 5xx for bad input.
@@ -39,6 +59,8 @@ pub async fn handle(request: Request, env: &Env) -> Response {
         store: D1Store::new(db),
         runtime: WorkerRuntime,
         env,
+        carriers: carrier_config(env),
+        cache: KvCache::new(env),
     };
     let (dressing, result) = routes::dispatch(&api, incoming).await;
     let mut response = result.unwrap_or_else(report);

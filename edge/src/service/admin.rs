@@ -6,6 +6,7 @@ use waypost_shared::wire::{KeyCreated, KeyKind, ShopCreated, ShopInput};
 use super::auth::{new_key, random_hex};
 use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
+use crate::carriers::LiveCarrier;
 use crate::error::{EdgeError, Result};
 use crate::limits::{MAX_FIELD_CHARS, MAX_ORIGINS};
 
@@ -35,6 +36,21 @@ pub async fn create_shop(
             "transit_days needs min_days <= max_days <= 120",
         ));
     }
+    if let Some(carrier) = input
+        .live_carriers
+        .iter()
+        .find(|c| LiveCarrier::of(**c).is_none())
+    {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!(
+                "live_carriers: {} has no live tracking; choose from ups, fedex, usps, dhl",
+                carrier.code()
+            ),
+        ));
+    }
+    let mut live_carriers = input.live_carriers;
+    live_carriers.dedup();
     let shop = ShopRecord {
         id: format!("shop_{}", random_hex(runtime, 8)?),
         name,
@@ -42,6 +58,7 @@ pub async fn create_shop(
         transit_min_days: range.min_days,
         transit_max_days: range.max_days,
         created_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        live_carriers,
     };
     let publishable = new_key(runtime, &shop.id, KeyKind::Publishable)?;
     let secret = new_key(runtime, &shop.id, KeyKind::Secret)?;

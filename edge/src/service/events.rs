@@ -10,7 +10,7 @@ use waypost_shared::timeline::Timeline;
 use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput, ShipmentInput};
 
 use super::shipments::put_shipment;
-use super::store::{ShopRecord, Store, StoredEvent};
+use super::store::{ShipmentHistory, ShopRecord, Store, StoredEvent};
 use super::validate;
 use crate::error::{EdgeError, Result};
 use crate::limits::{MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
@@ -40,15 +40,46 @@ pub async fn push_events(
         .map(|(index, input)| event(input).map_err(|error| at_index(index, error)))
         .collect::<Result<Vec<_>>>()?;
 
-    let (mut shipment, existing) = match store.shipment_history(&shop.id, &number).await? {
-        Some(history) => (history.shipment, history.events),
-        None => (
-            put_shipment(store, shop, &number, ShipmentInput::default(), now).await?,
-            Vec::new(),
-        ),
+    let history = match store.shipment_history(&shop.id, &number).await? {
+        Some(history) => history,
+        None => ShipmentHistory {
+            shipment: put_shipment(store, shop, &number, ShipmentInput::default(), now).await?,
+            order: None,
+            events: Vec::new(),
+        },
     };
+    let merged = merge(history, events, now);
+    store
+        .store_events(&merged.history.shipment, &merged.new)
+        .await?;
+    let stored = merged.new.len();
+    Ok(EventBatchResult {
+        received,
+        stored,
+        duplicates: received - stored,
+    })
+}
+
+/// A shipment's history with new events merged in, and the events that were new.
+pub struct Merged {
+    /// The shipment (status, last activity and update time brought up to date), its order and
+    /// all its events.
+    pub history: ShipmentHistory,
+    /// The events not stored before, to store.
+    pub new: Vec<StoredEvent>,
+}
+
+/// Merges `incoming` events (pushed or from a carrier) into a shipment's history: events already
+/// known by fingerprint, or repeated, are dropped; the shipment's status and last activity follow
+/// the newest event. The one idempotent path every event takes into storage.
+pub fn merge(history: ShipmentHistory, incoming: Vec<TrackingEvent>, now: DateTime<Utc>) -> Merged {
+    let ShipmentHistory {
+        mut shipment,
+        order,
+        events: existing,
+    } = history;
     let mut known: HashSet<u64> = existing.iter().map(TrackingEvent::fingerprint).collect();
-    let new: Vec<StoredEvent> = events
+    let new: Vec<StoredEvent> = incoming
         .into_iter()
         .filter_map(|event| {
             let fingerprint = event.fingerprint();
@@ -58,12 +89,11 @@ pub async fn push_events(
             })
         })
         .collect();
-
-    let timeline = Timeline::new(
-        existing
-            .into_iter()
-            .chain(new.iter().map(|stored| stored.event.clone())),
-    );
+    let events: Vec<TrackingEvent> = existing
+        .into_iter()
+        .chain(new.iter().map(|stored| stored.event.clone()))
+        .collect();
+    let timeline = Timeline::new(events.iter().cloned());
     if let Some(latest) = timeline.latest() {
         shipment.status = latest.status.status();
         shipment.sub_status = latest.status.sub_status();
@@ -75,12 +105,14 @@ pub async fn push_events(
         );
     }
     shipment.updated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    store.store_events(&shipment, &new).await?;
-    Ok(EventBatchResult {
-        received,
-        stored: new.len(),
-        duplicates: received - new.len(),
-    })
+    Merged {
+        history: ShipmentHistory {
+            shipment,
+            order,
+            events,
+        },
+        new,
+    }
 }
 
 /// One pushed event, checked: the time must carry its UTC offset.

@@ -7,6 +7,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, Utc};
+use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::Status;
 
@@ -157,6 +158,37 @@ impl Store for MemoryStore {
         }
         self.upsert_shipment(shipment).await
     }
+    async fn due_for_refresh(
+        &self,
+        carriers: &[Carrier],
+        checked_before: &str,
+        limit: usize,
+    ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
+        let shops = self.shops.borrow();
+        let mut due: Vec<(ShipmentRecord, ShopRecord)> = self
+            .shipments
+            .borrow()
+            .values()
+            .filter(|s| !matches!(s.status, Status::Delivered | Status::Expired))
+            .filter(|s| s.carrier.is_some_and(|c| carriers.contains(&c)))
+            .filter(|s| {
+                s.carrier_checked_at
+                    .as_deref()
+                    .is_none_or(|at| at < checked_before)
+            })
+            .filter_map(|s| {
+                let shop = shops.get(&s.shop_id)?;
+                let enabled = s.carrier.is_some_and(|c| shop.live_carriers.contains(&c));
+                enabled.then(|| (s.clone(), shop.clone()))
+            })
+            .collect();
+        due.sort_by(|(a, _), (b, _)| {
+            (a.carrier_checked_at.is_some(), &a.carrier_checked_at)
+                .cmp(&(b.carrier_checked_at.is_some(), &b.carrier_checked_at))
+        });
+        due.truncate(limit);
+        Ok(due)
+    }
 }
 
 /// A clock that says what the test sets, and counting "random" bytes.
@@ -209,5 +241,6 @@ pub fn shop(id: &str) -> ShopRecord {
         transit_min_days: 7,
         transit_max_days: 15,
         created_at: "2026-11-01T00:00:00Z".into(),
+        live_carriers: Vec::new(),
     }
 }

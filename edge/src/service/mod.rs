@@ -3,14 +3,23 @@
 
 pub mod admin;
 pub mod auth;
+pub mod carrier_state;
+pub mod carrier_sync;
 pub mod events;
+pub mod live;
 pub mod orders;
+pub mod refresh;
 pub mod shipments;
+pub mod single_flight;
 pub mod store;
 pub mod tracking;
 pub mod validate;
 
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 pub mod memory;
+#[cfg(test)]
+pub mod test_carriers;
 #[cfg(test)]
 mod tests;

@@ -62,6 +62,7 @@ pub async fn put_shipment(
         status: existing.as_ref().map_or(Status::InfoReceived, |e| e.status),
         sub_status: existing.as_ref().and_then(|e| e.sub_status),
         last_event_at: existing.as_ref().and_then(|e| e.last_event_at.clone()),
+        carrier_checked_at: existing.as_ref().and_then(|e| e.carrier_checked_at.clone()),
         created_at: existing
             .as_ref()
             .map_or_else(|| stamp.clone(), |e| e.created_at.clone()),

@@ -26,6 +26,8 @@ pub struct ShopRecord {
     pub transit_max_days: u16,
     /// RFC 3339.
     pub created_at: String,
+    /// Carriers whose live tracking API answers this shop's look-ups.
+    pub live_carriers: Vec<Carrier>,
 }
 
 /// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
@@ -105,6 +107,8 @@ pub struct ShipmentRecord {
     pub sub_status: Option<SubStatus>,
     /// The latest UTC instant the newest event can have happened at (RFC 3339).
     pub last_event_at: Option<String>,
+    /// When the carrier's live API last answered for it (RFC 3339).
+    pub carrier_checked_at: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -180,6 +184,15 @@ pub trait Store {
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
     /// transaction.
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;
+    /// Shipments, across shops, that the cron refresh should ask their carrier about: not
+    /// delivered or expired, carried by one of `carriers`, enabled for live tracking by their shop,
+    /// and not checked since `checked_before`; never-checked first, then longest ago.
+    async fn due_for_refresh(
+        &self,
+        carriers: &[Carrier],
+        checked_before: &str,
+        limit: usize,
+    ) -> Result<Vec<(ShipmentRecord, ShopRecord)>>;
 }
 
 /// What the service needs from the runtime: the time and randomness.

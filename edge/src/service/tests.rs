@@ -10,6 +10,7 @@ use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::orders::{OrderProof, order_view, put_order};
 use super::shipments::{ListQuery, list_shipments, put_shipment};
 use super::store::{Runtime, ShopRecord, Store};
+use super::test_carriers::TestCarriers;
 use super::tracking::track;
 use crate::error::EdgeError;
 
@@ -24,6 +25,7 @@ fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
             min_days: 7,
             max_days: 15,
         },
+        live_carriers: Vec::new(),
     };
     let created = block_on(super::admin::create_shop(
         &store,
@@ -104,7 +106,15 @@ fn same_batch_three_times_and_reversed_gives_one_timeline() {
         runtime.now(),
     ))
     .unwrap();
-    let view = block_on(track(&store, &shop, UPS, Lang::En, runtime.now())).unwrap();
+    let view = block_on(track(
+        &store,
+        &TestCarriers::none().live(),
+        &shop,
+        UPS,
+        Lang::En,
+        runtime.now(),
+    ))
+    .unwrap();
     let texts: Vec<_> = view.events.iter().map(|e| e.description.as_str()).collect();
     assert_eq!(texts, ["Out for delivery", "Customs", "Picked up"]);
     assert_eq!(view.status, Status::OutForDelivery);
@@ -173,7 +183,14 @@ fn shops_never_see_each_other() {
     ))
     .unwrap();
     assert!(matches!(
-        block_on(track(&store, &shop_b, UPS, Lang::En, runtime.now())),
+        block_on(track(
+            &store,
+            &TestCarriers::none().live(),
+            &shop_b,
+            UPS,
+            Lang::En,
+            runtime.now()
+        )),
         Err(EdgeError::NotFound { .. })
     ));
     let list = block_on(list_shipments(
@@ -379,6 +396,7 @@ fn unknown_number_is_404_with_detection() {
     let (store, runtime, shop) = setup();
     match block_on(track(
         &store,
+        &TestCarriers::none().live(),
         &shop,
         "1z5r 8939 0357 5671 27",
         Lang::En,

@@ -10,20 +10,54 @@ use waypost_shared::timeline::Timeline;
 use waypost_shared::view::{ShipmentFacts, tracking_view};
 use waypost_shared::wire::TrackingView;
 
+use super::carrier_sync::{CarrierSaid, store_answer};
+use super::live::{Cache, CarrierHttp, Fetched, LiveCarriers};
 use super::store::{OrderRecord, ShipmentRecord, ShopRecord, Store};
 use super::validate;
+use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::{EdgeError, Result};
 
-/// `GET /v1/track/{number}`: the shop's shipment, or a 404 carrying what detection found.
+/// `GET /v1/track/{number}`: the shop's shipment, asked live of its carrier when the shop has
+/// that carrier enabled (cached; new carrier events merged with pushed ones and stored). When the
+/// carrier cannot be asked, the last known view is served marked `stale` with its age; with
+/// nothing known, the 404 carries what detection found.
 pub async fn track(
     store: &impl Store,
+    live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
     shop: &ShopRecord,
     number: &str,
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<TrackingView> {
     let (number, detection) = validate::tracking_number(number)?;
-    let Some(history) = store.shipment_history(&shop.id, &number).await? else {
+    let history = store.shipment_history(&shop.id, &number).await?;
+    let carrier = history
+        .as_ref()
+        .and_then(|h| h.shipment.carrier)
+        .or(detection.candidates.first().map(|c| c.carrier))
+        .and_then(LiveCarrier::of)
+        .filter(|c| shop.live_carriers.contains(&c.carrier()) && live.serves(*c));
+    let (history, stale) = match carrier {
+        None => (history, false),
+        Some(carrier) => match live.lookup(carrier, &number, now).await {
+            Ok(Fetched {
+                lookup: Lookup::Found(answer),
+                fetched_at,
+                from_cache,
+            }) if !from_cache || history.is_none() => {
+                let said = CarrierSaid {
+                    carrier,
+                    answer: &answer,
+                    fetched_at,
+                };
+                let stored = store_answer(store, shop, &number, said, history, now).await?;
+                (Some(stored), false)
+            }
+            Ok(_) => (history, false),
+            Err(_) => (history, true),
+        },
+    };
+    let Some(history) = history else {
         return Err(EdgeError::NotFound {
             code: "tracking_not_found",
             detail:
@@ -33,14 +67,25 @@ pub async fn track(
         });
     };
     let timeline = Timeline::new(history.events);
-    Ok(shipment_view(
+    let mut view = shipment_view(
         shop,
         &history.shipment,
         &timeline,
         history.order.as_ref(),
         lang,
         now,
-    ))
+    );
+    if stale {
+        let shipment = &history.shipment;
+        let known_at = shipment
+            .carrier_checked_at
+            .as_deref()
+            .unwrap_or(&shipment.updated_at);
+        view.stale = true;
+        view.age_seconds =
+            parse_instant(known_at).map(|at| u64::try_from((now - at).num_seconds()).unwrap_or(0));
+    }
+    Ok(view)
 }
 
 /// The tracking view of a stored shipment.

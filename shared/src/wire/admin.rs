@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::Carrier;
 use crate::eta::TransitRange;
 
 /// `POST /v1/admin/shops`.
@@ -15,6 +16,10 @@ pub struct ShopInput {
     pub allowed_origins: Vec<String>,
     /// The shop's usual door-to-door time, for estimated ETAs.
     pub transit_days: TransitRange,
+    /// Carriers whose live tracking API may answer this shop's look-ups (`ups`, `fedex`, `usps`,
+    /// `dhl`); none by default.
+    #[serde(default)]
+    pub live_carriers: Vec<Carrier>,
 }
 
 /// The answer to creating a shop: the only time the secret key is shown.

@@ -1,0 +1,1160 @@
+//! FedEx Track API (`POST /track/v1/trackingnumbers`, OAuth bearer token): one number per call,
+//! detailed scans included.
+//!
+//! What is read, from `output.completeTrackResults[].trackResults[]`:
+//! - `scanEvents[]`: each scan becomes one event. `date` carries the local time and its offset
+//!   (`2026-11-20T14:05:00-05:00`); a scan whose date cannot be read is skipped. The place is
+//!   `scanLocation` city, state and country only (postal codes and street lines are never read).
+//!   The raw code kept is `eventType`, plus `/exceptionCode` when FedEx attached one
+//!   (`DE/08`), falling back to `derivedStatusCode` when `eventType` is empty. The words are
+//!   `eventDescription`, plus `: exceptionDescription` when that adds something.
+//! - The status comes from [`scan_status`]: the event code first, then the exception code (for
+//!   delivery exceptions), then the words. A scan nothing can classify keeps the status of the
+//!   scan before it (a FedEx note such as "delivery option requested" does not move the parcel);
+//!   when nothing came before, it is [`Status::InfoReceived`].
+//! - How a delivery was made (front porch, signed for, collected at a FedEx location) also comes
+//!   from `deliveryDetails` when the delivery scan's own words do not say; names are only tested
+//!   for presence, never kept.
+//! - The ETA is `estimatedDeliveryTimeWindow.window` (`begins`, `ends`), else the
+//!   `ESTIMATED_DELIVERY` entry of `dateAndTimes`, as the local calendar dates written.
+//! - An unknown number is answered with HTTP 200 and `trackResults[].error.code`
+//!   `TRACKING.TRACKINGNUMBER.NOTFOUND` (also accepted as a top-level `errors[]` entry, and with
+//!   HTTP 404). `TRACKING.TRACKINGNUMBER.INVALID` reads the same way: FedEx will never know it.
+//!
+//! When FedEx returns several results for one number (duplicate numbers), the one with the most
+//! recent scan is kept.
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use waypost_shared::event::{Place, TrackingEvent};
+use waypost_shared::status::{Status, StatusDetail, SubStatus};
+use waypost_shared::time::EventTime;
+
+use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
+
+/// Error codes that mean FedEx does not know the number.
+const UNKNOWN_NUMBER_CODES: [&str; 2] = [
+    "TRACKING.TRACKINGNUMBER.NOTFOUND",
+    "TRACKING.TRACKINGNUMBER.INVALID",
+];
+
+/// The FedEx tracking call for `number`, authorised with the OAuth bearer `credential`.
+pub fn track_call(base: &str, number: &str, credential: &str) -> HttpCall {
+    let body = serde_json::json!({
+        "includeDetailedScans": true,
+        "trackingInfo": [{ "trackingNumberInfo": { "trackingNumber": number } }],
+    });
+    HttpCall {
+        method: CallMethod::Post,
+        url: format!("{base}/track/v1/trackingnumbers"),
+        headers: vec![
+            ("Authorization", format!("Bearer {credential}")),
+            ("Content-Type", "application/json".into()),
+            ("X-locale", "en_US".into()),
+        ],
+        body: Some(body.to_string()),
+    }
+}
+
+/// Reads a FedEx tracking answer (any status but 429 and 5xx) onto the shared model.
+pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+    if status != 200 && status != 404 {
+        return Err(BadAnswer(format!("FedEx answered HTTP {status}")));
+    }
+    let reply: Reply = serde_json::from_str(body)?;
+    if reply.errors.iter().any(ApiError::is_unknown_number) {
+        return Ok(Lookup::NotFound);
+    }
+    if status != 200 {
+        let code = reply.errors.first().and_then(|e| e.code.as_deref());
+        return Err(BadAnswer(format!(
+            "FedEx answered HTTP {status} ({})",
+            code.unwrap_or("no error code")
+        )));
+    }
+    let results: Vec<TrackResult> = reply
+        .output
+        .and_then(|output| output.complete_track_results)
+        .ok_or_else(|| BadAnswer("FedEx answer has no completeTrackResults".into()))?
+        .into_iter()
+        .flat_map(|complete| complete.track_results)
+        .collect();
+    let (failed, known): (Vec<TrackResult>, Vec<TrackResult>) = results
+        .into_iter()
+        .partition(|result| result.error.as_ref().is_some_and(ApiError::is_set));
+    if known.is_empty() {
+        let errors: Vec<&ApiError> = failed.iter().filter_map(|r| r.error.as_ref()).collect();
+        if errors.iter().any(|e| e.is_unknown_number()) {
+            return Ok(Lookup::NotFound);
+        }
+        let code = errors.first().and_then(|e| e.code.as_deref());
+        return Err(BadAnswer(format!(
+            "FedEx answer has no track result ({})",
+            code.unwrap_or("no error code")
+        )));
+    }
+    if known
+        .iter()
+        .any(|r| r.scan_events.is_none() && r.latest_status_detail.is_none())
+    {
+        return Err(BadAnswer(
+            "FedEx track result has neither scanEvents nor latestStatusDetail".into(),
+        ));
+    }
+    let answer = known
+        .iter()
+        .map(answer_of)
+        .fold(None::<CarrierAnswer>, |best, answer| match best {
+            Some(best) if newest(&best) >= newest(&answer) => Some(best),
+            _ => Some(answer),
+        })
+        .unwrap_or_default();
+    Ok(Lookup::Found(answer))
+}
+
+/// The newest scan's sort key, for choosing among duplicate results.
+fn newest(answer: &CarrierAnswer) -> Option<chrono::NaiveDateTime> {
+    answer.events.iter().map(|e| e.time.sort_key()).max()
+}
+
+/// One track result on the shared model.
+fn answer_of(result: &TrackResult) -> CarrierAnswer {
+    let delivery = result
+        .delivery_details
+        .as_ref()
+        .and_then(DeliveryDetails::sub_status);
+    let scans: Vec<ScanEvent> = result
+        .scan_events
+        .iter()
+        .flatten()
+        .filter_map(|value| ScanEvent::deserialize(value).ok())
+        .collect();
+    let drafts: Vec<Draft> = scans
+        .iter()
+        .filter_map(|scan| Draft::of(scan, delivery))
+        .collect();
+    let (eta_from, eta_to) = eta(result);
+    CarrierAnswer {
+        events: finish(drafts),
+        eta_from,
+        eta_to,
+    }
+}
+
+/// A scan read so far, its status possibly still unknown.
+struct Draft {
+    time: EventTime,
+    status: Option<StatusDetail>,
+    description: Option<String>,
+    location: Option<Place>,
+    carrier_code: Option<String>,
+}
+
+impl Draft {
+    fn of(scan: &ScanEvent, delivery: Option<SubStatus>) -> Option<Draft> {
+        let time = EventTime::parse(scan.date.as_deref()?).ok()?;
+        let event_type = clean_text(scan.event_type.as_deref());
+        let derived = clean_text(scan.derived_status_code.as_deref());
+        let exception_code = clean_text(scan.exception_code.as_deref());
+        let code = event_type.clone().or_else(|| derived.clone());
+        let carrier_code = match (&code, &exception_code) {
+            (Some(code), Some(exception)) => clean_text(Some(&format!("{code}/{exception}"))),
+            (Some(code), None) => Some(code.clone()),
+            (None, _) => None,
+        };
+        let event_words = clean_text(scan.event_description.as_deref());
+        let exception_words = clean_text(scan.exception_description.as_deref());
+        let description = match (&event_words, &exception_words) {
+            (Some(event), Some(exception)) if !event.eq_ignore_ascii_case(exception) => {
+                clean_text(Some(&format!("{event}: {exception}")))
+            }
+            (Some(event), _) => Some(event.clone()),
+            (None, Some(exception)) => Some(exception.clone()),
+            (None, None) => clean_text(scan.derived_status.as_deref()),
+        };
+        let words = [
+            scan.event_description.as_deref(),
+            scan.exception_description.as_deref(),
+            scan.derived_status.as_deref(),
+        ]
+        .iter()
+        .flatten()
+        .map(|text| text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let status = [event_type.as_deref(), derived.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|code| scan_status(code, exception_code.as_deref(), &words, delivery))
+            .or_else(|| words_status(&words));
+        let location = scan.scan_location.as_ref().and_then(|l| {
+            place(
+                l.city.as_deref(),
+                l.state_or_province_code.as_deref(),
+                l.country_code.as_deref(),
+            )
+        });
+        Some(Draft {
+            time,
+            status,
+            description: description.or_else(|| carrier_code.clone()),
+            location,
+            carrier_code,
+        })
+    }
+}
+
+/// Turns drafts into events: a scan without a status of its own keeps the status of the scan
+/// before it in time ([`Status::InfoReceived`] when none came before). Carrier order is kept.
+fn finish(drafts: Vec<Draft>) -> Vec<TrackingEvent> {
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
+    order.sort_by_key(|&i| drafts.get(i).map(|d| d.time.sort_key()));
+    let mut statuses = vec![StatusDetail::new(Status::InfoReceived); drafts.len()];
+    let mut last = StatusDetail::new(Status::InfoReceived);
+    for i in order {
+        if let Some(status) = drafts.get(i).and_then(|d| d.status) {
+            last = status;
+        }
+        if let Some(slot) = statuses.get_mut(i) {
+            *slot = last;
+        }
+    }
+    drafts
+        .into_iter()
+        .zip(statuses)
+        .map(|(draft, status)| TrackingEvent {
+            time: draft.time,
+            status,
+            description: draft
+                .description
+                .unwrap_or_else(|| status.status().as_str().to_owned()),
+            location: draft.location,
+            carrier_code: draft.carrier_code,
+        })
+        .collect()
+}
+
+/// FedEx's code table: the status a scan's `eventType` (or `derivedStatusCode`) means, refined
+/// by the exception code and the words where the code alone is too coarse. `None` for codes that
+/// say nothing about where the parcel is (delivery-option notes, split status, unknown codes).
+fn scan_status(
+    code: &str,
+    exception_code: Option<&str>,
+    words: &str,
+    delivery: Option<SubStatus>,
+) -> Option<StatusDetail> {
+    use SubStatus::*;
+    let sub = StatusDetail::sub;
+    let detail = match code.to_ascii_uppercase().as_str() {
+        // Order created / shipment information sent; `IN` is the derived "label created".
+        "OC" | "IN" | "OX" => sub(LabelCreated),
+        "PU" | "PX" => sub(PickedUp),
+        "AR" | "AF" | "AA" | "AC" | "AX" | "FD" | "OF" | "SF" => sub(ArrivedFacility),
+        "DP" | "LO" => sub(DepartedFacility),
+        "IT" | "IX" | "PF" | "PL" | "PM" | "EA" | "EO" | "TR" | "OW" | "AO" | "AE" | "CH" => {
+            StatusDetail::new(Status::InTransit)
+        }
+        "OD" | "AD" | "ED" => StatusDetail::new(Status::OutForDelivery),
+        "CC" => sub(CustomsReleased),
+        "CP" => sub(CustomsProcessing),
+        "CD" => sub(CustomsHeld),
+        "DY" | "DD" | "PD" => sub(Delayed),
+        "DL" => delivered_sub(words)
+            .or(delivery)
+            .map_or(StatusDetail::new(Status::Delivered), sub),
+        "HL" | "HP" => sub(pickup_sub(words)),
+        "DE" => exception_code
+            .and_then(delivery_exception_code)
+            .map(sub)
+            .or_else(|| words_status(words).filter(|s| s.status() != Status::Delivered))
+            .unwrap_or(StatusDetail::new(Status::AttemptFailed)),
+        "SE" => words_status(words)
+            .filter(|s| s.status() != Status::Delivered)
+            .unwrap_or(StatusDetail::new(Status::Exception)),
+        "RS" | "RT" => sub(ReturningToSender),
+        "CA" => sub(Cancelled),
+        _ => return None,
+    };
+    Some(detail)
+}
+
+/// The delivery-exception codes whose meaning is settled (`08` "customer not available or
+/// business closed", `03` "incorrect address", `07` "refused by recipient"); other codes are
+/// read through their words.
+fn delivery_exception_code(code: &str) -> Option<SubStatus> {
+    match code {
+        "03" => Some(SubStatus::InvalidAddress),
+        "07" => Some(SubStatus::Refused),
+        "08" => Some(SubStatus::RecipientUnavailable),
+        _ => None,
+    }
+}
+
+/// True when `text` contains any of `needles`.
+fn has(text: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|needle| text.contains(needle))
+}
+
+/// The status FedEx's words (lower case) describe, most specific meaning first; `None` when
+/// they say nothing recognisable.
+fn words_status(text: &str) -> Option<StatusDetail> {
+    use SubStatus::*;
+    let sub = |s| Some(StatusDetail::sub(s));
+    if has(text, &["returned to shipper", "returned to sender"]) {
+        return sub(ReturnedToSender);
+    }
+    if has(
+        text,
+        &[
+            "return to shipper",
+            "returning",
+            "being returned",
+            "return to sender",
+        ],
+    ) {
+        return sub(ReturningToSender);
+    }
+    if has(
+        text,
+        &[
+            "ready for pickup",
+            "ready for recipient pickup",
+            "available for pickup",
+            "hold at location",
+            "held at location",
+        ],
+    ) {
+        return sub(pickup_sub(text));
+    }
+    if text.contains("damage") {
+        return sub(Damaged);
+    }
+    if has(text, &["lost", "unable to locate", "cannot be located"]) {
+        return sub(Lost);
+    }
+    if text.contains("cancel") {
+        return sub(Cancelled);
+    }
+    if let Some(reason) = attempt_reason(text) {
+        return sub(reason);
+    }
+    if has(
+        text,
+        &[
+            "delivery attempt",
+            "attempted delivery",
+            "could not be delivered",
+            "unable to deliver",
+            "undeliverable",
+        ],
+    ) {
+        return Some(StatusDetail::new(Status::AttemptFailed));
+    }
+    if has(text, &["customs", "clearance", "shipment release"]) {
+        return sub(if has(text, &["release", "cleared", "complete"]) {
+            CustomsReleased
+        } else if has(text, &["duties", "duty", "tax"]) {
+            DutiesDue
+        } else if has(text, &["delay", "held", "hold", "inspection"]) {
+            CustomsHeld
+        } else {
+            CustomsProcessing
+        });
+    }
+    if has(text, &["out for delivery", "vehicle for delivery"]) {
+        return Some(StatusDetail::new(Status::OutForDelivery));
+    }
+    if text.contains("delivered") {
+        return Some(
+            delivered_sub(text).map_or(StatusDetail::new(Status::Delivered), |s| {
+                StatusDetail::sub(s)
+            }),
+        );
+    }
+    if has(text, &["delay", "weather", "later than expected"]) {
+        return sub(Delayed);
+    }
+    if has(text, &["redirected", "rerouted", "forwarded"]) {
+        return sub(Forwarded);
+    }
+    if has(text, &["on hold", "held", "hold"]) {
+        return sub(Held);
+    }
+    if text.contains("picked up") {
+        return sub(PickedUp);
+    }
+    if has(text, &["departed", "left fedex"]) {
+        return sub(DepartedFacility);
+    }
+    if has(text, &["arrived", "at local fedex facility", "at fedex"]) {
+        return sub(ArrivedFacility);
+    }
+    if has(text, &["shipment information sent", "label created"]) {
+        return sub(LabelCreated);
+    }
+    if has(text, &["in transit", "on the way"]) {
+        return Some(StatusDetail::new(Status::InTransit));
+    }
+    None
+}
+
+/// Why a delivery attempt failed, from the words; a missing part of an address makes it
+/// incomplete rather than incorrect ("incorrect address - apartment number missing").
+fn attempt_reason(text: &str) -> Option<SubStatus> {
+    use SubStatus::*;
+    if has(text, &["apartment number", "suite number"]) {
+        return Some(IncompleteAddress);
+    }
+    if text.contains("address") {
+        if has(text, &["incomplete", "insufficient", "missing"]) {
+            return Some(IncompleteAddress);
+        }
+        if has(
+            text,
+            &["incorrect", "wrong", "invalid", "unknown", "not found"],
+        ) {
+            return Some(InvalidAddress);
+        }
+    }
+    if text.contains("recipient moved") {
+        return Some(InvalidAddress);
+    }
+    if has(text, &["refused", "rejected"]) {
+        return Some(Refused);
+    }
+    if has(
+        text,
+        &[
+            "not available",
+            "not home",
+            "no one available",
+            "nobody",
+            "business closed",
+        ],
+    ) {
+        return Some(RecipientUnavailable);
+    }
+    if has(
+        text,
+        &[
+            "no access",
+            "access denied",
+            "unable to access",
+            "could not access",
+            "gate code",
+            "locked",
+        ],
+    ) {
+        return Some(AccessIssue);
+    }
+    None
+}
+
+/// How a delivery was made, from the words, when they say.
+fn delivered_sub(text: &str) -> Option<SubStatus> {
+    use SubStatus::*;
+    let text = text.to_lowercase();
+    if has(&text, &["neighbor", "neighbour"]) {
+        Some(ToNeighbor)
+    } else if has(&text, &["mailbox", "mail box", "letterbox"]) {
+        Some(ToMailbox)
+    } else if has(
+        &text,
+        &[
+            "porch",
+            "front door",
+            "side door",
+            "back door",
+            "garage",
+            "patio",
+            "safe place",
+        ],
+    ) {
+        Some(ToSafePlace)
+    } else if has(&text, &["picked up by", "collected by"]) {
+        Some(Collected)
+    } else if has(&text, &["signed", "signature"]) {
+        Some(Signed)
+    } else if has(&text, &["to recipient", "to the recipient", "in person"]) {
+        Some(ToRecipient)
+    } else {
+        None
+    }
+}
+
+/// Where a parcel waits for pickup, from the words (FedEx hold locations are retail counters
+/// unless the words name a locker or a post office).
+fn pickup_sub(text: &str) -> SubStatus {
+    if text.contains("locker") {
+        SubStatus::Locker
+    } else if has(text, &["post office", "usps"]) {
+        SubStatus::PostOffice
+    } else {
+        SubStatus::PickupPoint
+    }
+}
+
+/// The ETA: the estimated window, else the `ESTIMATED_DELIVERY` date.
+fn eta(result: &TrackResult) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let window = result
+        .estimated_delivery_time_window
+        .as_ref()
+        .and_then(|w| w.window.as_ref());
+    let from = window.and_then(|w| local_date(w.begins.as_deref()));
+    let to = window.and_then(|w| local_date(w.ends.as_deref()));
+    match (from, to) {
+        (Some(from), Some(to)) => (Some(from.min(to)), Some(from.max(to))),
+        (Some(day), None) | (None, Some(day)) => (Some(day), Some(day)),
+        (None, None) => {
+            let day = result
+                .date_and_times
+                .iter()
+                .filter(|d| {
+                    d.kind
+                        .as_deref()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("ESTIMATED_DELIVERY"))
+                })
+                .find_map(|d| local_date(d.date_time.as_deref()));
+            (day, day)
+        }
+    }
+}
+
+/// The local calendar date a date-time (or a bare date) is written with.
+fn local_date(text: Option<&str>) -> Option<NaiveDate> {
+    let text = text?.trim();
+    EventTime::parse(text)
+        .map(|time| time.local_time().date())
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+}
+
+/// Reads a value of any shape as `T`, or nothing when it does not fit.
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(serde_json::from_value(Value::deserialize(deserializer)?).ok())
+}
+
+/// Reads a list, keeping the items that fit `T`; anything but a list reads as empty.
+fn lenient_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| serde_json::from_value(item).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Reads a string (or a number, as text); anything else reads as nothing.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(text) => Some(text),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    })
+}
+
+/// Reads only whether a string is non-empty (used for names, which are never kept).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(text(deserializer)?.is_some_and(|name| !name.trim().is_empty()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reply {
+    #[serde(default)]
+    output: Option<Output>,
+    #[serde(default, deserialize_with = "lenient_list")]
+    errors: Vec<ApiError>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Output {
+    #[serde(default)]
+    complete_track_results: Option<Vec<CompleteTrackResult>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CompleteTrackResult {
+    #[serde(default)]
+    track_results: Vec<TrackResult>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TrackResult {
+    #[serde(default, deserialize_with = "lenient")]
+    error: Option<ApiError>,
+    #[serde(default)]
+    latest_status_detail: Option<Value>,
+    #[serde(default)]
+    scan_events: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "lenient")]
+    estimated_delivery_time_window: Option<TimeWindow>,
+    #[serde(default, alias = "datesAndTimes", deserialize_with = "lenient_list")]
+    date_and_times: Vec<DateAndTime>,
+    #[serde(default, deserialize_with = "lenient")]
+    delivery_details: Option<DeliveryDetails>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiError {
+    #[serde(default, deserialize_with = "text")]
+    code: Option<String>,
+}
+
+impl ApiError {
+    fn is_set(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| !c.trim().is_empty())
+    }
+
+    fn is_unknown_number(&self) -> bool {
+        self.code.as_deref().is_some_and(|code| {
+            UNKNOWN_NUMBER_CODES
+                .iter()
+                .any(|known| code.trim().eq_ignore_ascii_case(known))
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScanEvent {
+    #[serde(default, deserialize_with = "text")]
+    date: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    event_type: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    event_description: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    exception_code: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    exception_description: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    derived_status_code: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    derived_status: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    scan_location: Option<ScanLocation>,
+}
+
+/// City, state and country only: postal codes and street lines are not even read.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScanLocation {
+    #[serde(default, deserialize_with = "text")]
+    city: Option<String>,
+    #[serde(default, alias = "stateOrProvince", deserialize_with = "text")]
+    state_or_province_code: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    country_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TimeWindow {
+    #[serde(default, deserialize_with = "lenient")]
+    window: Option<TimeRange>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TimeRange {
+    #[serde(default, deserialize_with = "text")]
+    begins: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    ends: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DateAndTime {
+    #[serde(default, rename = "type", deserialize_with = "text")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    date_time: Option<String>,
+}
+
+/// How the delivery was made; the names are read only as present or not.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeliveryDetails {
+    #[serde(default, deserialize_with = "text")]
+    location_type: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    location_description: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    signed_by_name: bool,
+    #[serde(default, deserialize_with = "present")]
+    received_by_name: bool,
+}
+
+impl DeliveryDetails {
+    /// How the parcel was delivered: where it was left, else who took it, else the kind of
+    /// place it was handed over at.
+    fn sub_status(&self) -> Option<SubStatus> {
+        use SubStatus::*;
+        let described = self.location_description.as_deref().and_then(delivered_sub);
+        if described.is_some() {
+            return described;
+        }
+        if self.signed_by_name {
+            return Some(Signed);
+        }
+        if self.received_by_name {
+            return Some(ToRecipient);
+        }
+        match self.location_type.as_deref()?.to_ascii_uppercase().as_str() {
+            "FEDEX_LOCATION" => Some(Collected),
+            "RECEPTIONIST_OR_FRONT_DESK"
+            | "SHIPPING_RECEIVING"
+            | "MAILROOM"
+            | "GUARD_OR_SECURITY_STATION"
+            | "MANAGER_OFFICE"
+            | "MAIN_OFFICE"
+            | "LEASING_OFFICE"
+            | "RENTAL_OFFICE"
+            | "APARTMENT_OFFICE"
+            | "GATE_HOUSE"
+            | "PHARMACY" => Some(ToRecipient),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, NaiveDateTime};
+
+    const DELIVERED: &str = include_str!("../../fixtures/carriers/fedex/delivered.json");
+    const IN_TRANSIT: &str = include_str!("../../fixtures/carriers/fedex/in_transit.json");
+    const OUT_FOR_DELIVERY: &str =
+        include_str!("../../fixtures/carriers/fedex/out_for_delivery.json");
+    const FAILED_ATTEMPT: &str = include_str!("../../fixtures/carriers/fedex/failed_attempt.json");
+    const EXCEPTION: &str = include_str!("../../fixtures/carriers/fedex/exception.json");
+    const PICKUP_READY: &str = include_str!("../../fixtures/carriers/fedex/pickup_ready.json");
+    const NOT_FOUND: &str = include_str!("../../fixtures/carriers/fedex/not_found.json");
+
+    fn found(body: &str) -> CarrierAnswer {
+        match read_track(200, body) {
+            Ok(Lookup::Found(answer)) => answer,
+            other => panic!("expected an answer, got {other:?}"),
+        }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn local(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").unwrap()
+    }
+
+    fn hours(h: i32) -> Option<FixedOffset> {
+        FixedOffset::east_opt(h * 3600)
+    }
+
+    /// (carrier code, status, sub-status) of every event, in carrier order.
+    fn codes(answer: &CarrierAnswer) -> Vec<(String, Status, Option<SubStatus>)> {
+        answer
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.carrier_code.clone().unwrap_or_default(),
+                    e.status.status(),
+                    e.status.sub_status(),
+                )
+            })
+            .collect()
+    }
+
+    fn row(
+        code: &str,
+        status: Status,
+        sub: Option<SubStatus>,
+    ) -> (String, Status, Option<SubStatus>) {
+        (code.to_owned(), status, sub)
+    }
+
+    fn city(event: &TrackingEvent) -> Option<&str> {
+        event.location.as_ref().and_then(|p| p.city.as_deref())
+    }
+
+    #[test]
+    fn the_call_posts_the_number_with_the_bearer_token() {
+        let call = track_call("https://fedex.test", "771290443815", "tok3n");
+        assert_eq!(call.method, CallMethod::Post);
+        assert_eq!(call.url, "https://fedex.test/track/v1/trackingnumbers");
+        assert!(
+            call.headers
+                .contains(&("Authorization", "Bearer tok3n".into()))
+        );
+        assert!(
+            call.headers
+                .contains(&("Content-Type", "application/json".into()))
+        );
+        assert!(call.headers.contains(&("X-locale", "en_US".into())));
+        let body: Value = serde_json::from_str(call.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "includeDetailedScans": true,
+                "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": "771290443815"}}]
+            })
+        );
+        let quoted = track_call("https://fedex.test", "12\"34", "t");
+        let body: Value = serde_json::from_str(quoted.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body["trackingInfo"][0]["trackingNumberInfo"]["trackingNumber"],
+            "12\"34"
+        );
+    }
+
+    #[test]
+    fn delivered_keeps_local_times_offsets_and_places() {
+        let answer = found(DELIVERED);
+        assert_eq!(
+            codes(&answer),
+            vec![
+                row("DL", Status::Delivered, Some(SubStatus::ToSafePlace)),
+                row("OD", Status::OutForDelivery, None),
+                row("AR", Status::InTransit, Some(SubStatus::ArrivedFacility)),
+                row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
+                row("PU", Status::InTransit, Some(SubStatus::PickedUp)),
+                row("OC", Status::InfoReceived, Some(SubStatus::LabelCreated)),
+            ]
+        );
+        let delivered = &answer.events[0];
+        assert_eq!(delivered.description, "Delivered");
+        assert_eq!(delivered.time.local_time(), local("2026-11-20T14:05:00"));
+        assert_eq!(delivered.time.offset(), hours(-5));
+        assert_eq!(
+            delivered.time.utc().unwrap().to_rfc3339(),
+            "2026-11-20T19:05:00+00:00"
+        );
+        let place = delivered.location.as_ref().unwrap();
+        assert_eq!(place.city.as_deref(), Some("HOBOKEN"));
+        assert_eq!(place.region.as_deref(), Some("NJ"));
+        assert_eq!(place.country.as_deref(), Some("US"));
+
+        let memphis = &answer.events[3];
+        assert_eq!(memphis.description, "Departed FedEx hub");
+        assert_eq!(city(memphis), Some("MEMPHIS"));
+        assert_eq!(memphis.time.local_time(), local("2026-11-19T21:37:00"));
+        assert_eq!(memphis.time.offset(), hours(-6));
+        assert_eq!(
+            memphis.time.utc().unwrap().to_rfc3339(),
+            "2026-11-20T03:37:00+00:00"
+        );
+        let label = &answer.events[5];
+        assert_eq!(label.description, "Shipment information sent to FedEx");
+        assert_eq!(label.location, None);
+        // A delivered parcel has no estimate; actual dates are not one.
+        assert_eq!((answer.eta_from, answer.eta_to), (None, None));
+        let debug = format!("{answer:?}");
+        for private in ["07030", "07114", "38118", "GARDEN"] {
+            assert!(!debug.contains(private), "{private} leaked into {debug}");
+        }
+    }
+
+    #[test]
+    fn in_transit_crosses_offsets_and_customs() {
+        let answer = found(IN_TRANSIT);
+        assert_eq!(
+            codes(&answer),
+            vec![
+                row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
+                row("CC", Status::InTransit, Some(SubStatus::CustomsReleased)),
+                row("AR", Status::InTransit, Some(SubStatus::ArrivedFacility)),
+                row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
+                row("PU", Status::InTransit, Some(SubStatus::PickedUp)),
+            ]
+        );
+        let roissy = &answer.events[3];
+        assert_eq!(roissy.time.offset(), hours(1));
+        assert_eq!(
+            roissy.time.utc().unwrap().to_rfc3339(),
+            "2026-11-20T12:30:00+00:00"
+        );
+        let place = roissy.location.as_ref().unwrap();
+        assert_eq!(place.city.as_deref(), Some("ROISSY CHARLES DE GAULLE"));
+        assert_eq!(place.region, None);
+        assert_eq!(place.country.as_deref(), Some("FR"));
+        assert_eq!(
+            answer.events[1].description,
+            "International shipment release - Import"
+        );
+        // The window wins over the ESTIMATED_DELIVERY date.
+        assert_eq!(answer.eta_from, Some(day("2026-11-23")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-24")));
+    }
+
+    #[test]
+    fn out_for_delivery_takes_the_estimate_from_date_and_times() {
+        let answer = found(OUT_FOR_DELIVERY);
+        let latest = &answer.events[0];
+        assert_eq!(latest.status, StatusDetail::new(Status::OutForDelivery));
+        assert_eq!(latest.carrier_code.as_deref(), Some("OD"));
+        assert_eq!(latest.description, "On FedEx vehicle for delivery");
+        assert_eq!(latest.time.local_time(), local("2026-11-20T07:52:00"));
+        assert_eq!(latest.time.offset(), hours(-5));
+        assert_eq!(city(latest), Some("JERSEY CITY"));
+        assert_eq!(
+            answer.events[2].status,
+            StatusDetail::new(Status::InTransit)
+        );
+        assert_eq!(answer.events[4].time.offset(), hours(-6));
+        assert_eq!(answer.eta_from, Some(day("2026-11-20")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-20")));
+    }
+
+    #[test]
+    fn failed_attempt_reads_the_exception_code() {
+        let answer = found(FAILED_ATTEMPT);
+        let attempt = &answer.events[0];
+        assert_eq!(
+            attempt.status,
+            StatusDetail::sub(SubStatus::RecipientUnavailable)
+        );
+        assert_eq!(attempt.carrier_code.as_deref(), Some("DE/08"));
+        assert_eq!(
+            attempt.description,
+            "Delivery exception: Customer not available or business closed"
+        );
+        assert_eq!(city(attempt), Some("MARIETTA"));
+        assert_eq!(attempt.time.offset(), hours(-5));
+        let pickup = &answer.events[4];
+        assert_eq!(pickup.time.offset(), hours(-8));
+        assert_eq!(
+            pickup.time.utc().unwrap().to_rfc3339(),
+            "2026-11-19T18:05:00+00:00"
+        );
+        assert_eq!(answer.eta_from, Some(day("2026-11-23")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-23")));
+    }
+
+    #[test]
+    fn exception_shows_damage_refusal_and_return() {
+        let answer = found(EXCEPTION);
+        assert_eq!(
+            codes(&answer),
+            vec![
+                row("RS", Status::Exception, Some(SubStatus::ReturningToSender)),
+                row("DE/07", Status::AttemptFailed, Some(SubStatus::Refused)),
+                row("OD", Status::OutForDelivery, None),
+                row("SE", Status::Exception, Some(SubStatus::Damaged)),
+                row("PU", Status::InTransit, Some(SubStatus::PickedUp)),
+            ]
+        );
+        assert_eq!(
+            answer.events[3].description,
+            "Shipment exception: Package damaged, inspection in progress"
+        );
+        assert_eq!(
+            answer.events[1].description,
+            "Delivery exception: Refused by recipient"
+        );
+        assert_eq!((answer.eta_from, answer.eta_to), (None, None));
+    }
+
+    #[test]
+    fn pickup_ready_at_a_hold_location() {
+        let answer = found(PICKUP_READY);
+        assert_eq!(
+            codes(&answer),
+            vec![
+                row(
+                    "HL",
+                    Status::AvailableForPickup,
+                    Some(SubStatus::PickupPoint)
+                ),
+                row("DE/A47", Status::InTransit, Some(SubStatus::Forwarded)),
+                row("AR", Status::InTransit, Some(SubStatus::ArrivedFacility)),
+                row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
+                row("PU", Status::InTransit, Some(SubStatus::PickedUp)),
+            ]
+        );
+        let ready = &answer.events[0];
+        assert_eq!(
+            ready.description,
+            "Ready for pickup: Package available for pickup at FedEx retail location"
+        );
+        assert_eq!(ready.time.offset(), hours(-6));
+        assert_eq!(answer.events[3].time.offset(), hours(-5));
+        assert!(!format!("{answer:?}").contains("MICHIGAN"));
+        assert_eq!((answer.eta_from, answer.eta_to), (None, None));
+    }
+
+    #[test]
+    fn unknown_numbers_are_not_found() {
+        assert_eq!(read_track(200, NOT_FOUND), Ok(Lookup::NotFound));
+        let top_level = r#"{"transactionId":"x","errors":[{"code":"TRACKING.TRACKINGNUMBER.NOTFOUND","message":"no"}]}"#;
+        assert_eq!(read_track(200, top_level), Ok(Lookup::NotFound));
+        assert_eq!(read_track(404, top_level), Ok(Lookup::NotFound));
+        let invalid = NOT_FOUND.replace("NOTFOUND", "INVALID");
+        assert_eq!(read_track(200, &invalid), Ok(Lookup::NotFound));
+    }
+
+    #[test]
+    fn garbage_and_refusals_are_errors() {
+        let truncated = &DELIVERED[..DELIVERED.len() / 2];
+        for (status, body) in [
+            (200, "<html><body>Service Unavailable</body></html>"),
+            (200, "{}"),
+            (200, ""),
+            (200, "[]"),
+            (200, truncated),
+            (200, r#"{"output":{}}"#),
+            (200, r#"{"output":{"completeTrackResults":[]}}"#),
+            (
+                200,
+                r#"{"output":{"completeTrackResults":[{"trackResults":[{}]}]}}"#,
+            ),
+            (200, r#"{"output":{"completeTrackResults":"none"}}"#),
+            (
+                200,
+                r#"{"output":{"completeTrackResults":[{"trackResults":[{"error":{"code":"TRACKING.SERVICE.UNAVAILABLE"}}]}]}}"#,
+            ),
+            (
+                401,
+                r#"{"transactionId":"x","errors":[{"code":"NOT.AUTHORIZED.ERROR","message":"Access token expired."}]}"#,
+            ),
+            (403, r#"{"errors":[{"code":"FORBIDDEN.ERROR"}]}"#),
+            (
+                400,
+                r#"{"errors":[{"code":"TRACKING.TRACKINGNUMBER.EMPTY"}]}"#,
+            ),
+            (404, r#"{"errors":[{"code":"NOT.FOUND.ERROR"}]}"#),
+            (404, "<html>Not Found</html>"),
+            // A good body under a refusing status is still a refusal.
+            (401, DELIVERED),
+        ] {
+            assert!(
+                read_track(status, body).is_err(),
+                "{status} {body:?} should be an error"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_scans_are_skipped_or_inherit_a_status() {
+        let body = r#"{"output":{"completeTrackResults":[{"trackResults":[{
+            "latestStatusDetail":{"code":"IT"},
+            "scanEvents":[
+                {"date":"yesterday","eventType":"DL","eventDescription":"Delivered"},
+                {"eventType":"DL"},
+                {"date":"2026-11-20T10:00:00-05:00","eventType":"RR","eventDescription":"Delivery option requested"},
+                {"date":"2026-11-20T09:00:00-05:00","eventType":"AR","eventDescription":"Arrived at FedEx location","scanLocation":{"city":"  ","countryCode":"USA"}},
+                {"date":"2026-11-19T09:00:00","eventType":"","derivedStatusCode":"","eventDescription":""},
+                42,
+                {"date":"2026-11-21T08:00:00-05:00","eventType":"ZZ","eventDescription":"Local weather delay"}
+            ],
+            "estimatedDeliveryTimeWindow":{"window":{"ends":"2026-11-25"}},
+            "dateAndTimes":"soon"
+        }]}]}}"#;
+        let answer = found(body);
+        assert_eq!(answer.events.len(), 4);
+        // An unclassifiable note keeps the status of the scan before it.
+        assert_eq!(answer.events[0].carrier_code.as_deref(), Some("RR"));
+        assert_eq!(
+            answer.events[0].status,
+            StatusDetail::sub(SubStatus::ArrivedFacility)
+        );
+        assert_eq!(answer.events[1].location, None);
+        // Nothing came before the first scan: info received; no words, so the status names it.
+        assert_eq!(
+            answer.events[2].status,
+            StatusDetail::new(Status::InfoReceived)
+        );
+        assert_eq!(answer.events[2].carrier_code, None);
+        assert_eq!(answer.events[2].description, "info_received");
+        assert_eq!(answer.events[2].time.offset(), None);
+        // An unknown code falls back on the words.
+        assert_eq!(
+            answer.events[3].status,
+            StatusDetail::sub(SubStatus::Delayed)
+        );
+        assert_eq!(answer.eta_from, Some(day("2026-11-25")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-25")));
+    }
+
+    #[test]
+    fn delivery_details_say_how_it_was_delivered_without_names() {
+        let body = |details: &str| {
+            format!(
+                r#"{{"output":{{"completeTrackResults":[{{"trackResults":[{{
+                "deliveryDetails":{details},
+                "scanEvents":[{{"date":"2026-11-20T14:05:00-05:00","eventType":"DL","eventDescription":"Delivered"}}]
+            }}]}}]}}}}"#
+            )
+        };
+        let sub_of = |details: &str| found(&body(details)).events[0].status.sub_status();
+        assert_eq!(
+            sub_of(r#"{"signedByName":"J.DOE","locationType":"RESIDENCE"}"#),
+            Some(SubStatus::Signed)
+        );
+        assert_eq!(
+            sub_of(r#"{"receivedByName":"J.DOE"}"#),
+            Some(SubStatus::ToRecipient)
+        );
+        assert_eq!(
+            sub_of(r#"{"locationType":"FEDEX_LOCATION"}"#),
+            Some(SubStatus::Collected)
+        );
+        assert_eq!(
+            sub_of(r#"{"locationType":"RESIDENCE","receivedByName":""}"#),
+            None
+        );
+        let answer = found(&body(r#"{"signedByName":"J.DOE"}"#));
+        assert!(!format!("{answer:?}").contains("DOE"));
+    }
+
+    #[test]
+    fn duplicate_numbers_keep_the_freshest_result() {
+        let body = r#"{"output":{"completeTrackResults":[{"trackResults":[
+            {"scanEvents":[{"date":"2019-03-01T10:00:00-05:00","eventType":"DL","eventDescription":"Delivered"}]},
+            {"scanEvents":[{"date":"2026-11-20T10:00:00-05:00","eventType":"PU","eventDescription":"Picked up"}]},
+            {"error":{"code":"TRACKING.TRACKINGNUMBER.NOTFOUND"}}
+        ]}]}}"#;
+        let answer = found(body);
+        assert_eq!(answer.events.len(), 1);
+        assert_eq!(answer.events[0].carrier_code.as_deref(), Some("PU"));
+    }
+
+    #[test]
+    fn words_are_classified_most_specific_first() {
+        let of = |text: &str| words_status(&text.to_lowercase());
+        assert_eq!(
+            of("Incorrect address - apartment number or suite number missing"),
+            Some(StatusDetail::sub(SubStatus::IncompleteAddress))
+        );
+        assert_eq!(
+            of("Local weather delay - delivery not attempted"),
+            Some(StatusDetail::sub(SubStatus::Delayed))
+        );
+        assert_eq!(
+            of("Clearance delay - import"),
+            Some(StatusDetail::sub(SubStatus::CustomsHeld))
+        );
+        assert_eq!(
+            of("Package could not be delivered"),
+            Some(StatusDetail::new(Status::AttemptFailed))
+        );
+        assert_eq!(of("Nothing to see"), None);
+    }
+}

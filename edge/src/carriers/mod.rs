@@ -1,0 +1,239 @@
+//! Live carrier tracking APIs. Each adapter is a pair of pure functions, one that builds the HTTP
+//! call for a number and one that reads the carrier's answer onto the shared model (statuses with
+//! the raw code and words kept, event times with exactly the offset the carrier gave, ETA
+//! windows, places no finer than the city). No I/O here: the service sends the calls through
+//! [`crate::service::live::CarrierHttp`], so every mapping is unit-tested on the host with
+//! payloads written from each carrier's documented shapes (`edge/fixtures/carriers/`).
+
+pub mod dhl;
+pub mod fedex;
+pub mod oauth;
+pub mod ups;
+pub mod usps;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use waypost_shared::detect::Carrier;
+use waypost_shared::event::{Place, TrackingEvent};
+
+/// Longest carrier text kept (descriptions, place names); longer text is cut at a character
+/// boundary.
+pub const MAX_CARRIER_TEXT: usize = 200;
+
+/// A carrier whose live tracking API the edge can ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LiveCarrier {
+    /// UPS Tracking API (OAuth 2 client credentials).
+    Ups,
+    /// FedEx Track API (OAuth 2 client credentials).
+    Fedex,
+    /// USPS Tracking v3 (OAuth 2 client credentials).
+    Usps,
+    /// DHL Shipment Tracking – Unified API (API key header).
+    Dhl,
+}
+
+impl LiveCarrier {
+    /// Every live carrier.
+    pub const ALL: [LiveCarrier; 4] = [
+        LiveCarrier::Ups,
+        LiveCarrier::Fedex,
+        LiveCarrier::Usps,
+        LiveCarrier::Dhl,
+    ];
+
+    /// The live adapter for a detected or registered carrier, if it has one.
+    pub fn of(carrier: Carrier) -> Option<LiveCarrier> {
+        match carrier {
+            Carrier::Ups => Some(LiveCarrier::Ups),
+            Carrier::Fedex => Some(LiveCarrier::Fedex),
+            Carrier::Usps => Some(LiveCarrier::Usps),
+            Carrier::Dhl => Some(LiveCarrier::Dhl),
+            _ => None,
+        }
+    }
+
+    /// The shared carrier code.
+    pub fn carrier(self) -> Carrier {
+        match self {
+            LiveCarrier::Ups => Carrier::Ups,
+            LiveCarrier::Fedex => Carrier::Fedex,
+            LiveCarrier::Usps => Carrier::Usps,
+            LiveCarrier::Dhl => Carrier::Dhl,
+        }
+    }
+
+    /// Lower-case name used in config variables' values and cache keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            LiveCarrier::Ups => "ups",
+            LiveCarrier::Fedex => "fedex",
+            LiveCarrier::Usps => "usps",
+            LiveCarrier::Dhl => "dhl",
+        }
+    }
+
+    /// Upper-case prefix of its Worker variables and secrets (`UPS_BASE_URL`, `UPS_CLIENT_ID`).
+    pub fn env_prefix(self) -> &'static str {
+        match self {
+            LiveCarrier::Ups => "UPS",
+            LiveCarrier::Fedex => "FEDEX",
+            LiveCarrier::Usps => "USPS",
+            LiveCarrier::Dhl => "DHL",
+        }
+    }
+
+    /// How it authenticates.
+    pub fn auth(self) -> AuthKind {
+        match self {
+            LiveCarrier::Dhl => AuthKind::ApiKey,
+            _ => AuthKind::OAuth,
+        }
+    }
+
+    /// The call that asks about `number`; `credential` is the OAuth access token or the API key.
+    pub fn track_call(self, base_url: &str, number: &str, credential: &str) -> HttpCall {
+        let base = base_url.trim_end_matches('/');
+        match self {
+            LiveCarrier::Ups => ups::track_call(base, number, credential),
+            LiveCarrier::Fedex => fedex::track_call(base, number, credential),
+            LiveCarrier::Usps => usps::track_call(base, number, credential),
+            LiveCarrier::Dhl => dhl::track_call(base, number, credential),
+        }
+    }
+
+    /// Reads a tracking answer whose HTTP status is neither 429 nor 5xx (those are failures the
+    /// caller handles the same way for every carrier).
+    pub fn read_track(self, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+        match self {
+            LiveCarrier::Ups => ups::read_track(status, body),
+            LiveCarrier::Fedex => fedex::read_track(status, body),
+            LiveCarrier::Usps => usps::read_track(status, body),
+            LiveCarrier::Dhl => dhl::read_track(status, body),
+        }
+    }
+}
+
+/// How a carrier wants its calls authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKind {
+    /// OAuth 2 client credentials: a bearer token fetched with a client id and secret.
+    OAuth,
+    /// A static API key in a header.
+    ApiKey,
+}
+
+/// An HTTP method a carrier call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallMethod {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+}
+
+/// An HTTP call to a carrier, built without I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpCall {
+    /// Method.
+    pub method: CallMethod,
+    /// Absolute URL.
+    pub url: String,
+    /// Request headers.
+    pub headers: Vec<(&'static str, String)>,
+    /// Request body, when any.
+    pub body: Option<String>,
+}
+
+/// A carrier's HTTP answer, as far as the adapters need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpReply {
+    /// Status code.
+    pub status: u16,
+    /// `Retry-After` in seconds, when sent as seconds.
+    pub retry_after: Option<u32>,
+    /// Body text.
+    pub body: String,
+}
+
+/// What a carrier said about a number, on the shared model.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarrierAnswer {
+    /// Its scan events, in any order.
+    pub events: Vec<TrackingEvent>,
+    /// The carrier's delivery estimate, first day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_from: Option<NaiveDate>,
+    /// The carrier's delivery estimate, last day (the same day for a one-day estimate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_to: Option<NaiveDate>,
+}
+
+/// The outcome of reading a tracking answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The carrier knows the number.
+    Found(CarrierAnswer),
+    /// The carrier does not know the number (yet).
+    NotFound,
+}
+
+/// An answer the adapter could not read: wrong shape, unexpected status, unreadable JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unreadable carrier answer: {0}")]
+pub struct BadAnswer(pub String);
+
+impl From<serde_json::Error> for BadAnswer {
+    fn from(error: serde_json::Error) -> Self {
+        BadAnswer(error.to_string())
+    }
+}
+
+/// Carrier text made safe to keep: trimmed, control characters dropped, at most
+/// [`MAX_CARRIER_TEXT`] characters; `None` when nothing is left.
+pub fn clean_text(text: Option<&str>) -> Option<String> {
+    let cleaned: String = text?
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_CARRIER_TEXT)
+        .collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_owned())
+}
+
+/// A place from a carrier's city, region and country: nothing finer than the city (street lines
+/// and postal codes are never read), the country only as an ISO alpha-2 code; `None` when empty.
+pub fn place(city: Option<&str>, region: Option<&str>, country: Option<&str>) -> Option<Place> {
+    let country = country
+        .map(str::trim)
+        .filter(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase);
+    let place = Place {
+        city: clean_text(city),
+        region: clean_text(region),
+        country,
+    };
+    (place != Place::default()).then_some(place)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_stop_at_the_city() {
+        assert_eq!(place(Some("  "), None, Some("usa")), None);
+        let p = place(Some(" LOUISVILLE "), Some("KY"), Some("us")).unwrap();
+        assert_eq!(p.city.as_deref(), Some("LOUISVILLE"));
+        assert_eq!(p.country.as_deref(), Some("US"));
+    }
+
+    #[test]
+    fn carrier_text_is_bounded_and_clean() {
+        assert_eq!(clean_text(Some("a\u{0}b\n")), Some("ab".into()));
+        assert_eq!(clean_text(Some(&"x".repeat(500))).unwrap().len(), 200);
+        assert_eq!(clean_text(Some(" \t")), None);
+    }
+}

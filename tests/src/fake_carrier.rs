@@ -1,0 +1,379 @@
+//! A fake of the four carriers' tracking APIs on 127.0.0.1, for end-to-end tests and benchmarks:
+//! OAuth token endpoints (UPS, FedEx, USPS), the tracking endpoints at their documented paths,
+//! DHL's API-key check, answers from `edge/fixtures/carriers/`, scripted failures (500, 429 with
+//! `Retry-After`, garbage JSON, hanging), and counters of every hit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::server::workspace_root;
+
+/// The carriers the fake plays, by their shared codes.
+pub const CARRIERS: [&str; 4] = ["ups", "fedex", "usps", "dhl"];
+
+/// Numbers detection gives to each carrier (from the public vectors).
+pub const DETECTED: [(&str, &str); 4] = [
+    ("ups", "1Z5R89390357567127"),
+    ("fedex", "986578788855"),
+    ("usps", "9400111206206406260787"),
+    ("dhl", "3318810025"),
+];
+
+/// Scans of each carrier's `in_transit` fixture: the local time and the offset as the API returns
+/// them (empty: the carrier gave none, and none may be invented), and the words the widget shows.
+/// The first of each carrier is its newest scan.
+pub const IN_TRANSIT_SCANS: [(&str, &str, &str, &str); 6] = [
+    (
+        "ups",
+        "2026-11-21T04:55:02",
+        "-06:00",
+        "Nov 21, 4:55 AM, UTC\u{2212}6",
+    ),
+    (
+        "fedex",
+        "2026-11-21T06:48:00",
+        "-06:00",
+        "Nov 21, 6:48 AM, UTC\u{2212}6",
+    ),
+    (
+        "usps",
+        "2026-11-20T03:14:00",
+        "",
+        "Nov 20, 3:14 AM, local time",
+    ),
+    (
+        "usps",
+        "2026-11-19T08:41:00",
+        "-07:00",
+        "Nov 19, 8:41 AM, UTC\u{2212}7",
+    ),
+    (
+        "dhl",
+        "2026-11-20T14:05:00",
+        "",
+        "Nov 20, 2:05 PM, local time",
+    ),
+    (
+        "dhl",
+        "2026-11-19T23:40:00",
+        "+01:00",
+        "Nov 19, 11:40 PM, UTC+1",
+    ),
+];
+
+/// The API key the Worker must send to the fake DHL.
+pub const DHL_KEY: &str = "dhl-test-key";
+
+/// What the fake answers for one tracking number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behaviour {
+    /// The fixture `edge/fixtures/carriers/<carrier>/<case>.json` (`in_transit`, `delivered`...).
+    Case(&'static str),
+    /// 500 with an HTML error page.
+    ServerError,
+    /// 429 with `Retry-After: <seconds>`.
+    TooMany(u32),
+    /// 200 with a body that is not JSON.
+    Garbage,
+    /// No answer for this long.
+    Hang(Duration),
+}
+
+#[derive(Default)]
+struct Script {
+    behaviours: HashMap<(String, String), Behaviour>,
+    track_hits: HashMap<(String, String), usize>,
+    token_hits: HashMap<String, usize>,
+}
+
+/// A running fake carrier; stopped when dropped.
+pub struct FakeCarrier {
+    base: String,
+    script: Arc<Mutex<Script>>,
+    server: Arc<Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeCarrier {
+    /// Starts on a free port of 127.0.0.1.
+    pub fn start() -> Result<FakeCarrier, String> {
+        let server = Arc::new(Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
+        let port = server
+            .server_addr()
+            .to_ip()
+            .ok_or("the fake carrier has no IP address")?
+            .port();
+        let script = Arc::new(Mutex::new(Script::default()));
+        let thread = {
+            let (server, script) = (Arc::clone(&server), Arc::clone(&script));
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let script = Arc::clone(&script);
+                    std::thread::spawn(move || answer(request, &script));
+                }
+            })
+        };
+        Ok(FakeCarrier {
+            base: format!("http://127.0.0.1:{port}"),
+            script,
+            server,
+            thread: Some(thread),
+        })
+    }
+
+    /// The Worker variables that point every carrier at this fake, with test credentials.
+    pub fn worker_vars(&self) -> Vec<(String, String)> {
+        let mut vars = Vec::new();
+        for carrier in CARRIERS {
+            let prefix = carrier.to_ascii_uppercase();
+            vars.push((
+                format!("{prefix}_BASE_URL"),
+                format!("{}/{carrier}", self.base),
+            ));
+            if carrier == "dhl" {
+                vars.push(("DHL_API_KEY".into(), DHL_KEY.into()));
+            } else {
+                vars.push((format!("{prefix}_CLIENT_ID"), format!("{carrier}-client")));
+                vars.push((
+                    format!("{prefix}_CLIENT_SECRET"),
+                    format!("{carrier}-secret"),
+                ));
+            }
+        }
+        vars
+    }
+
+    /// What to answer for `number` at `carrier` from now on (unscripted numbers are not found).
+    pub fn script(&self, carrier: &str, number: &str, behaviour: Behaviour) {
+        lock(&self.script)
+            .behaviours
+            .insert((carrier.into(), number.into()), behaviour);
+    }
+
+    /// Tracking calls received for `number` at `carrier`.
+    pub fn track_hits(&self, carrier: &str, number: &str) -> usize {
+        let script = lock(&self.script);
+        let key = (carrier.to_owned(), number.to_owned());
+        script.track_hits.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Tracking calls received at `carrier`, for any number.
+    pub fn all_track_hits(&self, carrier: &str) -> usize {
+        let script = lock(&self.script);
+        script
+            .track_hits
+            .iter()
+            .filter(|((c, _), _)| c == carrier)
+            .map(|(_, hits)| hits)
+            .sum()
+    }
+
+    /// Token calls received at `carrier`.
+    pub fn token_hits(&self, carrier: &str) -> usize {
+        lock(&self.script)
+            .token_hits
+            .get(carrier)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for FakeCarrier {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn lock(script: &Mutex<Script>) -> std::sync::MutexGuard<'_, Script> {
+    script.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A parsed call: which carrier, and a token call or a look-up of which number.
+enum Call {
+    Token(&'static str),
+    Track(&'static str, String),
+}
+
+fn answer(mut request: Request, script: &Mutex<Script>) {
+    let mut body = String::new();
+    if request.as_reader().read_to_string(&mut body).is_err() {
+        return respond(request, 400, "text/plain", "unreadable body".into());
+    }
+    let url = request.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let header = |name: &str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str().to_owned())
+    };
+    let authorization = header("Authorization").unwrap_or_default();
+    let call = match (
+        request.method().as_str(),
+        path.split('/').collect::<Vec<_>>().as_slice(),
+    ) {
+        ("POST", ["", "ups", "security", "v1", "oauth", "token"]) => Call::Token("ups"),
+        ("POST", ["", "fedex", "oauth", "token"]) => Call::Token("fedex"),
+        ("POST", ["", "usps", "oauth2", "v3", "token"]) => Call::Token("usps"),
+        ("GET", ["", "ups", "api", "track", "v1", "details", number]) => {
+            Call::Track("ups", (*number).to_owned())
+        }
+        ("POST", ["", "fedex", "track", "v1", "trackingnumbers"]) => {
+            Call::Track("fedex", fedex_number(&body).unwrap_or_default())
+        }
+        ("GET", ["", "usps", "tracking", "v3", "tracking", number]) => {
+            Call::Track("usps", (*number).to_owned())
+        }
+        ("GET", ["", "dhl", "track", "shipments"]) => Call::Track(
+            "dhl",
+            query_value(query, "trackingNumber").unwrap_or_default(),
+        ),
+        _ => return respond(request, 404, "text/plain", format!("no route {path}")),
+    };
+    match call {
+        Call::Token(carrier) => {
+            let hits = {
+                let mut script = lock(script);
+                let hits = script.token_hits.entry(carrier.into()).or_default();
+                *hits += 1;
+                *hits
+            };
+            let credentials_sent = match carrier {
+                "ups" => authorization.starts_with("Basic "),
+                _ => body.contains(&format!("{carrier}-secret")),
+            };
+            if !credentials_sent {
+                return respond(
+                    request,
+                    401,
+                    "application/json",
+                    r#"{"error":"invalid_client"}"#.into(),
+                );
+            }
+            let lifetime = if carrier == "ups" {
+                r#""14399""#
+            } else {
+                "3599"
+            };
+            let token = format!(
+                r#"{{"access_token":"{carrier}-token-{hits}","token_type":"Bearer","expires_in":{lifetime}}}"#
+            );
+            respond(request, 200, "application/json", token);
+        }
+        Call::Track(carrier, number) => {
+            let behaviour = {
+                let mut script = lock(script);
+                *script
+                    .track_hits
+                    .entry((carrier.into(), number.clone()))
+                    .or_default() += 1;
+                script
+                    .behaviours
+                    .get(&(carrier.to_owned(), number.clone()))
+                    .cloned()
+                    .unwrap_or(Behaviour::Case("not_found"))
+            };
+            let authorised = match carrier {
+                "dhl" => header("DHL-API-Key").as_deref() == Some(DHL_KEY),
+                _ => authorization.starts_with(&format!("Bearer {carrier}-token-")),
+            };
+            if !authorised {
+                return respond(
+                    request,
+                    401,
+                    "application/json",
+                    r#"{"error":"unauthorized"}"#.into(),
+                );
+            }
+            play(request, carrier, &behaviour);
+        }
+    }
+}
+
+fn play(request: Request, carrier: &str, behaviour: &Behaviour) {
+    match behaviour {
+        Behaviour::Case(case) => {
+            let path =
+                workspace_root().join(format!("edge/fixtures/carriers/{carrier}/{case}.json"));
+            match std::fs::read_to_string(&path) {
+                Ok(body) => {
+                    let status = if *case == "not_found" {
+                        not_found_status(carrier)
+                    } else {
+                        200
+                    };
+                    respond(request, status, "application/json", body);
+                }
+                Err(error) => respond(
+                    request,
+                    599,
+                    "text/plain",
+                    format!("{}: {error}", path.display()),
+                ),
+            }
+        }
+        Behaviour::ServerError => respond(
+            request,
+            500,
+            "text/html",
+            "<html><body><h1>500 Internal Server Error</h1></body></html>".into(),
+        ),
+        Behaviour::TooMany(seconds) => {
+            let retry_after = Header::from_bytes("Retry-After", seconds.to_string()).ok();
+            let mut response =
+                Response::from_string(r#"{"error":"rate limit exceeded"}"#).with_status_code(429);
+            if let Some(header) = retry_after {
+                response.add_header(header);
+            }
+            let _ = request.respond(response);
+        }
+        Behaviour::Garbage => respond(
+            request,
+            200,
+            "application/json",
+            r#"{"trackResponse": {"shipment": [{"package": [{"activity": [{"date": "2026"#.into(),
+        ),
+        Behaviour::Hang(duration) => {
+            std::thread::sleep(*duration);
+            respond(request, 504, "text/plain", "gave up".into());
+        }
+    }
+}
+
+/// The HTTP status each carrier sends with its "unknown number" body.
+fn not_found_status(carrier: &str) -> u16 {
+    match carrier {
+        "usps" | "dhl" | "ups" => 404,
+        _ => 200,
+    }
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: String) {
+    let mut response = Response::from_string(body).with_status_code(status);
+    if let Ok(header) = Header::from_bytes("Content-Type", content_type) {
+        response.add_header(header);
+    }
+    let _ = request.respond(response);
+}
+
+fn fedex_number(body: &str) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(body).ok()?;
+    json.pointer("/trackingInfo/0/trackingNumberInfo/trackingNumber")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == name).then(|| value.replace('+', " "))
+    })
+}
