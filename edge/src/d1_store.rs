@@ -492,7 +492,7 @@ impl Store for D1Store {
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_before: &str,
+        checked_by: &str,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
         let columns: Vec<String> = SHIPMENT_COLUMNS
@@ -506,7 +506,7 @@ impl Store for D1Store {
              WHERE s.status NOT IN ('delivered', 'expired') \
              AND s.carrier IN (SELECT value FROM json_each(?1)) \
              AND EXISTS (SELECT 1 FROM json_each(h.live_carriers) WHERE value = s.carrier) \
-             AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at < ?2) \
+             AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at <= ?2) \
              ORDER BY s.carrier_checked_at IS NOT NULL, s.carrier_checked_at LIMIT ?3",
             columns.join(", ")
         );
@@ -516,7 +516,7 @@ impl Store for D1Store {
                 &sql,
                 &[
                     text(&carriers),
-                    text(checked_before),
+                    text(checked_by),
                     JsValue::from(limit as u32),
                 ],
             )

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::server::workspace_root;
@@ -246,9 +247,12 @@ fn answer(mut request: Request, script: &Mutex<Script>) {
                 *hits += 1;
                 *hits
             };
+            let form = percent_decode_str(&body.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned();
             let credentials_sent = match carrier {
                 "ups" => authorization.starts_with("Basic "),
-                _ => body.contains(&format!("{carrier}-secret")),
+                _ => form.contains(&format!("{carrier}-secret")),
             };
             if !credentials_sent {
                 return respond(

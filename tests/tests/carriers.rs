@@ -194,15 +194,15 @@ fn one_token_serves_every_lookup(ctx: &Ctx) {
 
 fn cron_refresh_adds_new_events(ctx: &Ctx) {
     let number = "WPCRONREFRESH1";
-    ctx.register(number, "fedex");
+    ctx.register(number, "ups");
     ctx.fake
-        .script("fedex", number, Behaviour::Case("in_transit"));
+        .script("ups", number, Behaviour::Case("in_transit"));
     let before = ctx.view(number);
     // The carrier moves on; the cached answer still shows the old state.
     ctx.fake
-        .script("fedex", number, Behaviour::Case("delivered"));
+        .script("ups", number, Behaviour::Case("delivered"));
     assert_eq!(ctx.view(number).events, before.events);
-    assert_eq!(ctx.fake.track_hits("fedex", number), 1);
+    assert_eq!(ctx.fake.track_hits("ups", number), 1);
 
     let reply = ctx
         .client
@@ -211,7 +211,7 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
         .unwrap();
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(
-        ctx.fake.track_hits("fedex", number),
+        ctx.fake.track_hits("ups", number),
         2,
         "the cron asked the carrier"
     );
@@ -236,7 +236,7 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
         .send()
         .unwrap();
     assert_eq!(reply.status, 200);
-    assert_eq!(ctx.fake.track_hits("fedex", number), 2);
+    assert_eq!(ctx.fake.track_hits("ups", number), 2);
 }
 
 fn failures_serve_the_last_known_view_never_5xx(ctx: &Ctx) {

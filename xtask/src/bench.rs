@@ -1,11 +1,15 @@
 //! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
-//! (tracking look-ups and event ingestion); the widget's time to first timeline in headless
+//! (tracking look-ups and event ingestion); live carrier look-ups against a fake carrier (carrier
+//! calls per burst, cached look-up latency); the widget's time to first timeline in headless
 //! Chromium. Prints figures; asserts nothing.
 
 use std::path::Path;
+use std::time::Instant;
 
+use serde_json::json;
+use waypost_shared::wire::ShopCreated;
 use waypost_tests::server::free_port;
-use waypost_tests::{EdgeServer, Mode, demo};
+use waypost_tests::{Behaviour, EdgeServer, FakeCarrier, Mode, demo};
 
 use crate::edge;
 use crate::run::Step;
@@ -27,8 +31,6 @@ pub fn bench() -> Result<(), String> {
         ],
     )
     .run()?;
-    crate::widget::build()?;
-    crate::widget::check_size()?;
     crate::widget::build()?;
     crate::widget::check_size()?;
     edge::build_worker()?;
@@ -78,6 +80,7 @@ end
         "15s",
     )?;
     drop(server);
+    carriers()?;
     crate::toolchain::ensure_chromium()?;
     Step::cargo(
         "widget: script start to first rendered timeline, headless Chromium, 20 page loads",
@@ -91,6 +94,103 @@ end
         ],
     )
     .run()
+}
+
+/// Distinct numbers in the carrier burst.
+const BURST_NUMBERS: usize = 50;
+/// Look-ups in the carrier burst.
+const BURST_LOOKUPS: usize = 1000;
+/// Concurrent clients in the carrier burst.
+const BURST_CLIENTS: usize = 50;
+
+/// Live carrier look-ups against the fake carrier: how many carrier calls a burst of look-ups
+/// costs, then the latency of look-ups the cache answers.
+fn carriers() -> Result<(), String> {
+    let fake = FakeCarrier::start()?;
+    let state = std::env::temp_dir().join(format!("waypost-bench-carriers-{}", std::process::id()));
+    let server = EdgeServer::start(free_port()?, state, Mode::Bench, &fake.worker_vars())?;
+    let client = server.client();
+    let shop: ShopCreated = client
+        .post("/v1/admin/shops")
+        .bearer(&server.admin_token)
+        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 2, "max_days": 6 }, "live_carriers": ["ups"] }))
+        .send()?
+        .parse();
+    let numbers: Vec<String> = (0..BURST_NUMBERS)
+        .map(|i| format!("WPBENCH{i:03}"))
+        .collect();
+    for number in &numbers {
+        let reply = client
+            .put(&format!("/v1/shipments/{number}"))
+            .bearer(&shop.secret_key)
+            .json(&json!({ "carrier": "ups" }))
+            .send()?;
+        if reply.status != 200 && reply.status != 201 {
+            return Err(format!("registering {number}: {}", reply.text()));
+        }
+        fake.script("ups", number, Behaviour::Case("in_transit"));
+    }
+
+    // Every client starts on the same few numbers, so the first look-ups of a number overlap.
+    let started = Instant::now();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..BURST_CLIENTS)
+            .map(|t| {
+                let (client, numbers, key) = (client.clone(), &numbers, &shop.publishable_key);
+                scope.spawn(move || {
+                    (0..BURST_LOOKUPS / BURST_CLIENTS)
+                        .map(|k| {
+                            let number = &numbers[(3 * k + t % 5) % BURST_NUMBERS];
+                            client
+                                .get(&format!("/v1/track/{number}?key={key}"))
+                                .send()
+                                .map_or(0, |reply| reply.status)
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let elapsed = started.elapsed();
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    println!(
+        "\n==> live carrier look-ups: a burst of {BURST_LOOKUPS} look-ups of {BURST_NUMBERS} distinct numbers, {BURST_CLIENTS} clients"
+    );
+    println!(
+        "  answered 200: {ok} of {}, in {:.2} s",
+        statuses.len(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  carrier calls: {} tracking + {} token (aim: {BURST_NUMBERS} + token fetches)",
+        fake.all_track_hits("ups"),
+        fake.token_hits("ups")
+    );
+
+    let paths: Vec<String> = numbers
+        .iter()
+        .map(|number| format!("\"/v1/track/{number}?key={}\"", shop.publishable_key))
+        .collect();
+    let script = format!(
+        "local paths = {{{}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n",
+        paths.join(", ")
+    );
+    let hits_before = fake.all_track_hits("ups");
+    load(
+        &server,
+        "GET /v1/track/{number}, carrier answer cached: 50 connections, 20 s",
+        &script,
+        "20s",
+    )?;
+    println!(
+        "  carrier calls during the load: {}",
+        fake.all_track_hits("ups") - hits_before
+    );
+    Ok(())
 }
 
 /// Runs wrk with a Lua script and prints its figures.

@@ -161,7 +161,7 @@ impl Store for MemoryStore {
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_before: &str,
+        checked_by: &str,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
         let shops = self.shops.borrow();
@@ -174,7 +174,7 @@ impl Store for MemoryStore {
             .filter(|s| {
                 s.carrier_checked_at
                     .as_deref()
-                    .is_none_or(|at| at < checked_before)
+                    .is_none_or(|at| at <= checked_by)
             })
             .filter_map(|s| {
                 let shop = shops.get(&s.shop_id)?;

@@ -60,10 +60,10 @@ pub async fn run(
     if carriers.is_empty() {
         return Ok(report);
     }
-    let checked_before = (now - TimeDelta::seconds(limits.min_age_secs.into()))
+    let checked_by = (now - TimeDelta::seconds(limits.min_age_secs.into()))
         .to_rfc3339_opts(SecondsFormat::Secs, true);
     let due = store
-        .due_for_refresh(&carriers, &checked_before, limits.batch)
+        .due_for_refresh(&carriers, &checked_by, limits.batch)
         .await?;
     let mut calls: HashMap<LiveCarrier, usize> = HashMap::new();
     for (shipment, shop) in due {

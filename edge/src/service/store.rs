@@ -186,11 +186,11 @@ pub trait Store {
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;
     /// Shipments, across shops, that the cron refresh should ask their carrier about: not
     /// delivered or expired, carried by one of `carriers`, enabled for live tracking by their shop,
-    /// and not checked since `checked_before`; never-checked first, then longest ago.
+    /// and last checked no later than `checked_by`; never-checked first, then longest ago.
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_before: &str,
+        checked_by: &str,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>>;
 }
