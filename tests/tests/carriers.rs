@@ -199,8 +199,7 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
         .script("ups", number, Behaviour::Case("in_transit"));
     let before = ctx.view(number);
     // The carrier moves on; the cached answer still shows the old state.
-    ctx.fake
-        .script("ups", number, Behaviour::Case("delivered"));
+    ctx.fake.script("ups", number, Behaviour::Case("delivered"));
     assert_eq!(ctx.view(number).events, before.events);
     assert_eq!(ctx.fake.track_hits("ups", number), 1);
 
