@@ -1,5 +1,6 @@
 //! The widget in headless Chromium (Debian's, through chromedriver), embedded by a storefront on
-//! another origin, against the real Worker on `wrangler dev`. Screenshots of the main states are
+//! another origin, against the real Worker on `wrangler dev` (its carriers pointed at a fake carrier
+//! server on 127.0.0.1). Screenshots of the main states are
 //! saved under `target/screenshots/`.
 
 use std::panic::AssertUnwindSafe;
@@ -210,6 +211,42 @@ async fn carrier_scans_show_in_their_own_local_time(w: &World) {
         assert_eq!(w.carriers.track_hits(carrier, number), 1, "{carrier}");
     }
     w.screenshot("live-carriers").await;
+}
+
+async fn a_carrier_outage_shows_the_last_known_timeline_marked_stale(w: &World) {
+    let number = "WPWIDGETSTALE1";
+    let api = Client::new(&w.edge.base_url);
+    let secret = &w.live_shop.secret_key;
+    let registered = api
+        .put(&format!("/v1/shipments/{number}"))
+        .bearer(secret)
+        .json(&json!({ "carrier": "dhl" }))
+        .send()
+        .expect("registered");
+    assert!(registered.status < 300, "{}", registered.text());
+    let pushed = api
+        .post(&format!("/v1/shipments/{number}/events"))
+        .bearer(secret)
+        .json(&json!({ "events": [{ "time": "2026-11-20T09:30:00+08:00", "status": "in_transit", "description": "Handed to DHL in Shenzhen" }] }))
+        .send()
+        .expect("pushed");
+    assert_eq!(pushed.status, 200, "{}", pushed.text());
+    w.carriers.script("dhl", number, Behaviour::ServerError);
+
+    let attribute = format!(r#"tracking-number="{number}""#);
+    let url = w.shop_page(&w.live_shop.publishable_key, "/stale", "", &[&attribute]);
+    w.open(&url).await;
+    assert_eq!(w.text(0, ".wp-status").await, "In transit");
+    assert_eq!(
+        w.text(0, ".wp-event .wp-time").await,
+        "Nov 20, 9:30 AM, UTC+8"
+    );
+    let hint = w.text(0, ".wp-hint").await;
+    assert!(hint.contains("latest we know"), "marked stale: {hint}");
+    assert!(
+        w.carriers.track_hits("dhl", number) >= 1,
+        "the carrier was asked"
+    );
 }
 
 async fn order_and_email_show_both_parcels(w: &World) {
@@ -572,6 +609,7 @@ async fn run() -> Result<bool, String> {
         failed,
         tracking_number_renders_status_milestone_and_events,
         carrier_scans_show_in_their_own_local_time,
+        a_carrier_outage_shows_the_last_known_timeline_marked_stale,
         order_and_email_show_both_parcels,
         wrong_email_shows_the_same_not_found_as_an_unknown_order,
         a_typo_shows_the_hint_without_calling_the_api,

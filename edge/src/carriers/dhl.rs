@@ -13,11 +13,11 @@
 //!   case, no spaces, e.g. `transit/OUT_FOR_DELIVERY`) rather than a sentence or a repeat.
 //! - The words are `description`, else `status`, else `statusCode`; a signer's name after
 //!   "Signed for by" is cut off.
-//! - The status comes from [`event_status`]: `statusCode` first, refined by the words within what
-//!   the code allows; `unknown` (or a missing code) is read from the words alone, and when they say
-//!   nothing recognisable the event keeps the status of the event before it in time (an
-//!   unclassifiable note does not move the parcel), [`Status::InfoReceived`] when none came
-//!   before.
+//! - The status comes from [`event_status`]: `statusCode` first, refined by the words
+//!   ([`words_status`], the table shared with FedEx) within what the code allows; `unknown` (or a
+//!   missing code) is read from the words alone, and when they say nothing recognisable the event
+//!   keeps the status of the event before it in time (an unclassifiable note does not move the
+//!   parcel), [`Status::InfoReceived`] when none came before.
 //! - The ETA is `estimatedDeliveryTimeFrame` (`estimatedFrom`, `estimatedThrough`), else
 //!   `estimatedTimeOfDelivery`, as the local calendar dates written.
 //! - An unknown number is HTTP 404 with problem JSON (`"title": "No result found"`); HTTP 200 with
@@ -25,12 +25,15 @@
 
 use chrono::NaiveDate;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
-use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::status::{Status, StatusDetail, SubStatus};
 use waypost_shared::time::EventTime;
 
+use super::draft::{Draft, finish};
+use super::lenient::{lenient, text};
+use super::times::{estimate, local_date};
+use super::words::words_status;
 use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
 
 /// Longest `status` value still taken for a code rather than words.
@@ -94,7 +97,7 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
                 .and_then(|value| DhlEvent::deserialize(value).ok()),
         );
     }
-    let drafts = events.iter().filter_map(Draft::of).collect();
+    let drafts = events.iter().filter_map(read_event).collect();
     let (eta_from, eta_to) = eta(&shipment);
     Ok(Lookup::Found(CarrierAnswer {
         events: finish(drafts),
@@ -103,88 +106,49 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     }))
 }
 
-/// An event read so far, its status possibly still unknown.
-struct Draft {
-    time: EventTime,
-    status: Option<StatusDetail>,
-    description: Option<String>,
-    location: Option<Place>,
-    carrier_code: Option<String>,
-}
-
-impl Draft {
-    fn of(event: &DhlEvent) -> Option<Draft> {
-        let time = EventTime::parse(event.timestamp.as_deref()?).ok()?;
-        let status_code = clean_text(event.status_code.as_deref());
-        let status_text = clean_text(event.status.as_deref());
-        let finer = status_text.as_deref().filter(|status| {
-            is_code(status)
-                && !status_code
-                    .as_deref()
-                    .is_some_and(|code| code.eq_ignore_ascii_case(status))
-        });
-        let carrier_code = match (status_code.as_deref(), finer) {
-            (Some(code), Some(finer)) => clean_text(Some(&format!("{code}/{finer}"))),
-            (Some(code), None) => Some(code.to_owned()),
-            (None, Some(finer)) => Some(finer.to_owned()),
-            (None, None) => None,
-        };
-        let description = clean_text(event.description.as_deref())
-            .or_else(|| status_text.clone())
-            .or_else(|| status_code.clone())
-            .map(without_signer);
-        let words = [event.status.as_deref(), event.description.as_deref()]
-            .iter()
-            .flatten()
-            .map(|text| text.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let address = event.location.as_ref().and_then(|l| l.address.as_ref());
-        let location = address.and_then(|a| {
-            place(
-                city(a.address_locality.as_deref()).as_deref(),
-                None,
-                a.country_code.as_deref(),
-            )
-        });
-        Some(Draft {
-            time,
-            status: event_status(status_code.as_deref(), &words),
-            description,
-            location,
-            carrier_code,
-        })
-    }
-}
-
-/// Turns drafts into events: an event without a status of its own keeps the status of the event
-/// before it in time ([`Status::InfoReceived`] when none came before). Carrier order is kept.
-fn finish(drafts: Vec<Draft>) -> Vec<TrackingEvent> {
-    let mut order: Vec<usize> = (0..drafts.len()).collect();
-    order.sort_by_key(|&i| drafts.get(i).map(|d| d.time.sort_key()));
-    let mut statuses = vec![StatusDetail::new(Status::InfoReceived); drafts.len()];
-    let mut last = StatusDetail::new(Status::InfoReceived);
-    for i in order {
-        if let Some(status) = drafts.get(i).and_then(|d| d.status) {
-            last = status;
-        }
-        if let Some(slot) = statuses.get_mut(i) {
-            *slot = last;
-        }
-    }
-    drafts
-        .into_iter()
-        .zip(statuses)
-        .map(|(draft, status)| TrackingEvent {
-            time: draft.time,
-            status,
-            description: draft
-                .description
-                .unwrap_or_else(|| status.status().as_str().to_owned()),
-            location: draft.location,
-            carrier_code: draft.carrier_code,
-        })
-        .collect()
+/// One event, its status still unknown when its code and words say nothing recognisable;
+/// `None` when its timestamp cannot be read.
+fn read_event(event: &DhlEvent) -> Option<Draft> {
+    let time = EventTime::parse(event.timestamp.as_deref()?).ok()?;
+    let status_code = clean_text(event.status_code.as_deref());
+    let status_text = clean_text(event.status.as_deref());
+    let finer = status_text.as_deref().filter(|status| {
+        is_code(status)
+            && !status_code
+                .as_deref()
+                .is_some_and(|code| code.eq_ignore_ascii_case(status))
+    });
+    let carrier_code = match (status_code.as_deref(), finer) {
+        (Some(code), Some(finer)) => clean_text(Some(&format!("{code}/{finer}"))),
+        (Some(code), None) => Some(code.to_owned()),
+        (None, Some(finer)) => Some(finer.to_owned()),
+        (None, None) => None,
+    };
+    let description = clean_text(event.description.as_deref())
+        .or_else(|| status_text.clone())
+        .or_else(|| status_code.clone())
+        .map(without_signer);
+    let words = [event.status.as_deref(), event.description.as_deref()]
+        .iter()
+        .flatten()
+        .map(|text| text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let address = event.location.as_ref().and_then(|l| l.address.as_ref());
+    let location = address.and_then(|a| {
+        place(
+            city(a.address_locality.as_deref()).as_deref(),
+            None,
+            a.country_code.as_deref(),
+        )
+    });
+    Some(Draft {
+        time,
+        status: event_status(status_code.as_deref(), &words),
+        description,
+        location,
+        carrier_code,
+    })
 }
 
 /// DHL's code table: what `statusCode` means, refined by the words (lower case) within what the
@@ -212,315 +176,6 @@ fn event_status(status_code: Option<&str>, words: &str) -> Option<StatusDetail> 
         _ => return from_words,
     };
     Some(detail)
-}
-
-/// True when `text` contains any of `needles`.
-fn has(text: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|needle| text.contains(needle))
-}
-
-/// The status DHL's words (lower case; English, with the commonest German phrases) describe,
-/// most specific meaning first; `None` when they say nothing recognisable.
-fn words_status(text: &str) -> Option<StatusDetail> {
-    use SubStatus::*;
-    let sub = |s| Some(StatusDetail::sub(s));
-    if has(
-        text,
-        &[
-            "being returned",
-            "will be returned",
-            "on its way back",
-            "return to sender",
-            "return to shipper",
-            "returning",
-            "rücksendung",
-        ],
-    ) {
-        return sub(ReturningToSender);
-    }
-    if has(text, &["returned to", "zurückgesendet"]) {
-        return sub(ReturnedToSender);
-    }
-    if collected(text) {
-        return sub(Collected);
-    }
-    if has(
-        text,
-        &[
-            "ready for pickup",
-            "ready for collection",
-            "available for pickup",
-            "available for collection",
-            "awaiting collection",
-            "can be picked up",
-            "to be collected",
-            "zur abholung",
-            "abholbereit",
-        ],
-    ) {
-        return sub(pickup_sub(text));
-    }
-    if has(text, &["damage", "beschädigt"]) {
-        return sub(Damaged);
-    }
-    if has(text, &["lost", "could not be located", "cannot be located"]) {
-        return sub(Lost);
-    }
-    if has(text, &["cancel", "storniert"]) {
-        return sub(Cancelled);
-    }
-    if let Some(reason) = attempt_reason(text) {
-        return sub(reason);
-    }
-    if has(
-        text,
-        &[
-            "delivery attempt",
-            "attempted delivery",
-            "delivery was attempted",
-            "could not be delivered",
-            "unable to deliver",
-            "undeliverable",
-            "not delivered",
-            "zustellversuch",
-        ],
-    ) {
-        return Some(StatusDetail::new(Status::AttemptFailed));
-    }
-    if has(
-        text,
-        &[
-            "missing documents",
-            "documents missing",
-            "documentation required",
-            "paperwork",
-        ],
-    ) {
-        return sub(MissingDocuments);
-    }
-    if has(text, &["customs", "clearance", "zoll"]) {
-        return sub(if has(text, &["complete", "released", "cleared"]) {
-            CustomsReleased
-        } else if has(text, &["duties", "duty", "tax", "payment"]) {
-            DutiesDue
-        } else if has(text, &["held", "hold", "delay", "inspection", "pending"]) {
-            CustomsHeld
-        } else {
-            CustomsProcessing
-        });
-    }
-    if has(
-        text,
-        &[
-            "out for delivery",
-            "with delivery courier",
-            "out with courier",
-            "onto the delivery vehicle",
-            "on the delivery vehicle",
-            "in zustellung",
-            "zustellfahrzeug",
-        ],
-    ) {
-        return Some(StatusDetail::new(Status::OutForDelivery));
-    }
-    if has(text, &["delivered", "zugestellt"]) {
-        return Some(
-            delivered_sub(text).map_or(StatusDetail::new(Status::Delivered), |s| {
-                StatusDetail::sub(s)
-            }),
-        );
-    }
-    if has(text, &["delay", "later than", "weather"]) {
-        return sub(Delayed);
-    }
-    if has(
-        text,
-        &["forwarded", "redirected", "rerouted", "weitergeleitet"],
-    ) {
-        return sub(Forwarded);
-    }
-    if has(text, &["on hold", "held", "hold"]) {
-        return sub(Held);
-    }
-    if has(
-        text,
-        &[
-            "picked up",
-            "posted by",
-            "handed over",
-            "dropped off",
-            "eingeliefert",
-        ],
-    ) {
-        return sub(PickedUp);
-    }
-    if has(text, &["departed", "departure", "has left", "left the"]) {
-        return sub(DepartedFacility);
-    }
-    if has(text, &["arrived", "arrival", "eingetroffen"]) {
-        return sub(ArrivedFacility);
-    }
-    if has(
-        text,
-        &[
-            "instruction data",
-            "electronically",
-            "information received",
-            "data received",
-            "label created",
-            "elektronisch",
-        ],
-    ) {
-        return sub(LabelCreated);
-    }
-    if has(
-        text,
-        &[
-            "in transit",
-            "on its way",
-            "processed",
-            "sorted",
-            "unterwegs",
-        ],
-    ) {
-        return Some(StatusDetail::new(Status::InTransit));
-    }
-    None
-}
-
-/// Why a delivery attempt failed, from the words.
-fn attempt_reason(text: &str) -> Option<SubStatus> {
-    use SubStatus::*;
-    if text.contains("address") {
-        if has(text, &["incomplete", "insufficient", "missing"]) {
-            return Some(IncompleteAddress);
-        }
-        if has(
-            text,
-            &["incorrect", "wrong", "invalid", "unknown", "not found"],
-        ) {
-            return Some(InvalidAddress);
-        }
-    }
-    if has(text, &["house number missing", "missing house number"]) {
-        return Some(IncompleteAddress);
-    }
-    if has(
-        text,
-        &["recipient unknown", "recipient has moved", "moved away"],
-    ) {
-        return Some(InvalidAddress);
-    }
-    if has(text, &["refused", "declined", "rejected", "verweigert"]) {
-        return Some(Refused);
-    }
-    if has(
-        text,
-        &[
-            "not at home",
-            "not home",
-            "not present",
-            "not available",
-            "nobody",
-            "no one",
-            "premises closed",
-            "business closed",
-            "nicht angetroffen",
-        ],
-    ) {
-        return Some(RecipientUnavailable);
-    }
-    if has(
-        text,
-        &[
-            "no access",
-            "not accessible",
-            "could not access",
-            "access denied",
-        ],
-    ) {
-        return Some(AccessIssue);
-    }
-    None
-}
-
-/// True when the words say the recipient collected the parcel from where it waited.
-fn collected(text: &str) -> bool {
-    has(
-        text,
-        &[
-            "picked up by the recipient",
-            "collected by the recipient",
-            "picked up from the packstation",
-            "picked up from the parcel locker",
-            "picked up from the retail outlet",
-            "picked up from the post office",
-            "picked up from the service point",
-            "picked up from the parcelshop",
-            "abgeholt",
-        ],
-    )
-}
-
-/// How a delivery was made, from the words, when they say.
-fn delivered_sub(text: &str) -> Option<SubStatus> {
-    use SubStatus::*;
-    if has(text, &["neighbour", "neighbor", "nachbar"]) {
-        Some(ToNeighbor)
-    } else if has(
-        text,
-        &[
-            "mailbox",
-            "mail box",
-            "letterbox",
-            "letter box",
-            "briefkasten",
-        ],
-    ) {
-        Some(ToMailbox)
-    } else if has(
-        text,
-        &[
-            "safe place",
-            "drop-off location",
-            "drop off location",
-            "ablageort",
-            "front door",
-            "porch",
-            "garage",
-            "terrace",
-        ],
-    ) {
-        Some(ToSafePlace)
-    } else if collected(text) {
-        Some(Collected)
-    } else if has(text, &["signed", "signature"]) {
-        Some(Signed)
-    } else if has(
-        text,
-        &[
-            "to the recipient",
-            "to recipient",
-            "in person",
-            "personally",
-        ],
-    ) {
-        Some(ToRecipient)
-    } else {
-        None
-    }
-}
-
-/// Where a parcel waits for pickup: a Packstation or locker, a post office or retail outlet,
-/// else a service point or parcel shop.
-fn pickup_sub(text: &str) -> SubStatus {
-    if has(text, &["packstation", "locker"]) {
-        SubStatus::Locker
-    } else if has(text, &["post office", "retail outlet", "filiale"]) {
-        SubStatus::PostOffice
-    } else {
-        SubStatus::PickupPoint
-    }
 }
 
 /// A `status` that is a code rather than words: upper case, no spaces, short.
@@ -560,40 +215,8 @@ fn eta(shipment: &Shipment) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let frame = shipment.estimated_delivery_time_frame.as_ref();
     let from = frame.and_then(|f| local_date(f.estimated_from.as_deref()));
     let to = frame.and_then(|f| local_date(f.estimated_through.as_deref()));
-    match (from, to) {
-        (Some(from), Some(to)) => (Some(from.min(to)), Some(from.max(to))),
-        (Some(day), None) | (None, Some(day)) => (Some(day), Some(day)),
-        (None, None) => {
-            let day = local_date(shipment.estimated_time_of_delivery.as_deref());
-            (day, day)
-        }
-    }
-}
-
-/// The local calendar date a date-time (or a bare date) is written with.
-fn local_date(text: Option<&str>) -> Option<NaiveDate> {
-    let text = text?.trim();
-    EventTime::parse(text)
-        .map(|time| time.local_time().date())
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-}
-
-/// Reads a value of any shape as `T`, or nothing when it does not fit.
-fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    Ok(serde_json::from_value(Value::deserialize(deserializer)?).ok())
-}
-
-/// Reads a string (or a number, as text); anything else reads as nothing.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(text) => Some(text),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
+    estimate(from, to, || {
+        local_date(shipment.estimated_time_of_delivery.as_deref())
     })
 }
 
@@ -683,61 +306,12 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{FixedOffset, NaiveDateTime};
+    use crate::carriers::test_support::*;
 
-    const DELIVERED: &str = include_str!("../../fixtures/carriers/dhl/delivered.json");
-    const IN_TRANSIT: &str = include_str!("../../fixtures/carriers/dhl/in_transit.json");
-    const OUT_FOR_DELIVERY: &str =
-        include_str!("../../fixtures/carriers/dhl/out_for_delivery.json");
-    const FAILED_ATTEMPT: &str = include_str!("../../fixtures/carriers/dhl/failed_attempt.json");
-    const EXCEPTION: &str = include_str!("../../fixtures/carriers/dhl/exception.json");
-    const PICKUP_READY: &str = include_str!("../../fixtures/carriers/dhl/pickup_ready.json");
-    const NOT_FOUND: &str = include_str!("../../fixtures/carriers/dhl/not_found.json");
+    fixtures!("dhl");
 
     fn found(body: &str) -> CarrierAnswer {
-        match read_track(200, body) {
-            Ok(Lookup::Found(answer)) => answer,
-            other => panic!("expected an answer, got {other:?}"),
-        }
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
-
-    fn local(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").unwrap()
-    }
-
-    fn hours(h: i32) -> Option<FixedOffset> {
-        FixedOffset::east_opt(h * 3600)
-    }
-
-    /// (carrier code, status, sub-status) of every event, in carrier order.
-    fn codes(answer: &CarrierAnswer) -> Vec<(String, Status, Option<SubStatus>)> {
-        answer
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.carrier_code.clone().unwrap_or_default(),
-                    e.status.status(),
-                    e.status.sub_status(),
-                )
-            })
-            .collect()
-    }
-
-    fn row(
-        code: &str,
-        status: Status,
-        sub: Option<SubStatus>,
-    ) -> (String, Status, Option<SubStatus>) {
-        (code.to_owned(), status, sub)
-    }
-
-    fn city_of(event: &TrackingEvent) -> Option<&str> {
-        event.location.as_ref().and_then(|p| p.city.as_deref())
+        found_by(read_track, body)
     }
 
     #[test]
@@ -765,7 +339,7 @@ mod tests {
     fn delivered_to_a_neighbour_keeps_offsets_and_no_street() {
         let answer = found(DELIVERED);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row("delivered", Status::Delivered, Some(SubStatus::ToNeighbor)),
                 row("transit", Status::OutForDelivery, None),
@@ -808,7 +382,7 @@ mod tests {
     fn express_in_transit_keeps_local_time_without_inventing_an_offset() {
         let answer = found(IN_TRANSIT);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row(
                     "transit",
@@ -862,7 +436,7 @@ mod tests {
     fn out_for_delivery_keeps_the_finer_status_code() {
         let answer = found(OUT_FOR_DELIVERY);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row("transit/OUT_FOR_DELIVERY", Status::OutForDelivery, None),
                 row(
@@ -922,7 +496,7 @@ mod tests {
     fn exception_holds_refuses_and_returns() {
         let answer = found(EXCEPTION);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row(
                     "failure",
@@ -950,7 +524,7 @@ mod tests {
     fn pickup_ready_in_a_packstation() {
         let answer = found(PICKUP_READY);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row(
                     "transit",

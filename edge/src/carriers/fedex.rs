@@ -9,9 +9,10 @@
 //!   (`DE/08`), falling back to `derivedStatusCode` when `eventType` is empty. The words are
 //!   `eventDescription`, plus `: exceptionDescription` when that adds something.
 //! - The status comes from [`scan_status`]: the event code first, then the exception code (for
-//!   delivery exceptions), then the words. A scan nothing can classify keeps the status of the
-//!   scan before it (a FedEx note such as "delivery option requested" does not move the parcel);
-//!   when nothing came before, it is [`Status::InfoReceived`].
+//!   delivery exceptions), then the words ([`words_status`], the table shared with DHL). A scan
+//!   nothing can classify keeps the status of the scan before it (a FedEx note such as "delivery
+//!   option requested" does not move the parcel); when nothing came before, it is
+//!   [`Status::InfoReceived`].
 //! - How a delivery was made (front porch, signed for, collected at a FedEx location) also comes
 //!   from `deliveryDetails` when the delivery scan's own words do not say; names are only tested
 //!   for presence, never kept.
@@ -25,13 +26,15 @@
 //! recent scan is kept.
 
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
-use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::status::{Status, StatusDetail, SubStatus};
 use waypost_shared::time::EventTime;
 
+use super::draft::{Draft, finish};
+use super::lenient::{lenient, lenient_list, present, text};
+use super::times::{estimate, local_date};
+use super::words::{delivered_sub, pickup_sub, words_status};
 use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
 
 /// Error codes that mean FedEx does not know the number.
@@ -133,7 +136,7 @@ fn answer_of(result: &TrackResult) -> CarrierAnswer {
         .collect();
     let drafts: Vec<Draft> = scans
         .iter()
-        .filter_map(|scan| Draft::of(scan, delivery))
+        .filter_map(|scan| read_scan(scan, delivery))
         .collect();
     let (eta_from, eta_to) = eta(result);
     CarrierAnswer {
@@ -143,97 +146,59 @@ fn answer_of(result: &TrackResult) -> CarrierAnswer {
     }
 }
 
-/// A scan read so far, its status possibly still unknown.
-struct Draft {
-    time: EventTime,
-    status: Option<StatusDetail>,
-    description: Option<String>,
-    location: Option<Place>,
-    carrier_code: Option<String>,
-}
-
-impl Draft {
-    fn of(scan: &ScanEvent, delivery: Option<SubStatus>) -> Option<Draft> {
-        let time = EventTime::parse(scan.date.as_deref()?).ok()?;
-        let event_type = clean_text(scan.event_type.as_deref());
-        let derived = clean_text(scan.derived_status_code.as_deref());
-        let exception_code = clean_text(scan.exception_code.as_deref());
-        let code = event_type.clone().or_else(|| derived.clone());
-        let carrier_code = match (&code, &exception_code) {
-            (Some(code), Some(exception)) => clean_text(Some(&format!("{code}/{exception}"))),
-            (Some(code), None) => Some(code.clone()),
-            (None, _) => None,
-        };
-        let event_words = clean_text(scan.event_description.as_deref());
-        let exception_words = clean_text(scan.exception_description.as_deref());
-        let description = match (&event_words, &exception_words) {
-            (Some(event), Some(exception)) if !event.eq_ignore_ascii_case(exception) => {
-                clean_text(Some(&format!("{event}: {exception}")))
-            }
-            (Some(event), _) => Some(event.clone()),
-            (None, Some(exception)) => Some(exception.clone()),
-            (None, None) => clean_text(scan.derived_status.as_deref()),
-        };
-        let words = [
-            scan.event_description.as_deref(),
-            scan.exception_description.as_deref(),
-            scan.derived_status.as_deref(),
-        ]
-        .iter()
-        .flatten()
-        .map(|text| text.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
-        let status = [event_type.as_deref(), derived.as_deref()]
-            .into_iter()
-            .flatten()
-            .find_map(|code| scan_status(code, exception_code.as_deref(), &words, delivery))
-            .or_else(|| words_status(&words));
-        let location = scan.scan_location.as_ref().and_then(|l| {
-            place(
-                l.city.as_deref(),
-                l.state_or_province_code.as_deref(),
-                l.country_code.as_deref(),
-            )
-        });
-        Some(Draft {
-            time,
-            status,
-            description: description.or_else(|| carrier_code.clone()),
-            location,
-            carrier_code,
-        })
-    }
-}
-
-/// Turns drafts into events: a scan without a status of its own keeps the status of the scan
-/// before it in time ([`Status::InfoReceived`] when none came before). Carrier order is kept.
-fn finish(drafts: Vec<Draft>) -> Vec<TrackingEvent> {
-    let mut order: Vec<usize> = (0..drafts.len()).collect();
-    order.sort_by_key(|&i| drafts.get(i).map(|d| d.time.sort_key()));
-    let mut statuses = vec![StatusDetail::new(Status::InfoReceived); drafts.len()];
-    let mut last = StatusDetail::new(Status::InfoReceived);
-    for i in order {
-        if let Some(status) = drafts.get(i).and_then(|d| d.status) {
-            last = status;
+/// One scan, its status still unknown when its codes and words say nothing recognisable;
+/// `delivery` is how the delivery was made, from `deliveryDetails`. `None` when its date cannot
+/// be read.
+fn read_scan(scan: &ScanEvent, delivery: Option<SubStatus>) -> Option<Draft> {
+    let time = EventTime::parse(scan.date.as_deref()?).ok()?;
+    let event_type = clean_text(scan.event_type.as_deref());
+    let derived = clean_text(scan.derived_status_code.as_deref());
+    let exception_code = clean_text(scan.exception_code.as_deref());
+    let code = event_type.clone().or_else(|| derived.clone());
+    let carrier_code = match (&code, &exception_code) {
+        (Some(code), Some(exception)) => clean_text(Some(&format!("{code}/{exception}"))),
+        (Some(code), None) => Some(code.clone()),
+        (None, _) => None,
+    };
+    let event_words = clean_text(scan.event_description.as_deref());
+    let exception_words = clean_text(scan.exception_description.as_deref());
+    let description = match (&event_words, &exception_words) {
+        (Some(event), Some(exception)) if !event.eq_ignore_ascii_case(exception) => {
+            clean_text(Some(&format!("{event}: {exception}")))
         }
-        if let Some(slot) = statuses.get_mut(i) {
-            *slot = last;
-        }
-    }
-    drafts
+        (Some(event), _) => Some(event.clone()),
+        (None, Some(exception)) => Some(exception.clone()),
+        (None, None) => clean_text(scan.derived_status.as_deref()),
+    };
+    let words = [
+        scan.event_description.as_deref(),
+        scan.exception_description.as_deref(),
+        scan.derived_status.as_deref(),
+    ]
+    .iter()
+    .flatten()
+    .map(|text| text.to_lowercase())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let status = [event_type.as_deref(), derived.as_deref()]
         .into_iter()
-        .zip(statuses)
-        .map(|(draft, status)| TrackingEvent {
-            time: draft.time,
-            status,
-            description: draft
-                .description
-                .unwrap_or_else(|| status.status().as_str().to_owned()),
-            location: draft.location,
-            carrier_code: draft.carrier_code,
-        })
-        .collect()
+        .flatten()
+        .find_map(|code| scan_status(code, exception_code.as_deref(), &words, delivery))
+        .or_else(|| words_status(&words));
+    let location = scan.scan_location.as_ref().and_then(|l| {
+        place(
+            l.city.as_deref(),
+            l.state_or_province_code.as_deref(),
+            l.country_code.as_deref(),
+        )
+    });
+    Some(Draft {
+        time,
+        status,
+        description: description.or_else(|| carrier_code.clone()),
+        location,
+        carrier_code,
+    })
 }
 
 /// FedEx's code table: the status a scan's `eventType` (or `derivedStatusCode`) means, refined
@@ -292,210 +257,6 @@ fn delivery_exception_code(code: &str) -> Option<SubStatus> {
     }
 }
 
-/// True when `text` contains any of `needles`.
-fn has(text: &str, needles: &[&str]) -> bool {
-    needles.iter().any(|needle| text.contains(needle))
-}
-
-/// The status FedEx's words (lower case) describe, most specific meaning first; `None` when
-/// they say nothing recognisable.
-fn words_status(text: &str) -> Option<StatusDetail> {
-    use SubStatus::*;
-    let sub = |s| Some(StatusDetail::sub(s));
-    if has(text, &["returned to shipper", "returned to sender"]) {
-        return sub(ReturnedToSender);
-    }
-    if has(
-        text,
-        &[
-            "return to shipper",
-            "returning",
-            "being returned",
-            "return to sender",
-        ],
-    ) {
-        return sub(ReturningToSender);
-    }
-    if has(
-        text,
-        &[
-            "ready for pickup",
-            "ready for recipient pickup",
-            "available for pickup",
-            "hold at location",
-            "held at location",
-        ],
-    ) {
-        return sub(pickup_sub(text));
-    }
-    if text.contains("damage") {
-        return sub(Damaged);
-    }
-    if has(text, &["lost", "unable to locate", "cannot be located"]) {
-        return sub(Lost);
-    }
-    if text.contains("cancel") {
-        return sub(Cancelled);
-    }
-    if let Some(reason) = attempt_reason(text) {
-        return sub(reason);
-    }
-    if has(
-        text,
-        &[
-            "delivery attempt",
-            "attempted delivery",
-            "could not be delivered",
-            "unable to deliver",
-            "undeliverable",
-        ],
-    ) {
-        return Some(StatusDetail::new(Status::AttemptFailed));
-    }
-    if has(text, &["customs", "clearance", "shipment release"]) {
-        return sub(if has(text, &["release", "cleared", "complete"]) {
-            CustomsReleased
-        } else if has(text, &["duties", "duty", "tax"]) {
-            DutiesDue
-        } else if has(text, &["delay", "held", "hold", "inspection"]) {
-            CustomsHeld
-        } else {
-            CustomsProcessing
-        });
-    }
-    if has(text, &["out for delivery", "vehicle for delivery"]) {
-        return Some(StatusDetail::new(Status::OutForDelivery));
-    }
-    if text.contains("delivered") {
-        return Some(
-            delivered_sub(text).map_or(StatusDetail::new(Status::Delivered), |s| {
-                StatusDetail::sub(s)
-            }),
-        );
-    }
-    if has(text, &["delay", "weather", "later than expected"]) {
-        return sub(Delayed);
-    }
-    if has(text, &["redirected", "rerouted", "forwarded"]) {
-        return sub(Forwarded);
-    }
-    if has(text, &["on hold", "held", "hold"]) {
-        return sub(Held);
-    }
-    if text.contains("picked up") {
-        return sub(PickedUp);
-    }
-    if has(text, &["departed", "left fedex"]) {
-        return sub(DepartedFacility);
-    }
-    if has(text, &["arrived", "at local fedex facility", "at fedex"]) {
-        return sub(ArrivedFacility);
-    }
-    if has(text, &["shipment information sent", "label created"]) {
-        return sub(LabelCreated);
-    }
-    if has(text, &["in transit", "on the way"]) {
-        return Some(StatusDetail::new(Status::InTransit));
-    }
-    None
-}
-
-/// Why a delivery attempt failed, from the words; a missing part of an address makes it
-/// incomplete rather than incorrect ("incorrect address - apartment number missing").
-fn attempt_reason(text: &str) -> Option<SubStatus> {
-    use SubStatus::*;
-    if has(text, &["apartment number", "suite number"]) {
-        return Some(IncompleteAddress);
-    }
-    if text.contains("address") {
-        if has(text, &["incomplete", "insufficient", "missing"]) {
-            return Some(IncompleteAddress);
-        }
-        if has(
-            text,
-            &["incorrect", "wrong", "invalid", "unknown", "not found"],
-        ) {
-            return Some(InvalidAddress);
-        }
-    }
-    if text.contains("recipient moved") {
-        return Some(InvalidAddress);
-    }
-    if has(text, &["refused", "rejected"]) {
-        return Some(Refused);
-    }
-    if has(
-        text,
-        &[
-            "not available",
-            "not home",
-            "no one available",
-            "nobody",
-            "business closed",
-        ],
-    ) {
-        return Some(RecipientUnavailable);
-    }
-    if has(
-        text,
-        &[
-            "no access",
-            "access denied",
-            "unable to access",
-            "could not access",
-            "gate code",
-            "locked",
-        ],
-    ) {
-        return Some(AccessIssue);
-    }
-    None
-}
-
-/// How a delivery was made, from the words, when they say.
-fn delivered_sub(text: &str) -> Option<SubStatus> {
-    use SubStatus::*;
-    let text = text.to_lowercase();
-    if has(&text, &["neighbor", "neighbour"]) {
-        Some(ToNeighbor)
-    } else if has(&text, &["mailbox", "mail box", "letterbox"]) {
-        Some(ToMailbox)
-    } else if has(
-        &text,
-        &[
-            "porch",
-            "front door",
-            "side door",
-            "back door",
-            "garage",
-            "patio",
-            "safe place",
-        ],
-    ) {
-        Some(ToSafePlace)
-    } else if has(&text, &["picked up by", "collected by"]) {
-        Some(Collected)
-    } else if has(&text, &["signed", "signature"]) {
-        Some(Signed)
-    } else if has(&text, &["to recipient", "to the recipient", "in person"]) {
-        Some(ToRecipient)
-    } else {
-        None
-    }
-}
-
-/// Where a parcel waits for pickup, from the words (FedEx hold locations are retail counters
-/// unless the words name a locker or a post office).
-fn pickup_sub(text: &str) -> SubStatus {
-    if text.contains("locker") {
-        SubStatus::Locker
-    } else if has(text, &["post office", "usps"]) {
-        SubStatus::PostOffice
-    } else {
-        SubStatus::PickupPoint
-    }
-}
-
 /// The ETA: the estimated window, else the `ESTIMATED_DELIVERY` date.
 fn eta(result: &TrackResult) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let window = result
@@ -504,69 +265,17 @@ fn eta(result: &TrackResult) -> (Option<NaiveDate>, Option<NaiveDate>) {
         .and_then(|w| w.window.as_ref());
     let from = window.and_then(|w| local_date(w.begins.as_deref()));
     let to = window.and_then(|w| local_date(w.ends.as_deref()));
-    match (from, to) {
-        (Some(from), Some(to)) => (Some(from.min(to)), Some(from.max(to))),
-        (Some(day), None) | (None, Some(day)) => (Some(day), Some(day)),
-        (None, None) => {
-            let day = result
-                .date_and_times
-                .iter()
-                .filter(|d| {
-                    d.kind
-                        .as_deref()
-                        .is_some_and(|k| k.eq_ignore_ascii_case("ESTIMATED_DELIVERY"))
-                })
-                .find_map(|d| local_date(d.date_time.as_deref()));
-            (day, day)
-        }
-    }
-}
-
-/// The local calendar date a date-time (or a bare date) is written with.
-fn local_date(text: Option<&str>) -> Option<NaiveDate> {
-    let text = text?.trim();
-    EventTime::parse(text)
-        .map(|time| time.local_time().date())
-        .ok()
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-}
-
-/// Reads a value of any shape as `T`, or nothing when it does not fit.
-fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(serde_json::from_value(Value::deserialize(deserializer)?).ok())
-}
-
-/// Reads a list, keeping the items that fit `T`; anything but a list reads as empty.
-fn lenient_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|item| serde_json::from_value(item).ok())
-            .collect(),
-        _ => Vec::new(),
+    estimate(from, to, || {
+        result
+            .date_and_times
+            .iter()
+            .filter(|d| {
+                d.kind
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("ESTIMATED_DELIVERY"))
+            })
+            .find_map(|d| local_date(d.date_time.as_deref()))
     })
-}
-
-/// Reads a string (or a number, as text); anything else reads as nothing.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(text) => Some(text),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    })
-}
-
-/// Reads only whether a string is non-empty (used for names, which are never kept).
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    Ok(text(deserializer)?.is_some_and(|name| !name.trim().is_empty()))
 }
 
 #[derive(Deserialize)]
@@ -707,7 +416,11 @@ impl DeliveryDetails {
     /// place it was handed over at.
     fn sub_status(&self) -> Option<SubStatus> {
         use SubStatus::*;
-        let described = self.location_description.as_deref().and_then(delivered_sub);
+        let described = self
+            .location_description
+            .as_deref()
+            .map(str::to_lowercase)
+            .and_then(|text| delivered_sub(&text));
         if described.is_some() {
             return described;
         }
@@ -738,61 +451,12 @@ impl DeliveryDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{FixedOffset, NaiveDateTime};
+    use crate::carriers::test_support::*;
 
-    const DELIVERED: &str = include_str!("../../fixtures/carriers/fedex/delivered.json");
-    const IN_TRANSIT: &str = include_str!("../../fixtures/carriers/fedex/in_transit.json");
-    const OUT_FOR_DELIVERY: &str =
-        include_str!("../../fixtures/carriers/fedex/out_for_delivery.json");
-    const FAILED_ATTEMPT: &str = include_str!("../../fixtures/carriers/fedex/failed_attempt.json");
-    const EXCEPTION: &str = include_str!("../../fixtures/carriers/fedex/exception.json");
-    const PICKUP_READY: &str = include_str!("../../fixtures/carriers/fedex/pickup_ready.json");
-    const NOT_FOUND: &str = include_str!("../../fixtures/carriers/fedex/not_found.json");
+    fixtures!("fedex");
 
     fn found(body: &str) -> CarrierAnswer {
-        match read_track(200, body) {
-            Ok(Lookup::Found(answer)) => answer,
-            other => panic!("expected an answer, got {other:?}"),
-        }
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
-
-    fn local(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").unwrap()
-    }
-
-    fn hours(h: i32) -> Option<FixedOffset> {
-        FixedOffset::east_opt(h * 3600)
-    }
-
-    /// (carrier code, status, sub-status) of every event, in carrier order.
-    fn codes(answer: &CarrierAnswer) -> Vec<(String, Status, Option<SubStatus>)> {
-        answer
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.carrier_code.clone().unwrap_or_default(),
-                    e.status.status(),
-                    e.status.sub_status(),
-                )
-            })
-            .collect()
-    }
-
-    fn row(
-        code: &str,
-        status: Status,
-        sub: Option<SubStatus>,
-    ) -> (String, Status, Option<SubStatus>) {
-        (code.to_owned(), status, sub)
-    }
-
-    fn city(event: &TrackingEvent) -> Option<&str> {
-        event.location.as_ref().and_then(|p| p.city.as_deref())
+        found_by(read_track, body)
     }
 
     #[test]
@@ -829,7 +493,7 @@ mod tests {
     fn delivered_keeps_local_times_offsets_and_places() {
         let answer = found(DELIVERED);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row("DL", Status::Delivered, Some(SubStatus::ToSafePlace)),
                 row("OD", Status::OutForDelivery, None),
@@ -854,7 +518,7 @@ mod tests {
 
         let memphis = &answer.events[3];
         assert_eq!(memphis.description, "Departed FedEx hub");
-        assert_eq!(city(memphis), Some("MEMPHIS"));
+        assert_eq!(city_of(memphis), Some("MEMPHIS"));
         assert_eq!(memphis.time.local_time(), local("2026-11-19T21:37:00"));
         assert_eq!(memphis.time.offset(), hours(-6));
         assert_eq!(
@@ -876,7 +540,7 @@ mod tests {
     fn in_transit_crosses_offsets_and_customs() {
         let answer = found(IN_TRANSIT);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
                 row("CC", Status::InTransit, Some(SubStatus::CustomsReleased)),
@@ -913,7 +577,7 @@ mod tests {
         assert_eq!(latest.description, "On FedEx vehicle for delivery");
         assert_eq!(latest.time.local_time(), local("2026-11-20T07:52:00"));
         assert_eq!(latest.time.offset(), hours(-5));
-        assert_eq!(city(latest), Some("JERSEY CITY"));
+        assert_eq!(city_of(latest), Some("JERSEY CITY"));
         assert_eq!(
             answer.events[2].status,
             StatusDetail::new(Status::InTransit)
@@ -936,7 +600,7 @@ mod tests {
             attempt.description,
             "Delivery exception: Customer not available or business closed"
         );
-        assert_eq!(city(attempt), Some("MARIETTA"));
+        assert_eq!(city_of(attempt), Some("MARIETTA"));
         assert_eq!(attempt.time.offset(), hours(-5));
         let pickup = &answer.events[4];
         assert_eq!(pickup.time.offset(), hours(-8));
@@ -952,7 +616,7 @@ mod tests {
     fn exception_shows_damage_refusal_and_return() {
         let answer = found(EXCEPTION);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row("RS", Status::Exception, Some(SubStatus::ReturningToSender)),
                 row("DE/07", Status::AttemptFailed, Some(SubStatus::Refused)),
@@ -976,7 +640,7 @@ mod tests {
     fn pickup_ready_at_a_hold_location() {
         let answer = found(PICKUP_READY);
         assert_eq!(
-            codes(&answer),
+            rows(&answer),
             vec![
                 row(
                     "HL",

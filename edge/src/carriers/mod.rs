@@ -6,10 +6,16 @@
 //! payloads written from each carrier's documented shapes (`edge/fixtures/carriers/`).
 
 pub mod dhl;
+pub(crate) mod draft;
 pub mod fedex;
+pub(crate) mod lenient;
 pub mod oauth;
+#[cfg(test)]
+pub(crate) mod test_support;
+pub(crate) mod times;
 pub mod ups;
 pub mod usps;
+pub(crate) mod words;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

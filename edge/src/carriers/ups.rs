@@ -15,22 +15,23 @@
 //! All of these read as [`Lookup::NotFound`], as does HTTP 400 `TV1002` (an inquiry number UPS
 //! cannot have issued).
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Timelike};
+use chrono::NaiveDate;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::{Status, StatusDetail, SubStatus};
 use waypost_shared::time::EventTime;
 
+use super::lenient::text;
+use super::times::{self, offset_between, written_offset};
+use super::words;
 use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
 
 /// Warning and error codes UPS uses for a number it has no record of.
 const NOT_FOUND_CODES: [&str; 3] = ["TW0001", "151044", "TV1002"];
 /// Longest `transId` UPS accepts.
 const MAX_TRANS_ID: usize = 32;
-/// Westernmost and easternmost UTC offsets in use, in seconds (as `EventTime` accepts them).
-const OFFSET_RANGE: std::ops::RangeInclusive<i64> = -12 * 3600..=14 * 3600;
 
 /// The tracking call for `number`: `base` has no trailing slash, `credential` is the OAuth
 /// access token.
@@ -200,11 +201,8 @@ fn status_for(kind: &str, code: &str, status_code: &str) -> StatusDetail {
 /// Adds a sub-status from the carrier's words when the codes gave none (`words` is lower case).
 fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
     use SubStatus::*;
-    if detail.sub_status().is_some() {
-        return detail;
-    }
-    let has = |needles: &[&str]| needles.iter().any(|n| words.contains(n));
-    let sub = match detail.status() {
+    let has = words::has_in(words);
+    words::refine(detail, |status| match status {
         Status::Delivered if has(&["mailbox", "mail box"]) => Some(ToMailbox),
         Status::Delivered if has(&["neighbor", "neighbour"]) => Some(ToNeighbor),
         Status::Delivered
@@ -245,8 +243,7 @@ fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
         Status::InTransit if has(&["arrived"]) => Some(ArrivedFacility),
         Status::InTransit if has(&["departed"]) => Some(DepartedFacility),
         _ => None,
-    };
-    sub.map_or(detail, StatusDetail::sub)
+    })
 }
 
 fn read_package(package: &Package) -> Result<CarrierAnswer, BadAnswer> {
@@ -328,22 +325,13 @@ fn activity_time(activity: &Activity) -> Option<EventTime> {
     let date = activity.date.as_deref()?;
     let time = pad_time(activity.time.as_deref()?);
     let local = EventTime::from_parts(date, &time, None).ok()?.local_time();
-    let given = activity
-        .gmt_offset
-        .as_deref()
-        .filter(|o| !o.trim().is_empty())
-        .and_then(|o| EventTime::from_parts(date, &time, Some(o)).ok())
-        .and_then(|t| t.offset());
-    let offset = given.or_else(|| {
+    let offset = written_offset(date, &time, activity.gmt_offset.as_deref()).or_else(|| {
         let gmt_date = activity.gmt_date.as_deref()?;
         let gmt_time = pad_time(activity.gmt_time.as_deref()?);
         let gmt = EventTime::from_parts(gmt_date, &gmt_time, None).ok()?;
         offset_between(local, gmt.local_time())
     });
-    Some(match offset {
-        Some(offset) => EventTime::with_offset(local, offset),
-        None => EventTime::local(local),
-    })
+    Some(times::event_time(local, offset))
 }
 
 /// `74700` → `074700`: UPS drops the leading zero of early-morning times in some fields.
@@ -356,18 +344,8 @@ fn pad_time(time: &str) -> String {
     }
 }
 
-/// The offset `local` is at when it is the instant `utc`: whole minutes within −12..+14 hours.
-fn offset_between(local: NaiveDateTime, utc: NaiveDateTime) -> Option<FixedOffset> {
-    let local = local.with_nanosecond(0)?;
-    let utc = utc.with_nanosecond(0)?;
-    let secs = (local - utc).num_seconds();
-    if secs % 60 != 0 || !OFFSET_RANGE.contains(&secs) {
-        return None;
-    }
-    FixedOffset::east_opt(i32::try_from(secs).ok()?)
-}
-
-/// `20261123` or `2026-11-23`.
+/// `20261123` or `2026-11-23`, and nothing after it. USPS's `read_date` differs (the first ten
+/// characters of a date-time).
 fn read_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     ["%Y%m%d", "%Y-%m-%d"]
@@ -394,15 +372,6 @@ fn first_message<'a>(notices: impl IntoIterator<Item = &'a Notice>) -> String {
             clean_text(n.message.as_deref()).map(|m| format!(": {code} {m}"))
         })
         .unwrap_or_default()
-}
-
-/// A string field that UPS sometimes sends as a number; anything else reads as absent.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 #[derive(Deserialize)]
@@ -522,64 +491,13 @@ struct ActivityStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
+    use crate::carriers::test_support::*;
     use waypost_shared::event::Place;
 
-    const DELIVERED: &str = include_str!("../../fixtures/carriers/ups/delivered.json");
-    const IN_TRANSIT: &str = include_str!("../../fixtures/carriers/ups/in_transit.json");
-    const OUT_FOR_DELIVERY: &str =
-        include_str!("../../fixtures/carriers/ups/out_for_delivery.json");
-    const FAILED_ATTEMPT: &str = include_str!("../../fixtures/carriers/ups/failed_attempt.json");
-    const EXCEPTION: &str = include_str!("../../fixtures/carriers/ups/exception.json");
-    const PICKUP_READY: &str = include_str!("../../fixtures/carriers/ups/pickup_ready.json");
-    const NOT_FOUND: &str = include_str!("../../fixtures/carriers/ups/not_found.json");
-
-    const ALL: [&str; 6] = [
-        DELIVERED,
-        IN_TRANSIT,
-        OUT_FOR_DELIVERY,
-        FAILED_ATTEMPT,
-        EXCEPTION,
-        PICKUP_READY,
-    ];
+    fixtures!("ups");
 
     fn found(body: &str) -> CarrierAnswer {
-        match read_track(200, body) {
-            Ok(Lookup::Found(answer)) => answer,
-            other => panic!("expected an answer, got {other:?}"),
-        }
-    }
-
-    fn details(answer: &CarrierAnswer) -> Vec<(Status, Option<SubStatus>)> {
-        answer
-            .events
-            .iter()
-            .map(|e| (e.status.status(), e.status.sub_status()))
-            .collect()
-    }
-
-    fn codes(answer: &CarrierAnswer) -> Vec<&str> {
-        answer
-            .events
-            .iter()
-            .map(|e| e.carrier_code.as_deref().unwrap_or(""))
-            .collect()
-    }
-
-    fn local(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
-    }
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        local(text).and_utc()
-    }
-
-    fn offset_hours(event: &TrackingEvent) -> Option<i32> {
-        event.time.offset().map(|o| o.local_minus_utc() / 3600)
-    }
-
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        found_by(read_track, body)
     }
 
     fn city(event: &TrackingEvent) -> Place {
@@ -719,8 +637,8 @@ mod tests {
                 country: Some("US".into()),
             }
         );
-        assert_eq!(answer.eta_from, Some(date("2026-11-23")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-23")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-23")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-23")));
     }
 
     #[test]
@@ -746,8 +664,8 @@ mod tests {
         assert_eq!(offset_hours(ontario), Some(-8));
         assert_eq!(ontario.time.utc(), Some(utc("2026-11-24 02:30:12")));
         assert_eq!(city(ontario).region.as_deref(), Some("CA"));
-        assert_eq!(answer.eta_from, Some(date("2026-11-24")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-24")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-24")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-24")));
     }
 
     #[test]
@@ -771,8 +689,8 @@ mod tests {
         assert_eq!(attempt.time.utc(), Some(utc("2026-11-24 21:22:10")));
         assert_eq!(city(attempt).city.as_deref(), Some("Dorchester"));
         // The rescheduled date wins over the original schedule.
-        assert_eq!(answer.eta_from, Some(date("2026-11-25")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-25")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-25")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-25")));
         assert_eq!(answer.events[4].time.offset(), None);
         assert_eq!(city(&answer.events[4]).city.as_deref(), Some("Secaucus"));
     }
@@ -801,7 +719,7 @@ mod tests {
         assert_eq!(offset_hours(weather), Some(-5));
         assert_eq!(weather.time.utc(), Some(utc("2026-11-21 00:30:04")));
         assert_eq!(offset_hours(&answer.events[1]), Some(-6));
-        assert_eq!(answer.eta_from, Some(date("2026-11-21")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-21")));
     }
 
     #[test]

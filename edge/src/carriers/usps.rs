@@ -16,20 +16,21 @@
 //! `fixtures/carriers/usps/not_found.json` must be served; also HTTP 400 with the error codes
 //! USPS lists for "no status available yet" (150001–150004, 150009).
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, Timelike};
+use chrono::NaiveDate;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::{Status, StatusDetail, SubStatus};
 use waypost_shared::time::EventTime;
 
+use super::lenient::text;
+use super::times::{self, offset_between, written_offset};
+use super::words;
 use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
 
 /// USPS error codes (HTTP 400) that mean it has no record of the number yet.
 const NOT_YET_CODES: [&str; 5] = ["150001", "150002", "150003", "150004", "150009"];
-/// Westernmost and easternmost UTC offsets in use, in seconds (as `EventTime` accepts them).
-const OFFSET_RANGE: std::ops::RangeInclusive<i64> = -12 * 3600..=14 * 3600;
 
 /// The tracking call for `number`: `base` has no trailing slash, `credential` is the OAuth
 /// access token.
@@ -104,7 +105,7 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
 /// same words afterwards.
 fn status_for(code: &str, words: &str) -> StatusDetail {
     use SubStatus::*;
-    let has = |needles: &[&str]| needles.iter().any(|n| words.contains(n));
+    let has = words::has_in(words);
     // "Delivered, To Original Sender" carries the delivery code but ends the return trip.
     if has(&["returned to sender", "to original sender"]) {
         return StatusDetail::sub(ReturnedToSender);
@@ -193,11 +194,8 @@ fn status_for(code: &str, words: &str) -> StatusDetail {
 /// Adds a sub-status from USPS's words when the code gave none (`words` is lower case).
 fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
     use SubStatus::*;
-    if detail.sub_status().is_some() {
-        return detail;
-    }
-    let has = |needles: &[&str]| needles.iter().any(|n| words.contains(n));
-    let sub = match detail.status() {
+    let has = words::has_in(words);
+    words::refine(detail, |status| match status {
         Status::Delivered if has(&["mailbox", "parcel locker", "po box"]) => Some(ToMailbox),
         Status::Delivered if has(&["neighbor"]) => Some(ToNeighbor),
         Status::Delivered if has(&["door", "porch", "garage", "safe place", "yard"]) => {
@@ -232,8 +230,7 @@ fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
         Status::Exception if has(&["held", "hold"]) => Some(Held),
         Status::InTransit if has(&["delay", "weather", "arriving late"]) => Some(Delayed),
         _ => None,
-    };
-    sub.map_or(detail, StatusDetail::sub)
+    })
 }
 
 /// One event; `None` when its time cannot be read or it says nothing at all.
@@ -263,17 +260,9 @@ fn event_time(event: &Event) -> Option<EventTime> {
     let wall = stamp.strip_suffix(['Z', 'z']).unwrap_or(stamp);
     let stamped = EventTime::parse(wall).ok()?;
     let local = stamped.local_time();
-    let given = event
-        .gmt_offset
-        .as_deref()
-        .filter(|o| !o.trim().is_empty())
-        .and_then(|o| {
-            let date = local.format("%Y-%m-%d").to_string();
-            let time = local.format("%H:%M:%S").to_string();
-            EventTime::from_parts(&date, &time, Some(o)).ok()
-        })
-        .and_then(|t| t.offset());
-    let offset = given.or_else(|| {
+    let date = local.format("%Y-%m-%d").to_string();
+    let time = local.format("%H:%M:%S").to_string();
+    let offset = written_offset(&date, &time, event.gmt_offset.as_deref()).or_else(|| {
         let gmt = EventTime::parse(event.gmt_timestamp.as_deref()?).ok()?;
         // The field is GMT by definition, with or without its `Z`.
         let gmt = gmt.utc().map_or(gmt.local_time(), |utc| utc.naive_utc());
@@ -281,36 +270,15 @@ fn event_time(event: &Event) -> Option<EventTime> {
     });
     // A numeric offset written into the stamp itself (never the `Z`, stripped above).
     let offset = offset.or(stamped.offset());
-    Some(match offset {
-        Some(offset) => EventTime::with_offset(local, offset),
-        None => EventTime::local(local),
-    })
+    Some(times::event_time(local, offset))
 }
 
-/// The offset `local` is at when it is the instant `utc`: whole minutes within −12..+14 hours.
-fn offset_between(local: NaiveDateTime, utc: NaiveDateTime) -> Option<FixedOffset> {
-    let local = local.with_nanosecond(0)?;
-    let utc = utc.with_nanosecond(0)?;
-    let secs = (local - utc).num_seconds();
-    if secs % 60 != 0 || !OFFSET_RANGE.contains(&secs) {
-        return None;
-    }
-    FixedOffset::east_opt(i32::try_from(secs).ok()?)
-}
-
-/// The date of `2026-11-24` or `2026-11-24T21:00:00Z` (a delivery day, wherever it is read).
+/// The date of `2026-11-24` or `2026-11-24T21:00:00Z` (a delivery day, wherever it is read): the
+/// first ten characters, whatever follows them. UPS's `read_date` differs (whole text, also
+/// `20261124`).
 fn read_date(text: &str) -> Option<NaiveDate> {
     let day = text.trim().get(..10)?;
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
-}
-
-/// A string field that may come as a number; anything else reads as absent.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 /// The detail answer, as far as it is read. Events stay raw so one malformed entry costs only
@@ -419,64 +387,13 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
+    use crate::carriers::test_support::*;
     use waypost_shared::event::Place;
 
-    const DELIVERED: &str = include_str!("../../fixtures/carriers/usps/delivered.json");
-    const IN_TRANSIT: &str = include_str!("../../fixtures/carriers/usps/in_transit.json");
-    const OUT_FOR_DELIVERY: &str =
-        include_str!("../../fixtures/carriers/usps/out_for_delivery.json");
-    const FAILED_ATTEMPT: &str = include_str!("../../fixtures/carriers/usps/failed_attempt.json");
-    const EXCEPTION: &str = include_str!("../../fixtures/carriers/usps/exception.json");
-    const PICKUP_READY: &str = include_str!("../../fixtures/carriers/usps/pickup_ready.json");
-    const NOT_FOUND: &str = include_str!("../../fixtures/carriers/usps/not_found.json");
-
-    const ALL: [&str; 6] = [
-        DELIVERED,
-        IN_TRANSIT,
-        OUT_FOR_DELIVERY,
-        FAILED_ATTEMPT,
-        EXCEPTION,
-        PICKUP_READY,
-    ];
+    fixtures!("usps");
 
     fn found(body: &str) -> CarrierAnswer {
-        match read_track(200, body) {
-            Ok(Lookup::Found(answer)) => answer,
-            other => panic!("expected an answer, got {other:?}"),
-        }
-    }
-
-    fn details(answer: &CarrierAnswer) -> Vec<(Status, Option<SubStatus>)> {
-        answer
-            .events
-            .iter()
-            .map(|e| (e.status.status(), e.status.sub_status()))
-            .collect()
-    }
-
-    fn codes(answer: &CarrierAnswer) -> Vec<&str> {
-        answer
-            .events
-            .iter()
-            .map(|e| e.carrier_code.as_deref().unwrap_or(""))
-            .collect()
-    }
-
-    fn local(text: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        local(text).and_utc()
-    }
-
-    fn offset_hours(event: &TrackingEvent) -> Option<i32> {
-        event.time.offset().map(|o| o.local_minus_utc() / 3600)
-    }
-
-    fn date(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        found_by(read_track, body)
     }
 
     fn us(city: &str, state: &str) -> Option<Place> {
@@ -606,8 +523,8 @@ mod tests {
         assert_eq!(santa_monica.time.utc(), Some(utc("2026-11-19 01:20")));
         assert_eq!(santa_monica.location, us("SANTA MONICA", "CA"));
         // expectedDeliveryTimeStamp: its date.
-        assert_eq!(answer.eta_from, Some(date("2026-11-22")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-22")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-22")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-22")));
     }
 
     #[test]
@@ -633,8 +550,8 @@ mod tests {
         let phoenix = &answer.events[3];
         assert_eq!(offset_hours(phoenix), Some(-7));
         assert_eq!(phoenix.time.utc(), Some(utc("2026-11-23 02:30")));
-        assert_eq!(answer.eta_from, Some(date("2026-11-24")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-24")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-24")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-24")));
     }
 
     #[test]
@@ -661,8 +578,8 @@ mod tests {
         assert_eq!(attempt.time.utc(), Some(utc("2026-11-21 23:32")));
         assert_eq!(attempt.location, us("SEATTLE", "WA"));
         // predictedDeliveryDate.
-        assert_eq!(answer.eta_from, Some(date("2026-11-23")));
-        assert_eq!(answer.eta_to, Some(date("2026-11-23")));
+        assert_eq!(answer.eta_from, Some(day("2026-11-23")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-23")));
     }
 
     #[test]
