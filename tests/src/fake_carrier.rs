@@ -74,6 +74,8 @@ pub const DHL_KEY: &str = "dhl-test-key";
 pub enum Behaviour {
     /// The fixture `edge/fixtures/carriers/<carrier>/<case>.json` (`in_transit`, `delivered`...).
     Case(&'static str),
+    /// The fixture `<case>`, after a pause (so look-ups overlap).
+    SlowCase(&'static str, Duration),
     /// 500 with an HTML error page.
     ServerError,
     /// 429 with `Retry-After: <seconds>`.
@@ -323,6 +325,10 @@ fn play(request: Request, carrier: &str, behaviour: &Behaviour) {
                     format!("{}: {error}", path.display()),
                 ),
             }
+        }
+        Behaviour::SlowCase(case, pause) => {
+            std::thread::sleep(*pause);
+            play(request, carrier, &Behaviour::Case(case));
         }
         Behaviour::ServerError => respond(
             request,

@@ -145,6 +145,28 @@ fn each_carrier_resolves_live_in_local_time(ctx: &Ctx) {
     }
 }
 
+fn look_ups_that_arrive_together_share_one_carrier_call(ctx: &Ctx) {
+    let number = "WPTOGETHER1";
+    ctx.register(number, "ups");
+    ctx.fake.script(
+        "ups",
+        number,
+        Behaviour::SlowCase("in_transit", Duration::from_millis(600)),
+    );
+    // The carrier takes 0.6 s (the Worker's timeout here is 1.5 s): the look-ups overlap.
+    let views: Vec<TrackingView> = std::thread::scope(|scope| {
+        let lookups: Vec<_> = (0..12).map(|_| scope.spawn(|| ctx.view(number))).collect();
+        lookups.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(
+        views
+            .iter()
+            .all(|v| v.status == Status::InTransit && !v.stale),
+        "every look-up answered with the carrier's view"
+    );
+    assert_eq!(ctx.fake.track_hits("ups", number), 1, "one carrier call");
+}
+
 fn every_documented_answer_maps_through_the_worker(ctx: &Ctx) {
     for (carrier, _) in DETECTED {
         for (case, status) in CASES {
@@ -346,10 +368,14 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 7] = [
+    let tests: [Test; 8] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
+        ),
+        (
+            "look_ups_that_arrive_together_share_one_carrier_call",
+            look_ups_that_arrive_together_share_one_carrier_call,
         ),
         (
             "every_documented_answer_maps_through_the_worker",

@@ -157,11 +157,14 @@ fn carriers() -> Result<(), String> {
     });
     let elapsed = started.elapsed();
     let ok = statuses.iter().filter(|s| **s == 200).count();
+    let mut others: Vec<u16> = statuses.iter().copied().filter(|s| *s != 200).collect();
+    others.sort_unstable();
+    others.dedup();
     println!(
         "\n==> live carrier look-ups: a burst of {BURST_LOOKUPS} look-ups of {BURST_NUMBERS} distinct numbers, {BURST_CLIENTS} clients"
     );
     println!(
-        "  answered 200: {ok} of {}, in {:.2} s",
+        "  answered 200: {ok} of {}, in {:.2} s (other statuses: {others:?}; 0 = no answer)",
         statuses.len(),
         elapsed.as_secs_f64()
     );

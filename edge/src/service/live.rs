@@ -193,7 +193,11 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         }
         self.state
             .lookups
-            .run(&key, || self.fetch_and_cache(carrier, number, &key, now))
+            .run(
+                &key,
+                || self.fetch_and_cache(carrier, number, &key, now),
+                |millis| self.http.sleep(millis),
+            )
             .await
     }
 
@@ -207,7 +211,11 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         let key = answer_key(carrier, number);
         self.state
             .lookups
-            .run(&key, || self.fetch_and_cache(carrier, number, &key, now))
+            .run(
+                &key,
+                || self.fetch_and_cache(carrier, number, &key, now),
+                |millis| self.http.sleep(millis),
+            )
             .await
     }
 
@@ -344,7 +352,11 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         let token = self
             .state
             .token_calls
-            .run(&key, || self.fetch_token(account, &key, now))
+            .run(
+                &key,
+                || self.fetch_token(account, &key, now),
+                |millis| self.http.sleep(millis),
+            )
             .await?;
         Ok(token.access_token)
     }
