@@ -183,6 +183,13 @@ fn carriers() -> Result<(), String> {
         paths.join(", ")
     );
     let hits_before = fake.all_track_hits("ups");
+    load_with(
+        &server,
+        "GET /v1/track/{number}, carrier answer cached: one connection, 10 s",
+        &script,
+        "10s",
+        "1",
+    )?;
     load(
         &server,
         "GET /v1/track/{number}, carrier answer cached: 50 connections, 20 s",
@@ -196,14 +203,26 @@ fn carriers() -> Result<(), String> {
     Ok(())
 }
 
-/// Runs wrk with a Lua script and prints its figures.
+/// Runs wrk with a Lua script over [`CONNECTIONS`] connections and prints its figures.
 fn load(server: &EdgeServer, title: &str, script: &str, duration: &str) -> Result<(), String> {
+    load_with(server, title, script, duration, CONNECTIONS)
+}
+
+/// Runs wrk with a Lua script over `connections` connections and prints its figures.
+fn load_with(
+    server: &EdgeServer,
+    title: &str,
+    script: &str,
+    duration: &str,
+    connections: &str,
+) -> Result<(), String> {
     let path = server.state_dir().join("load.lua");
     std::fs::write(&path, script).map_err(|e| e.to_string())?;
+    let threads = if connections == "1" { "-t1" } else { "-t2" };
     let args = [
-        "-t2",
+        threads,
         "-c",
-        CONNECTIONS,
+        connections,
         "-d",
         duration,
         "--latency",
