@@ -187,18 +187,10 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         number: &str,
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
-        let key = answer_key(carrier, number);
-        if let Some(fetched) = self.cached(&key).await {
-            return Ok(fetched);
+        match self.cached(&answer_key(carrier, number)).await {
+            Some(fetched) => Ok(fetched),
+            None => self.refresh(carrier, number, now).await,
         }
-        self.state
-            .lookups
-            .run(
-                &key,
-                || self.fetch_and_cache(carrier, number, &key, now),
-                |millis| self.http.sleep(millis),
-            )
-            .await
     }
 
     /// Asks the carrier now, whatever the cache holds, and caches the answer (the cron refresh).
