@@ -110,8 +110,6 @@ pub struct Fetched {
     pub lookup: Lookup,
     /// When the carrier answered.
     pub fetched_at: DateTime<Utc>,
-    /// True when this came from the cache rather than a call just now.
-    pub from_cache: bool,
 }
 
 /// Why the carrier could not be asked. None of these is the customer's fault, so none becomes a
@@ -218,7 +216,6 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             fetched_at: DateTime::parse_from_rfc3339(&entry.fetched_at)
                 .ok()?
                 .with_timezone(&Utc),
-            from_cache: true,
         })
     }
 
@@ -251,7 +248,6 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         Ok(Fetched {
             lookup,
             fetched_at: now,
-            from_cache: false,
         })
     }
 

@@ -502,3 +502,32 @@ fn cache_lifetimes_follow_the_status() {
         "KV keeps nothing shorter than a minute"
     );
 }
+
+#[test]
+fn an_answer_cached_by_one_shop_reaches_another_shops_shipment() {
+    let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
+    let first = live_shop(&store);
+    let mut second = shop("shop_other");
+    second.live_carriers = first.live_carriers.clone();
+    block_on(store.insert_shop(&second)).unwrap();
+    let input = ShipmentInput {
+        carrier: Some(waypost_shared::detect::Carrier::Ups),
+        ..ShipmentInput::default()
+    };
+    block_on(put_shipment(&store, &second, UPS, input, runtime.now())).unwrap();
+    let carriers = carriers(UPS_IN_TRANSIT, DHL_IN_TRANSIT);
+    let live = carriers.live();
+    let asked = block_on(track(&store, &live, &first, UPS, Lang::En, runtime.now())).unwrap();
+    let cached = block_on(track(&store, &live, &second, UPS, Lang::En, runtime.now())).unwrap();
+    assert_eq!(
+        carriers.calls_to("/api/track/"),
+        1,
+        "the second shop read the cache"
+    );
+    assert_eq!(
+        cached.events, asked.events,
+        "and stored the carrier's events as its own"
+    );
+    let stored = block_on(store.events(&second.id, UPS)).unwrap();
+    assert_eq!(stored.len(), asked.events.len());
+}

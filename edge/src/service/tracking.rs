@@ -1,6 +1,6 @@
 //! Reading shipments: the public tracking view, and the health a retailer's list shows.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
 use waypost_shared::event::Place;
 use waypost_shared::health::{Health, HealthInput, Route, assess};
@@ -12,7 +12,7 @@ use waypost_shared::wire::TrackingView;
 
 use super::carrier_sync::{CarrierSaid, store_answer};
 use super::live::{Cache, CarrierHttp, Fetched, LiveCarriers};
-use super::store::{OrderRecord, ShipmentRecord, ShopRecord, Store};
+use super::store::{OrderRecord, ShipmentHistory, ShipmentRecord, ShopRecord, Store};
 use super::validate;
 use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::{EdgeError, Result};
@@ -43,8 +43,7 @@ pub async fn track(
             Ok(Fetched {
                 lookup: Lookup::Found(answer),
                 fetched_at,
-                from_cache,
-            }) if !from_cache || history.is_none() => {
+            }) if !stored_since(history.as_ref(), fetched_at) => {
                 let said = CarrierSaid {
                     carrier,
                     answer: &answer,
@@ -86,6 +85,15 @@ pub async fn track(
             parse_instant(known_at).map(|at| u64::try_from((now - at).num_seconds()).unwrap_or(0));
     }
     Ok(view)
+}
+
+/// Whether the shop's copy of the shipment already holds the carrier's answer of `fetched_at`
+/// (a cached answer may come from another shop's look-up, or predate this shop's shipment).
+fn stored_since(history: Option<&ShipmentHistory>, fetched_at: DateTime<Utc>) -> bool {
+    history
+        .and_then(|h| h.shipment.carrier_checked_at.as_deref())
+        .and_then(parse_instant)
+        .is_some_and(|checked_at| checked_at >= fetched_at.trunc_subsecs(0))
 }
 
 /// The tracking view of a stored shipment.
