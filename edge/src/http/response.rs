@@ -5,7 +5,6 @@ use sha2::{Digest, Sha256};
 use worker::Response;
 
 use crate::error::{EdgeError, Result};
-use crate::service::auth::hex;
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
@@ -17,7 +16,7 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
 pub fn json_with_etag<T: Serialize>(body: &T, if_none_match: Option<&str>) -> Result<Response> {
     let bytes = serde_json::to_vec(body).map_err(|e| EdgeError::Internal(e.to_string()))?;
     let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", hex(&digest[..12]));
+    let etag = format!("\"{}\"", hex::encode(&digest[..12]));
     let mut response =
         if if_none_match.is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag)) {
             Response::empty().map_err(internal)?.with_status(304)

@@ -10,8 +10,8 @@ mod track;
 
 use worker::{Method, Response};
 
+use crate::app::App;
 use crate::error::{EdgeError, Result};
-use crate::http::Api;
 use crate::http::cors::{self, Cors};
 use crate::http::rate_limit;
 use crate::http::request::Incoming;
@@ -121,7 +121,7 @@ impl Dressing {
 }
 
 /// Finds and runs the handler for a request; how to dress the answer comes back with it.
-pub async fn dispatch(api: &Api<'_>, mut req: Incoming) -> (Dressing, Result<Response>) {
+pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Response>) {
     let route = match Route::parse(&req.method, &req.path()) {
         Ok(route) => route,
         Err(error) => return (Dressing::new(Cors::Any), Err(error)),
@@ -130,9 +130,9 @@ pub async fn dispatch(api: &Api<'_>, mut req: Incoming) -> (Dressing, Result<Res
         Route::Open(Open::Healthz) => (Dressing::new(Cors::Any), meta::healthz()),
         Route::Open(Open::Document) => (Dressing::new(Cors::Any), meta::openapi()),
         Route::Open(Open::Carriers) => (Dressing::new(Cors::Any), detect::carriers()),
-        Route::Preflight => (Dressing::new(Cors::None), preflight(api, &req).await),
+        Route::Preflight => (Dressing::new(Cors::None), preflight(app, &req).await),
         Route::Public(route) => {
-            let shop = match public_shop(api, &req).await {
+            let shop = match public_shop(app, &req).await {
                 Ok(shop) => shop,
                 Err(error) => {
                     return (
@@ -146,8 +146,8 @@ pub async fn dispatch(api: &Api<'_>, mut req: Incoming) -> (Dressing, Result<Res
             };
             let result = match route {
                 Public::Detect => detect::detect(&mut req).await,
-                Public::Track(number) => track::get(api, &shop, &req, &number).await,
-                Public::GetOrder(order) => orders::get(api, &shop, &req, &order).await,
+                Public::Track(number) => track::get(app, &shop, &req, &number).await,
+                Public::GetOrder(order) => orders::get(app, &shop, &req, &order).await,
             };
             (
                 Dressing {
@@ -159,43 +159,38 @@ pub async fn dispatch(api: &Api<'_>, mut req: Incoming) -> (Dressing, Result<Res
         }
         Route::Private(route) => (
             Dressing::new(Cors::None),
-            private(api, &mut req, route).await,
+            private(app, &mut req, route).await,
         ),
-        Route::Admin(route) => (Dressing::new(Cors::None), admin(api, &mut req, route).await),
+        Route::Admin(route) => (Dressing::new(Cors::None), admin(app, &mut req, route).await),
     }
 }
 
-async fn private(api: &Api<'_>, req: &mut Incoming, route: Private) -> Result<Response> {
-    let shop = auth::secret_shop(&api.store, req.bearer().as_deref()).await?;
+async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Response> {
+    let shop = auth::secret_shop(&app.store, req.bearer().as_deref()).await?;
     match route {
-        Private::PutOrder(order) => orders::put(api, &shop, req, &order).await,
-        Private::PutShipment(number) => shipments::put(api, &shop, req, &number).await,
-        Private::PushEvents(number) => shipments::push_events(api, &shop, req, &number).await,
-        Private::ListShipments => shipments::list(api, &shop, req).await,
+        Private::PutOrder(order) => orders::put(app, &shop, req, &order).await,
+        Private::PutShipment(number) => shipments::put(app, &shop, req, &number).await,
+        Private::PushEvents(number) => shipments::push_events(app, &shop, req, &number).await,
+        Private::ListShipments => shipments::list(app, &shop, req).await,
     }
 }
 
-async fn admin(api: &Api<'_>, req: &mut Incoming, route: Admin) -> Result<Response> {
-    let configured = api
-        .env
-        .var("ADMIN_TOKEN")
-        .ok()
-        .map(|token| token.to_string());
-    auth::check_admin(configured.as_deref(), req.bearer().as_deref())?;
+async fn admin(app: &App<'_>, req: &mut Incoming, route: Admin) -> Result<Response> {
+    auth::check_admin(app.admin_token().as_deref(), req.bearer().as_deref())?;
     match route {
-        Admin::CreateShop => admin::create_shop(api, req).await,
-        Admin::CreateKey(shop) => admin::create_key(api, req, &shop).await,
-        Admin::RevokeKey(shop, key) => admin::revoke_key(api, &shop, &key).await,
+        Admin::CreateShop => admin::create_shop(app, req).await,
+        Admin::CreateKey(shop) => admin::create_key(app, req, &shop).await,
+        Admin::RevokeKey(shop, key) => admin::revoke_key(app, &shop, &key).await,
     }
 }
 
 /// Rate limits (per IP, then per key) and the publishable key's shop.
-async fn public_shop(api: &Api<'_>, req: &Incoming) -> Result<ShopRecord> {
-    rate_limit::check(api.env, rate_limit::PER_IP, &req.client_ip()).await?;
+async fn public_shop(app: &App<'_>, req: &Incoming) -> Result<ShopRecord> {
+    rate_limit::check(app.env, rate_limit::PER_IP, &req.client_ip()).await?;
     let key = req.publishable_key();
-    let shop = auth::publishable_shop(&api.store, key.as_deref()).await?;
+    let shop = auth::publishable_shop(&app.store, key.as_deref()).await?;
     rate_limit::check(
-        api.env,
+        app.env,
         rate_limit::PER_KEY,
         key.as_deref().unwrap_or_default(),
     )
@@ -204,11 +199,11 @@ async fn public_shop(api: &Api<'_>, req: &Incoming) -> Result<ShopRecord> {
 }
 
 /// `OPTIONS /v1/...`: allowed when the `?key=` shop lists the `Origin`.
-async fn preflight(api: &Api<'_>, req: &Incoming) -> Result<Response> {
+async fn preflight(app: &App<'_>, req: &Incoming) -> Result<Response> {
     let origin = req.origin().ok_or_else(|| {
         EdgeError::bad_request("not_a_preflight", "preflight requests carry an Origin")
     })?;
-    let shop = auth::publishable_shop(&api.store, req.param("key")).await?;
+    let shop = auth::publishable_shop(&app.store, req.param("key")).await?;
     if !cors::allows(&shop.allowed_origins, &origin) {
         return Err(EdgeError::Forbidden(
             "this origin is not allowed for this shop",

@@ -3,8 +3,8 @@
 use waypost_shared::wire::{OrderAck, OrderInput};
 use worker::Response;
 
+use crate::app::App;
 use crate::error::{EdgeError, Result};
-use crate::http::Api;
 use crate::http::request::Incoming;
 use crate::http::response::{json, json_with_etag};
 use crate::service::orders::{self, OrderProof};
@@ -12,7 +12,7 @@ use crate::service::store::{Runtime, ShopRecord};
 
 /// The order and its parcels, for the customer who knows its email or postal code.
 pub async fn get(
-    api: &Api<'_>,
+    app: &App<'_>,
     shop: &ShopRecord,
     req: &Incoming,
     order: &str,
@@ -28,12 +28,12 @@ pub async fn get(
         }
     };
     let view = orders::order_view(
-        &api.store,
+        &app.store,
         shop,
         order,
         proof,
         req.lang(),
-        api.runtime.now(),
+        app.runtime.now(),
     )
     .await?;
     json_with_etag(&view, req.header("If-None-Match").as_deref())
@@ -41,13 +41,13 @@ pub async fn get(
 
 /// Creates or replaces an order's own state.
 pub async fn put(
-    api: &Api<'_>,
+    app: &App<'_>,
     shop: &ShopRecord,
     req: &mut Incoming,
     order: &str,
 ) -> Result<Response> {
     let input: OrderInput = req.json().await?;
-    let record = orders::put_order(&api.store, shop, order, input, api.runtime.now()).await?;
+    let record = orders::put_order(&app.store, shop, order, input, app.runtime.now()).await?;
     let ack = OrderAck {
         order_number: record.order_number,
         status: record.status,

@@ -2,49 +2,44 @@
 
 use waypost_shared::health::Health;
 use waypost_shared::status::Status;
-use waypost_shared::timeline::Timeline;
 use waypost_shared::wire::{EventBatch, ShipmentInput};
 use worker::Response;
 
+use crate::app::App;
 use crate::error::{EdgeError, Result};
-use crate::http::Api;
 use crate::http::request::Incoming;
 use crate::http::response::json;
+use crate::service::events;
 use crate::service::shipments::{self, ListQuery};
-use crate::service::store::{Runtime, ShopRecord, Store};
-use crate::service::{events, tracking};
+use crate::service::store::{Runtime, ShopRecord};
 
 /// Registers or updates a shipment; answers its tracking view.
 pub async fn put(
-    api: &Api<'_>,
+    app: &App<'_>,
     shop: &ShopRecord,
     req: &mut Incoming,
     number: &str,
 ) -> Result<Response> {
     let input: ShipmentInput = req.json().await?;
-    let now = api.runtime.now();
-    let record = shipments::put_shipment(&api.store, shop, number, input, now).await?;
-    let timeline = Timeline::new(api.store.events(&shop.id, &record.tracking_number).await?);
-    json(
-        200,
-        &tracking::shipment_view(shop, &record, &timeline, None, req.lang(), now),
-    )
+    let now = app.runtime.now();
+    let view = shipments::put_shipment(&app.store, shop, number, input, req.lang(), now).await?;
+    json(200, &view)
 }
 
 /// Stores a batch of events.
 pub async fn push_events(
-    api: &Api<'_>,
+    app: &App<'_>,
     shop: &ShopRecord,
     req: &mut Incoming,
     number: &str,
 ) -> Result<Response> {
     let batch: EventBatch = req.json().await?;
-    let result = events::push_events(&api.store, shop, number, batch, api.runtime.now()).await?;
+    let result = events::push_events(&app.store, shop, number, batch, app.runtime.now()).await?;
     json(200, &result)
 }
 
 /// The shop's shipments, filtered by `status` and `health`, paged by `cursor` and `limit`.
-pub async fn list(api: &Api<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
+pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
     let query = ListQuery {
         status: req
             .param("status")
@@ -65,7 +60,7 @@ pub async fn list(api: &Api<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Re
     };
     json(
         200,
-        &shipments::list_shipments(&api.store, shop, query, api.runtime.now()).await?,
+        &shipments::list_shipments(&app.store, shop, query, app.runtime.now()).await?,
     )
 }
 

@@ -2,8 +2,8 @@
 
 use worker::Response;
 
+use crate::app::App;
 use crate::error::Result;
-use crate::http::Api;
 use crate::http::request::Incoming;
 use crate::http::response::json_with_etag;
 use crate::service::store::{Runtime, ShopRecord};
@@ -12,18 +12,18 @@ use crate::service::tracking;
 /// The tracking view (asked live of the carrier when the shop enabled it), with an ETag so an
 /// unchanged answer costs nothing.
 pub async fn get(
-    api: &Api<'_>,
+    app: &App<'_>,
     shop: &ShopRecord,
     req: &Incoming,
     number: &str,
 ) -> Result<Response> {
     let view = tracking::track(
-        &api.store,
-        &api.live(),
+        &app.store,
+        &app.live(),
         shop,
         number,
         req.lang(),
-        api.runtime.now(),
+        app.runtime.now(),
     )
     .await?;
     json_with_etag(&view, req.header("If-None-Match").as_deref())

@@ -1,6 +1,6 @@
 //! Creating shops and their keys (behind the admin token).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use waypost_shared::wire::{KeyCreated, KeyKind, ShopCreated, ShopInput};
 
 use super::auth::{new_key, random_hex};
@@ -57,7 +57,7 @@ pub async fn create_shop(
         allowed_origins,
         transit_min_days: range.min_days,
         transit_max_days: range.max_days,
-        created_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        created_at: now,
         live_carriers,
     };
     let publishable = new_key(runtime, &shop.id, KeyKind::Publishable)?;

@@ -110,16 +110,11 @@ pub fn check_admin(configured: Option<&str>, given: Option<&str>) -> Result<()> 
 pub fn random_hex(runtime: &impl Runtime, bytes: usize) -> Result<String> {
     let mut buffer = vec![0u8; bytes];
     runtime.random_bytes(&mut buffer)?;
-    Ok(hex(&buffer))
+    Ok(hex::encode(buffer))
 }
 
 fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
-}
-
-/// Lower-case hex of some bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! its ETA becomes the shipment's carrier ETA, and the shipment remembers when the carrier last
 //! answered (the age of a stale answer, and the cron refresh's order).
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use waypost_shared::status::Status;
+use chrono::{DateTime, Utc};
 
-use super::events::merge;
+use super::merge::merge;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store};
+use super::tracking_number::TrackingNumber;
 use crate::carriers::{CarrierAnswer, LiveCarrier};
 use crate::error::Result;
 
@@ -22,11 +22,12 @@ pub struct CarrierSaid<'a> {
 }
 
 /// Stores a carrier's answer about `number` for `shop`, registering the shipment when the shop
-/// did not have it yet; returns the history with the answer merged in.
+/// did not have it yet (a customer looked its number up on the shop's site and the carrier knew
+/// it); returns the history with the answer merged in.
 pub async fn store_answer(
     store: &impl Store,
     shop: &ShopRecord,
-    number: &str,
+    number: &TrackingNumber,
     said: CarrierSaid<'_>,
     history: Option<ShipmentHistory>,
     now: DateTime<Utc>,
@@ -37,7 +38,7 @@ pub async fn store_answer(
         fetched_at,
     } = said;
     let history = history.unwrap_or_else(|| ShipmentHistory {
-        shipment: registered_by_carrier(shop, number, carrier, now),
+        shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier.carrier()), now),
         order: None,
         events: Vec::new(),
     });
@@ -47,7 +48,7 @@ pub async fn store_answer(
         shipment.eta_from = Some(from);
         shipment.eta_to = Some(to.max(from));
     }
-    shipment.carrier_checked_at = Some(stamp(fetched_at));
+    shipment.carrier_checked_at = Some(fetched_at);
     store.store_events(shipment, &merged.new).await?;
     Ok(merged.history)
 }
@@ -59,41 +60,6 @@ pub async fn mark_checked(
     mut shipment: ShipmentRecord,
     checked_at: DateTime<Utc>,
 ) -> Result<()> {
-    shipment.carrier_checked_at = Some(stamp(checked_at));
+    shipment.carrier_checked_at = Some(checked_at);
     store.upsert_shipment(&shipment).await
-}
-
-/// A shipment first learnt of from its carrier: a customer looked its number up on the shop's
-/// site and the carrier knew it.
-fn registered_by_carrier(
-    shop: &ShopRecord,
-    number: &str,
-    carrier: LiveCarrier,
-    now: DateTime<Utc>,
-) -> ShipmentRecord {
-    ShipmentRecord {
-        shop_id: shop.id.clone(),
-        tracking_number: number.to_owned(),
-        order_number: None,
-        carrier: Some(carrier.carrier()),
-        dest_city: None,
-        dest_region: None,
-        dest_postal_code: None,
-        dest_country: None,
-        scope: Default::default(),
-        service_level: Default::default(),
-        eta_from: None,
-        eta_to: None,
-        shipped_on: None,
-        status: Status::InfoReceived,
-        sub_status: None,
-        last_event_at: None,
-        carrier_checked_at: None,
-        created_at: stamp(now),
-        updated_at: stamp(now),
-    }
-}
-
-fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

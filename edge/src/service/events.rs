@@ -1,16 +1,15 @@
 //! Pushed tracking events: validated as a whole, stored once each, in any order.
 
-use std::collections::HashSet;
-
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::status::StatusDetail;
 use waypost_shared::time::EventTime;
-use waypost_shared::timeline::Timeline;
 use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput, ShipmentInput};
 
-use super::shipments::put_shipment;
-use super::store::{ShipmentHistory, ShopRecord, Store, StoredEvent};
+use super::merge::merge;
+use super::shipments::register;
+use super::store::{ShipmentHistory, ShopRecord, Store};
+use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
 use crate::limits::{MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
@@ -25,7 +24,7 @@ pub async fn push_events(
     batch: EventBatch,
     now: DateTime<Utc>,
 ) -> Result<EventBatchResult> {
-    let (number, _) = validate::tracking_number(number)?;
+    let (number, detection) = TrackingNumber::parse(number)?;
     let received = batch.events.len();
     if received == 0 || received > MAX_EVENTS_PER_BATCH {
         return Err(EdgeError::bad_request(
@@ -43,7 +42,15 @@ pub async fn push_events(
     let history = match store.shipment_history(&shop.id, &number).await? {
         Some(history) => history,
         None => ShipmentHistory {
-            shipment: put_shipment(store, shop, &number, ShipmentInput::default(), now).await?,
+            shipment: register(
+                store,
+                shop,
+                number,
+                &detection,
+                ShipmentInput::default(),
+                now,
+            )
+            .await?,
             order: None,
             events: Vec::new(),
         },
@@ -58,61 +65,6 @@ pub async fn push_events(
         stored,
         duplicates: received - stored,
     })
-}
-
-/// A shipment's history with new events merged in, and the events that were new.
-pub struct Merged {
-    /// The shipment (status, last activity and update time brought up to date), its order and
-    /// all its events.
-    pub history: ShipmentHistory,
-    /// The events not stored before, to store.
-    pub new: Vec<StoredEvent>,
-}
-
-/// Merges `incoming` events (pushed or from a carrier) into a shipment's history: events already
-/// known by fingerprint, or repeated, are dropped; the shipment's status and last activity follow
-/// the newest event. The one idempotent path every event takes into storage.
-pub fn merge(history: ShipmentHistory, incoming: Vec<TrackingEvent>, now: DateTime<Utc>) -> Merged {
-    let ShipmentHistory {
-        mut shipment,
-        order,
-        events: existing,
-    } = history;
-    let mut known: HashSet<u64> = existing.iter().map(TrackingEvent::fingerprint).collect();
-    let new: Vec<StoredEvent> = incoming
-        .into_iter()
-        .filter_map(|event| {
-            let fingerprint = event.fingerprint();
-            known.insert(fingerprint).then(|| StoredEvent {
-                fingerprint: format!("{fingerprint:016x}"),
-                event,
-            })
-        })
-        .collect();
-    let events: Vec<TrackingEvent> = existing
-        .into_iter()
-        .chain(new.iter().map(|stored| stored.event.clone()))
-        .collect();
-    let timeline = Timeline::new(events.iter().cloned());
-    if let Some(latest) = timeline.latest() {
-        shipment.status = latest.status.status();
-        shipment.sub_status = latest.status.sub_status();
-        shipment.last_event_at = Some(
-            latest
-                .time
-                .latest_utc()
-                .to_rfc3339_opts(SecondsFormat::Secs, true),
-        );
-    }
-    shipment.updated_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    Merged {
-        history: ShipmentHistory {
-            shipment,
-            order,
-            events,
-        },
-        new,
-    }
 }
 
 /// One pushed event, checked: the time must carry its UTC offset.

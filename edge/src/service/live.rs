@@ -2,7 +2,7 @@
 //! against [`CarrierHttp`] and [`Cache`] so the whole policy is tested on the host; the Worker
 //! plugs in `fetch` and Workers KV.
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use waypost_shared::status::Status;
 
@@ -28,13 +28,14 @@ pub const NOT_FOUND_TTL_SECS: u32 = 15 * 60;
 /// long once it is delivered. Workers KV keeps nothing shorter than a minute.
 pub fn cache_ttl_secs(status: Option<Status>) -> u32 {
     match status {
-        Some(Status::Delivered | Status::Expired) => 24 * 3600,
+        Some(status) if status.is_final() => 24 * 3600,
         Some(Status::Exception) => 2 * 3600,
         Some(Status::OutForDelivery | Status::AttemptFailed | Status::AvailableForPickup) => {
             10 * 60
         }
         Some(Status::InTransit) => 30 * 60,
-        Some(Status::Pending | Status::InfoReceived | Status::NotFound) | None => 60 * 60,
+        // Before pickup, or nothing to go by.
+        _ => 60 * 60,
     }
 }
 
@@ -142,7 +143,7 @@ pub enum Failure {
 /// The cached form of a carrier answer.
 #[derive(Debug, Serialize, Deserialize)]
 struct CacheEntry {
-    fetched_at: String,
+    fetched_at: DateTime<Utc>,
     answer: Option<CarrierAnswer>,
 }
 
@@ -150,7 +151,7 @@ struct CacheEntry {
 #[derive(Debug, Serialize, Deserialize)]
 struct TokenEntry {
     access_token: String,
-    use_until: String,
+    use_until: DateTime<Utc>,
 }
 
 /// Live carrier look-ups for one request: configuration, the HTTP client, the cache and the
@@ -213,9 +214,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         let entry: CacheEntry = serde_json::from_str(&self.cache.get(key).await?).ok()?;
         Some(Fetched {
             lookup: entry.answer.map_or(Lookup::NotFound, Lookup::Found),
-            fetched_at: DateTime::parse_from_rfc3339(&entry.fetched_at)
-                .ok()?
-                .with_timezone(&Utc),
+            fetched_at: entry.fetched_at,
         })
     }
 
@@ -239,7 +238,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             Lookup::NotFound => (None, NOT_FOUND_TTL_SECS),
         };
         let entry = CacheEntry {
-            fetched_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            fetched_at: now,
             answer,
         };
         if let Ok(json) = serde_json::to_string(&entry) {
@@ -351,9 +350,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
 
     async fn cached_token(&self, key: &str, now: DateTime<Utc>) -> Option<CachedToken> {
         let entry: TokenEntry = serde_json::from_str(&self.cache.get(key).await?).ok()?;
-        let use_until = DateTime::parse_from_rfc3339(&entry.use_until)
-            .ok()?
-            .with_timezone(&Utc);
+        let use_until = entry.use_until;
         (use_until > now).then_some(CachedToken {
             access_token: entry.access_token,
             use_until,
@@ -397,7 +394,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         if lifetime >= 60 {
             let entry = TokenEntry {
                 access_token: cached.access_token.clone(),
-                use_until: cached.use_until.to_rfc3339_opts(SecondsFormat::Secs, true),
+                use_until: cached.use_until,
             };
             if let Ok(json) = serde_json::to_string(&entry) {
                 self.cache.put(key, &json, lifetime).await;

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::status::Status;
@@ -15,23 +15,25 @@ use super::store::{
     KeyRecord, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store,
     StoredEvent,
 };
+use super::tracking_number::TrackingNumber;
 use crate::error::Result;
 
-/// Maps standing in for the D1 tables.
+/// Maps standing in for the D1 tables. Like D1, it keeps instants to the second and answers rows
+/// in the same orders (see each method).
 #[derive(Default)]
 pub struct MemoryStore {
     shops: RefCell<BTreeMap<String, ShopRecord>>,
     keys: RefCell<BTreeMap<String, KeyRecord>>,
     orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
-    shipments: RefCell<BTreeMap<(String, String), ShipmentRecord>>,
-    events: RefCell<BTreeMap<(String, String, String), TrackingEvent>>,
+    shipments: RefCell<BTreeMap<(String, TrackingNumber), ShipmentRecord>>,
+    events: RefCell<BTreeMap<(String, TrackingNumber, String), TrackingEvent>>,
 }
 
 impl Store for MemoryStore {
     async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
-        self.shops
-            .borrow_mut()
-            .insert(shop.id.clone(), shop.clone());
+        let mut stored = shop.clone();
+        stored.created_at = to_second(stored.created_at);
+        self.shops.borrow_mut().insert(shop.id.clone(), stored);
         Ok(())
     }
     async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>> {
@@ -59,10 +61,11 @@ impl Store for MemoryStore {
         Ok(key.map(|key| key.revoked = true).is_some())
     }
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()> {
-        self.orders.borrow_mut().insert(
-            (order.shop_id.clone(), order.order_number.clone()),
-            order.clone(),
-        );
+        let mut stored = order.clone();
+        stored.updated_at = to_second(stored.updated_at);
+        self.orders
+            .borrow_mut()
+            .insert((order.shop_id.clone(), order.order_number.clone()), stored);
         Ok(())
     }
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
@@ -74,14 +77,23 @@ impl Store for MemoryStore {
     }
     async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
         let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
-        self.shipments.borrow_mut().insert(key, shipment.clone());
+        let mut stored = shipment.clone();
+        stored.last_event_at = stored.last_event_at.map(to_second);
+        stored.carrier_checked_at = stored.carrier_checked_at.map(to_second);
+        stored.created_at = to_second(stored.created_at);
+        stored.updated_at = to_second(stored.updated_at);
+        self.shipments.borrow_mut().insert(key, stored);
         Ok(())
     }
-    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>> {
+    async fn shipment(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<ShipmentRecord>> {
         Ok(self
             .shipments
             .borrow()
-            .get(&(shop_id.to_owned(), number.to_owned()))
+            .get(&(shop_id.to_owned(), number.clone()))
             .cloned())
     }
     async fn order_shipments(
@@ -104,20 +116,21 @@ impl Store for MemoryStore {
         &self,
         shop_id: &str,
         status: Option<Status>,
-        after: Option<&str>,
+        after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ShipmentRecord>> {
+        // By tracking number, after the cursor (the map's own order, as D1's ORDER BY).
         Ok(self
             .shipments
             .borrow()
             .values()
             .filter(|s| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
-            .filter(|s| after.is_none_or(|after| s.tracking_number.as_str() > after))
+            .filter(|s| after.is_none_or(|after| &s.tracking_number > after))
             .take(limit)
             .cloned()
             .collect())
     }
-    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>> {
+    async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
         let events = self.events.borrow();
         Ok(events
             .iter()
@@ -128,7 +141,7 @@ impl Store for MemoryStore {
     async fn shipment_history(
         &self,
         shop_id: &str,
-        number: &str,
+        number: &TrackingNumber,
     ) -> Result<Option<ShipmentHistory>> {
         let Some(shipment) = self.shipment(shop_id, number).await? else {
             return Ok(None);
@@ -161,7 +174,7 @@ impl Store for MemoryStore {
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_by: &str,
+        checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
         let shops = self.shops.borrow();
@@ -169,12 +182,11 @@ impl Store for MemoryStore {
             .shipments
             .borrow()
             .values()
-            .filter(|s| !matches!(s.status, Status::Delivered | Status::Expired))
+            .filter(|s| !s.status.is_final())
             .filter(|s| s.carrier.is_some_and(|c| carriers.contains(&c)))
             .filter(|s| {
                 s.carrier_checked_at
-                    .as_deref()
-                    .is_none_or(|at| at <= checked_by)
+                    .is_none_or(|at| at <= to_second(checked_by))
             })
             .filter_map(|s| {
                 let shop = shops.get(&s.shop_id)?;
@@ -182,13 +194,23 @@ impl Store for MemoryStore {
                 enabled.then(|| (s.clone(), shop.clone()))
             })
             .collect();
-        due.sort_by(|(a, _), (b, _)| {
-            (a.carrier_checked_at.is_some(), &a.carrier_checked_at)
-                .cmp(&(b.carrier_checked_at.is_some(), &b.carrier_checked_at))
+        // Never checked first, then longest ago; ties by shop and number (D1's ORDER BY).
+        due.sort_by_key(|(s, _)| {
+            (
+                s.carrier_checked_at.is_some(),
+                s.carrier_checked_at,
+                s.shop_id.clone(),
+                s.tracking_number.clone(),
+            )
         });
         due.truncate(limit);
         Ok(due)
     }
+}
+
+/// An instant as D1 keeps it: to the second.
+fn to_second(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(0)
 }
 
 /// A clock that says what the test sets, and counting "random" bytes.
@@ -240,7 +262,7 @@ pub fn shop(id: &str) -> ShopRecord {
         allowed_origins: vec!["https://shop.example".into()],
         transit_min_days: 7,
         transit_max_days: 15,
-        created_at: "2026-11-01T00:00:00Z".into(),
+        created_at: "2026-11-01T00:00:00Z".parse().expect("valid"),
         live_carriers: Vec::new(),
     }
 }

@@ -7,12 +7,15 @@ pub mod carrier_state;
 pub mod carrier_sync;
 pub mod events;
 pub mod live;
+pub mod merge;
 pub mod orders;
+pub mod projection;
 pub mod refresh;
 pub mod shipments;
 pub mod single_flight;
 pub mod store;
 pub mod tracking;
+pub mod tracking_number;
 pub mod validate;
 
 #[cfg(test)]

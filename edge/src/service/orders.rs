@@ -1,15 +1,14 @@
 //! Orders: pushed by the retailer, looked up by the customer with an email or postal code.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use subtle::ConstantTimeEq;
 use waypost_shared::labels::{Key, Lang};
 use waypost_shared::milestone::StepState;
 use waypost_shared::status::StatusDetail;
-use waypost_shared::timeline::Timeline;
 use waypost_shared::wire::{OrderInput, OrderView, TrackingView};
 
+use super::projection::shipment_view;
 use super::store::{OrderRecord, ShopRecord, Store};
-use super::tracking::shipment_view;
 use super::validate;
 use crate::error::{EdgeError, Result};
 use crate::limits::MAX_FIELD_CHARS;
@@ -39,7 +38,7 @@ pub async fn put_order(
         postal_code: validate::postal_code("postal_code", input.postal_code.as_deref())?,
         promised_from: input.promised_delivery.map(|eta| eta.from()),
         promised_to: input.promised_delivery.map(|eta| eta.to()),
-        updated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        updated_at: now,
     };
     store.upsert_order(&record).await?;
     Ok(record)
@@ -92,11 +91,11 @@ pub async fn order_view(
 
     let mut shipments = Vec::new();
     for shipment in store.order_shipments(&shop.id, &order.order_number).await? {
-        let timeline = Timeline::new(store.events(&shop.id, &shipment.tracking_number).await?);
+        let events = store.events(&shop.id, &shipment.tracking_number).await?;
         shipments.push(shipment_view(
             shop,
             &shipment,
-            &timeline,
+            events,
             Some(&order),
             lang,
             now,

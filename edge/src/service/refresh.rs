@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::carrier_sync::{CarrierSaid, mark_checked, store_answer};
@@ -60,10 +60,9 @@ pub async fn run(
     if carriers.is_empty() {
         return Ok(report);
     }
-    let checked_by = (now - TimeDelta::seconds(limits.min_age_secs.into()))
-        .to_rfc3339_opts(SecondsFormat::Secs, true);
+    let checked_by = now - TimeDelta::seconds(limits.min_age_secs.into());
     let due = store
-        .due_for_refresh(&carriers, &checked_by, limits.batch)
+        .due_for_refresh(&carriers, checked_by, limits.batch)
         .await?;
     let mut calls: HashMap<LiveCarrier, usize> = HashMap::new();
     for (shipment, shop) in due {
@@ -77,7 +76,7 @@ pub async fn run(
         }
         *spent += 1;
         let number = shipment.tracking_number.clone();
-        match live.refresh(carrier, &number, now).await {
+        match live.refresh(carrier, number.as_str(), now).await {
             Ok(fetched) => {
                 report.refreshed += 1;
                 match &fetched.lookup {

@@ -1,26 +1,45 @@
 //! Registering shipments and listing them for their shop.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use waypost_shared::eta::{EtaSource, EtaWindow};
+use chrono::{DateTime, Utc};
+use waypost_shared::detect::{Carrier, Detection};
 use waypost_shared::health::Health;
+use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
-use waypost_shared::wire::{ShipmentInput, ShipmentList, ShipmentSummary};
+use waypost_shared::wire::{ShipmentInput, ShipmentList, ShipmentSummary, TrackingView};
 
+use super::projection::{carrier_eta, shipment_health, shipment_view};
 use super::store::{ShipmentRecord, ShopRecord, Store};
-use super::tracking::shipment_health;
+use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
 use crate::limits::{DEFAULT_PAGE, MAX_FIELD_CHARS, MAX_PAGE};
 
-/// `PUT /v1/shipments/{number}`: creates or updates a shipment; its events are kept.
+/// `PUT /v1/shipments/{number}`: creates or updates a shipment (its events are kept) and answers
+/// its tracking view.
 pub async fn put_shipment(
     store: &impl Store,
     shop: &ShopRecord,
     number: &str,
     input: ShipmentInput,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<TrackingView> {
+    let (number, detection) = TrackingNumber::parse(number)?;
+    let record = register(store, shop, number, &detection, input, now).await?;
+    let events = store.events(&shop.id, &record.tracking_number).await?;
+    Ok(shipment_view(shop, &record, events, None, lang, now))
+}
+
+/// Creates or updates a shipment of a checked number from the retailer's input; the carrier,
+/// when not given, is the one detection ranked first.
+pub async fn register(
+    store: &impl Store,
+    shop: &ShopRecord,
+    number: TrackingNumber,
+    detection: &Detection,
+    input: ShipmentInput,
     now: DateTime<Utc>,
 ) -> Result<ShipmentRecord> {
-    let (number, detection) = validate::tracking_number(number)?;
     let order_number = input
         .order_number
         .as_deref()
@@ -42,32 +61,21 @@ pub async fn put_shipment(
         destination.postal_code.as_deref(),
     )?;
     let dest_country = validate::country("destination.country", destination.country.as_deref())?;
-    let detected = detection.candidates.first().map(|c| c.carrier);
-    let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let detected: Option<Carrier> = detection.candidates.first().map(|c| c.carrier);
     let existing = store.shipment(&shop.id, &number).await?;
-    let record = ShipmentRecord {
-        shop_id: shop.id.clone(),
-        tracking_number: number,
-        order_number,
-        carrier: input.carrier.or(detected),
-        dest_city,
-        dest_region,
-        dest_postal_code,
-        dest_country,
-        scope: input.scope.unwrap_or_default(),
-        service_level: input.service_level.unwrap_or_default(),
-        eta_from: input.eta.map(|eta| eta.from()),
-        eta_to: input.eta.map(|eta| eta.to()),
-        shipped_on: input.shipped_on,
-        status: existing.as_ref().map_or(Status::InfoReceived, |e| e.status),
-        sub_status: existing.as_ref().and_then(|e| e.sub_status),
-        last_event_at: existing.as_ref().and_then(|e| e.last_event_at.clone()),
-        carrier_checked_at: existing.as_ref().and_then(|e| e.carrier_checked_at.clone()),
-        created_at: existing
-            .as_ref()
-            .map_or_else(|| stamp.clone(), |e| e.created_at.clone()),
-        updated_at: stamp,
-    };
+    let mut record = existing.unwrap_or_else(|| ShipmentRecord::new(&shop.id, number, None, now));
+    record.order_number = order_number;
+    record.carrier = input.carrier.or(detected);
+    record.dest_city = dest_city;
+    record.dest_region = dest_region;
+    record.dest_postal_code = dest_postal_code;
+    record.dest_country = dest_country;
+    record.scope = input.scope.unwrap_or_default();
+    record.service_level = input.service_level.unwrap_or_default();
+    record.eta_from = input.eta.map(|eta| eta.from());
+    record.eta_to = input.eta.map(|eta| eta.to());
+    record.shipped_on = input.shipped_on;
+    record.updated_at = now;
     store.upsert_shipment(&record).await?;
     Ok(record)
 }
@@ -103,7 +111,7 @@ pub async fn list_shipments(
     let cursor = query
         .cursor
         .as_deref()
-        .map(validate::tracking_number)
+        .map(TrackingNumber::parse)
         .transpose()?
         .map(|(number, _)| number);
     let scan = if query.health.is_some() {
@@ -112,7 +120,7 @@ pub async fn list_shipments(
         limit
     };
     let rows = store
-        .list_shipments(&shop.id, query.status, cursor.as_deref(), scan)
+        .list_shipments(&shop.id, query.status, cursor.as_ref(), scan)
         .await?;
     let more = rows.len() == scan;
     let mut shipments = Vec::new();
@@ -128,31 +136,26 @@ pub async fn list_shipments(
             break;
         }
     }
-    let reached_end =
-        !more && last_seen.as_deref() == rows.last().map(|r| r.tracking_number.as_str());
+    let reached_end = !more && last_seen.as_ref() == rows.last().map(|r| &r.tracking_number);
     Ok(ShipmentList {
         shipments,
-        next_cursor: if reached_end { None } else { last_seen },
+        next_cursor: if reached_end {
+            None
+        } else {
+            last_seen.map(|number| number.to_string())
+        },
     })
 }
 
 fn summary(row: &ShipmentRecord, health: Health) -> ShipmentSummary {
-    let eta = match (row.eta_from, row.eta_to) {
-        (Some(from), Some(to)) => EtaWindow::new(from, to, EtaSource::Carrier).ok(),
-        _ => None,
-    };
     ShipmentSummary {
-        tracking_number: row.tracking_number.clone(),
+        tracking_number: row.tracking_number.to_string(),
         carrier: row.carrier,
         order_number: row.order_number.clone(),
         status: row.status,
         sub_status: row.sub_status,
         health,
-        last_event_at: row
-            .last_event_at
-            .as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc)),
-        eta,
+        last_event_at: row.last_event_at,
+        eta: carrier_eta(row),
     }
 }

@@ -1,18 +1,18 @@
 //! What the service needs from storage, as a small trait: D1 implements it in the Worker, an
 //! in-memory map in host tests.
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, NaiveDate, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Scope, ServiceLevel};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 
+use super::tracking_number::TrackingNumber;
 use crate::error::Result;
 
 /// A shop: who owns the data, where its widget may run, how long its parcels usually take.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopRecord {
     /// `shop_...`.
     pub id: String,
@@ -24,14 +24,14 @@ pub struct ShopRecord {
     pub transit_min_days: u16,
     /// Usual transit, most days.
     pub transit_max_days: u16,
-    /// RFC 3339.
-    pub created_at: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
     /// Carriers whose live tracking API answers this shop's look-ups.
     pub live_carriers: Vec<Carrier>,
 }
 
 /// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRecord {
     /// The publishable key itself, or a secret key's public id part (`sk_<id>`).
     pub key_id: String,
@@ -46,7 +46,7 @@ pub struct KeyRecord {
 }
 
 /// An order as the retailer pushed it. The contact fields are private.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRecord {
     /// The owning shop.
     pub shop_id: String,
@@ -68,17 +68,17 @@ pub struct OrderRecord {
     pub promised_from: Option<NaiveDate>,
     /// Promised delivery window, last day.
     pub promised_to: Option<NaiveDate>,
-    /// RFC 3339.
-    pub updated_at: String,
+    /// When the retailer last pushed it.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A shipment, with its current status kept up to date as events arrive (for listing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShipmentRecord {
     /// The owning shop.
     pub shop_id: String,
-    /// Normalised tracking number.
-    pub tracking_number: String,
+    /// The tracking number.
+    pub tracking_number: TrackingNumber,
     /// The order it belongs to.
     pub order_number: Option<String>,
     /// Carrier, given or detected.
@@ -105,14 +105,46 @@ pub struct ShipmentRecord {
     pub status: Status,
     /// Current sub-status.
     pub sub_status: Option<SubStatus>,
-    /// The latest UTC instant the newest event can have happened at (RFC 3339).
-    pub last_event_at: Option<String>,
-    /// When the carrier's live API last answered for it (RFC 3339).
-    pub carrier_checked_at: Option<String>,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339.
-    pub updated_at: String,
+    /// The latest UTC instant the newest event can have happened at.
+    pub last_event_at: Option<DateTime<Utc>>,
+    /// When the carrier's live API last answered for it.
+    pub carrier_checked_at: Option<DateTime<Utc>>,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ShipmentRecord {
+    /// A shipment just registered at `now`: nothing known yet but its number and carrier.
+    pub fn new(
+        shop_id: &str,
+        tracking_number: TrackingNumber,
+        carrier: Option<Carrier>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        ShipmentRecord {
+            shop_id: shop_id.to_owned(),
+            tracking_number,
+            order_number: None,
+            carrier,
+            dest_city: None,
+            dest_region: None,
+            dest_postal_code: None,
+            dest_country: None,
+            scope: Scope::default(),
+            service_level: ServiceLevel::default(),
+            eta_from: None,
+            eta_to: None,
+            shipped_on: None,
+            status: Status::InfoReceived,
+            sub_status: None,
+            last_event_at: None,
+            carrier_checked_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// A shipment with everything its tracking view needs.
@@ -158,7 +190,11 @@ pub trait Store {
     /// Inserts or replaces a shipment.
     async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()>;
     /// A shipment of a shop.
-    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>>;
+    async fn shipment(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<ShipmentRecord>>;
     /// A shop's shipments of one order, oldest first.
     async fn order_shipments(
         &self,
@@ -170,35 +206,36 @@ pub trait Store {
         &self,
         shop_id: &str,
         status: Option<Status>,
-        after: Option<&str>,
+        after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ShipmentRecord>>;
     /// A shipment's stored events.
-    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>>;
+    async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>>;
     /// A shipment with its order and events, in one round trip (the tracking look-up's read).
     async fn shipment_history(
         &self,
         shop_id: &str,
-        number: &str,
+        number: &TrackingNumber,
     ) -> Result<Option<ShipmentHistory>>;
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
     /// transaction.
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;
-    /// Shipments, across shops, that the cron refresh should ask their carrier about: not
-    /// delivered or expired, carried by one of `carriers`, enabled for live tracking by their shop,
+    /// Shipments, across shops, that the cron refresh should ask their carrier about: not in a
+    /// final status ([`Status::is_final`]), carried by one of `carriers`, enabled for live tracking by their shop,
     /// and last checked no later than `checked_by`; never-checked first, then longest ago.
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_by: &str,
+        checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>>;
 }
 
 /// What the service needs from the runtime: the time and randomness.
 pub trait Runtime {
-    /// Now.
-    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+    /// Now, to the whole second: the precision storage keeps, so every instant the service
+    /// writes reads back unchanged.
+    fn now(&self) -> DateTime<Utc>;
     /// Fills `buffer` with cryptographically secure random bytes.
     fn random_bytes(&self, buffer: &mut [u8]) -> Result<()>;
 }

@@ -12,6 +12,7 @@ use super::shipments::{ListQuery, list_shipments, put_shipment};
 use super::store::{Runtime, ShopRecord, Store};
 use super::test_carriers::TestCarriers;
 use super::tracking::track;
+use super::tracking_number::TrackingNumber;
 use crate::error::EdgeError;
 
 const UPS: &str = "1Z5R89390357567127";
@@ -139,7 +140,12 @@ fn one_bad_event_rejects_the_batch_and_writes_nothing() {
     ))
     .unwrap_err();
     assert!(error.to_string().starts_with("events[3]: "), "{error}");
-    assert!(block_on(store.shipment(&shop.id, UPS)).unwrap().is_none());
+    let (number, _) = TrackingNumber::parse(UPS).unwrap();
+    assert!(
+        block_on(store.shipment(&shop.id, &number))
+            .unwrap()
+            .is_none()
+    );
     let mismatched = vec![event(
         "2026-11-20T08:00:00Z",
         Status::Delivered,
@@ -267,7 +273,15 @@ fn order_with_two_parcels_and_no_personal_data_in_the_view() {
             order_number: Some("1042".into()),
             ..ShipmentInput::default()
         };
-        block_on(put_shipment(&store, &shop, number, shipment, runtime.now())).unwrap();
+        block_on(put_shipment(
+            &store,
+            &shop,
+            number,
+            shipment,
+            Lang::En,
+            runtime.now(),
+        ))
+        .unwrap();
     }
     block_on(push_events(
         &store,
@@ -312,6 +326,7 @@ fn list_filters_by_status_and_health_with_cursor() {
             &shop,
             number,
             ShipmentInput::default(),
+            Lang::En,
             runtime.now(),
         ))
         .unwrap();

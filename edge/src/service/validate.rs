@@ -1,7 +1,5 @@
 //! Checks on outside input, each failing with a 400 that names the field and the rule.
 
-use waypost_shared::detect::{Detection, detect};
-
 use crate::error::{EdgeError, Result};
 use crate::limits::{MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS};
 
@@ -49,19 +47,6 @@ pub fn order_number(value: &str) -> Result<String> {
         ));
     }
     Ok(value.to_owned())
-}
-
-/// A tracking number as typed: normalised by detection (spaces, dashes, case), at most 64
-/// letters and digits. Returns the normalised number and what detection found.
-pub fn tracking_number(value: &str) -> Result<(String, Detection)> {
-    let detection = detect(value)?;
-    let normalized = detection.normalized.clone().ok_or_else(|| {
-        EdgeError::bad_request(
-            "invalid_tracking_number",
-            "tracking numbers are letters and digits (spaces and dashes are ignored)",
-        )
-    })?;
-    Ok((normalized, detection))
 }
 
 /// An email for look-ups: trimmed, lower-cased, with one `@`.
@@ -155,17 +140,6 @@ mod tests {
             "😀",
         ] {
             assert!(order_number(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn tracking_numbers() {
-        assert_eq!(
-            tracking_number(" 1z5r-8939 0357567127").unwrap().0,
-            "1Z5R89390357567127"
-        );
-        for bad in ["", "../../etc", "<script>", &"1".repeat(65)] {
-            assert!(tracking_number(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -1,6 +1,9 @@
-//! [`Store`] on Cloudflare D1. Enums are stored as their wire strings, dates as ISO text, events
-//! as the shared JSON; every statement names the shop.
+//! [`Store`] on Cloudflare D1. Enums are stored as their wire strings, dates as ISO text, instants
+//! as RFC 3339 UTC text to the second (`2026-11-20T14:05:00Z`, which sorts as time does), events
+//! as the shared JSON; every statement names the shop. Records hold typed values: this file is the
+//! one place they become text and back.
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use waypost_shared::detect::Carrier;
@@ -13,6 +16,7 @@ use crate::error::{EdgeError, Result};
 use crate::service::store::{
     KeyRecord, OrderRecord, ShipmentHistory, ShipmentRecord, ShopRecord, Store, StoredEvent,
 };
+use crate::service::tracking_number::TrackingNumber;
 
 /// The D1 database bound as `DB`.
 pub struct D1Store {
@@ -60,6 +64,25 @@ fn maybe(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_str)
 }
 
+/// An instant as stored: RFC 3339 in UTC, to the second.
+fn instant(at: DateTime<Utc>) -> JsValue {
+    JsValue::from_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn maybe_instant(at: Option<DateTime<Utc>>) -> JsValue {
+    at.map_or(JsValue::NULL, instant)
+}
+
+fn read_instant(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(internal)
+}
+
+fn maybe_read_instant(text: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    text.as_deref().map(read_instant).transpose()
+}
+
 /// An enum or date as its JSON string (`"in_transit"`, `"2026-11-20"`).
 fn wire<T: serde::Serialize>(value: &T) -> Result<String> {
     match serde_json::to_value(value).map_err(internal)? {
@@ -102,7 +125,7 @@ impl ShopRow {
             allowed_origins: serde_json::from_str(&self.allowed_origins).map_err(internal)?,
             transit_min_days: self.transit_min_days,
             transit_max_days: self.transit_max_days,
-            created_at: self.created_at,
+            created_at: read_instant(&self.created_at)?,
             live_carriers: serde_json::from_str(&self.live_carriers).map_err(internal)?,
         })
     }
@@ -154,7 +177,7 @@ impl OrderRow {
             postal_code: self.postal_code,
             promised_from: maybe_unwire(self.promised_from)?,
             promised_to: maybe_unwire(self.promised_to)?,
-            updated_at: self.updated_at,
+            updated_at: read_instant(&self.updated_at)?,
         })
     }
 }
@@ -186,7 +209,7 @@ impl ShipmentRow {
     fn into_record(self) -> Result<ShipmentRecord> {
         Ok(ShipmentRecord {
             shop_id: self.shop_id,
-            tracking_number: self.tracking_number,
+            tracking_number: TrackingNumber::from_stored(self.tracking_number),
             order_number: self.order_number,
             carrier: maybe_unwire(self.carrier)?,
             dest_city: self.dest_city,
@@ -200,10 +223,10 @@ impl ShipmentRow {
             shipped_on: maybe_unwire(self.shipped_on)?,
             status: unwire(&self.status)?,
             sub_status: maybe_unwire(self.sub_status)?,
-            last_event_at: self.last_event_at,
-            carrier_checked_at: self.carrier_checked_at,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            last_event_at: maybe_read_instant(self.last_event_at)?,
+            carrier_checked_at: maybe_read_instant(self.carrier_checked_at)?,
+            created_at: read_instant(&self.created_at)?,
+            updated_at: read_instant(&self.updated_at)?,
         })
     }
 }
@@ -235,7 +258,7 @@ impl D1Store {
             &sql,
             &[
                 text(&s.shop_id),
-                text(&s.tracking_number),
+                text(s.tracking_number.as_str()),
                 maybe(s.order_number.as_deref()),
                 maybe_wire(s.carrier.as_ref())?,
                 maybe(s.dest_city.as_deref()),
@@ -249,10 +272,10 @@ impl D1Store {
                 maybe_wire(s.shipped_on.as_ref())?,
                 text(&wire(&s.status)?),
                 maybe_wire(s.sub_status.as_ref())?,
-                maybe(s.last_event_at.as_deref()),
-                maybe(s.carrier_checked_at.as_deref()),
-                text(&s.created_at),
-                text(&s.updated_at),
+                maybe_instant(s.last_event_at),
+                maybe_instant(s.carrier_checked_at),
+                instant(s.created_at),
+                instant(s.updated_at),
             ],
         )
     }
@@ -271,7 +294,7 @@ impl Store for D1Store {
                 text(&origins),
                 JsValue::from(shop.transit_min_days),
                 JsValue::from(shop.transit_max_days),
-                text(&shop.created_at),
+                instant(shop.created_at),
                 text(&carriers),
             ],
         )
@@ -348,7 +371,7 @@ impl Store for D1Store {
                 maybe(o.postal_code.as_deref()),
                 maybe_wire(o.promised_from.as_ref())?,
                 maybe_wire(o.promised_to.as_ref())?,
-                text(&o.updated_at),
+                instant(o.updated_at),
             ],
         )
         .await
@@ -372,11 +395,17 @@ impl Store for D1Store {
         Ok(())
     }
 
-    async fn shipment(&self, shop_id: &str, number: &str) -> Result<Option<ShipmentRecord>> {
+    async fn shipment(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<ShipmentRecord>> {
         let sql = format!(
             "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND tracking_number = ?2"
         );
-        let row: Option<ShipmentRow> = self.row(&sql, &[text(shop_id), text(number)]).await?;
+        let row: Option<ShipmentRow> = self
+            .row(&sql, &[text(shop_id), text(number.as_str())])
+            .await?;
         row.map(ShipmentRow::into_record).transpose()
     }
 
@@ -399,7 +428,7 @@ impl Store for D1Store {
         &self,
         shop_id: &str,
         status: Option<Status>,
-        after: Option<&str>,
+        after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ShipmentRecord>> {
         let sql = format!(
@@ -409,18 +438,18 @@ impl Store for D1Store {
         let values = [
             text(shop_id),
             maybe_wire(status.as_ref())?,
-            maybe(after),
+            maybe(after.map(TrackingNumber::as_str)),
             JsValue::from(limit as u32),
         ];
         let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
         rows.into_iter().map(ShipmentRow::into_record).collect()
     }
 
-    async fn events(&self, shop_id: &str, number: &str) -> Result<Vec<TrackingEvent>> {
+    async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
         let rows: Vec<EventRow> = self
             .rows(
                 "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2",
-                &[text(shop_id), text(number)],
+                &[text(shop_id), text(number.as_str())],
             )
             .await?;
         rows.iter()
@@ -431,9 +460,9 @@ impl Store for D1Store {
     async fn shipment_history(
         &self,
         shop_id: &str,
-        number: &str,
+        number: &TrackingNumber,
     ) -> Result<Option<ShipmentHistory>> {
-        let key = [text(shop_id), text(number)];
+        let key = [text(shop_id), text(number.as_str())];
         let shipment_sql = format!(
             "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND tracking_number = ?2"
         );
@@ -482,7 +511,7 @@ impl Store for D1Store {
             let json = serde_json::to_string(&stored.event).map_err(internal)?;
             statements.push(self.statement(
                 "INSERT OR IGNORE INTO events (shop_id, tracking_number, fingerprint, event) VALUES (?1, ?2, ?3, ?4)",
-                &[text(&shipment.shop_id), text(&shipment.tracking_number), text(&stored.fingerprint), text(&json)],
+                &[text(&shipment.shop_id), text(shipment.tracking_number.as_str()), text(&stored.fingerprint), text(&json)],
             )?);
         }
         self.db.batch(statements).await.map_err(internal)?;
@@ -492,7 +521,7 @@ impl Store for D1Store {
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
-        checked_by: &str,
+        checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
         let columns: Vec<String> = SHIPMENT_COLUMNS
@@ -503,21 +532,26 @@ impl Store for D1Store {
             "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
              h.created_at AS shop_created_at, h.live_carriers \
              FROM shipments s JOIN shops h ON h.id = s.shop_id \
-             WHERE s.status NOT IN ('delivered', 'expired') \
+             WHERE s.status NOT IN (SELECT value FROM json_each(?4)) \
              AND s.carrier IN (SELECT value FROM json_each(?1)) \
              AND EXISTS (SELECT 1 FROM json_each(h.live_carriers) WHERE value = s.carrier) \
              AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at <= ?2) \
-             ORDER BY s.carrier_checked_at IS NOT NULL, s.carrier_checked_at LIMIT ?3",
+             ORDER BY s.carrier_checked_at IS NOT NULL, s.carrier_checked_at, s.shop_id, s.tracking_number \
+             LIMIT ?3",
             columns.join(", ")
         );
         let carriers = serde_json::to_string(carriers).map_err(internal)?;
+        let final_statuses: Vec<Status> =
+            Status::ALL.into_iter().filter(|s| s.is_final()).collect();
+        let final_statuses = serde_json::to_string(&final_statuses).map_err(internal)?;
         let rows: Vec<DueRow> = self
             .rows(
                 &sql,
                 &[
                     text(&carriers),
-                    text(checked_by),
+                    instant(checked_by),
                     JsValue::from(limit as u32),
+                    text(&final_statuses),
                 ],
             )
             .await?;
@@ -530,7 +564,7 @@ impl Store for D1Store {
                         .map_err(internal)?,
                     transit_min_days: row.transit_min_days,
                     transit_max_days: row.transit_max_days,
-                    created_at: row.shop_created_at,
+                    created_at: read_instant(&row.shop_created_at)?,
                     live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
                 };
                 Ok((row.shipment.into_record()?, shop))

@@ -10,8 +10,8 @@ pub struct WorkerRuntime;
 
 impl Runtime for WorkerRuntime {
     fn now(&self) -> DateTime<Utc> {
-        let millis = worker::Date::now().as_millis();
-        DateTime::from_timestamp_millis(millis as i64).unwrap_or_default()
+        let seconds = worker::Date::now().as_millis() / 1000;
+        DateTime::from_timestamp(seconds as i64, 0).unwrap_or_default()
     }
 
     fn random_bytes(&self, buffer: &mut [u8]) -> Result<()> {

@@ -1,0 +1,6 @@
+//! The platform adapters: the service's small traits on workerd's D1, KV, clock and environment.
+
+pub mod carrier_env;
+pub mod d1_store;
+pub mod kv_cache;
+pub mod runtime;

@@ -1,0 +1,107 @@
+//! Pure projections of stored records: the public tracking view of a shipment, and the health a
+//! retailer's list shows. No storage, no clock of their own: every use case that answers about a
+//! shipment calls these, so the widget, the order page and the list always agree.
+
+use chrono::{DateTime, Utc};
+use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
+use waypost_shared::event::{Place, TrackingEvent};
+use waypost_shared::health::{Health, HealthInput, Route, assess};
+use waypost_shared::labels::Lang;
+use waypost_shared::status::StatusDetail;
+use waypost_shared::timeline::Timeline;
+use waypost_shared::view::{ShipmentFacts, tracking_view};
+use waypost_shared::wire::TrackingView;
+
+use super::store::{OrderRecord, ShipmentRecord, ShopRecord};
+
+/// The tracking view of a stored shipment with its events and order.
+pub fn shipment_view(
+    shop: &ShopRecord,
+    shipment: &ShipmentRecord,
+    events: Vec<TrackingEvent>,
+    order: Option<&OrderRecord>,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> TrackingView {
+    let timeline = Timeline::new(events);
+    let context = Context::new(shop, shipment, order);
+    let destination = Place {
+        city: shipment.dest_city.clone(),
+        region: shipment.dest_region.clone(),
+        country: shipment.dest_country.clone(),
+    };
+    let has_destination = destination != Place::default();
+    let facts = ShipmentFacts {
+        tracking_number: shipment.tracking_number.as_str(),
+        carrier: shipment.carrier,
+        timeline: &timeline,
+        status_without_events: StatusDetail::new(shipment.status),
+        etas: &context.etas,
+        route: context.route,
+        registered_at: Some(shipment.created_at),
+        order_reference: shipment.order_number.as_deref(),
+        destination: has_destination.then_some(&destination),
+    };
+    tracking_view(&facts, lang, now)
+}
+
+/// The health of a stored shipment, from its row alone (for lists).
+pub fn shipment_health(shop: &ShopRecord, shipment: &ShipmentRecord, now: DateTime<Utc>) -> Health {
+    let context = Context::new(shop, shipment, None);
+    let status = StatusDetail::try_new(shipment.status, shipment.sub_status)
+        .unwrap_or(StatusDetail::new(shipment.status));
+    assess(HealthInput {
+        status,
+        last_activity: Some(shipment.last_event_at.unwrap_or(shipment.created_at)),
+        eta: EtaWindow::best(context.etas),
+        route: context.route,
+        now,
+    })
+}
+
+/// The carrier ETA of a stored shipment, when it has a whole window.
+pub fn carrier_eta(shipment: &ShipmentRecord) -> Option<EtaWindow> {
+    window(shipment.eta_from, shipment.eta_to, EtaSource::Carrier)
+}
+
+/// The ETAs and route of a shipment.
+struct Context {
+    etas: Vec<EtaWindow>,
+    route: Route,
+}
+
+impl Context {
+    fn new(shop: &ShopRecord, shipment: &ShipmentRecord, order: Option<&OrderRecord>) -> Self {
+        let promised =
+            order.and_then(|o| window(o.promised_from, o.promised_to, EtaSource::Promised));
+        let shipped_on = shipment
+            .shipped_on
+            .unwrap_or(shipment.created_at.date_naive());
+        let range = TransitRange {
+            min_days: shop.transit_min_days,
+            max_days: shop.transit_max_days,
+        };
+        let estimated = EtaWindow::estimated(shipped_on, range);
+        Context {
+            etas: [carrier_eta(shipment), promised, Some(estimated)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            route: Route {
+                scope: shipment.scope,
+                service: shipment.service_level,
+            },
+        }
+    }
+}
+
+fn window(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    source: EtaSource,
+) -> Option<EtaWindow> {
+    match (from, to) {
+        (Some(from), Some(to)) => EtaWindow::new(from, to, source).ok(),
+        _ => None,
+    }
+}
