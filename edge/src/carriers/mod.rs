@@ -5,6 +5,8 @@
 //! [`crate::service::live::CarrierHttp`], so every mapping is unit-tested on the host with
 //! payloads written from each carrier's documented shapes (`edge/fixtures/carriers/`).
 
+#[cfg(test)]
+mod contract_tests;
 pub mod dhl;
 pub(crate) mod draft;
 pub mod fedex;
@@ -133,20 +135,15 @@ pub enum AuthKind {
 /// An HTTP method a carrier call uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallMethod {
-    /// GET.
     Get,
-    /// POST.
     Post,
 }
 
 /// An HTTP call to a carrier, built without I/O.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpCall {
-    /// Method.
     pub method: CallMethod,
-    /// Absolute URL.
     pub url: String,
-    /// Request headers.
     pub headers: Vec<(&'static str, String)>,
     /// Request body, when any.
     pub body: Option<String>,
@@ -155,11 +152,9 @@ pub struct HttpCall {
 /// A carrier's HTTP answer, as far as the adapters need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpReply {
-    /// Status code.
     pub status: u16,
     /// `Retry-After` in seconds, when sent as seconds.
     pub retry_after: Option<u32>,
-    /// Body text.
     pub body: String,
 }
 

@@ -9,7 +9,7 @@ use super::{BadAnswer, CarrierAnswer, Lookup};
 
 /// Declares a carrier's recorded answers as constants: `fixtures!("ups")` gives `DELIVERED`,
 /// `IN_TRANSIT`, `OUT_FOR_DELIVERY`, `FAILED_ATTEMPT`, `EXCEPTION`, `PICKUP_READY`, `NOT_FOUND`
-/// (from `edge/fixtures/carriers/ups/*.json`) and `ALL`, the six that hold a parcel.
+/// (from `edge/fixtures/carriers/ups/*.json`).
 macro_rules! fixtures {
     ($carrier:literal) => {
         $crate::carriers::test_support::fixtures!($carrier:
@@ -21,16 +21,6 @@ macro_rules! fixtures {
             PICKUP_READY = "pickup_ready",
             NOT_FOUND = "not_found"
         );
-        /// Every answer that holds a parcel (not every adapter's tests go through them all).
-        #[allow(dead_code)]
-        const ALL: [&str; 6] = [
-            DELIVERED,
-            IN_TRANSIT,
-            OUT_FOR_DELIVERY,
-            FAILED_ATTEMPT,
-            EXCEPTION,
-            PICKUP_READY,
-        ];
     };
     ($carrier:literal: $($name:ident = $case:literal),+) => {
         $(

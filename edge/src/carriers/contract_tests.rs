@@ -1,0 +1,350 @@
+//! The contract every carrier adapter keeps, checked for all four over their recorded answers
+//! (`edge/fixtures/carriers/<carrier>/<case>.json`) and over answers no adapter may accept. Each
+//! adapter's own tests keep only what is its own: codes, offsets, fields and quirks.
+
+use serde_json::Value;
+use waypost_shared::event::Place;
+use waypost_shared::status::Status;
+
+use super::test_support::found_by;
+use super::{AuthKind, CallMethod, CarrierAnswer, LiveCarrier, Lookup, clean_text};
+
+/// A recorded answer.
+struct Case {
+    /// Its file name, without `.json`.
+    name: &'static str,
+    /// The status of its newest event; `None` for the answer about an unknown number.
+    newest: Option<Status>,
+    body: &'static str,
+}
+
+/// The seven recorded answers of a carrier.
+macro_rules! cases {
+    ($carrier:literal) => {
+        cases!($carrier:
+            "delivered" => Some(Status::Delivered),
+            "in_transit" => Some(Status::InTransit),
+            "out_for_delivery" => Some(Status::OutForDelivery),
+            "failed_attempt" => Some(Status::AttemptFailed),
+            "exception" => Some(Status::Exception),
+            "pickup_ready" => Some(Status::AvailableForPickup),
+            "not_found" => None
+        )
+    };
+    ($carrier:literal: $($case:literal => $newest:expr),+) => {
+        [$(Case {
+            name: $case,
+            newest: $newest,
+            body: include_str!(concat!("../../fixtures/carriers/", $carrier, "/", $case, ".json")),
+        }),+]
+    };
+}
+
+fn cases(carrier: LiveCarrier) -> [Case; 7] {
+    match carrier {
+        LiveCarrier::Ups => cases!("ups"),
+        LiveCarrier::Fedex => cases!("fedex"),
+        LiveCarrier::Usps => cases!("usps"),
+        LiveCarrier::Dhl => cases!("dhl"),
+    }
+}
+
+/// What a carrier's documentation fixes.
+struct Terms {
+    method: CallMethod,
+    /// The URL asking about a number at base `https://carrier.test`, with `{number}` where the
+    /// percent-encoded number goes (when it goes in the URL).
+    url: &'static str,
+    /// The header that carries the credential, with `{credential}` where it goes.
+    credential: (&'static str, &'static str),
+    /// The HTTP status of its recorded unknown-number answer.
+    not_found_status: u16,
+    /// The fields of its answers that hold postal codes, street lines, facility codes or
+    /// people's names.
+    private_fields: &'static [&'static str],
+}
+
+fn terms(carrier: LiveCarrier) -> Terms {
+    const BEARER: (&str, &str) = ("Authorization", "Bearer {credential}");
+    match carrier {
+        LiveCarrier::Ups => Terms {
+            method: CallMethod::Get,
+            url: "https://carrier.test/api/track/v1/details/{number}?locale=en_US&returnSignature=false",
+            credential: BEARER,
+            not_found_status: 200,
+            private_fields: &["postalCode", "name", "receivedBy", "slic"],
+        },
+        LiveCarrier::Fedex => Terms {
+            method: CallMethod::Post,
+            url: "https://carrier.test/track/v1/trackingnumbers",
+            credential: BEARER,
+            not_found_status: 200,
+            private_fields: &["postalCode", "streetLines", "receivedByName"],
+        },
+        LiveCarrier::Usps => Terms {
+            method: CallMethod::Get,
+            url: "https://carrier.test/tracking/v3/tracking/{number}?expand=DETAIL",
+            credential: BEARER,
+            not_found_status: 404,
+            private_fields: &["eventZIP", "originZIP", "destinationZIP", "name", "firm"],
+        },
+        LiveCarrier::Dhl => Terms {
+            method: CallMethod::Get,
+            url: "https://carrier.test/track/shipments?trackingNumber={number}",
+            credential: ("DHL-API-Key", "{credential}"),
+            not_found_status: 404,
+            private_fields: &["postalCode", "familyName"],
+        },
+    }
+}
+
+fn found(carrier: LiveCarrier, body: &str) -> CarrierAnswer {
+    found_by(|status, body| carrier.read_track(status, body), body)
+}
+
+/// The cases that hold a parcel, with the status of their newest event.
+fn parcels(carrier: LiveCarrier) -> impl Iterator<Item = (&'static str, Status, &'static str)> {
+    cases(carrier)
+        .into_iter()
+        .filter_map(|case| Some((case.name, case.newest?, case.body)))
+}
+
+#[test]
+fn every_call_goes_to_the_documented_path_with_its_credential() {
+    const SECRET: &str = "s3cret";
+    for carrier in LiveCarrier::ALL {
+        let terms = terms(carrier);
+        for (number, encoded) in [
+            ("1Z4E7W830312074518", "1Z4E7W830312074518"),
+            ("JD01 46/00?x=1&y#", "JD01%2046%2F00%3Fx%3D1%26y%23"),
+        ] {
+            // The base's trailing slash is not doubled.
+            let call = carrier.track_call("https://carrier.test/", number, SECRET);
+            assert_eq!(call.method, terms.method, "{carrier:?}");
+            assert_eq!(
+                call.url,
+                terms.url.replace("{number}", encoded),
+                "{carrier:?}"
+            );
+            let (name, value) = terms.credential;
+            assert!(
+                call.headers
+                    .contains(&(name, value.replace("{credential}", SECRET))),
+                "{carrier:?}: {call:?}"
+            );
+            assert_eq!(
+                carrier.auth() == AuthKind::OAuth,
+                value.starts_with("Bearer "),
+                "{carrier:?}"
+            );
+            // The credential goes in its header and nowhere else.
+            let carrying = call.headers.iter().filter(|(_, v)| v.contains(SECRET));
+            assert_eq!(carrying.count(), 1, "{carrier:?}: {call:?}");
+            assert!(!call.url.contains(SECRET), "{carrier:?}");
+            match call.method {
+                CallMethod::Get => {
+                    assert!(
+                        call.headers
+                            .contains(&("Accept", "application/json".into())),
+                        "{carrier:?}"
+                    );
+                    assert_eq!(call.body, None, "{carrier:?}");
+                }
+                CallMethod::Post => {
+                    assert!(
+                        call.headers
+                            .contains(&("Content-Type", "application/json".into())),
+                        "{carrier:?}"
+                    );
+                    let body = call.body.as_deref().unwrap_or_default();
+                    assert!(
+                        body.contains(&serde_json::to_string(number).unwrap()),
+                        "{carrier:?}: {body}"
+                    );
+                    assert!(!body.contains(SECRET), "{carrier:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_recorded_parcel_reads_with_the_status_its_case_names() {
+    for carrier in LiveCarrier::ALL {
+        for (case, status, body) in parcels(carrier) {
+            let answer = found(carrier, body);
+            let newest = answer.events.iter().max_by_key(|e| e.time.sort_key());
+            assert_eq!(
+                newest.map(|e| e.status.status()),
+                Some(status),
+                "{carrier:?} {case}"
+            );
+            match (answer.eta_from, answer.eta_to) {
+                (Some(from), Some(to)) => assert!(from <= to, "{carrier:?} {case}"),
+                (None, None) => {}
+                window => panic!("{carrier:?} {case}: half an estimate {window:?}"),
+            }
+            // Actual delivery dates are not an estimate.
+            if status == Status::Delivered {
+                assert_eq!(answer.eta_from, None, "{carrier:?} {case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn recorded_events_keep_clean_words_coarse_places_and_real_offsets() {
+    for carrier in LiveCarrier::ALL {
+        for (case, _, body) in parcels(carrier) {
+            for event in found(carrier, body).events {
+                let at = format!("{carrier:?} {case}: {event:?}");
+                assert_eq!(
+                    clean_text(Some(&event.description)).as_deref(),
+                    Some(event.description.as_str()),
+                    "{at}"
+                );
+                assert_ne!(event.carrier_code.as_deref(), Some(""), "{at}");
+                if let Some(place) = &event.location {
+                    assert_ne!(place, &Place::default(), "{at}");
+                    for text in [&place.city, &place.region].into_iter().flatten() {
+                        assert_eq!(clean_text(Some(text)).as_ref(), Some(text), "{at}");
+                    }
+                    if let Some(country) = &place.country {
+                        assert!(
+                            country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()),
+                            "{at}"
+                        );
+                    }
+                }
+                assert_eq!(
+                    event.time.utc().is_some(),
+                    event.time.offset().is_some(),
+                    "{at}"
+                );
+                if let Some(offset) = event.time.offset() {
+                    let secs = offset.local_minus_utc();
+                    assert!(
+                        secs % 60 == 0 && (-12 * 3600..=14 * 3600).contains(&secs),
+                        "{at}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_postal_code_street_or_name_survives() {
+    for carrier in LiveCarrier::ALL {
+        let fields = terms(carrier).private_fields;
+        let mut checked = 0;
+        for (case, _, body) in parcels(carrier) {
+            let mut words = Vec::new();
+            private_words(&serde_json::from_str(body).unwrap(), fields, &mut words);
+            let text = format!("{:?}", found(carrier, body));
+            for word in &words {
+                assert!(
+                    !text.contains(word.as_str()),
+                    "{carrier:?} {case}: {word} leaked into {text}"
+                );
+            }
+            checked += words.len();
+        }
+        assert!(checked > 0, "{carrier:?}: no private field was recorded");
+    }
+}
+
+/// Every word held under one of `fields`, at any depth of `value`. Only words of four or more
+/// letters or digits: shorter pieces of a street line ("N", "ST", "418") would match words the
+/// carrier may rightly keep.
+fn private_words(value: &Value, fields: &[&str], words: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if fields.contains(&key.as_str()) {
+                    words_in(inner, words);
+                } else {
+                    private_words(inner, fields, words);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| private_words(i, fields, words)),
+        _ => {}
+    }
+}
+
+fn words_in(value: &Value, words: &mut Vec<String>) {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        Value::Array(items) => return items.iter().for_each(|i| words_in(i, words)),
+        Value::Object(map) => return map.values().for_each(|i| words_in(i, words)),
+        Value::Null | Value::Bool(_) => return,
+    };
+    words.extend(
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 4)
+            .map(str::to_owned),
+    );
+}
+
+#[test]
+fn the_recorded_unknown_number_reads_as_not_found() {
+    for carrier in LiveCarrier::ALL {
+        let status = terms(carrier).not_found_status;
+        let [.., unknown] = cases(carrier);
+        assert_eq!(unknown.name, "not_found");
+        assert_eq!(
+            carrier.read_track(status, unknown.body),
+            Ok(Lookup::NotFound),
+            "{carrier:?}"
+        );
+    }
+}
+
+#[test]
+fn garbage_and_refusals_are_errors() {
+    const GARBAGE: [&str; 7] = [
+        "<html><body>Service Unavailable</body></html>",
+        "<html>Not Found</html>",
+        "{}",
+        "[]",
+        "null",
+        "",
+        "not json",
+    ];
+    for carrier in LiveCarrier::ALL {
+        let not_found_status = terms(carrier).not_found_status;
+        let refuses = |status: u16, body: &str| {
+            assert!(
+                carrier.read_track(status, body).is_err(),
+                "{carrier:?} read HTTP {status} {body:?}"
+            );
+        };
+        for body in GARBAGE {
+            for status in [200, 400, 404] {
+                refuses(status, body);
+            }
+        }
+        for case in cases(carrier) {
+            let status = match case.newest {
+                Some(_) => 200,
+                None => not_found_status,
+            };
+            let half: String = case
+                .body
+                .chars()
+                .take(case.body.chars().count() / 2)
+                .collect();
+            refuses(status, &half);
+            // A redirect or refusal is an error whatever its body says.
+            for status in [302, 401, 403] {
+                refuses(status, case.body);
+            }
+            // A parcel under 404 is no answer.
+            if case.newest.is_some() {
+                refuses(404, case.body);
+            }
+        }
+    }
+}
