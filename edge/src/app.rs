@@ -14,7 +14,6 @@ use crate::service::refresh::RefreshLimits;
 
 /// What every request and cron run works with.
 pub struct App<'a> {
-    /// D1 storage.
     pub store: D1Store,
     /// Clock and randomness.
     pub runtime: WorkerRuntime,

@@ -10,6 +10,9 @@
 //! The crate does no I/O and reads no clock: the current time is always passed in, so every
 //! function is deterministic and the crate builds for the host and for `wasm32-unknown-unknown`.
 
+// The one crate whose public items are a library for others: every one says what it is.
+#![warn(missing_docs)]
+
 pub mod action;
 pub mod detect;
 pub mod error;

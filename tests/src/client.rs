@@ -23,14 +23,11 @@ pub struct Call {
     body: Option<Vec<u8>>,
 }
 
-/// An answer.
 #[derive(Debug, Clone)]
 pub struct Reply {
-    /// HTTP status.
     pub status: u16,
     /// Headers, names lower-cased.
     pub headers: Vec<(String, String)>,
-    /// The body.
     pub body: Vec<u8>,
 }
 
@@ -58,23 +55,18 @@ impl Client {
         }
     }
 
-    /// A GET.
     pub fn get(&self, path: &str) -> Call {
         self.call("GET", path)
     }
-    /// A POST.
     pub fn post(&self, path: &str) -> Call {
         self.call("POST", path)
     }
-    /// A PUT.
     pub fn put(&self, path: &str) -> Call {
         self.call("PUT", path)
     }
-    /// A DELETE.
     pub fn delete(&self, path: &str) -> Call {
         self.call("DELETE", path)
     }
-    /// An OPTIONS.
     pub fn options(&self, path: &str) -> Call {
         self.call("OPTIONS", path)
     }
@@ -108,7 +100,6 @@ impl Call {
         self
     }
 
-    /// Sends it.
     pub fn send(self) -> Result<Reply, String> {
         let builder = ureq::http::Request::builder()
             .method(self.method)

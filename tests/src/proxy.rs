@@ -63,7 +63,6 @@ impl Relay {
         }
     }
 
-    /// Relays again.
     pub fn bring_up(&self) {
         self.up.store(true, Ordering::Relaxed);
     }

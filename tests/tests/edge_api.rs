@@ -442,6 +442,98 @@ fn pushes_are_idempotent_and_order_free(ctx: &Ctx) {
     );
 }
 
+/// The orders D1 answers rows in, which the host tests' in-memory store mirrors: a shop's list by
+/// tracking number after an exclusive cursor (with or without a status filter), every row once; an
+/// order's parcels oldest first.
+fn lists_and_parcels_come_in_their_documented_order(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let numbers = ["WP0003", "WP0001", "WP0005", "WP0002", "WP0004"];
+    for number in numbers {
+        ctx.put(
+            &shop.secret_key,
+            &format!("/v1/shipments/{number}"),
+            json!({}),
+        );
+    }
+    for delivered in ["WP0005", "WP0002"] {
+        ctx.post(
+            &shop.secret_key,
+            &format!("/v1/shipments/{delivered}/events"),
+            events(&[("2026-11-20T08:00:00-05:00", "delivered", None, "Delivered")]),
+        );
+    }
+    let pages = |query: &str| {
+        let mut pages: Vec<Vec<String>> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let after = cursor
+                .as_deref()
+                .map_or(String::new(), |c| format!("&cursor={c}"));
+            let page: ShipmentList = ctx
+                .client
+                .get(&format!("/v1/shipments?{query}{after}"))
+                .bearer(&shop.secret_key)
+                .send()
+                .unwrap()
+                .parse();
+            pages.push(
+                page.shipments
+                    .into_iter()
+                    .map(|s| s.tracking_number)
+                    .collect(),
+            );
+            cursor = page.next_cursor;
+            if cursor.is_none() || pages.len() > 10 {
+                return pages;
+            }
+        }
+    };
+    assert_eq!(
+        pages("limit=2"),
+        [
+            vec!["WP0001", "WP0002"],
+            vec!["WP0003", "WP0004"],
+            vec!["WP0005"]
+        ],
+        "by tracking number, each once, the last page without a cursor"
+    );
+    assert_eq!(
+        pages("status=delivered&limit=1"),
+        [vec!["WP0002"], vec!["WP0005"], vec![]],
+        "a status filter pages the same way"
+    );
+
+    // An order's parcels: oldest first, whatever their numbers.
+    ctx.put(
+        &shop.secret_key,
+        "/v1/orders/7001",
+        json!({ "status": "pending", "customer": { "email": "ana@example.com" } }),
+    );
+    ctx.put(
+        &shop.secret_key,
+        "/v1/shipments/WP0009",
+        json!({ "order_number": "7001" }),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ctx.put(
+        &shop.secret_key,
+        "/v1/shipments/WP0008",
+        json!({ "order_number": "7001" }),
+    );
+    let order: OrderView = ctx
+        .get(&format!(
+            "/v1/orders/7001?key={}&email=ana@example.com",
+            shop.publishable_key
+        ))
+        .parse();
+    let parcels: Vec<&str> = order
+        .shipments
+        .iter()
+        .map(|s| s.tracking_number.as_str())
+        .collect();
+    assert_eq!(parcels, ["WP0009", "WP0008"]);
+}
+
 fn bad_input_gets_a_clear_4xx_and_changes_nothing(ctx: &Ctx) {
     let shop = ctx.shop();
     let sk = &shop.secret_key;
@@ -846,7 +938,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 11] = [
+    let tests: [Test; 12] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -885,6 +977,10 @@ fn main() -> ExitCode {
             flood_is_rate_limited_with_retry_after,
         ),
         ("demo_seed_shows_every_state", demo_seed_shows_every_state),
+        (
+            "lists_and_parcels_come_in_their_documented_order",
+            lists_and_parcels_come_in_their_documented_order,
+        ),
     ];
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();

@@ -27,7 +27,6 @@ impl Step {
         )
     }
 
-    /// Any program.
     pub fn new(name: &str, program: &str, args: &[&str]) -> Step {
         let mut command = Command::new(program);
         command.args(args).current_dir(workspace_root());

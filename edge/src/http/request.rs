@@ -12,7 +12,6 @@ use crate::limits::MAX_BODY_BYTES;
 pub struct Incoming {
     /// The worker request (for the body and headers).
     pub request: Request,
-    /// HTTP method.
     pub method: Method,
     /// Percent-decoded path segments, without empty ones.
     pub segments: Vec<String>,
@@ -57,7 +56,6 @@ impl Incoming {
             .map(|(_, value)| value.as_str())
     }
 
-    /// A header.
     pub fn header(&self, name: &str) -> Option<String> {
         self.request.headers().get(name).ok().flatten()
     }
@@ -93,11 +91,7 @@ impl Incoming {
         let preferences = accept
             .split(',')
             .map(|part| part.split(';').next().unwrap_or("").trim());
-        self.param("lang")
-            .into_iter()
-            .chain(preferences)
-            .find_map(Lang::from_tag)
-            .unwrap_or_default()
+        Lang::negotiate(self.param("lang").into_iter().chain(preferences))
     }
 
     /// The JSON body, refused over [`MAX_BODY_BYTES`] (by `Content-Length` first, then by what

@@ -7,7 +7,6 @@ use crate::error::Result;
 use crate::http::response::json;
 use crate::openapi;
 
-/// Liveness.
 pub fn healthz() -> Result<Response> {
     json(
         200,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::live::{Failure, Fetched};
+use super::carrier_lookup::{Failure, Fetched};
 use super::single_flight::SingleFlight;
 use crate::carriers::LiveCarrier;
 

@@ -13,11 +13,8 @@ use crate::error::Result;
 /// A carrier's answer and when it gave it.
 #[derive(Debug, Clone, Copy)]
 pub struct CarrierSaid<'a> {
-    /// Which carrier.
     pub carrier: LiveCarrier,
-    /// What it said.
     pub answer: &'a CarrierAnswer,
-    /// When it said it.
     pub fetched_at: DateTime<Utc>,
 }
 

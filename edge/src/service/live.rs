@@ -6,6 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use waypost_shared::status::Status;
 
+use super::carrier_lookup::{Failure, Fetched};
 use super::carrier_state::{CachedToken, CarrierState};
 use crate::carriers::oauth::{read_token, token_call};
 use crate::carriers::{AuthKind, CarrierAnswer, HttpCall, HttpReply, LiveCarrier, Lookup};
@@ -71,14 +72,12 @@ pub trait Cache {
     async fn get(&self, key: &str) -> Option<String>;
     /// Stores `value` under `key` for `ttl_secs` (at least 60).
     async fn put(&self, key: &str, value: &str, ttl_secs: u32);
-    /// Removes `key`.
     async fn delete(&self, key: &str);
 }
 
 /// One carrier account: where its API is and the credentials (Worker vars and secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CarrierAccount {
-    /// Which carrier.
     pub carrier: LiveCarrier,
     /// The API's base URL (`UPS_BASE_URL`).
     pub base_url: String,
@@ -93,7 +92,6 @@ pub struct CarrierAccount {
 pub struct CarrierConfig {
     /// Configured accounts; a carrier without one is never asked.
     pub accounts: Vec<CarrierAccount>,
-    /// Per-call timeout.
     pub timeout_ms: u32,
 }
 
@@ -102,42 +100,6 @@ impl CarrierConfig {
     pub fn account(&self, carrier: LiveCarrier) -> Option<&CarrierAccount> {
         self.accounts.iter().find(|a| a.carrier == carrier)
     }
-}
-
-/// What a look-up got: the carrier's reading of the number and when the carrier said it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fetched {
-    /// Found (with the answer) or not found.
-    pub lookup: Lookup,
-    /// When the carrier answered.
-    pub fetched_at: DateTime<Utc>,
-}
-
-/// Why the carrier could not be asked. None of these is the customer's fault, so none becomes a
-/// 5xx: the caller serves the last known answer instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Failure {
-    /// The carrier is being skipped after failures or a `Retry-After`.
-    #[error("carrier paused until {0}")]
-    Paused(DateTime<Utc>),
-    /// No answer within the timeout.
-    #[error("carrier timed out")]
-    Timeout,
-    /// The connection failed.
-    #[error("carrier unreachable: {0}")]
-    Unreachable(String),
-    /// The carrier answered 5xx.
-    #[error("carrier answered {0}")]
-    ServerError(u16),
-    /// The carrier answered 429.
-    #[error("carrier rate limit, retry after {0} s")]
-    RateLimited(u32),
-    /// The answer could not be read.
-    #[error("{0}")]
-    BadAnswer(String),
-    /// No account for this carrier.
-    #[error("carrier not configured")]
-    NotConfigured,
 }
 
 /// The cached form of a carrier answer.
@@ -159,7 +121,6 @@ struct TokenEntry {
 pub struct LiveCarriers<'a, H, C> {
     /// Accounts and timeout.
     pub config: &'a CarrierConfig,
-    /// Sends calls.
     pub http: &'a H,
     /// Caches answers and tokens across isolates.
     pub cache: &'a C,

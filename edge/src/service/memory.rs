@@ -215,7 +215,6 @@ fn to_second(at: DateTime<Utc>) -> DateTime<Utc> {
 
 /// A clock that says what the test sets, and counting "random" bytes.
 pub struct TestRuntime {
-    /// Now.
     pub now: Cell<DateTime<Utc>>,
     counter: Cell<u8>,
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod carrier_lookup;
 pub mod carrier_state;
 pub mod carrier_sync;
 pub mod events;

@@ -83,13 +83,10 @@ pub async fn register(
 /// Filters of `GET /v1/shipments`.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    /// Only this status.
     pub status: Option<Status>,
-    /// Only this health.
     pub health: Option<Health>,
     /// Continue after this tracking number.
     pub cursor: Option<String>,
-    /// Page size.
     pub limit: Option<usize>,
 }
 

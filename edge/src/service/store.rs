@@ -14,15 +14,11 @@ use crate::error::Result;
 /// A shop: who owns the data, where its widget may run, how long its parcels usually take.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopRecord {
-    /// `shop_...`.
     pub id: String,
-    /// Display name.
     pub name: String,
     /// Origins allowed to call the public API from a browser.
     pub allowed_origins: Vec<String>,
-    /// Usual transit, fewest days.
     pub transit_min_days: u16,
-    /// Usual transit, most days.
     pub transit_max_days: u16,
     /// When it was created.
     pub created_at: DateTime<Utc>,
@@ -35,32 +31,24 @@ pub struct ShopRecord {
 pub struct KeyRecord {
     /// The publishable key itself, or a secret key's public id part (`sk_<id>`).
     pub key_id: String,
-    /// The owning shop.
     pub shop_id: String,
-    /// Publishable or secret.
     pub kind: KeyKind,
     /// SHA-256 (hex) of the whole secret key; `None` for publishable keys.
     pub secret_hash: Option<String>,
-    /// Whether the key was revoked.
     pub revoked: bool,
 }
 
 /// An order as the retailer pushed it. The contact fields are private.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRecord {
-    /// The owning shop.
     pub shop_id: String,
     /// The shop's order number.
     pub order_number: String,
-    /// Pre-shipment status.
     pub status: Status,
-    /// Pre-shipment sub-status.
     pub sub_status: Option<SubStatus>,
-    /// Customer name (private).
     pub customer_name: Option<String>,
     /// Customer email, trimmed and lower-cased (private; the look-up secret).
     pub email: Option<String>,
-    /// Customer phone (private).
     pub phone: Option<String>,
     /// Delivery postal code, normalised (private; the other look-up secret).
     pub postal_code: Option<String>,
@@ -75,21 +63,14 @@ pub struct OrderRecord {
 /// A shipment, with its current status kept up to date as events arrive (for listing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShipmentRecord {
-    /// The owning shop.
     pub shop_id: String,
-    /// The tracking number.
     pub tracking_number: TrackingNumber,
-    /// The order it belongs to.
     pub order_number: Option<String>,
-    /// Carrier, given or detected.
     pub carrier: Option<Carrier>,
-    /// Destination city.
     pub dest_city: Option<String>,
-    /// Destination region.
     pub dest_region: Option<String>,
     /// Destination postal code (private).
     pub dest_postal_code: Option<String>,
-    /// Destination country.
     pub dest_country: Option<String>,
     /// Domestic or international.
     pub scope: Scope,
@@ -99,11 +80,9 @@ pub struct ShipmentRecord {
     pub eta_from: Option<NaiveDate>,
     /// Carrier or shop ETA, last day.
     pub eta_to: Option<NaiveDate>,
-    /// Day handed over.
     pub shipped_on: Option<NaiveDate>,
     /// Current status (the newest event's, else `info_received`).
     pub status: Status,
-    /// Current sub-status.
     pub sub_status: Option<SubStatus>,
     /// The latest UTC instant the newest event can have happened at.
     pub last_event_at: Option<DateTime<Utc>>,
@@ -150,7 +129,6 @@ impl ShipmentRecord {
 /// A shipment with everything its tracking view needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShipmentHistory {
-    /// The shipment.
     pub shipment: ShipmentRecord,
     /// The order it belongs to, when stored.
     pub order: Option<OrderRecord>,
@@ -163,7 +141,6 @@ pub struct ShipmentHistory {
 pub struct StoredEvent {
     /// [`TrackingEvent::fingerprint`] as 16 hex digits.
     pub fingerprint: String,
-    /// The event.
     pub event: TrackingEvent,
 }
 

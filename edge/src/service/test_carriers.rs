@@ -54,11 +54,9 @@ impl Cache for MemoryCache {
 
 /// Everything a live look-up needs, owned, for one test.
 pub struct TestCarriers {
-    /// Accounts.
     pub config: CarrierConfig,
     /// The scripted carrier.
     pub http: ScriptedHttp,
-    /// The cache.
     pub cache: MemoryCache,
     /// Tokens and breakers.
     pub state: CarrierState,

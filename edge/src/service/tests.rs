@@ -1,5 +1,6 @@
 //! The service end to end on the host, against the in-memory store.
 
+use waypost_shared::detect::Carrier;
 use waypost_shared::health::Health;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
@@ -9,7 +10,7 @@ use super::events::push_events;
 use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::orders::{OrderProof, order_view, put_order};
 use super::shipments::{ListQuery, list_shipments, put_shipment};
-use super::store::{Runtime, ShopRecord, Store};
+use super::store::{Runtime, ShipmentRecord, ShopRecord, Store};
 use super::test_carriers::TestCarriers;
 use super::tracking::track;
 use super::tracking_number::TrackingNumber;
@@ -426,4 +427,126 @@ fn unknown_number_is_404_with_detection() {
         }
         other => panic!("expected 404 with detection, got {other:?}"),
     }
+}
+
+/// The in-memory store answers rows in D1's orders (the end-to-end test
+/// `lists_and_parcels_come_in_their_documented_order` holds D1 to the same).
+#[test]
+fn the_memory_store_orders_rows_like_d1() {
+    let (store, runtime, shop) = setup();
+    let register = |number: &str, input: ShipmentInput| {
+        block_on(put_shipment(
+            &store,
+            &shop,
+            number,
+            input,
+            Lang::En,
+            runtime.now(),
+        ))
+        .unwrap();
+    };
+    for number in ["WP0003", "WP0001", "WP0005", "WP0002", "WP0004"] {
+        register(number, ShipmentInput::default());
+    }
+    for delivered in ["WP0005", "WP0002"] {
+        let events = vec![event(
+            "2026-11-20T08:00:00-05:00",
+            Status::Delivered,
+            None,
+            "Delivered",
+        )];
+        block_on(push_events(
+            &store,
+            &shop,
+            delivered,
+            EventBatch { events },
+            runtime.now(),
+        ))
+        .unwrap();
+    }
+    let pages = |status: Option<Status>, limit: usize| {
+        let mut pages: Vec<Vec<String>> = Vec::new();
+        let mut cursor = None;
+        loop {
+            let query = ListQuery {
+                status,
+                health: None,
+                cursor,
+                limit: Some(limit),
+            };
+            let page = block_on(list_shipments(&store, &shop, query, runtime.now())).unwrap();
+            pages.push(
+                page.shipments
+                    .into_iter()
+                    .map(|s| s.tracking_number)
+                    .collect(),
+            );
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                return pages;
+            }
+        }
+    };
+    assert_eq!(
+        pages(None, 2),
+        [
+            vec!["WP0001", "WP0002"],
+            vec!["WP0003", "WP0004"],
+            vec!["WP0005"]
+        ]
+    );
+    assert_eq!(
+        pages(Some(Status::Delivered), 1),
+        [vec!["WP0002"], vec!["WP0005"], vec![]]
+    );
+
+    // An order's parcels: oldest first; registered in the same second, by number.
+    let in_order = || ShipmentInput {
+        order_number: Some("7001".into()),
+        ..ShipmentInput::default()
+    };
+    register("WP0009", in_order());
+    runtime
+        .now
+        .set(runtime.now() + chrono::TimeDelta::seconds(1));
+    register("WP0008", in_order());
+    register("WP0007", in_order());
+    let parcels: Vec<String> = block_on(store.order_shipments(&shop.id, "7001"))
+        .unwrap()
+        .into_iter()
+        .map(|s| s.tracking_number.to_string())
+        .collect();
+    assert_eq!(parcels, ["WP0009", "WP0007", "WP0008"]);
+}
+
+/// The cron asks about never-checked shipments first, then the longest unchecked; final statuses
+/// never (the same rule as D1's query, [`Status::is_final`]).
+#[test]
+fn shipments_due_for_refresh_come_never_checked_first_then_oldest() {
+    let (store, runtime, mut shop) = setup();
+    shop.live_carriers = vec![Carrier::Ups];
+    block_on(store.insert_shop(&shop)).unwrap();
+    let now = runtime.now();
+    let record = |number: &str, checked_hours_ago: Option<i64>, status: Status| {
+        let (number, _) = TrackingNumber::parse(number).unwrap();
+        let mut record = ShipmentRecord::new(&shop.id, number, Some(Carrier::Ups), now);
+        record.carrier_checked_at = checked_hours_ago.map(|h| now - chrono::TimeDelta::hours(h));
+        record.status = status;
+        block_on(store.upsert_shipment(&record)).unwrap();
+    };
+    record("WP0001", Some(1), Status::InTransit);
+    record("WP0002", None, Status::InTransit);
+    record("WP0003", Some(5), Status::InTransit);
+    record("WP0004", None, Status::InTransit);
+    record("WP0005", Some(9), Status::Delivered);
+    record("WP0006", Some(3), Status::Expired);
+    let due: Vec<String> = block_on(store.due_for_refresh(&[Carrier::Ups], now, 10))
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s.tracking_number.to_string())
+        .collect();
+    assert_eq!(due, ["WP0002", "WP0004", "WP0003", "WP0001"]);
+    let checked_by = now - chrono::TimeDelta::hours(2);
+    let due = block_on(store.due_for_refresh(&[Carrier::Ups], checked_by, 10)).unwrap();
+    assert_eq!(due.len(), 3, "checked within the last two hours: not due");
 }

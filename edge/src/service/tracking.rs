@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use waypost_shared::labels::Lang;
 use waypost_shared::wire::TrackingView;
 
+use super::carrier_lookup::Fetched;
 use super::carrier_sync::{CarrierSaid, store_answer};
-use super::live::{Cache, CarrierHttp, Fetched, LiveCarriers};
+use super::live::{Cache, CarrierHttp, LiveCarriers};
 use super::projection::shipment_view;
 use super::store::{ShipmentHistory, ShopRecord, Store};
 use super::tracking_number::TrackingNumber;

@@ -6,6 +6,13 @@
 //! gives its status and exporting that status gives the code back. [`Direction::Import`] rows
 //! only read (several outside codes can mean the same thing to us); [`Direction::Export`] rows
 //! only write, for our statuses the other taxonomy has no word for.
+//!
+//! Who it is for: the adapters that read or write another system's statuses. The 17TRACK
+//! aggregator adapter reads [`SEVENTEEN_TRACK`] and the Shopify webhook reads [`SHOPIFY`]'s
+//! fulfillment event statuses (both still to come: issues "Parcels from China" and "Orders flow in
+//! by themselves"); exports to AfterShip- or EasyPost-shaped integrations write with
+//! [`AFTERSHIP`] and [`EASYPOST`]. Until those land, its callers are its tests, which hold every
+//! table to its one-to-one rows both ways.
 
 mod aftership;
 mod easypost;
