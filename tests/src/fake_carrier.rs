@@ -1,9 +1,11 @@
 //! A fake of the four carriers' tracking APIs on 127.0.0.1, for end-to-end tests and benchmarks:
 //! OAuth token endpoints (UPS, FedEx, USPS), the tracking endpoints at their documented paths,
 //! DHL's API-key check, answers from `edge/fixtures/carriers/`, scripted failures (500, 429 with
-//! `Retry-After`, garbage JSON, hanging), and counters of every hit.
+//! `Retry-After`, garbage JSON, hanging, a body trickled slowly or announced far too long), and
+//! counters of every hit.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -66,6 +68,12 @@ pub const IN_TRANSIT_SCANS: [(&str, &str, &str, &str); 6] = [
     ),
 ];
 
+/// The body length [`Behaviour::Oversized`] announces: far beyond any tracking answer.
+pub const OVERSIZED_BYTES: u64 = 64 << 20;
+
+/// How many pieces [`Behaviour::Trickle`] cuts a body into.
+const TRICKLE_PIECES: u32 = 40;
+
 /// The API key the Worker must send to the fake DHL.
 pub const DHL_KEY: &str = "dhl-test-key";
 
@@ -84,6 +92,11 @@ pub enum Behaviour {
     Garbage,
     /// No answer for this long.
     Hang(Duration),
+    /// The fixture `<case>`: status and headers at once, then the body in small pieces spread
+    /// over this long.
+    Trickle(&'static str, Duration),
+    /// 200 announcing a body of [`OVERSIZED_BYTES`], then nothing for this long.
+    Oversized(Duration),
 }
 
 #[derive(Default)]
@@ -306,26 +319,17 @@ fn answer(mut request: Request, script: &Mutex<Script>) {
 
 fn play(request: Request, carrier: &str, behaviour: &Behaviour) {
     match behaviour {
-        Behaviour::Case(case) => {
-            let path =
-                workspace_root().join(format!("edge/fixtures/carriers/{carrier}/{case}.json"));
-            match std::fs::read_to_string(&path) {
-                Ok(body) => {
-                    let status = if *case == "not_found" {
-                        not_found_status(carrier)
-                    } else {
-                        200
-                    };
-                    respond(request, status, "application/json", body);
-                }
-                Err(error) => respond(
-                    request,
-                    599,
-                    "text/plain",
-                    format!("{}: {error}", path.display()),
-                ),
+        Behaviour::Case(case) => match fixture(carrier, case) {
+            Ok(body) => {
+                let status = if *case == "not_found" {
+                    not_found_status(carrier)
+                } else {
+                    200
+                };
+                respond(request, status, "application/json", body);
             }
-        }
+            Err(error) => respond(request, 599, "text/plain", error),
+        },
         Behaviour::SlowCase(case, pause) => {
             std::thread::sleep(*pause);
             play(request, carrier, &Behaviour::Case(case));
@@ -355,7 +359,55 @@ fn play(request: Request, carrier: &str, behaviour: &Behaviour) {
             std::thread::sleep(*duration);
             respond(request, 504, "text/plain", "gave up".into());
         }
+        Behaviour::Trickle(case, over) => match fixture(carrier, case) {
+            Ok(body) => trickle(request, body.as_bytes(), *over),
+            Err(error) => respond(request, 599, "text/plain", error),
+        },
+        Behaviour::Oversized(hold) => {
+            let mut writer = request.into_writer();
+            if send(&mut writer, ok_head(OVERSIZED_BYTES).as_bytes()) {
+                std::thread::sleep(*hold);
+            }
+        }
     }
+}
+
+/// The text of `edge/fixtures/carriers/<carrier>/<case>.json`, or why not.
+fn fixture(carrier: &str, case: &str) -> Result<String, String> {
+    let path = workspace_root().join(format!("edge/fixtures/carriers/{carrier}/{case}.json"));
+    std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// Sends a 200's status line and headers at once, then `body` in [`TRICKLE_PIECES`] pieces
+/// spread over `over`; stops early when the client hangs up.
+fn trickle(request: Request, body: &[u8], over: Duration) {
+    let mut writer = request.into_writer();
+    if !send(&mut writer, ok_head(body.len() as u64).as_bytes()) {
+        return;
+    }
+    let piece = body.len().div_ceil(TRICKLE_PIECES as usize).max(1);
+    for bytes in body.chunks(piece) {
+        std::thread::sleep(over / TRICKLE_PIECES);
+        if !send(&mut writer, bytes) {
+            return;
+        }
+    }
+}
+
+/// The status line and headers of a 200 JSON answer of `length` bytes, written by hand so they
+/// leave before the body.
+fn ok_head(length: u64) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+}
+
+/// Writes `bytes` onto the wire now; false once the client is gone.
+fn send(writer: &mut impl Write, bytes: &[u8]) -> bool {
+    writer
+        .write_all(bytes)
+        .and_then(|()| writer.flush())
+        .is_ok()
 }
 
 /// The HTTP status each carrier sends with its "unknown number" body.

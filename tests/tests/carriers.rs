@@ -8,13 +8,20 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use waypost_shared::status::Status;
 use waypost_shared::wire::{EventBatchResult, Problem, ShopCreated, TrackingView};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
 use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, Reply};
+
+/// The Worker's `CARRIER_TIMEOUT_MS` here.
+const CARRIER_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Slack over [`CARRIER_TIMEOUT`] for a look-up that gives up on its carrier (workerd, D1, the
+/// token): generous, yet well short of the fake carrier's slow behaviours.
+const TIMEOUT_SLACK: Duration = Duration::from_secs(3);
 
 /// Another detectable number per carrier, for the not-found and failure cases.
 const UNKNOWN: [(&str, &str); 4] = [
@@ -53,6 +60,11 @@ struct Ctx {
 
 impl Ctx {
     fn track(&self, number: &str) -> Reply {
+        self.try_track(number).unwrap()
+    }
+
+    /// Looks `number` up from a new address; an error when no answer came.
+    fn try_track(&self, number: &str) -> Result<Reply, String> {
         let ip = format!(
             "203.0.113.{}",
             self.ips.fetch_add(1, Ordering::Relaxed) % 250 + 1
@@ -64,7 +76,6 @@ impl Ctx {
             ))
             .header("CF-Connecting-IP", &ip)
             .send()
-            .unwrap()
     }
 
     fn view(&self, number: &str) -> TrackingView {
@@ -260,6 +271,76 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
     assert_eq!(ctx.fake.track_hits("ups", number), 2);
 }
 
+/// Looks `number` up while `carrier` misbehaves with `behaviour`: the last known view (the
+/// supplier's event), marked stale, within the timeout and its slack. Then the carrier answers
+/// again, which clears its circuit breaker for the tests that follow.
+fn stale_within_the_timeout(
+    ctx: &Ctx,
+    carrier: &str,
+    number: &str,
+    behaviour: Behaviour,
+    expected_hits: usize,
+) {
+    ctx.register(number, carrier);
+    ctx.push(
+        number,
+        "2026-11-20T09:30:00-05:00",
+        "Handed over by the supplier",
+    );
+    ctx.fake.script(carrier, number, behaviour.clone());
+    let started = Instant::now();
+    let reply = ctx.try_track(number).unwrap_or_else(|error| {
+        panic!(
+            "{behaviour:?}: no answer after {:?}: {error}",
+            started.elapsed()
+        )
+    });
+    let elapsed = started.elapsed();
+    assert_eq!(
+        reply.status,
+        200,
+        "{behaviour:?} after {elapsed:?}: {}",
+        reply.text()
+    );
+    let view: TrackingView = reply.parse();
+    assert!(
+        view.stale,
+        "{behaviour:?}: the last known view, marked stale, not the carrier's answer after {elapsed:?}"
+    );
+    assert_eq!(view.events.len(), 1);
+    assert_eq!(view.events[0].description, "Handed over by the supplier");
+    assert!(
+        elapsed < CARRIER_TIMEOUT + TIMEOUT_SLACK,
+        "{behaviour:?}: answered after {elapsed:?}, past the {CARRIER_TIMEOUT:?} timeout"
+    );
+    assert_eq!(
+        ctx.fake.track_hits(carrier, number),
+        expected_hits,
+        "{behaviour:?}"
+    );
+
+    ctx.fake
+        .script(carrier, number, Behaviour::Case("in_transit"));
+    let view = ctx.view(number);
+    assert!(
+        !view.stale && view.status == Status::InTransit,
+        "{carrier} answers again"
+    );
+}
+
+fn a_body_trickled_past_the_timeout_serves_the_last_known_view(ctx: &Ctx) {
+    // The headers come at once; the body would take 8 s. The timeout covers both: not retried.
+    let trickle = Behaviour::Trickle("in_transit", Duration::from_secs(8));
+    stale_within_the_timeout(ctx, "fedex", "WPTRICKLEFEDEX", trickle, 1);
+}
+
+fn an_oversized_answer_is_refused_unread(ctx: &Ctx) {
+    // The answer announces 64 MiB (the Worker takes 2 MiB at most) and sends none of it:
+    // refused at its headers, like a broken connection (retried once), not read till the timeout.
+    let oversized = Behaviour::Oversized(Duration::from_secs(8));
+    stale_within_the_timeout(ctx, "usps", "WPOVERSIZEDUSPS", oversized, 2);
+}
+
 fn failures_serve_the_last_known_view_never_5xx(ctx: &Ctx) {
     let failures = [
         ("ups", Behaviour::ServerError),
@@ -339,7 +420,10 @@ fn main() -> ExitCode {
     };
     let mut vars = fake.worker_vars();
     vars.extend([
-        ("CARRIER_TIMEOUT_MS".to_owned(), "1500".to_owned()),
+        (
+            "CARRIER_TIMEOUT_MS".to_owned(),
+            CARRIER_TIMEOUT.as_millis().to_string(),
+        ),
         ("REFRESH_MIN_AGE_SECS".to_owned(), "0".to_owned()),
         ("REFRESH_PER_CARRIER".to_owned(), "100".to_owned()),
     ]);
@@ -368,7 +452,7 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 8] = [
+    let tests: [Test; 10] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -390,6 +474,14 @@ fn main() -> ExitCode {
             one_token_serves_every_lookup,
         ),
         ("cron_refresh_adds_new_events", cron_refresh_adds_new_events),
+        (
+            "a_body_trickled_past_the_timeout_serves_the_last_known_view",
+            a_body_trickled_past_the_timeout_serves_the_last_known_view,
+        ),
+        (
+            "an_oversized_answer_is_refused_unread",
+            an_oversized_answer_is_refused_unread,
+        ),
         (
             "failures_serve_the_last_known_view_never_5xx",
             failures_serve_the_last_known_view_never_5xx,
