@@ -4,9 +4,9 @@
 use worker::Env;
 
 use crate::error::{EdgeError, Result};
-use crate::fetch_http::FetchHttp;
 use crate::platform::carrier_env::{carrier_config, carrier_state, refresh_limits};
 use crate::platform::d1_store::D1Store;
+use crate::platform::fetch_http::FetchHttp;
 use crate::platform::kv_cache::KvCache;
 use crate::platform::runtime::WorkerRuntime;
 use crate::service::live::{CarrierConfig, LiveCarriers};

@@ -12,7 +12,6 @@ pub mod app;
 pub mod carriers;
 pub mod cron;
 pub mod error;
-pub mod fetch_http;
 pub mod http;
 pub mod limits;
 pub mod openapi;

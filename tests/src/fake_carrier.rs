@@ -103,6 +103,7 @@ pub enum Behaviour {
 struct Script {
     behaviours: HashMap<(String, String), Behaviour>,
     track_hits: HashMap<(String, String), usize>,
+    track_log: Vec<(String, String)>,
     token_hits: HashMap<String, usize>,
 }
 
@@ -175,6 +176,11 @@ impl FakeCarrier {
         let script = lock(&self.script);
         let key = (carrier.to_owned(), number.to_owned());
         script.track_hits.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Every tracking call received, as (carrier, number), in the order they arrived.
+    pub fn track_log(&self) -> Vec<(String, String)> {
+        lock(&self.script).track_log.clone()
     }
 
     /// Tracking calls received at `carrier`, for any number.
@@ -294,6 +300,7 @@ fn answer(mut request: Request, script: &Mutex<Script>) {
                     .track_hits
                     .entry((carrier.into(), number.clone()))
                     .or_default() += 1;
+                script.track_log.push((carrier.into(), number.clone()));
                 script
                     .behaviours
                     .get(&(carrier.to_owned(), number.clone()))

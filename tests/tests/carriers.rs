@@ -341,6 +341,40 @@ fn an_oversized_answer_is_refused_unread(ctx: &Ctx) {
     stale_within_the_timeout(ctx, "usps", "WPOVERSIZEDUSPS", oversized, 2);
 }
 
+/// The cron asks about never-checked shipments first, then the longest unchecked, and never about
+/// delivered ones (D1's ordering, which the host tests' in-memory store mirrors).
+fn the_cron_asks_never_checked_first_then_longest_unchecked(ctx: &Ctx) {
+    let (older, newer, never, delivered) =
+        ("WPCRONOLDER", "WPCRONNEWER", "WPCRONNEVER", "WPCRONDONE");
+    for number in [older, newer, never, delivered] {
+        ctx.register(number, "ups");
+    }
+    ctx.fake.script("ups", older, Behaviour::Case("in_transit"));
+    ctx.fake
+        .script("ups", delivered, Behaviour::Case("delivered"));
+    assert_eq!(ctx.view(delivered).status, Status::Delivered);
+    ctx.view(older);
+    std::thread::sleep(Duration::from_millis(1100));
+    ctx.fake.script("ups", newer, Behaviour::Case("in_transit"));
+    ctx.view(newer);
+    ctx.fake.script("ups", never, Behaviour::Case("in_transit"));
+
+    let start = ctx.fake.track_log().len();
+    let reply = ctx
+        .client
+        .get("/__scheduled?cron=*/15+*+*+*+*")
+        .send()
+        .unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let ours = [older, newer, never, delivered];
+    let asked: Vec<String> = ctx.fake.track_log()[start..]
+        .iter()
+        .filter(|(carrier, number)| carrier == "ups" && ours.contains(&number.as_str()))
+        .map(|(_, number)| number.clone())
+        .collect();
+    assert_eq!(asked, [never, older, newer]);
+}
+
 fn failures_serve_the_last_known_view_never_5xx(ctx: &Ctx) {
     let failures = [
         ("ups", Behaviour::ServerError),
@@ -452,7 +486,7 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 10] = [
+    let tests: [Test; 11] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -474,6 +508,10 @@ fn main() -> ExitCode {
             one_token_serves_every_lookup,
         ),
         ("cron_refresh_adds_new_events", cron_refresh_adds_new_events),
+        (
+            "the_cron_asks_never_checked_first_then_longest_unchecked",
+            the_cron_asks_never_checked_first_then_longest_unchecked,
+        ),
         (
             "a_body_trickled_past_the_timeout_serves_the_last_known_view",
             a_body_trickled_past_the_timeout_serves_the_last_known_view,

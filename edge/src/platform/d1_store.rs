@@ -3,12 +3,14 @@
 //! as the shared JSON; every statement names the shop. Records hold typed values: this file is the
 //! one place they become text and back.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use waypost_shared::WireEnum;
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
-use waypost_shared::status::Status;
+use waypost_shared::health::{Scope, ServiceLevel};
+use waypost_shared::status::{Status, SubStatus};
+use waypost_shared::wire::KeyKind;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -83,26 +85,54 @@ fn maybe_read_instant(text: Option<String>) -> Result<Option<DateTime<Utc>>> {
     text.as_deref().map(read_instant).transpose()
 }
 
-/// An enum or date as its JSON string (`"in_transit"`, `"2026-11-20"`).
-fn wire<T: serde::Serialize>(value: &T) -> Result<String> {
-    match serde_json::to_value(value).map_err(internal)? {
-        serde_json::Value::String(text) => Ok(text),
-        other => Err(internal(format!("expected a string, got {other}"))),
+/// A value stored as its wire text: an enum's wire name, a date's ISO text (`in_transit`,
+/// `2026-11-20`), read back exactly as serde reads them.
+trait WireText: Sized {
+    fn to_text(&self) -> String;
+    fn from_text(text: &str) -> Result<Self>;
+}
+
+macro_rules! enum_wire_text {
+    ($($enum:ty),+) => {$(
+        impl WireText for $enum {
+            fn to_text(&self) -> String {
+                self.as_str().to_owned()
+            }
+            fn from_text(text: &str) -> Result<Self> {
+                <$enum as WireEnum>::parse(text).map_err(internal)
+            }
+        }
+    )+};
+}
+
+enum_wire_text!(Status, SubStatus, Carrier, Scope, ServiceLevel, KeyKind);
+
+impl WireText for NaiveDate {
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+    fn from_text(text: &str) -> Result<Self> {
+        text.parse().map_err(internal)
     }
 }
 
-fn maybe_wire<T: serde::Serialize>(value: Option<&T>) -> Result<JsValue> {
+/// An enum or date as its wire text (`in_transit`, `2026-11-20`).
+fn wire<T: WireText>(value: &T) -> Result<String> {
+    Ok(value.to_text())
+}
+
+fn maybe_wire<T: WireText>(value: Option<&T>) -> Result<JsValue> {
     Ok(match value {
         Some(value) => JsValue::from_str(&wire(value)?),
         None => JsValue::NULL,
     })
 }
 
-fn unwire<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(internal)
+fn unwire<T: WireText>(text: &str) -> Result<T> {
+    T::from_text(text)
 }
 
-fn maybe_unwire<T: DeserializeOwned>(text: Option<String>) -> Result<Option<T>> {
+fn maybe_unwire<T: WireText>(text: Option<String>) -> Result<Option<T>> {
     text.as_deref().map(unwire).transpose()
 }
 

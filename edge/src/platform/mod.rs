@@ -2,5 +2,6 @@
 
 pub mod carrier_env;
 pub mod d1_store;
+pub mod fetch_http;
 pub mod kv_cache;
 pub mod runtime;
