@@ -4,38 +4,40 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{Status, StatusDetail, SubStatus};
 
-/// Who has to act.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Actor {
-    /// The person waiting for the parcel.
-    Customer,
-    /// The shop that sold it.
-    Retailer,
+crate::wire_enum! {
+    /// Who has to act.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Actor {
+        /// The person waiting for the parcel.
+        Customer = "customer",
+        /// The shop that sold it.
+        Retailer = "retailer",
+    }
 }
 
-/// What has to be done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    /// Check and correct the delivery address.
-    ConfirmAddress,
-    /// Fetch the parcel from the post office, pickup point or locker.
-    CollectParcel,
-    /// Pay import duties or taxes.
-    PayDuties,
-    /// Book a new delivery attempt.
-    ArrangeRedelivery,
-    /// Settle the order's payment.
-    UpdatePayment,
-    /// Get in touch with the carrier.
-    ContactCarrier,
-    /// Get in touch with the supplier.
-    ContactSupplier,
-    /// Get in touch with the customer.
-    ContactCustomer,
-    /// Send the missing paperwork.
-    ProvideDocuments,
+crate::wire_enum! {
+    /// What has to be done.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ActionKind {
+        /// Check and correct the delivery address.
+        ConfirmAddress = "confirm_address",
+        /// Fetch the parcel from the post office, pickup point or locker.
+        CollectParcel = "collect_parcel",
+        /// Pay import duties or taxes.
+        PayDuties = "pay_duties",
+        /// Book a new delivery attempt.
+        ArrangeRedelivery = "arrange_redelivery",
+        /// Settle the order's payment.
+        UpdatePayment = "update_payment",
+        /// Get in touch with the carrier.
+        ContactCarrier = "contact_carrier",
+        /// Get in touch with the supplier.
+        ContactSupplier = "contact_supplier",
+        /// Get in touch with the customer.
+        ContactCustomer = "contact_customer",
+        /// Send the missing paperwork.
+        ProvideDocuments = "provide_documents",
+    }
 }
 
 /// One thing someone must do.
@@ -45,21 +47,6 @@ pub struct RequiredAction {
     pub actor: Actor,
     /// What.
     pub kind: ActionKind,
-}
-
-impl ActionKind {
-    /// Every action kind.
-    pub const ALL: [ActionKind; 9] = [
-        ActionKind::ConfirmAddress,
-        ActionKind::CollectParcel,
-        ActionKind::PayDuties,
-        ActionKind::ArrangeRedelivery,
-        ActionKind::UpdatePayment,
-        ActionKind::ContactCarrier,
-        ActionKind::ContactSupplier,
-        ActionKind::ContactCustomer,
-        ActionKind::ProvideDocuments,
-    ];
 }
 
 const fn customer(kind: ActionKind) -> RequiredAction {

@@ -5,16 +5,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
-/// Who produced an ETA. Carrier estimates beat shop promises, which beat our own estimate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EtaSource {
-    /// The carrier's own estimate.
-    Carrier,
-    /// What the shop promised at checkout.
-    Promised,
-    /// Waypost's estimate from the shop's usual transit range.
-    Estimated,
+crate::wire_enum! {
+    /// Who produced an ETA. Carrier estimates beat shop promises, which beat our own estimate.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum EtaSource {
+        /// The carrier's own estimate.
+        Carrier = "carrier",
+        /// What the shop promised at checkout.
+        Promised = "promised",
+        /// Waypost's estimate from the shop's usual transit range.
+        Estimated = "estimated",
+    }
 }
 
 /// An inclusive window of local dates at the destination.

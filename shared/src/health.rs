@@ -7,55 +7,47 @@ use crate::action::required_actions;
 use crate::eta::EtaWindow;
 use crate::status::{Status, StatusDetail, SubStatus};
 
-/// How a shipment is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Health {
-    /// Moving as expected.
-    OnTrack,
-    /// No new event for longer than is normal for its status and route.
-    Stalled,
-    /// Past the end of its ETA window.
-    Late,
-    /// Someone (customer or retailer) must act.
-    NeedsAction,
-    /// Finished: delivered or cancelled.
-    Done,
+crate::wire_enum! {
+    /// How a shipment is doing.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Health {
+        /// Moving as expected.
+        OnTrack = "on_track",
+        /// No new event for longer than is normal for its status and route.
+        Stalled = "stalled",
+        /// Past the end of its ETA window.
+        Late = "late",
+        /// Someone (customer or retailer) must act.
+        NeedsAction = "needs_action",
+        /// Finished: delivered or cancelled.
+        Done = "done",
+    }
 }
 
-impl Health {
-    /// Every health value.
-    pub const ALL: [Health; 5] = [
-        Health::OnTrack,
-        Health::Stalled,
-        Health::Late,
-        Health::NeedsAction,
-        Health::Done,
-    ];
+crate::wire_enum! {
+    /// Whether the parcel crosses a border.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum Scope {
+        /// Same country.
+        #[default]
+        Domestic = "domestic",
+        /// Crosses a border (customs, long hauls).
+        International = "international",
+    }
 }
 
-/// Whether the parcel crosses a border.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Same country.
-    #[default]
-    Domestic,
-    /// Crosses a border (customs, long hauls).
-    International,
-}
-
-/// How fast the service is meant to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceLevel {
-    /// Express couriers (next-day, 2-day, international express).
-    Express,
-    /// Ordinary parcel services.
-    #[default]
-    Standard,
-    /// National posts and UPU mail: slow and quiet for long stretches.
-    Postal,
+crate::wire_enum! {
+    /// How fast the service is meant to be.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum ServiceLevel {
+        /// Express couriers (next-day, 2-day, international express).
+        Express = "express",
+        /// Ordinary parcel services.
+        #[default]
+        Standard = "standard",
+        /// National posts and UPU mail: slow and quiet for long stretches.
+        Postal = "postal",
+    }
 }
 
 /// The journey's kind, which sets how long a quiet spell is normal.

@@ -5,7 +5,8 @@
 //! [`timeline`]), the progress bar ([`milestone`]), shipment health ([`health`]), who must act
 //! ([`action`]), delivery estimates ([`eta`]), tracking-number detection ([`detect`]), labels in
 //! several languages ([`labels`]), the JSON wire types ([`wire`]) and the one function that
-//! composes them into a tracking view ([`view`]).
+//! composes them into a tracking view ([`view`]). Every fieldless enum on the wire is declared
+//! once, with its wire names, by [`wire_enum!`] ([`mod@wire_enum`]).
 //!
 //! The crate does no I/O and reads no clock: the current time is always passed in, so every
 //! function is deterministic and the crate builds for the host and for `wasm32-unknown-unknown`.
@@ -28,5 +29,7 @@ pub mod time;
 pub mod timeline;
 pub mod view;
 pub mod wire;
+pub mod wire_enum;
 
 pub use error::Error;
+pub use wire_enum::{UnknownName, WireEnum};

@@ -5,46 +5,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{Status, StatusDetail, SubStatus};
 
-/// A step of the progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Milestone {
-    /// The order was placed.
-    Ordered,
-    /// The parcel was handed over (or a label created).
-    Shipped,
-    /// The carrier is moving it.
-    InTransit,
-    /// On the delivery vehicle.
-    OutForDelivery,
-    /// Waiting at a pickup location (replaces out for delivery on pickup journeys).
-    ReadyForPickup,
-    /// Delivered.
-    Delivered,
+crate::wire_enum! {
+    /// A step of the progress bar.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Milestone {
+        /// The order was placed.
+        Ordered = "ordered",
+        /// The parcel was handed over (or a label created).
+        Shipped = "shipped",
+        /// The carrier is moving it.
+        InTransit = "in_transit",
+        /// On the delivery vehicle.
+        OutForDelivery = "out_for_delivery",
+        /// Waiting at a pickup location (replaces out for delivery on pickup journeys).
+        ReadyForPickup = "ready_for_pickup",
+        /// Delivered.
+        Delivered = "delivered",
+    }
 }
 
-impl Milestone {
-    /// Every milestone.
-    pub const ALL: [Milestone; 6] = [
-        Milestone::Ordered,
-        Milestone::Shipped,
-        Milestone::InTransit,
-        Milestone::OutForDelivery,
-        Milestone::ReadyForPickup,
-        Milestone::Delivered,
-    ];
-}
-
-/// Where a step stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepState {
-    /// Reached and left behind.
-    Done,
-    /// Where the parcel is now.
-    Current,
-    /// Not reached yet.
-    Upcoming,
+crate::wire_enum! {
+    /// Where a step stands.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum StepState {
+        /// Reached and left behind.
+        Done = "done",
+        /// Where the parcel is now.
+        Current = "current",
+        /// Not reached yet.
+        Upcoming = "upcoming",
+    }
 }
 
 /// One step of the bar, as the widget draws it.

@@ -4,188 +4,148 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
-/// The main state of a shipment. Serialized as a lowercase snake_case string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The order exists but nothing has been handed to a carrier yet.
-    Pending,
-    /// The carrier knows about the parcel (label created) but has not scanned it.
-    InfoReceived,
-    /// Moving through the carrier's network.
-    InTransit,
-    /// On the vehicle that delivers it today.
-    OutForDelivery,
-    /// Waiting at a post office, pickup point or locker for the customer.
-    AvailableForPickup,
-    /// A delivery was tried and did not succeed.
-    AttemptFailed,
-    /// Delivered: the journey is over.
-    Delivered,
-    /// Something went wrong: damaged, lost, held, returned, cancelled.
-    Exception,
-    /// No update for so long that tracking ended without a final status.
-    Expired,
-    /// The carrier has no record of the number (yet).
-    NotFound,
+crate::wire_enum! {
+    /// The main state of a shipment. Serialized as a lowercase snake_case string. Declared in
+    /// journey order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Status {
+        /// The order exists but nothing has been handed to a carrier yet.
+        Pending = "pending",
+        /// The carrier knows about the parcel (label created) but has not scanned it.
+        InfoReceived = "info_received",
+        /// Moving through the carrier's network.
+        InTransit = "in_transit",
+        /// On the vehicle that delivers it today.
+        OutForDelivery = "out_for_delivery",
+        /// Waiting at a post office, pickup point or locker for the customer.
+        AvailableForPickup = "available_for_pickup",
+        /// A delivery was tried and did not succeed.
+        AttemptFailed = "attempt_failed",
+        /// Delivered: the journey is over.
+        Delivered = "delivered",
+        /// Something went wrong: damaged, lost, held, returned, cancelled.
+        Exception = "exception",
+        /// No update for so long that tracking ended without a final status.
+        Expired = "expired",
+        /// The carrier has no record of the number (yet).
+        NotFound = "not_found",
+    }
 }
 
 impl Status {
-    /// Every status, in journey order.
-    pub const ALL: [Status; 10] = [
-        Status::Pending,
-        Status::InfoReceived,
-        Status::InTransit,
-        Status::OutForDelivery,
-        Status::AvailableForPickup,
-        Status::AttemptFailed,
-        Status::Delivered,
-        Status::Exception,
-        Status::Expired,
-        Status::NotFound,
-    ];
-
-    /// The wire name, e.g. `"in_transit"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::InfoReceived => "info_received",
-            Status::InTransit => "in_transit",
-            Status::OutForDelivery => "out_for_delivery",
-            Status::AvailableForPickup => "available_for_pickup",
-            Status::AttemptFailed => "attempt_failed",
-            Status::Delivered => "delivered",
-            Status::Exception => "exception",
-            Status::Expired => "expired",
-            Status::NotFound => "not_found",
-        }
-    }
-
-    /// True when no further carrier event is expected.
+    /// True when no further carrier event is expected. The one rule for "final"; [`Status::FINAL`]
+    /// lists the statuses it holds for.
     pub const fn is_final(self) -> bool {
         matches!(self, Status::Delivered | Status::Expired)
     }
+
+    /// The final statuses (see [`Status::is_final`]) in journey order, e.g. for a query that
+    /// filters on their wire names (`Status::FINAL.map(Status::as_str)`).
+    pub const FINAL: [Status; FINAL_COUNT] = {
+        let mut finals = [Status::Pending; FINAL_COUNT];
+        let (mut i, mut found) = (0, 0);
+        while i < Status::ALL.len() {
+            if Status::ALL[i].is_final() {
+                finals[found] = Status::ALL[i];
+                found += 1;
+            }
+            i += 1;
+        }
+        finals
+    };
 }
 
-/// Why a shipment is in its status. Each sub-status belongs to exactly one [`Status`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubStatus {
-    /// Pending: the goods are not in stock yet.
-    AwaitingStock,
-    /// Pending: the payment has not cleared.
-    PaymentIssue,
-    /// Pending: being picked and packed.
-    Processing,
-    /// Info received: a shipping label exists.
-    LabelCreated,
-    /// In transit: the carrier collected the parcel.
-    PickedUp,
-    /// In transit: left a facility.
-    DepartedFacility,
-    /// In transit: reached a facility.
-    ArrivedFacility,
-    /// In transit: being cleared through customs.
-    CustomsProcessing,
-    /// In transit: customs let it through.
-    CustomsReleased,
-    /// In transit: customs is holding it.
-    CustomsHeld,
-    /// In transit: import duties or taxes must be paid before delivery.
-    DutiesDue,
-    /// In transit: running behind schedule.
-    Delayed,
-    /// In transit: sent on to another address or carrier.
-    Forwarded,
-    /// Available for pickup: at a post office.
-    PostOffice,
-    /// Available for pickup: at a shop or pickup point.
-    PickupPoint,
-    /// Available for pickup: in a parcel locker.
-    Locker,
-    /// Attempt failed: the address is wrong.
-    InvalidAddress,
-    /// Attempt failed: the address lacks something (flat number, building).
-    IncompleteAddress,
-    /// Attempt failed: nobody was there.
-    RecipientUnavailable,
-    /// Attempt failed: the recipient refused the parcel.
-    Refused,
-    /// Attempt failed: the courier could not get in.
-    AccessIssue,
-    /// Delivered: handed to the recipient.
-    ToRecipient,
-    /// Delivered: left in the mailbox.
-    ToMailbox,
-    /// Delivered: left with a neighbour.
-    ToNeighbor,
-    /// Delivered: left in a safe place.
-    ToSafePlace,
-    /// Delivered: collected by the customer at a pickup location.
-    Collected,
-    /// Delivered: signed for.
-    Signed,
-    /// Exception: the parcel is damaged.
-    Damaged,
-    /// Exception: the parcel is lost.
-    Lost,
-    /// Exception: the carrier is holding it.
-    Held,
-    /// Exception: on its way back to the sender.
-    ReturningToSender,
-    /// Exception: back with the sender.
-    ReturnedToSender,
-    /// Exception: the shipment was cancelled.
-    Cancelled,
-    /// Exception: paperwork (customs, invoices) is missing.
-    MissingDocuments,
-    /// Not found: the number is real but not scanned yet.
-    NotYetScanned,
-    /// Not found: the carrier does not know the number.
-    UnknownNumber,
+/// How many statuses are final.
+const FINAL_COUNT: usize = {
+    let (mut i, mut count) = (0, 0);
+    while i < Status::ALL.len() {
+        count += Status::ALL[i].is_final() as usize;
+        i += 1;
+    }
+    count
+};
+
+crate::wire_enum! {
+    /// Why a shipment is in its status. Each sub-status belongs to exactly one [`Status`]. Declared
+    /// grouped by status in journey order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum SubStatus {
+        /// Pending: the goods are not in stock yet.
+        AwaitingStock = "awaiting_stock",
+        /// Pending: the payment has not cleared.
+        PaymentIssue = "payment_issue",
+        /// Pending: being picked and packed.
+        Processing = "processing",
+        /// Info received: a shipping label exists.
+        LabelCreated = "label_created",
+        /// In transit: the carrier collected the parcel.
+        PickedUp = "picked_up",
+        /// In transit: left a facility.
+        DepartedFacility = "departed_facility",
+        /// In transit: reached a facility.
+        ArrivedFacility = "arrived_facility",
+        /// In transit: being cleared through customs.
+        CustomsProcessing = "customs_processing",
+        /// In transit: customs let it through.
+        CustomsReleased = "customs_released",
+        /// In transit: customs is holding it.
+        CustomsHeld = "customs_held",
+        /// In transit: import duties or taxes must be paid before delivery.
+        DutiesDue = "duties_due",
+        /// In transit: running behind schedule.
+        Delayed = "delayed",
+        /// In transit: sent on to another address or carrier.
+        Forwarded = "forwarded",
+        /// Available for pickup: at a post office.
+        PostOffice = "post_office",
+        /// Available for pickup: at a shop or pickup point.
+        PickupPoint = "pickup_point",
+        /// Available for pickup: in a parcel locker.
+        Locker = "locker",
+        /// Attempt failed: the address is wrong.
+        InvalidAddress = "invalid_address",
+        /// Attempt failed: the address lacks something (flat number, building).
+        IncompleteAddress = "incomplete_address",
+        /// Attempt failed: nobody was there.
+        RecipientUnavailable = "recipient_unavailable",
+        /// Attempt failed: the recipient refused the parcel.
+        Refused = "refused",
+        /// Attempt failed: the courier could not get in.
+        AccessIssue = "access_issue",
+        /// Delivered: handed to the recipient.
+        ToRecipient = "to_recipient",
+        /// Delivered: left in the mailbox.
+        ToMailbox = "to_mailbox",
+        /// Delivered: left with a neighbour.
+        ToNeighbor = "to_neighbor",
+        /// Delivered: left in a safe place.
+        ToSafePlace = "to_safe_place",
+        /// Delivered: collected by the customer at a pickup location.
+        Collected = "collected",
+        /// Delivered: signed for.
+        Signed = "signed",
+        /// Exception: the parcel is damaged.
+        Damaged = "damaged",
+        /// Exception: the parcel is lost.
+        Lost = "lost",
+        /// Exception: the carrier is holding it.
+        Held = "held",
+        /// Exception: on its way back to the sender.
+        ReturningToSender = "returning_to_sender",
+        /// Exception: back with the sender.
+        ReturnedToSender = "returned_to_sender",
+        /// Exception: the shipment was cancelled.
+        Cancelled = "cancelled",
+        /// Exception: paperwork (customs, invoices) is missing.
+        MissingDocuments = "missing_documents",
+        /// Not found: the number is real but not scanned yet.
+        NotYetScanned = "not_yet_scanned",
+        /// Not found: the carrier does not know the number.
+        UnknownNumber = "unknown_number",
+    }
 }
 
 impl SubStatus {
-    /// Every sub-status, grouped by status in journey order.
-    pub const ALL: [SubStatus; 36] = [
-        SubStatus::AwaitingStock,
-        SubStatus::PaymentIssue,
-        SubStatus::Processing,
-        SubStatus::LabelCreated,
-        SubStatus::PickedUp,
-        SubStatus::DepartedFacility,
-        SubStatus::ArrivedFacility,
-        SubStatus::CustomsProcessing,
-        SubStatus::CustomsReleased,
-        SubStatus::CustomsHeld,
-        SubStatus::DutiesDue,
-        SubStatus::Delayed,
-        SubStatus::Forwarded,
-        SubStatus::PostOffice,
-        SubStatus::PickupPoint,
-        SubStatus::Locker,
-        SubStatus::InvalidAddress,
-        SubStatus::IncompleteAddress,
-        SubStatus::RecipientUnavailable,
-        SubStatus::Refused,
-        SubStatus::AccessIssue,
-        SubStatus::ToRecipient,
-        SubStatus::ToMailbox,
-        SubStatus::ToNeighbor,
-        SubStatus::ToSafePlace,
-        SubStatus::Collected,
-        SubStatus::Signed,
-        SubStatus::Damaged,
-        SubStatus::Lost,
-        SubStatus::Held,
-        SubStatus::ReturningToSender,
-        SubStatus::ReturnedToSender,
-        SubStatus::Cancelled,
-        SubStatus::MissingDocuments,
-        SubStatus::NotYetScanned,
-        SubStatus::UnknownNumber,
-    ];
-
     /// The status this sub-status refines.
     pub const fn status(self) -> Status {
         use SubStatus::*;
@@ -204,49 +164,6 @@ impl SubStatus {
             Damaged | Lost | Held | ReturningToSender | ReturnedToSender | Cancelled
             | MissingDocuments => Status::Exception,
             NotYetScanned | UnknownNumber => Status::NotFound,
-        }
-    }
-
-    /// The wire name, e.g. `"customs_held"`.
-    pub const fn as_str(self) -> &'static str {
-        use SubStatus::*;
-        match self {
-            AwaitingStock => "awaiting_stock",
-            PaymentIssue => "payment_issue",
-            Processing => "processing",
-            LabelCreated => "label_created",
-            PickedUp => "picked_up",
-            DepartedFacility => "departed_facility",
-            ArrivedFacility => "arrived_facility",
-            CustomsProcessing => "customs_processing",
-            CustomsReleased => "customs_released",
-            CustomsHeld => "customs_held",
-            DutiesDue => "duties_due",
-            Delayed => "delayed",
-            Forwarded => "forwarded",
-            PostOffice => "post_office",
-            PickupPoint => "pickup_point",
-            Locker => "locker",
-            InvalidAddress => "invalid_address",
-            IncompleteAddress => "incomplete_address",
-            RecipientUnavailable => "recipient_unavailable",
-            Refused => "refused",
-            AccessIssue => "access_issue",
-            ToRecipient => "to_recipient",
-            ToMailbox => "to_mailbox",
-            ToNeighbor => "to_neighbor",
-            ToSafePlace => "to_safe_place",
-            Collected => "collected",
-            Signed => "signed",
-            Damaged => "damaged",
-            Lost => "lost",
-            Held => "held",
-            ReturningToSender => "returning_to_sender",
-            ReturnedToSender => "returned_to_sender",
-            Cancelled => "cancelled",
-            MissingDocuments => "missing_documents",
-            NotYetScanned => "not_yet_scanned",
-            UnknownNumber => "unknown_number",
         }
     }
 }
@@ -345,6 +262,18 @@ mod tests {
         }
         for sub in SubStatus::ALL {
             assert_eq!(serde_json::to_value(sub).unwrap(), sub.as_str());
+        }
+    }
+
+    #[test]
+    fn final_statuses_follow_the_rule() {
+        assert_eq!(Status::FINAL, [Status::Delivered, Status::Expired]);
+        for status in Status::ALL {
+            assert_eq!(
+                Status::FINAL.contains(&status),
+                status.is_final(),
+                "{status:?}"
+            );
         }
     }
 

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use waypost_shared::WireEnum;
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;

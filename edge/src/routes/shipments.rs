@@ -1,5 +1,6 @@
 //! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`.
 
+use waypost_shared::WireEnum;
 use waypost_shared::health::Health;
 use waypost_shared::status::Status;
 use waypost_shared::wire::{EventBatch, ShipmentInput};
@@ -65,7 +66,7 @@ pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Re
 }
 
 /// A query parameter holding an enum's wire name.
-fn enum_param<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+fn enum_param<T: WireEnum>(name: &str, value: &str) -> Result<T> {
+    T::parse(value)
         .map_err(|error| EdgeError::bad_request("invalid_query", format!("{name}: {error}")))
 }

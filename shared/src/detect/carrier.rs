@@ -1,95 +1,53 @@
 //! The carriers detection knows, by the codes of the public tracking-number vectors.
 
-use serde::{Deserialize, Serialize};
-
-/// A carrier. Serialized as its code (`ups`, `canada_post`, ...). Declared from most to least
-/// commonly seen by online shops, which breaks ranking ties between equally specific formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Carrier {
-    /// United Parcel Service.
-    Ups,
-    /// United States Postal Service.
-    Usps,
-    /// FedEx.
-    Fedex,
-    /// DHL (Express, eCommerce).
-    Dhl,
-    /// A national post, by a UPU S10 number (`RR123456785CN`).
-    S10,
-    /// Amazon Logistics.
-    Amazon,
-    /// DPD.
-    Dpd,
-    /// Canada Post.
-    CanadaPost,
-    /// Purolator.
-    Purolator,
-    /// YunExpress.
-    Yunexpress,
-    /// OnTrac.
-    Ontrac,
-    /// LaserShip.
-    Lasership,
-    /// Yodel.
-    Yodel,
-    /// Canpar.
-    Canpar,
-    /// Old Dominion Freight Line.
-    OldDominion,
-    /// Spee-Dee Delivery.
-    Speedee,
-    /// GOFO Express.
-    Gofo,
-    /// Landmark Global.
-    Landmark,
+crate::wire_enum! {
+    /// A carrier. Serialized as its code (`ups`, `canada_post`, ...). Declared from most to least
+    /// commonly seen by online shops, which breaks ranking ties between equally specific formats.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Carrier {
+        /// United Parcel Service.
+        Ups = "ups",
+        /// United States Postal Service.
+        Usps = "usps",
+        /// FedEx.
+        Fedex = "fedex",
+        /// DHL (Express, eCommerce).
+        Dhl = "dhl",
+        /// A national post, by a UPU S10 number (`RR123456785CN`).
+        S10 = "s10",
+        /// Amazon Logistics.
+        Amazon = "amazon",
+        /// DPD.
+        Dpd = "dpd",
+        /// Canada Post.
+        CanadaPost = "canada_post",
+        /// Purolator.
+        Purolator = "purolator",
+        /// YunExpress.
+        Yunexpress = "yunexpress",
+        /// OnTrac.
+        Ontrac = "ontrac",
+        /// LaserShip.
+        Lasership = "lasership",
+        /// Yodel.
+        Yodel = "yodel",
+        /// Canpar.
+        Canpar = "canpar",
+        /// Old Dominion Freight Line.
+        OldDominion = "old_dominion",
+        /// Spee-Dee Delivery.
+        Speedee = "speedee",
+        /// GOFO Express.
+        Gofo = "gofo",
+        /// Landmark Global.
+        Landmark = "landmark",
+    }
 }
 
 impl Carrier {
-    /// Every carrier, most common first.
-    pub const ALL: [Carrier; 18] = [
-        Carrier::Ups,
-        Carrier::Usps,
-        Carrier::Fedex,
-        Carrier::Dhl,
-        Carrier::S10,
-        Carrier::Amazon,
-        Carrier::Dpd,
-        Carrier::CanadaPost,
-        Carrier::Purolator,
-        Carrier::Yunexpress,
-        Carrier::Ontrac,
-        Carrier::Lasership,
-        Carrier::Yodel,
-        Carrier::Canpar,
-        Carrier::OldDominion,
-        Carrier::Speedee,
-        Carrier::Gofo,
-        Carrier::Landmark,
-    ];
-
-    /// The wire code, e.g. `"canada_post"`.
+    /// The wire code, e.g. `"canada_post"` (its wire name).
     pub const fn code(self) -> &'static str {
-        match self {
-            Carrier::Ups => "ups",
-            Carrier::Usps => "usps",
-            Carrier::Fedex => "fedex",
-            Carrier::Dhl => "dhl",
-            Carrier::S10 => "s10",
-            Carrier::Amazon => "amazon",
-            Carrier::Dpd => "dpd",
-            Carrier::CanadaPost => "canada_post",
-            Carrier::Purolator => "purolator",
-            Carrier::Yunexpress => "yunexpress",
-            Carrier::Ontrac => "ontrac",
-            Carrier::Lasership => "lasership",
-            Carrier::Yodel => "yodel",
-            Carrier::Canpar => "canpar",
-            Carrier::OldDominion => "old_dominion",
-            Carrier::Speedee => "speedee",
-            Carrier::Gofo => "gofo",
-            Carrier::Landmark => "landmark",
-        }
+        self.as_str()
     }
 
     /// The name people know the carrier by.
@@ -118,8 +76,6 @@ impl Carrier {
 
     /// Looks a carrier up by its wire code.
     pub fn from_code(code: &str) -> Option<Carrier> {
-        Carrier::ALL
-            .into_iter()
-            .find(|carrier| carrier.code() == code)
+        Carrier::from_wire(code)
     }
 }

@@ -34,16 +34,17 @@ pub const MAX_INPUT_CHARS: usize = 64;
 /// written with a space between every character, and a bound that stops 10 KB strings up front.
 pub const MAX_TYPED_CHARS: usize = 4 * MAX_INPUT_CHARS;
 
-/// How sure detection is that a candidate is right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// A check digit holds on a structured format (`1Z…`, `RR…CN`).
-    High,
-    /// A check digit holds on a run of digits, or a distinctive prefix without a check digit.
-    Medium,
-    /// Only the length and character kinds fit.
-    Low,
+crate::wire_enum! {
+    /// How sure detection is that a candidate is right.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Confidence {
+        /// A check digit holds on a structured format (`1Z…`, `RR…CN`).
+        High = "high",
+        /// A check digit holds on a run of digits, or a distinctive prefix without a check digit.
+        Medium = "medium",
+        /// Only the length and character kinds fit.
+        Low = "low",
+    }
 }
 
 /// A country named by a tracking number.

@@ -12,8 +12,6 @@ mod es;
 mod format;
 mod fr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::action::{ActionKind, Actor};
 use crate::eta::EtaSource;
 use crate::health::Health;
@@ -22,33 +20,26 @@ use crate::status::{Status, SubStatus};
 
 pub use format::{day_heading, eta_window, event_time, relative_time};
 
-/// A language Waypost speaks. Serialized as its ISO 639-1 code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// English, the fallback.
-    #[default]
-    En,
-    /// Spanish.
-    Es,
-    /// French.
-    Fr,
-    /// German.
-    De,
+crate::wire_enum! {
+    /// A language Waypost speaks. Serialized as its ISO 639-1 code.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum Lang {
+        /// English, the fallback.
+        #[default]
+        En = "en",
+        /// Spanish.
+        Es = "es",
+        /// French.
+        Fr = "fr",
+        /// German.
+        De = "de",
+    }
 }
 
 impl Lang {
-    /// Every language.
-    pub const ALL: [Lang; 4] = [Lang::En, Lang::Es, Lang::Fr, Lang::De];
-
-    /// The ISO 639-1 code.
+    /// The ISO 639-1 code (its wire name).
     pub const fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Es => "es",
-            Lang::Fr => "fr",
-            Lang::De => "de",
-        }
+        self.as_str()
     }
 
     /// Reads a BCP 47 tag (`es`, `es-MX`, `fr_CA`, `DE`); `None` for languages we lack.
@@ -268,16 +259,9 @@ impl Key {
         keys.extend(SubStatus::ALL.map(Key::SubStatus));
         keys.extend(Milestone::ALL.map(Key::Milestone));
         keys.extend(Health::ALL.map(Key::Health));
-        keys.extend([Actor::Customer, Actor::Retailer].map(Key::Actor));
+        keys.extend(Actor::ALL.map(Key::Actor));
         keys.extend(A::ALL.map(Key::Action));
-        keys.extend(
-            [
-                EtaSource::Carrier,
-                EtaSource::Promised,
-                EtaSource::Estimated,
-            ]
-            .map(Key::EtaSource),
-        );
+        keys.extend(EtaSource::ALL.map(Key::EtaSource));
         keys.push(Key::JustNow);
         for unit in [
             TimeUnit::Minute,

@@ -41,14 +41,15 @@ pub struct KeyInput {
     pub kind: KeyKind,
 }
 
-/// The kinds of API key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyKind {
-    /// `pk_...`: public, read-only, safe in a browser.
-    Publishable,
-    /// `sk_...`: private, may write; never in a browser.
-    Secret,
+crate::wire_enum! {
+    /// The kinds of API key.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum KeyKind {
+        /// `pk_...`: public, read-only, safe in a browser.
+        Publishable = "publishable",
+        /// `sk_...`: private, may write; never in a browser.
+        Secret = "secret",
+    }
 }
 
 /// A newly created key: the only time a secret key is shown.

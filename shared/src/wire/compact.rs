@@ -7,14 +7,8 @@
 
 use chrono::NaiveDate;
 
-use crate::action::{ActionKind, Actor};
-use crate::detect::Carrier;
-use crate::eta::EtaSource;
+use crate::WireEnum;
 use crate::event::Place;
-use crate::health::Health;
-use crate::labels::Lang;
-use crate::milestone::{Milestone, StepState};
-use crate::status::{Status, SubStatus};
 use crate::time::EventTime;
 use crate::wire::{
     ActionView, CarrierRef, EtaView, EventView, MilestoneView, OrderView, TrackingView,
@@ -266,73 +260,12 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-/// Finds the variant whose wire name is the JSON string.
-fn by_name<T: Copy>(json: &Json, names: &[(T, &str)]) -> Option<T> {
-    let text = json.text()?;
-    names
-        .iter()
-        .find(|(_, name)| *name == text)
-        .map(|(value, _)| *value)
+/// Every wire enum reads as its wire name.
+impl<T: WireEnum> FromJson for T {
+    fn from_json(json: &Json) -> Option<Self> {
+        T::from_wire(json.text()?)
+    }
 }
-
-macro_rules! named {
-    ($ty:ty, $names:expr) => {
-        impl FromJson for $ty {
-            fn from_json(json: &Json) -> Option<Self> {
-                by_name(json, &$names)
-            }
-        }
-    };
-}
-
-named!(Status, Status::ALL.map(|s| (s, s.as_str())));
-named!(SubStatus, SubStatus::ALL.map(|s| (s, s.as_str())));
-named!(Carrier, Carrier::ALL.map(|c| (c, c.code())));
-named!(Lang, Lang::ALL.map(|l| (l, l.code())));
-named!(Health, HEALTH);
-named!(Milestone, MILESTONE);
-named!(StepState, STEP_STATE);
-named!(Actor, ACTOR);
-named!(ActionKind, ACTION_KIND);
-named!(EtaSource, ETA_SOURCE);
-
-const HEALTH: [(Health, &str); 5] = [
-    (Health::OnTrack, "on_track"),
-    (Health::Stalled, "stalled"),
-    (Health::Late, "late"),
-    (Health::NeedsAction, "needs_action"),
-    (Health::Done, "done"),
-];
-const MILESTONE: [(Milestone, &str); 6] = [
-    (Milestone::Ordered, "ordered"),
-    (Milestone::Shipped, "shipped"),
-    (Milestone::InTransit, "in_transit"),
-    (Milestone::OutForDelivery, "out_for_delivery"),
-    (Milestone::ReadyForPickup, "ready_for_pickup"),
-    (Milestone::Delivered, "delivered"),
-];
-const STEP_STATE: [(StepState, &str); 3] = [
-    (StepState::Done, "done"),
-    (StepState::Current, "current"),
-    (StepState::Upcoming, "upcoming"),
-];
-const ACTOR: [(Actor, &str); 2] = [(Actor::Customer, "customer"), (Actor::Retailer, "retailer")];
-const ACTION_KIND: [(ActionKind, &str); 9] = [
-    (ActionKind::ConfirmAddress, "confirm_address"),
-    (ActionKind::CollectParcel, "collect_parcel"),
-    (ActionKind::PayDuties, "pay_duties"),
-    (ActionKind::ArrangeRedelivery, "arrange_redelivery"),
-    (ActionKind::UpdatePayment, "update_payment"),
-    (ActionKind::ContactCarrier, "contact_carrier"),
-    (ActionKind::ContactSupplier, "contact_supplier"),
-    (ActionKind::ContactCustomer, "contact_customer"),
-    (ActionKind::ProvideDocuments, "provide_documents"),
-];
-const ETA_SOURCE: [(EtaSource, &str); 3] = [
-    (EtaSource::Carrier, "carrier"),
-    (EtaSource::Promised, "promised"),
-    (EtaSource::Estimated, "estimated"),
-];
 
 impl FromJson for NaiveDate {
     fn from_json(json: &Json) -> Option<Self> {
@@ -460,50 +393,34 @@ impl FromJson for OrderView {
 mod tests {
     use super::*;
 
-    fn serde_name<T: serde::Serialize>(value: T) -> String {
-        serde_json::to_value(value)
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned()
+    /// Reads every value of a wire enum from what serde writes, and refuses other names.
+    fn reads_every_name<T: WireEnum + serde::Serialize + PartialEq + std::fmt::Debug>() {
+        for value in T::ALL {
+            let json = serde_json::to_string(value).unwrap();
+            assert_eq!(from_json::<T>(&json).as_ref(), Some(value), "{json}");
+        }
+        assert!(from_json::<T>(r#""teleported""#).is_none());
     }
 
     #[test]
     fn enum_names_match_serde() {
-        let check = |pairs: Vec<(String, &str)>| {
-            pairs
-                .into_iter()
-                .for_each(|(serde, ours)| assert_eq!(serde, ours))
-        };
-        check(HEALTH.iter().map(|(v, n)| (serde_name(v), *n)).collect());
-        check(MILESTONE.iter().map(|(v, n)| (serde_name(v), *n)).collect());
-        check(
-            STEP_STATE
-                .iter()
-                .map(|(v, n)| (serde_name(v), *n))
-                .collect(),
-        );
-        check(ACTOR.iter().map(|(v, n)| (serde_name(v), *n)).collect());
-        check(
-            ACTION_KIND
-                .iter()
-                .map(|(v, n)| (serde_name(v), *n))
-                .collect(),
-        );
-        check(
-            ETA_SOURCE
-                .iter()
-                .map(|(v, n)| (serde_name(v), *n))
-                .collect(),
-        );
-        assert_eq!(
-            (ACTION_KIND.len(), MILESTONE.len(), HEALTH.len()),
-            (
-                ActionKind::ALL.len(),
-                Milestone::ALL.len(),
-                Health::ALL.len()
-            )
-        );
+        use crate::action::{ActionKind, Actor};
+        use crate::detect::Carrier;
+        use crate::eta::EtaSource;
+        use crate::health::Health;
+        use crate::labels::Lang;
+        use crate::milestone::{Milestone, StepState};
+        use crate::status::{Status, SubStatus};
+        reads_every_name::<Status>();
+        reads_every_name::<SubStatus>();
+        reads_every_name::<Carrier>();
+        reads_every_name::<Lang>();
+        reads_every_name::<Health>();
+        reads_every_name::<Milestone>();
+        reads_every_name::<StepState>();
+        reads_every_name::<Actor>();
+        reads_every_name::<ActionKind>();
+        reads_every_name::<EtaSource>();
     }
 
     /// This reader and serde read every tracking-view snapshot, and an order of them, the same way.
