@@ -51,7 +51,19 @@ pub fn App(config: Config) -> impl IntoView {
     let config = StoredValue::new(config);
     let screen = RwSignal::new(Screen::Form);
     let etag = StoredValue::new(None::<String>);
-    let asked = StoredValue::new(None::<Query>);
+    // The newest run's generation and query: only that generation's answer is shown, as in
+    // `loader.js`. Every run and every return to the form starts a new one.
+    let asked = StoredValue::new((0u32, None::<Query>));
+    // Starts a new generation (asking `query`, or none: back to the form) and returns it.
+    let new_generation = move |query| {
+        let generation = asked.get_value().0 + 1;
+        asked.set_value((generation, query));
+        generation
+    };
+    let to_form = move || {
+        new_generation(None);
+        screen.set(Screen::Form);
+    };
 
     // Asks the API; a quiet run (a refresh) keeps the screen unless the answer changed.
     let run = move |query: Query, quiet: bool| {
@@ -59,7 +71,7 @@ pub fn App(config: Config) -> impl IntoView {
             etag.set_value(None);
             screen.set(Screen::Loading);
         }
-        asked.set_value(Some(query.clone()));
+        let ours = new_generation(Some(query.clone()));
         let sent_etag = etag.get_value();
         spawn_local(async move {
             let config = config.get_value();
@@ -73,6 +85,10 @@ pub fn App(config: Config) -> impl IntoView {
                         .map(|f| map_fetched(f, order_screen))
                 }
             };
+            // Stale: a newer run or a return to the form came since (or the widget is gone).
+            if asked.try_get_value().map(|(generation, _)| generation) != Some(ours) {
+                return;
+            }
             match outcome {
                 Ok(Some((next, new_etag))) => {
                     etag.set_value(new_etag);
@@ -93,7 +109,7 @@ pub fn App(config: Config) -> impl IntoView {
             screen.get_untracked(),
             Screen::Parcel(_) | Screen::Order(..)
         );
-        if let (true, Some(query)) = (showing, asked.get_value()) {
+        if let (true, (_, Some(query))) = (showing, asked.get_value()) {
             run(query, true);
         }
     });
@@ -107,7 +123,7 @@ pub fn App(config: Config) -> impl IntoView {
     };
     let lang = config.with_value(|c| c.lang.code());
     let on_search = Callback::new(move |query: Query| run(query, false));
-    let new_search = move |_| screen.set(Screen::Form);
+    let new_search = move |_| to_form();
 
     view! {
         <div class="wp" lang=lang>
@@ -126,7 +142,7 @@ pub fn App(config: Config) -> impl IntoView {
                 Screen::Failed(failure, query) => EitherOf5::E(view! {
                     <FailureView config=config.get_value() failure=failure query=query.clone()
                         on_retry=Callback::new(move |()| run(query.clone(), false))
-                        on_back=Callback::new(move |()| screen.set(Screen::Form)) />
+                        on_back=Callback::new(move |()| to_form()) />
                 }),
             }}
         </div>

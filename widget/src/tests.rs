@@ -1,18 +1,23 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): each component mounted into a real
 //! DOM and read back, with tracking views taken from the shared crate's wire snapshots.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Poll, Waker};
+use std::time::Duration;
 
+use js_sys::{Function, Reflect};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use waypost_shared::wire::TrackingView;
 use waypost_shared::wire::compact::from_json;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use crate::api::Failure;
-use crate::app::Query;
+use crate::app::{App, Query};
 use crate::config::Config;
 use crate::form::Form;
 use crate::result::ParcelResult;
@@ -25,9 +30,14 @@ const INTERNATIONAL: &str =
 const FAILED_DELIVERY: &str =
     include_str!("../../shared/tests/snapshots/wire_snapshots__failed_delivery_view.snap");
 
-/// A tracking view from a wire snapshot (the part after the insta header).
+/// A wire snapshot's JSON (the part after the insta header).
+fn snapshot_body(text: &str) -> &str {
+    text.splitn(3, "---\n").nth(2).expect("a snapshot body")
+}
+
+/// A tracking view from a wire snapshot.
 fn snapshot(text: &str) -> TrackingView {
-    from_json(text.splitn(3, "---\n").nth(2).expect("a snapshot body")).expect("a tracking view")
+    from_json(snapshot_body(text)).expect("a tracking view")
 }
 
 fn config(lang: &str) -> Config {
@@ -320,4 +330,187 @@ async fn form_hints_the_carrier_and_blocks_a_typo() {
         searched.get_untracked(),
         Some(Query::Number("1Z5R89390357567127".into()))
     );
+}
+
+/// Stands in for the browser around a mounted `App`: API requests wait until the test answers
+/// them (in any order), and the refresh timer fires only when the test says so.
+struct FakeBrowser(JsValue);
+
+/// Installs the fake `fetch` (for the test API origin only) and catches the `setInterval` calls
+/// made while mounting.
+const FAKE_BROWSER: &str = r#"
+const pending = [];
+const [fetch, setInterval] = [globalThis.fetch, globalThis.setInterval];
+const ticks = [];
+globalThis.fetch = (request, init) => request.url?.startsWith("http://127.0.0.1:9/")
+    ? new Promise((resolve) => pending.push([request.url, resolve]))
+    : fetch(request, init);
+globalThis.setInterval = (callback) => (ticks.push(callback), 0);
+return {
+    waiting: () => pending.length,
+    answer(part, body) {
+        const at = pending.findIndex(([url]) => url.includes(part));
+        if (at < 0) throw new Error(`no request for ${part}`);
+        pending.splice(at, 1)[0][1](new Response(body, { headers: { ETag: `"${body.length}"` } }));
+    },
+    mounted() { globalThis.setInterval = setInterval; },
+    tick() { ticks.forEach((tick) => tick()); },
+    restore() { globalThis.fetch = fetch; globalThis.setInterval = setInterval; },
+};
+"#;
+
+impl FakeBrowser {
+    /// Mounts the whole widget (no tracking number given) into `root` behind the fakes.
+    fn mount(root: &HtmlElement) -> (Self, Box<dyn std::any::Any>) {
+        let fake = FakeBrowser(
+            Function::new_no_args(FAKE_BROWSER)
+                .call0(&JsValue::NULL)
+                .expect("fakes installed"),
+        );
+        let mounted = mount_to(root.clone(), || view! { <App config=config("en") /> });
+        fake.call("mounted", &[]);
+        (fake, Box::new(mounted))
+    }
+
+    fn call(&self, method: &str, args: &[JsValue]) -> JsValue {
+        let function: Function = Reflect::get(&self.0, &method.into())
+            .expect("a method")
+            .unchecked_into();
+        let args: js_sys::Array = args.iter().collect();
+        function.apply(&self.0, &args).expect(method)
+    }
+
+    /// How many API requests are waiting for an answer.
+    fn waiting(&self) -> u32 {
+        self.call("waiting", &[]).as_f64().unwrap_or_default() as u32
+    }
+
+    /// Answers the oldest waiting request whose URL contains `part` with a 200 and a snapshot.
+    fn answer(&self, part: &str, snapshot: &str) {
+        self.call("answer", &[part.into(), snapshot_body(snapshot).into()]);
+    }
+
+    /// Fires the refresh timer, as if three minutes had passed.
+    fn refresh(&self) {
+        self.call("tick", &[]);
+    }
+}
+
+impl Drop for FakeBrowser {
+    fn drop(&mut self) {
+        self.call("restore", &[]);
+    }
+}
+
+/// Waits `ms` milliseconds of real time, so fetches, body reads and renders can finish.
+async fn sleep(ms: u64) {
+    let state = Rc::new(RefCell::new((false, None::<Waker>)));
+    let fired = Rc::clone(&state);
+    set_timeout(
+        move || {
+            let mut fired = fired.borrow_mut();
+            fired.0 = true;
+            if let Some(waker) = fired.1.take() {
+                waker.wake();
+            }
+        },
+        Duration::from_millis(ms),
+    );
+    std::future::poll_fn(|cx| {
+        let mut state = state.borrow_mut();
+        if state.0 {
+            Poll::Ready(())
+        } else {
+            state.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    })
+    .await;
+}
+
+/// Waits (up to two seconds) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Types `number` into the form and submits it.
+fn search(root: &Element, number: &str) {
+    let input: HtmlInputElement = root
+        .query_selector("#wp-number")
+        .unwrap()
+        .expect("the form")
+        .unchecked_into();
+    input.set_value(number);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let submit: HtmlElement = root
+        .query_selector("button[type=submit]")
+        .unwrap()
+        .expect("submit")
+        .unchecked_into();
+    submit.click();
+}
+
+const UPS: &str = "1Z5R89390357567127";
+const FEDEX: &str = "287809468872";
+
+#[wasm_bindgen_test]
+async fn two_queries_answered_in_reverse_order_show_the_second() {
+    let root = container();
+    let (api, _mounted) = FakeBrowser::mount(&root);
+    // The second search is sent before the first one's loading screen replaces the form.
+    search(&root, UPS);
+    search(&root, FEDEX);
+    until("both requests are sent", || api.waiting() == 2).await;
+    api.answer(FEDEX, FAILED_DELIVERY);
+    until("the second answer is shown", || {
+        text(&root, ".wp-status") == "Delivery attempt failed"
+    })
+    .await;
+    api.answer(UPS, INTERNATIONAL);
+    sleep(100).await;
+    assert_eq!(
+        text(&root, ".wp-status"),
+        "Delivery attempt failed",
+        "the first query's late answer is dropped"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_answer_does_not_pull_the_customer_off_the_form() {
+    let root = container();
+    let (api, _mounted) = FakeBrowser::mount(&root);
+    search(&root, UPS);
+    until("the request is sent", || api.waiting() == 1).await;
+    api.answer(UPS, INTERNATIONAL);
+    until("the parcel is shown", || {
+        text(&root, ".wp-status") == "Out for delivery"
+    })
+    .await;
+    api.refresh();
+    until("the refresh is sent", || api.waiting() == 1).await;
+    let new_search: HtmlElement = root
+        .query_selector(".wp-link:not(.wp-expand)")
+        .unwrap()
+        .expect("a new-search button")
+        .unchecked_into();
+    new_search.click();
+    until("the form is open", || {
+        root.query_selector("#wp-number").unwrap().is_some()
+    })
+    .await;
+    api.answer(UPS, FAILED_DELIVERY);
+    sleep(100).await;
+    assert!(
+        root.query_selector("#wp-number").unwrap().is_some(),
+        "the form stays open"
+    );
+    assert_eq!(text(&root, ".wp-status"), "", "no parcel replaces the form");
 }
