@@ -34,9 +34,15 @@ pub enum EdgeError {
     /// No such route or method.
     #[error("no route for {0}")]
     NoRoute(String),
-    /// A known route called with the wrong method.
-    #[error("method not allowed")]
-    MethodNotAllowed,
+    /// A known path called with a method it does not answer.
+    #[error("method not allowed; this path answers {allow}")]
+    MethodNotAllowed {
+        /// The methods it answers, for the `Allow` header.
+        allow: String,
+    },
+    /// The shipment kept changing under this write (many writers at once); nothing was written.
+    #[error("the shipment changed while this write was made; nothing was written, please retry")]
+    WriteConflict,
     /// The body is over the size limit.
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge {
@@ -73,7 +79,8 @@ impl EdgeError {
             EdgeError::Unauthorized => 401,
             EdgeError::Forbidden(_) => 403,
             EdgeError::NotFound { .. } | EdgeError::NoRoute(_) => 404,
-            EdgeError::MethodNotAllowed => 405,
+            EdgeError::MethodNotAllowed { .. } => 405,
+            EdgeError::WriteConflict => 409,
             EdgeError::PayloadTooLarge { .. } => 413,
             EdgeError::UnsupportedMediaType => 415,
             EdgeError::RateLimited { .. } => 429,
@@ -89,7 +96,8 @@ impl EdgeError {
             EdgeError::Forbidden(_) => ("forbidden", "Forbidden"),
             EdgeError::NotFound { code, .. } => (*code, "Not found"),
             EdgeError::NoRoute(_) => ("no_route", "Not found"),
-            EdgeError::MethodNotAllowed => ("method_not_allowed", "Method not allowed"),
+            EdgeError::MethodNotAllowed { .. } => ("method_not_allowed", "Method not allowed"),
+            EdgeError::WriteConflict => ("write_conflict", "Conflict"),
             EdgeError::PayloadTooLarge { .. } => ("payload_too_large", "Payload too large"),
             EdgeError::UnsupportedMediaType => ("unsupported_media_type", "Unsupported media type"),
             EdgeError::RateLimited { .. } => ("rate_limited", "Too many requests"),

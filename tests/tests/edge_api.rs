@@ -804,6 +804,221 @@ fn cors_answers_allowed_origins_only(ctx: &Ctx) {
     );
 }
 
+/// A page can never send a secret-key or admin request: private and admin paths answer no
+/// preflight and carry no CORS header on any answer, 405s included; a path with both kinds offers
+/// browsers its public method only. Every 405 says what the path answers in `Allow`.
+fn private_and_admin_routes_are_closed_to_browsers(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let key = &shop.publishable_key;
+    for (path, method) in [
+        (format!("/v1/shipments/{UPS}/events?key={key}"), "POST"),
+        (format!("/v1/shipments/{UPS}?key={key}"), "PUT"),
+        (format!("/v1/shipments?key={key}"), "GET"),
+        (format!("/v1/admin/shops?key={key}"), "POST"),
+        (
+            format!("/v1/admin/shops/{}/keys?key={key}", shop.shop_id),
+            "POST",
+        ),
+    ] {
+        let preflight = ctx
+            .client
+            .options(&path)
+            .header("Origin", ORIGIN)
+            .header("Access-Control-Request-Method", method)
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            )
+            .send()
+            .unwrap();
+        ctx.problem(&preflight, 405, "method_not_allowed");
+        assert_eq!(preflight.header("allow"), Some(method), "{path}");
+        for header in [
+            "access-control-allow-origin",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+        ] {
+            assert_eq!(preflight.header(header), None, "{header} on {path}");
+        }
+    }
+    let mixed = ctx
+        .client
+        .options(&format!("/v1/orders/1042?key={key}"))
+        .header("Origin", ORIGIN)
+        .header("Access-Control-Request-Method", "PUT")
+        .send()
+        .unwrap();
+    assert_eq!(mixed.status, 204);
+    assert_eq!(mixed.header("access-control-allow-methods"), Some("GET"));
+
+    let wrong_method = ctx
+        .client
+        .delete("/v1/shipments")
+        .bearer(&shop.secret_key)
+        .header("Origin", ORIGIN)
+        .send()
+        .unwrap();
+    ctx.problem(&wrong_method, 405, "method_not_allowed");
+    assert_eq!(wrong_method.header("allow"), Some("GET"));
+    assert_eq!(wrong_method.header("access-control-allow-origin"), None);
+    let public_wrong_method = ctx
+        .client
+        .delete(&format!("/v1/track/{UPS}?key={key}"))
+        .header("Origin", ORIGIN)
+        .send()
+        .unwrap();
+    ctx.problem(&public_wrong_method, 405, "method_not_allowed");
+    assert_eq!(public_wrong_method.header("allow"), Some("GET, OPTIONS"));
+}
+
+/// Bodies are JSON objects, text never carries bidirectional overrides to a customer, and plain
+/// http origins are for local development only; what is refused writes nothing.
+fn input_is_held_to_its_documented_shape(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let sk = &shop.secret_key;
+    let array = ctx.put(sk, &format!("/v1/shipments/{UPS}"), json!(["X"]));
+    ctx.problem(&array, 400, "invalid_json");
+    ctx.problem(
+        &ctx.track(&shop.publishable_key, UPS),
+        404,
+        "tracking_not_found",
+    );
+    let spoofed = [(
+        "2026-11-20T08:00:00-05:00",
+        "in_transit",
+        None,
+        "Arrived\u{202E}gnp.exe",
+    )];
+    ctx.problem(
+        &ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), events(&spoofed)),
+        400,
+        "invalid_field",
+    );
+    let mut isolate = events(&[("2026-11-20T08:00:00-05:00", "in_transit", None, "Arrived")]);
+    isolate["events"][0]["location"]["city"] = json!("Mem\u{2067}phis");
+    ctx.problem(
+        &ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), isolate),
+        400,
+        "invalid_field",
+    );
+    ctx.problem(
+        &ctx.track(&shop.publishable_key, UPS),
+        404,
+        "tracking_not_found",
+    );
+    let shop_with = |origin: &str| {
+        ctx.client
+            .post("/v1/admin/shops")
+            .bearer(&ctx.admin)
+            .json(&json!({ "name": "Origins", "allowed_origins": [origin], "transit_days": { "min_days": 3, "max_days": 9 } }))
+            .send()
+            .unwrap()
+    };
+    ctx.problem(&shop_with("http://shop.example"), 400, "invalid_origin");
+    ctx.conforms(&shop_with("http://localhost:3000"), 201, "ShopCreated");
+}
+
+/// Writers racing on one number lose nothing: a registration (order, destination) and seven
+/// overlapping pushes at once, twenty times over. Every field survives, the shop's list agrees with
+/// the tracking view, and the pushes' `stored` counts add up to the events stored.
+fn concurrent_writers_lose_nothing(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let sk = &shop.secret_key;
+    let scan = |i: usize| {
+        let status = if i == 6 {
+            "out_for_delivery"
+        } else {
+            "in_transit"
+        };
+        (
+            format!("2026-11-1{i}T08:00:00Z"),
+            status,
+            format!("Scan {i}"),
+        )
+    };
+    for round in 0..20 {
+        let number = format!("WPRACE{round:04}");
+        let order = format!("R{round}");
+        let (registered, pushed) = std::thread::scope(|scope| {
+            let register = scope.spawn(|| {
+                let body = json!({ "order_number": order, "destination": { "city": "Lyon", "country": "FR" } });
+                ctx.put(sk, &format!("/v1/shipments/{number}"), body)
+            });
+            let pushes: Vec<_> = (0..7)
+                .map(|i| {
+                    let number = &number;
+                    scope.spawn(move || {
+                        let batch: Vec<(String, &str, String)> = vec![scan(i), scan((i + 1) % 7)];
+                        let items: Vec<(&str, &str, Option<&str>, &str)> = batch
+                            .iter()
+                            .map(|(time, status, text)| {
+                                (time.as_str(), *status, None, text.as_str())
+                            })
+                            .collect();
+                        ctx.post(
+                            sk,
+                            &format!("/v1/shipments/{number}/events"),
+                            events(&items),
+                        )
+                    })
+                })
+                .collect();
+            let pushed: Vec<Reply> = pushes.into_iter().map(|p| p.join().unwrap()).collect();
+            (register.join().unwrap(), pushed)
+        });
+        assert_eq!(registered.status, 200, "{}", registered.text());
+        let mut stored = 0;
+        for reply in &pushed {
+            assert_eq!(reply.status, 200, "{}", reply.text());
+            stored += reply.parse::<EventBatchResult>().stored;
+        }
+        assert_eq!(
+            stored, 7,
+            "round {round}: stored counts add up to the distinct events"
+        );
+        let view: TrackingView = ctx.track(&shop.publishable_key, &number).parse();
+        assert_eq!(view.events.len(), 7, "round {round}");
+        assert_eq!(view.status, Status::OutForDelivery, "round {round}");
+        assert_eq!(
+            view.order_reference.as_deref(),
+            Some(order.as_str()),
+            "round {round}"
+        );
+        assert_eq!(
+            view.destination.and_then(|d| d.city).as_deref(),
+            Some("Lyon"),
+            "round {round}"
+        );
+        let list: ShipmentList = ctx
+            .client
+            .get("/v1/shipments?limit=100")
+            .bearer(sk)
+            .send()
+            .unwrap()
+            .parse();
+        let row = list
+            .shipments
+            .iter()
+            .find(|row| row.tracking_number == number)
+            .unwrap_or_else(|| panic!("round {round}: {number} listed"));
+        assert_eq!(
+            row.order_number.as_deref(),
+            Some(order.as_str()),
+            "round {round}"
+        );
+        assert_eq!(
+            (row.status, row.sub_status),
+            (view.status, view.sub_status),
+            "round {round}"
+        );
+        assert_eq!(
+            row.last_event_at.map(|at| at.to_rfc3339()),
+            Some("2026-11-16T08:00:00+00:00".to_owned()),
+            "round {round}: the list's last event is the view's newest"
+        );
+    }
+}
+
 fn public_answers_carry_no_personal_data(ctx: &Ctx) {
     let shop = ctx.shop();
     let sk = &shop.secret_key;
@@ -938,7 +1153,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 12] = [
+    let tests: [Test; 15] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -963,6 +1178,18 @@ fn main() -> ExitCode {
         (
             "cors_answers_allowed_origins_only",
             cors_answers_allowed_origins_only,
+        ),
+        (
+            "private_and_admin_routes_are_closed_to_browsers",
+            private_and_admin_routes_are_closed_to_browsers,
+        ),
+        (
+            "input_is_held_to_its_documented_shape",
+            input_is_held_to_its_documented_shape,
+        ),
+        (
+            "concurrent_writers_lose_nothing",
+            concurrent_writers_lose_nothing,
         ),
         (
             "public_answers_carry_no_personal_data",

@@ -48,14 +48,10 @@ pub fn allows(allowed: &[String], origin: &str) -> bool {
     allowed.contains(&origin)
 }
 
-/// The answer to an allowed preflight.
-pub fn preflight(response: &mut Response, origin: &str) -> Result<()> {
+/// The answer to an allowed preflight for `methods` (a path's browser methods).
+pub fn preflight(response: &mut Response, origin: &str, methods: &str) -> Result<()> {
     set(response, "Access-Control-Allow-Origin", origin)?;
-    set(
-        response,
-        "Access-Control-Allow-Methods",
-        "GET, POST, OPTIONS",
-    )?;
+    set(response, "Access-Control-Allow-Methods", methods)?;
     set(
         response,
         "Access-Control-Allow-Headers",

@@ -94,8 +94,8 @@ impl Incoming {
         Lang::negotiate(self.param("lang").into_iter().chain(preferences))
     }
 
-    /// The JSON body, refused over [`MAX_BODY_BYTES`] (by `Content-Length` first, then by what
-    /// actually arrives) or when it is not declared as JSON.
+    /// The JSON object body, refused over [`MAX_BODY_BYTES`] (by `Content-Length` first, then by
+    /// what actually arrives), when it is not declared as JSON, or when it is not an object.
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T> {
         let declared = self
             .header("Content-Length")
@@ -121,6 +121,13 @@ impl Incoming {
             return Err(EdgeError::PayloadTooLarge {
                 limit: MAX_BODY_BYTES,
             });
+        }
+        // Every body the API takes is an object; serde would read a struct from an array too.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(EdgeError::bad_request(
+                "invalid_json",
+                "the body must be a JSON object",
+            ));
         }
         Ok(serde_json::from_slice(&body)?)
     }

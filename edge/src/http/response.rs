@@ -38,8 +38,14 @@ pub fn problem(error: &EdgeError) -> Response {
                 .expect("an empty response")
                 .with_status(500)
         });
-    if let EdgeError::RateLimited { retry_after } = error {
-        let _ = set(&mut response, "Retry-After", &retry_after.to_string());
+    match error {
+        EdgeError::RateLimited { retry_after } => {
+            let _ = set(&mut response, "Retry-After", &retry_after.to_string());
+        }
+        EdgeError::MethodNotAllowed { allow } => {
+            let _ = set(&mut response, "Allow", allow);
+        }
+        _ => {}
     }
     response
 }

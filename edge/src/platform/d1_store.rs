@@ -234,6 +234,7 @@ struct ShipmentRow {
     carrier_checked_at: Option<String>,
     created_at: String,
     updated_at: String,
+    revision: String,
 }
 
 impl ShipmentRow {
@@ -258,6 +259,7 @@ impl ShipmentRow {
             carrier_checked_at: maybe_read_instant(self.carrier_checked_at)?,
             created_at: read_instant(&self.created_at)?,
             updated_at: read_instant(&self.updated_at)?,
+            revision: Some(self.revision),
         })
     }
 }
@@ -270,46 +272,81 @@ struct EventRow {
 /// The shipment columns; the first two are the key.
 const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
      dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
-     sub_status, last_event_at, carrier_checked_at, created_at, updated_at";
+     sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision";
 
 impl D1Store {
-    fn upsert_shipment_statement(&self, s: &ShipmentRecord) -> Result<D1PreparedStatement> {
-        let updates: Vec<String> = SHIPMENT_COLUMNS
-            .split(", ")
-            .skip(2)
-            .map(|column| format!("{column} = excluded.{column}"))
-            .collect();
-        let sql = format!(
-            "INSERT INTO shipments ({SHIPMENT_COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
-             ON CONFLICT (shop_id, tracking_number) DO UPDATE SET {}",
-            updates.join(", ")
-        );
-        self.statement(
-            &sql,
-            &[
-                text(&s.shop_id),
-                text(s.tracking_number.as_str()),
-                maybe(s.order_number.as_deref()),
-                maybe_wire(s.carrier.as_ref())?,
-                maybe(s.dest_city.as_deref()),
-                maybe(s.dest_region.as_deref()),
-                maybe(s.dest_postal_code.as_deref()),
-                maybe(s.dest_country.as_deref()),
-                text(&wire(&s.scope)?),
-                text(&wire(&s.service_level)?),
-                maybe_wire(s.eta_from.as_ref())?,
-                maybe_wire(s.eta_to.as_ref())?,
-                maybe_wire(s.shipped_on.as_ref())?,
-                text(&wire(&s.status)?),
-                maybe_wire(s.sub_status.as_ref())?,
-                maybe_instant(s.last_event_at),
-                maybe_instant(s.carrier_checked_at),
-                instant(s.created_at),
-                instant(s.updated_at),
-            ],
-        )
+    /// The conditional write of a shipment row at the fresh revision `next`: an insert when the
+    /// shipment is new (nothing when a row appeared meanwhile), else an update of the row only
+    /// while it is still at the revision it was read at. One row changed means it landed.
+    fn save_shipment_statement(
+        &self,
+        s: &ShipmentRecord,
+        next: &str,
+    ) -> Result<D1PreparedStatement> {
+        let columns: Vec<&str> = SHIPMENT_COLUMNS.split(", ").collect();
+        let mut values = vec![
+            text(&s.shop_id),
+            text(s.tracking_number.as_str()),
+            maybe(s.order_number.as_deref()),
+            maybe_wire(s.carrier.as_ref())?,
+            maybe(s.dest_city.as_deref()),
+            maybe(s.dest_region.as_deref()),
+            maybe(s.dest_postal_code.as_deref()),
+            maybe(s.dest_country.as_deref()),
+            text(&wire(&s.scope)?),
+            text(&wire(&s.service_level)?),
+            maybe_wire(s.eta_from.as_ref())?,
+            maybe_wire(s.eta_to.as_ref())?,
+            maybe_wire(s.shipped_on.as_ref())?,
+            text(&wire(&s.status)?),
+            maybe_wire(s.sub_status.as_ref())?,
+            maybe_instant(s.last_event_at),
+            maybe_instant(s.carrier_checked_at),
+            instant(s.created_at),
+            instant(s.updated_at),
+            text(next),
+        ];
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = match &s.revision {
+            None => format!(
+                "INSERT INTO shipments ({SHIPMENT_COLUMNS}) VALUES ({}) \
+                 ON CONFLICT (shop_id, tracking_number) DO NOTHING",
+                placeholders.join(", ")
+            ),
+            Some(read_at) => {
+                let updates: Vec<String> = columns
+                    .iter()
+                    .zip(&placeholders)
+                    .skip(2)
+                    .map(|(column, placeholder)| format!("{column} = {placeholder}"))
+                    .collect();
+                values.push(text(read_at));
+                format!(
+                    "UPDATE shipments SET {} WHERE shop_id = ?1 AND tracking_number = ?2 AND revision = ?{}",
+                    updates.join(", "),
+                    values.len()
+                )
+            }
+        };
+        self.statement(&sql, &values)
     }
+}
+
+/// A fresh revision token for a shipment row.
+fn next_revision() -> Result<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::getrandom(&mut bytes).map_err(|error| internal(format!("randomness: {error}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Whether a statement's result changed a row.
+fn changed_a_row(result: &worker::D1Result) -> Result<bool> {
+    let changes = result
+        .meta()
+        .map_err(internal)?
+        .and_then(|meta| meta.changes)
+        .unwrap_or(0);
+    Ok(changes > 0)
 }
 
 impl Store for D1Store {
@@ -374,12 +411,7 @@ impl Store for D1Store {
             .run()
             .await
             .map_err(internal)?;
-        let changes = result
-            .meta()
-            .map_err(internal)?
-            .and_then(|meta| meta.changes)
-            .unwrap_or(0);
-        Ok(changes > 0)
+        changed_a_row(&result)
     }
 
     async fn upsert_order(&self, o: &OrderRecord) -> Result<()> {
@@ -418,12 +450,13 @@ impl Store for D1Store {
         row.map(OrderRow::into_record).transpose()
     }
 
-    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
-        self.upsert_shipment_statement(shipment)?
+    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool> {
+        let result = self
+            .save_shipment_statement(shipment, &next_revision()?)?
             .run()
             .await
             .map_err(internal)?;
-        Ok(())
+        changed_a_row(&result)
     }
 
     async fn shipment(
@@ -536,17 +569,34 @@ impl Store for D1Store {
         }))
     }
 
-    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {
-        let mut statements = vec![self.upsert_shipment_statement(shipment)?];
+    async fn store_events(
+        &self,
+        shipment: &ShipmentRecord,
+        events: &[StoredEvent],
+    ) -> Result<bool> {
+        let next = next_revision()?;
+        let mut statements = vec![self.save_shipment_statement(shipment, &next)?];
         for stored in events {
             let json = serde_json::to_string(&stored.event).map_err(internal)?;
+            // Only under this write's own revision: nothing lands when the row write did not.
             statements.push(self.statement(
-                "INSERT OR IGNORE INTO events (shop_id, tracking_number, fingerprint, event) VALUES (?1, ?2, ?3, ?4)",
-                &[text(&shipment.shop_id), text(shipment.tracking_number.as_str()), text(&stored.fingerprint), text(&json)],
+                "INSERT OR IGNORE INTO events (shop_id, tracking_number, fingerprint, event) \
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM shipments \
+                 WHERE shop_id = ?1 AND tracking_number = ?2 AND revision = ?5)",
+                &[
+                    text(&shipment.shop_id),
+                    text(shipment.tracking_number.as_str()),
+                    text(&stored.fingerprint),
+                    text(&json),
+                    text(&next),
+                ],
             )?);
         }
-        self.db.batch(statements).await.map_err(internal)?;
-        Ok(())
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        let row = results
+            .first()
+            .ok_or_else(|| internal("a batch answered no results"))?;
+        changed_a_row(row)
     }
 
     async fn due_for_refresh(
@@ -572,9 +622,7 @@ impl Store for D1Store {
             columns.join(", ")
         );
         let carriers = serde_json::to_string(carriers).map_err(internal)?;
-        let final_statuses: Vec<Status> =
-            Status::ALL.into_iter().filter(|s| s.is_final()).collect();
-        let final_statuses = serde_json::to_string(&final_statuses).map_err(internal)?;
+        let final_statuses = serde_json::to_string(&Status::FINAL).map_err(internal)?;
         let rows: Vec<DueRow> = self
             .rows(
                 &sql,

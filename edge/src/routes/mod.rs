@@ -23,8 +23,6 @@ use crate::service::store::ShopRecord;
 enum Route {
     /// No credentials, any origin.
     Open(Open),
-    /// A CORS preflight.
-    Preflight,
     /// A publishable key; the shop's origins.
     Public(Public),
     /// A secret key; no browser.
@@ -58,15 +56,18 @@ enum Admin {
     RevokeKey(String, String),
 }
 
+/// The methods a route can have (`OPTIONS` is the preflight, answered for browser routes only).
+const METHODS: [Method; 4] = [Method::Get, Method::Post, Method::Put, Method::Delete];
+
 impl Route {
-    fn parse(method: &Method, path: &[&str]) -> Result<Route> {
-        use Method::{Delete, Get, Options, Post, Put};
+    /// The route for a method and path: the one table of what the API serves.
+    fn parse(method: &Method, path: &[&str]) -> Option<Route> {
+        use Method::{Delete, Get, Post, Put};
         let owned = |s: &str| s.to_owned();
         let route = match (method, path) {
             (Get, ["healthz"]) => Route::Open(Open::Healthz),
             (Get, ["v1", "openapi.json"]) => Route::Open(Open::Document),
             (Get, ["v1", "carriers"]) => Route::Open(Open::Carriers),
-            (Options, ["v1", ..]) => Route::Preflight,
             (Post, ["v1", "detect"]) => Route::Public(Public::Detect),
             (Get, ["v1", "track", number]) => Route::Public(Public::Track(owned(number))),
             (Get, ["v1", "orders", order]) => Route::Public(Public::GetOrder(owned(order))),
@@ -85,13 +86,63 @@ impl Route {
             (Delete, ["v1", "admin", "shops", shop, "keys", key]) => {
                 Route::Admin(Admin::RevokeKey(owned(shop), owned(key)))
             }
-            (_, ["healthz"] | ["v1", "openapi.json" | "carriers" | "detect" | "shipments"])
-            | (_, ["v1", "track" | "orders" | "shipments", _])
-            | (_, ["v1", "shipments", _, "events"])
-            | (_, ["v1", "admin", "shops", ..]) => return Err(EdgeError::MethodNotAllowed),
-            _ => return Err(EdgeError::NoRoute(format!("/{}", path.join("/")))),
+            _ => return None,
         };
-        Ok(route)
+        Some(route)
+    }
+
+    /// Whether a page in a browser may call it (CORS); secret keys and the admin token never
+    /// travel from one.
+    fn browser(&self) -> bool {
+        matches!(self, Route::Open(_) | Route::Public(_))
+    }
+}
+
+/// What a path answers, read off [`Route::parse`]: every method, and those a browser may call.
+struct PathMethods {
+    all: Vec<Method>,
+    browser: Vec<Method>,
+}
+
+impl PathMethods {
+    fn of(path: &[&str]) -> Self {
+        let mut methods = PathMethods {
+            all: Vec::new(),
+            browser: Vec::new(),
+        };
+        for method in METHODS {
+            if let Some(route) = Route::parse(&method, path) {
+                if route.browser() {
+                    methods.browser.push(method.clone());
+                }
+                methods.all.push(method);
+            }
+        }
+        methods
+    }
+
+    /// `GET, PUT`: for `Allow` and `Access-Control-Allow-Methods`.
+    fn list(methods: &[Method]) -> String {
+        let names: Vec<String> = methods.iter().map(ToString::to_string).collect();
+        names.join(", ")
+    }
+
+    /// The 405 for a method the path does not answer; private and admin paths stay closed to
+    /// browsers in it too.
+    fn not_allowed(&self) -> (Dressing, EdgeError) {
+        let cors = if self.browser.is_empty() {
+            Cors::None
+        } else {
+            Cors::Any
+        };
+        let mut allow = self.all.clone();
+        if !self.browser.is_empty() {
+            allow.push(Method::Options);
+        }
+        let error = EdgeError::MethodNotAllowed {
+            allow: PathMethods::list(&allow),
+        };
+        (Dressing::new(cors), error)
     }
 }
 
@@ -122,15 +173,27 @@ impl Dressing {
 
 /// Finds and runs the handler for a request; how to dress the answer comes back with it.
 pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Response>) {
-    let route = match Route::parse(&req.method, &req.path()) {
-        Ok(route) => route,
-        Err(error) => return (Dressing::new(Cors::Any), Err(error)),
+    let path = req.path();
+    let methods = PathMethods::of(&path);
+    if methods.all.is_empty() {
+        let error = EdgeError::NoRoute(format!("/{}", path.join("/")));
+        return (Dressing::new(Cors::Any), Err(error));
+    }
+    if req.method == Method::Options && !methods.browser.is_empty() {
+        let allowed = PathMethods::list(&methods.browser);
+        return (
+            Dressing::new(Cors::None),
+            preflight(app, &req, &allowed).await,
+        );
+    }
+    let Some(route) = Route::parse(&req.method, &path) else {
+        let (dressing, error) = methods.not_allowed();
+        return (dressing, Err(error));
     };
     match route {
         Route::Open(Open::Healthz) => (Dressing::new(Cors::Any), meta::healthz()),
         Route::Open(Open::Document) => (Dressing::new(Cors::Any), meta::openapi()),
         Route::Open(Open::Carriers) => (Dressing::new(Cors::Any), detect::carriers()),
-        Route::Preflight => (Dressing::new(Cors::None), preflight(app, &req).await),
         Route::Public(route) => {
             let shop = match public_shop(app, &req).await {
                 Ok(shop) => shop,
@@ -198,8 +261,9 @@ async fn public_shop(app: &App<'_>, req: &Incoming) -> Result<ShopRecord> {
     Ok(shop)
 }
 
-/// `OPTIONS /v1/...`: allowed when the `?key=` shop lists the `Origin`.
-async fn preflight(app: &App<'_>, req: &Incoming) -> Result<Response> {
+/// `OPTIONS` on a browser route: allowed when the `?key=` shop lists the `Origin`, for the
+/// path's browser methods only.
+async fn preflight(app: &App<'_>, req: &Incoming, methods: &str) -> Result<Response> {
     let origin = req.origin().ok_or_else(|| {
         EdgeError::bad_request("not_a_preflight", "preflight requests carry an Origin")
     })?;
@@ -210,6 +274,6 @@ async fn preflight(app: &App<'_>, req: &Incoming) -> Result<Response> {
         ));
     }
     let mut response = response::no_content()?;
-    cors::preflight(&mut response, &origin)?;
+    cors::preflight(&mut response, &origin, methods)?;
     Ok(response)
 }

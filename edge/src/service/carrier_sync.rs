@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::merge::merge;
-use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store};
+use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::{CarrierAnswer, LiveCarrier};
 use crate::error::Result;
@@ -34,29 +34,52 @@ pub async fn store_answer(
         answer,
         fetched_at,
     } = said;
-    let history = history.unwrap_or_else(|| ShipmentHistory {
-        shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier.carrier()), now),
-        order: None,
-        events: Vec::new(),
-    });
-    let mut merged = merge(history, answer.events.clone(), now);
-    let shipment = &mut merged.history.shipment;
-    if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
-        shipment.eta_from = Some(from);
-        shipment.eta_to = Some(to.max(from));
-    }
-    shipment.carrier_checked_at = Some(fetched_at);
-    store.store_events(shipment, &merged.new).await?;
-    Ok(merged.history)
+    let mut read = history;
+    until_written(async || {
+        let history = match read.take() {
+            Some(history) => Some(history),
+            None => store.shipment_history(&shop.id, number).await?,
+        }
+        .unwrap_or_else(|| ShipmentHistory {
+            shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier.carrier()), now),
+            order: None,
+            events: Vec::new(),
+        });
+        let mut merged = merge(history, answer.events.clone(), now);
+        let shipment = &mut merged.history.shipment;
+        if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
+            shipment.eta_from = Some(from);
+            shipment.eta_to = Some(to.max(from));
+        }
+        shipment.carrier_checked_at = Some(fetched_at);
+        let written = store.store_events(shipment, &merged.new).await?;
+        Ok(written.then_some(merged.history))
+    })
+    .await
 }
 
 /// Notes that the carrier was asked about a stored shipment and does not know it (yet), so the
 /// cron refresh moves on to others.
 pub async fn mark_checked(
     store: &impl Store,
-    mut shipment: ShipmentRecord,
+    shipment: &ShipmentRecord,
     checked_at: DateTime<Utc>,
 ) -> Result<()> {
-    shipment.carrier_checked_at = Some(checked_at);
-    store.upsert_shipment(&shipment).await
+    let mut read = Some(shipment.clone());
+    until_written(async || {
+        let current = match read.take() {
+            Some(shipment) => Some(shipment),
+            None => {
+                store
+                    .shipment(&shipment.shop_id, &shipment.tracking_number)
+                    .await?
+            }
+        };
+        let Some(mut current) = current else {
+            return Ok(Some(()));
+        };
+        current.carrier_checked_at = Some(checked_at);
+        Ok(store.save_shipment(&current).await?.then_some(()))
+    })
+    .await
 }

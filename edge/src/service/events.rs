@@ -4,11 +4,10 @@ use chrono::{DateTime, Utc};
 use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::status::StatusDetail;
 use waypost_shared::time::EventTime;
-use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput, ShipmentInput};
+use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput};
 
 use super::merge::merge;
-use super::shipments::register;
-use super::store::{ShipmentHistory, ShopRecord, Store};
+use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
@@ -25,6 +24,7 @@ pub async fn push_events(
     now: DateTime<Utc>,
 ) -> Result<EventBatchResult> {
     let (number, detection) = TrackingNumber::parse(number)?;
+    let detected = detection.candidates.first().map(|c| c.carrier);
     let received = batch.events.len();
     if received == 0 || received > MAX_EVENTS_PER_BATCH {
         return Err(EdgeError::bad_request(
@@ -39,27 +39,22 @@ pub async fn push_events(
         .map(|(index, input)| event(input).map_err(|error| at_index(index, error)))
         .collect::<Result<Vec<_>>>()?;
 
-    let history = match store.shipment_history(&shop.id, &number).await? {
-        Some(history) => history,
-        None => ShipmentHistory {
-            shipment: register(
-                store,
-                shop,
-                number,
-                &detection,
-                ShipmentInput::default(),
-                now,
-            )
-            .await?,
-            order: None,
-            events: Vec::new(),
-        },
-    };
-    let merged = merge(history, events, now);
-    store
-        .store_events(&merged.history.shipment, &merged.new)
-        .await?;
-    let stored = merged.new.len();
+    let stored = until_written(async || {
+        let history = match store.shipment_history(&shop.id, &number).await? {
+            Some(history) => history,
+            None => ShipmentHistory {
+                shipment: ShipmentRecord::new(&shop.id, number.clone(), detected, now),
+                order: None,
+                events: Vec::new(),
+            },
+        };
+        let merged = merge(history, events.clone(), now);
+        let written = store
+            .store_events(&merged.history.shipment, &merged.new)
+            .await?;
+        Ok(written.then_some(merged.new.len()))
+    })
+    .await?;
     Ok(EventBatchResult {
         received,
         stored,

@@ -27,6 +27,7 @@ pub struct MemoryStore {
     orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
     shipments: RefCell<BTreeMap<(String, TrackingNumber), ShipmentRecord>>,
     events: RefCell<BTreeMap<(String, TrackingNumber, String), TrackingEvent>>,
+    revisions: Cell<u64>,
 }
 
 impl Store for MemoryStore {
@@ -75,15 +76,26 @@ impl Store for MemoryStore {
             .get(&(shop_id.to_owned(), order_number.to_owned()))
             .cloned())
     }
-    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()> {
+    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool> {
         let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
+        let current = self
+            .shipments
+            .borrow()
+            .get(&key)
+            .map(|row| row.revision.clone());
+        // No row for a new shipment; otherwise the row at the revision it was read at.
+        if current != shipment.revision.clone().map(Some) {
+            return Ok(false);
+        }
+        self.revisions.set(self.revisions.get() + 1);
         let mut stored = shipment.clone();
         stored.last_event_at = stored.last_event_at.map(to_second);
         stored.carrier_checked_at = stored.carrier_checked_at.map(to_second);
         stored.created_at = to_second(stored.created_at);
         stored.updated_at = to_second(stored.updated_at);
+        stored.revision = Some(format!("r{}", self.revisions.get()));
         self.shipments.borrow_mut().insert(key, stored);
-        Ok(())
+        Ok(true)
     }
     async fn shipment(
         &self,
@@ -157,7 +169,14 @@ impl Store for MemoryStore {
             events,
         }))
     }
-    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()> {
+    async fn store_events(
+        &self,
+        shipment: &ShipmentRecord,
+        events: &[StoredEvent],
+    ) -> Result<bool> {
+        if !self.save_shipment(shipment).await? {
+            return Ok(false);
+        }
         for event in events {
             let key = (
                 shipment.shop_id.clone(),
@@ -169,7 +188,7 @@ impl Store for MemoryStore {
                 .entry(key)
                 .or_insert_with(|| event.event.clone());
         }
-        self.upsert_shipment(shipment).await
+        Ok(true)
     }
     async fn due_for_refresh(
         &self,

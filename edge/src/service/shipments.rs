@@ -8,7 +8,7 @@ use waypost_shared::status::Status;
 use waypost_shared::wire::{ShipmentInput, ShipmentList, ShipmentSummary, TrackingView};
 
 use super::projection::{carrier_eta, shipment_health, shipment_view};
-use super::store::{ShipmentRecord, ShopRecord, Store};
+use super::store::{ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
@@ -32,7 +32,7 @@ pub async fn put_shipment(
 
 /// Creates or updates a shipment of a checked number from the retailer's input; the carrier,
 /// when not given, is the one detection ranked first.
-pub async fn register(
+async fn register(
     store: &impl Store,
     shop: &ShopRecord,
     number: TrackingNumber,
@@ -62,22 +62,25 @@ pub async fn register(
     )?;
     let dest_country = validate::country("destination.country", destination.country.as_deref())?;
     let detected: Option<Carrier> = detection.candidates.first().map(|c| c.carrier);
-    let existing = store.shipment(&shop.id, &number).await?;
-    let mut record = existing.unwrap_or_else(|| ShipmentRecord::new(&shop.id, number, None, now));
-    record.order_number = order_number;
-    record.carrier = input.carrier.or(detected);
-    record.dest_city = dest_city;
-    record.dest_region = dest_region;
-    record.dest_postal_code = dest_postal_code;
-    record.dest_country = dest_country;
-    record.scope = input.scope.unwrap_or_default();
-    record.service_level = input.service_level.unwrap_or_default();
-    record.eta_from = input.eta.map(|eta| eta.from());
-    record.eta_to = input.eta.map(|eta| eta.to());
-    record.shipped_on = input.shipped_on;
-    record.updated_at = now;
-    store.upsert_shipment(&record).await?;
-    Ok(record)
+    until_written(async || {
+        let existing = store.shipment(&shop.id, &number).await?;
+        let mut record =
+            existing.unwrap_or_else(|| ShipmentRecord::new(&shop.id, number.clone(), None, now));
+        record.order_number = order_number.clone();
+        record.carrier = input.carrier.or(detected);
+        record.dest_city = dest_city.clone();
+        record.dest_region = dest_region.clone();
+        record.dest_postal_code = dest_postal_code.clone();
+        record.dest_country = dest_country.clone();
+        record.scope = input.scope.unwrap_or_default();
+        record.service_level = input.service_level.unwrap_or_default();
+        record.eta_from = input.eta.map(|eta| eta.from());
+        record.eta_to = input.eta.map(|eta| eta.to());
+        record.shipped_on = input.shipped_on;
+        record.updated_at = now;
+        Ok(store.save_shipment(&record).await?.then_some(record))
+    })
+    .await
 }
 
 /// Filters of `GET /v1/shipments`.

@@ -9,7 +9,7 @@ use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 
 use super::tracking_number::TrackingNumber;
-use crate::error::Result;
+use crate::error::{EdgeError, Result};
 
 /// A shop: who owns the data, where its widget may run, how long its parcels usually take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,9 @@ pub struct ShipmentRecord {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// The row's revision when it was read; `None` for a shipment not stored yet. Every write of
+    /// the row is conditional on it (see [`Store::save_shipment`]).
+    pub revision: Option<String>,
 }
 
 impl ShipmentRecord {
@@ -122,6 +125,7 @@ impl ShipmentRecord {
             carrier_checked_at: None,
             created_at: now,
             updated_at: now,
+            revision: None,
         }
     }
 }
@@ -145,6 +149,13 @@ pub struct StoredEvent {
 }
 
 /// Storage, scoped by shop in every call so one shop can never reach another's rows.
+///
+/// A shipment row holds what the retailer set next to what is derived from all its events (status,
+/// last activity), and every write of it is computed from a read. So that no write is lost to a
+/// concurrent one, writes of the row are conditional on the revision it was read at: a write that
+/// finds the row changed stores nothing and answers `false`, and the caller computes it again from
+/// a fresh read. (The alternative, deriving the status in SQL from the events, would move the
+/// timeline's ordering rules out of the shared crate.)
 #[allow(
     async_fn_in_trait,
     reason = "the Worker is single-threaded; futures need not be Send"
@@ -164,8 +175,9 @@ pub trait Store {
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()>;
     /// An order of a shop.
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>>;
-    /// Inserts or replaces a shipment.
-    async fn upsert_shipment(&self, shipment: &ShipmentRecord) -> Result<()>;
+    /// Writes a shipment if its row is still at `shipment.revision` (for a new shipment: if there
+    /// is no row yet); `false` when another write got there first and nothing was written.
+    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool>;
     /// A shipment of a shop.
     async fn shipment(
         &self,
@@ -195,8 +207,10 @@ pub trait Store {
         number: &TrackingNumber,
     ) -> Result<Option<ShipmentHistory>>;
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
-    /// transaction.
-    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent]) -> Result<()>;
+    /// transaction, under the same condition as [`Store::save_shipment`]: `false` when the row
+    /// changed since it was read, and then nothing at all was written.
+    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent])
+    -> Result<bool>;
     /// Shipments, across shops, that the cron refresh should ask their carrier about: not in a
     /// final status ([`Status::is_final`]), carried by one of `carriers`, enabled for live tracking by their shop,
     /// and last checked no later than `checked_by`; never-checked first, then longest ago.
@@ -206,6 +220,21 @@ pub trait Store {
         checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>>;
+}
+
+/// How many times a write that lost a race is computed again from a fresh read before the request
+/// gives up (D1 runs one write at a time, so each retry sees the winner's row).
+pub const MAX_WRITE_ATTEMPTS: usize = 8;
+
+/// Runs `attempt` (read, compute, conditional write; `None` when the write found the row changed)
+/// until its write lands.
+pub async fn until_written<T>(mut attempt: impl AsyncFnMut() -> Result<Option<T>>) -> Result<T> {
+    for _ in 0..MAX_WRITE_ATTEMPTS {
+        if let Some(done) = attempt().await? {
+            return Ok(done);
+        }
+    }
+    Err(EdgeError::WriteConflict)
 }
 
 /// What the service needs from the runtime: the time and randomness.

@@ -10,7 +10,9 @@ use super::events::push_events;
 use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::orders::{OrderProof, order_view, put_order};
 use super::shipments::{ListQuery, list_shipments, put_shipment};
-use super::store::{Runtime, ShipmentRecord, ShopRecord, Store};
+use super::store::{
+    MAX_WRITE_ATTEMPTS, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written,
+};
 use super::test_carriers::TestCarriers;
 use super::tracking::track;
 use super::tracking_number::TrackingNumber;
@@ -532,7 +534,7 @@ fn shipments_due_for_refresh_come_never_checked_first_then_oldest() {
         let mut record = ShipmentRecord::new(&shop.id, number, Some(Carrier::Ups), now);
         record.carrier_checked_at = checked_hours_ago.map(|h| now - chrono::TimeDelta::hours(h));
         record.status = status;
-        block_on(store.upsert_shipment(&record)).unwrap();
+        assert!(block_on(store.save_shipment(&record)).unwrap());
     };
     record("WP0001", Some(1), Status::InTransit);
     record("WP0002", None, Status::InTransit);
@@ -549,4 +551,82 @@ fn shipments_due_for_refresh_come_never_checked_first_then_oldest() {
     let checked_by = now - chrono::TimeDelta::hours(2);
     let due = block_on(store.due_for_refresh(&[Carrier::Ups], checked_by, 10)).unwrap();
     assert_eq!(due.len(), 3, "checked within the last two hours: not due");
+}
+
+/// A write computed from a read lands only while the row is as it was read; the loser writes
+/// nothing (not even its events) and is computed again from a fresh read.
+#[test]
+fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
+    let (store, runtime, shop) = setup();
+    let now = runtime.now();
+    let (number, _) = TrackingNumber::parse(UPS).unwrap();
+    let new = ShipmentRecord::new(&shop.id, number.clone(), None, now);
+    assert!(block_on(store.save_shipment(&new)).unwrap());
+    assert!(
+        !block_on(store.save_shipment(&new)).unwrap(),
+        "a second creation from the same nothing loses"
+    );
+    let read = block_on(store.shipment(&shop.id, &number))
+        .unwrap()
+        .unwrap();
+    let mut first = read.clone();
+    first.order_number = Some("1042".into());
+    assert!(block_on(store.save_shipment(&first)).unwrap());
+    let history = ShipmentHistory {
+        shipment: read,
+        order: None,
+        events: Vec::new(),
+    };
+    let pushed = vec![waypost_shared::event::TrackingEvent {
+        time: waypost_shared::time::EventTime::parse("2026-11-20T08:00:00-05:00").unwrap(),
+        status: waypost_shared::status::StatusDetail::new(Status::InTransit),
+        description: "Arrived".into(),
+        location: None,
+        carrier_code: None,
+    }];
+    let merged = super::merge::merge(history, pushed, now);
+    assert!(
+        !block_on(store.store_events(&merged.history.shipment, &merged.new)).unwrap(),
+        "the row changed since it was read"
+    );
+    assert!(
+        block_on(store.events(&shop.id, &number))
+            .unwrap()
+            .is_empty()
+    );
+    let stored = block_on(store.shipment(&shop.id, &number))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.order_number.as_deref(),
+        Some("1042"),
+        "the winner's write stays"
+    );
+
+    // Through the service, the push is computed again and both writes hold.
+    let result = block_on(push_events(
+        &store,
+        &shop,
+        UPS,
+        EventBatch { events: batch() },
+        now,
+    ))
+    .unwrap();
+    assert_eq!(result.stored, 3);
+    let stored = block_on(store.shipment(&shop.id, &number))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.order_number.as_deref(), Some("1042"));
+    assert_eq!(stored.status, Status::OutForDelivery);
+}
+
+#[test]
+fn a_write_that_keeps_losing_gives_up_with_a_conflict() {
+    let mut attempts = 0;
+    let outcome: Result<(), EdgeError> = block_on(until_written(async || {
+        attempts += 1;
+        Ok(None)
+    }));
+    assert!(matches!(outcome, Err(EdgeError::WriteConflict)));
+    assert_eq!(attempts, MAX_WRITE_ATTEMPTS);
 }

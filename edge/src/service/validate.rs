@@ -16,13 +16,19 @@ pub fn text(field: &str, value: Option<&str>, max: usize) -> Result<Option<Strin
             format!("{field} is {chars} characters long; at most {max} allowed"),
         ));
     }
-    if value.chars().any(char::is_control) {
+    if value.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return Err(EdgeError::bad_request(
             "invalid_field",
-            format!("{field} contains control characters"),
+            format!("{field} contains control or bidirectional-override characters"),
         ));
     }
     Ok(Some(value.to_owned()))
+}
+
+/// The Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069): text carrying them can show a customer something other than what it says.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A required short text field.
@@ -101,12 +107,23 @@ pub fn country(field: &str, value: Option<&str>) -> Result<Option<String>> {
     Ok(Some(code.to_ascii_uppercase()))
 }
 
-/// A browser origin: `https://host[:port]` (or `http://` for localhost and 127.0.0.1).
+/// A browser origin: `https://host[:port]` (or `http://` for localhost, 127.0.0.1 and [::1]).
 pub fn origin(value: &str) -> Result<String> {
     let value = value.trim().trim_end_matches('/');
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
+    let local = |authority: &str| {
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                host
+            }
+            _ => authority,
+        };
+        ["localhost", "127.0.0.1", "[::1]"].contains(&host.to_ascii_lowercase().as_str())
+    };
+    let rest = value.strip_prefix("https://").or_else(|| {
+        value
+            .strip_prefix("http://")
+            .filter(|authority| local(authority))
+    });
     let host_ok = rest.is_some_and(|host| {
         !host.is_empty()
             && host.len() <= 253
@@ -162,6 +179,19 @@ mod tests {
             "https://shop.example"
         );
         assert!(origin("javascript:alert(1)").is_err());
+        assert!(
+            origin("http://shop.example").is_err(),
+            "plain http only locally"
+        );
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1",
+            "http://[::1]:3000",
+        ] {
+            assert_eq!(origin(local).unwrap(), local);
+        }
+        assert!(text("f", Some("Paris\u{202E}gnp.exe"), 200).is_err());
+        assert!(text("f", Some("a\u{2067}b"), 200).is_err());
         assert!(country("c", Some("USA")).is_err());
     }
 }
