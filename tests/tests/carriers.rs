@@ -200,6 +200,33 @@ fn every_documented_answer_maps_through_the_worker(ctx: &Ctx) {
     }
 }
 
+/// The packages of UPS's recorded multi-piece answer (`ups/multi_piece.json`), each with the
+/// status its own scans give: the first delivered, the second still on its way.
+const UPS_PACKAGES: [(&str, Status); 2] = [
+    ("1Z4R7A390342900156", Status::Delivered),
+    ("1Z4R7A390342900263", Status::InTransit),
+];
+
+fn a_multi_piece_shipment_shows_the_package_asked_about(ctx: &Ctx) {
+    // UPS answers with the whole shipment whichever package is asked: the view is that package's.
+    for (number, status) in UPS_PACKAGES.into_iter().rev() {
+        ctx.register(number, "ups");
+        ctx.fake
+            .script("ups", number, Behaviour::Case("multi_piece"));
+        let view = ctx.view(number);
+        assert_eq!(view.status, status, "{number}");
+        assert!(!view.stale, "{number}");
+        assert_eq!(ctx.fake.track_hits("ups", number), 1, "{number}");
+    }
+    let (second, _) = UPS_PACKAGES[1];
+    let view = ctx.view(second);
+    assert_eq!(
+        view.events[0].description,
+        "The package was missorted. This may cause a delay."
+    );
+    assert!(view.events.iter().all(|e| e.description != "DELIVERED"));
+}
+
 fn unknown_numbers_are_404_with_detection(ctx: &Ctx) {
     for (carrier, number) in UNKNOWN {
         ctx.fake
@@ -486,7 +513,7 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 11] = [
+    let tests: [Test; 12] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -498,6 +525,10 @@ fn main() -> ExitCode {
         (
             "every_documented_answer_maps_through_the_worker",
             every_documented_answer_maps_through_the_worker,
+        ),
+        (
+            "a_multi_piece_shipment_shows_the_package_asked_about",
+            a_multi_piece_shipment_shows_the_package_asked_about,
         ),
         (
             "unknown_numbers_are_404_with_detection",

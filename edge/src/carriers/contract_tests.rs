@@ -6,7 +6,7 @@ use serde_json::Value;
 use waypost_shared::event::Place;
 use waypost_shared::status::Status;
 
-use super::test_support::found_by;
+use super::test_support::{UNLISTED, found_by, found_for};
 use super::{AuthKind, CallMethod, CarrierAnswer, LiveCarrier, Lookup, clean_text};
 
 /// A recorded answer.
@@ -99,7 +99,10 @@ fn terms(carrier: LiveCarrier) -> Terms {
 }
 
 fn found(carrier: LiveCarrier, body: &str) -> CarrierAnswer {
-    found_by(|status, body| carrier.read_track(status, body), body)
+    found_by(
+        |number, status, body| carrier.read_track(number, status, body),
+        body,
+    )
 }
 
 /// The cases that hold a parcel, with the status of their newest event.
@@ -288,6 +291,80 @@ fn words_in(value: &Value, words: &mut Vec<String>) {
     );
 }
 
+/// A recorded answer listing two pieces: the first piece's number and newest status, then the
+/// number and newest status of the second.
+struct MultiPiece {
+    carrier: LiveCarrier,
+    body: &'static str,
+    first: (&'static str, Status),
+    second: (&'static str, Status),
+}
+
+/// The recorded multi-piece answers (`multi_piece.json`): every carrier whose answer can hold
+/// several pieces. USPS answers about one item only.
+fn multi_pieces() -> [MultiPiece; 3] {
+    [
+        MultiPiece {
+            carrier: LiveCarrier::Ups,
+            body: include_str!("../../fixtures/carriers/ups/multi_piece.json"),
+            first: ("1Z4R7A390342900156", Status::Delivered),
+            second: ("1Z4R7A390342900263", Status::InTransit),
+        },
+        MultiPiece {
+            carrier: LiveCarrier::Fedex,
+            body: include_str!("../../fixtures/carriers/fedex/multi_piece.json"),
+            first: ("794887075005", Status::Delivered),
+            second: ("794887075016", Status::InTransit),
+        },
+        MultiPiece {
+            carrier: LiveCarrier::Dhl,
+            body: include_str!("../../fixtures/carriers/dhl/multi_piece.json"),
+            first: ("00340434161094015902", Status::Delivered),
+            second: ("00340434161094015919", Status::InTransit),
+        },
+    ]
+}
+
+#[test]
+fn a_multi_piece_answer_is_read_for_the_piece_asked_about() {
+    for MultiPiece {
+        carrier,
+        body,
+        first,
+        second,
+    } in multi_pieces()
+    {
+        let read = |number: &str| {
+            found_for(
+                |number, status, body| carrier.read_track(number, status, body),
+                number,
+                body,
+            )
+        };
+        let newest = |answer: &CarrierAnswer| {
+            let newest = answer.events.iter().max_by_key(|e| e.time.sort_key());
+            newest.map(|e| e.status.status())
+        };
+        for (number, status) in [first, second] {
+            let answer = read(number);
+            assert_eq!(newest(&answer), Some(status), "{carrier:?} {number}");
+            // The number as typed: case, spaces and dashes do not matter.
+            let typed = format!(" {}-{} ", &number[..4], &number[4..]).to_lowercase();
+            assert_eq!(read(&typed), answer, "{carrier:?} {typed:?}");
+            let mut words = Vec::new();
+            let fields = terms(carrier).private_fields;
+            private_words(&serde_json::from_str(body).unwrap(), fields, &mut words);
+            let text = format!("{answer:?}");
+            for word in &words {
+                assert!(!text.contains(word.as_str()), "{carrier:?}: {word} leaked");
+            }
+        }
+        // A number the answer does not list, as in an answer that names no piece: read as before
+        // (the first piece; for FedEx the freshest result, here the same).
+        assert_eq!(read(UNLISTED), read(first.0), "{carrier:?}");
+    }
+}
+
 #[test]
 fn the_recorded_unknown_number_reads_as_not_found() {
     for carrier in LiveCarrier::ALL {
@@ -295,7 +372,7 @@ fn the_recorded_unknown_number_reads_as_not_found() {
         let [.., unknown] = cases(carrier);
         assert_eq!(unknown.name, "not_found");
         assert_eq!(
-            carrier.read_track(status, unknown.body),
+            carrier.read_track(UNLISTED, status, unknown.body),
             Ok(Lookup::NotFound),
             "{carrier:?}"
         );
@@ -317,7 +394,7 @@ fn garbage_and_refusals_are_errors() {
         let not_found_status = terms(carrier).not_found_status;
         let refuses = |status: u16, body: &str| {
             assert!(
-                carrier.read_track(status, body).is_err(),
+                carrier.read_track(UNLISTED, status, body).is_err(),
                 "{carrier:?} read HTTP {status} {body:?}"
             );
         };

@@ -1,7 +1,9 @@
 //! DHL Shipment Tracking – Unified (`GET /track/shipments?trackingNumber=…`, `DHL-API-Key`
 //! header): every DHL division (Express, Parcel DE, eCommerce, …) behind one shape.
 //!
-//! What is read, from the first of `shipments[]` (DHL lists its best match first):
+//! What is read, from the shipment of `shipments[]` whose `id` is the number asked, else the one
+//! whose `details.pieceIds` lists it (a piece of an Express shipment), else the first (DHL lists
+//! its best match first; a multi-piece answer may list each piece as a shipment of its own):
 //! - `events[]` (or, when DHL sends none, the shipment's `status`): each becomes one event.
 //!   `timestamp` is kept exactly as written: with its offset when DHL gives one
 //!   (`2026-11-19T23:40:00+01:00`), as local time without an offset when it does not
@@ -31,10 +33,12 @@ use waypost_shared::status::{Status, StatusDetail, SubStatus};
 use waypost_shared::time::EventTime;
 
 use super::draft::{Draft, finish};
-use super::lenient::{lenient, text};
+use super::lenient::{lenient, lenient_list, text};
 use super::times::{estimate, local_date};
 use super::words::words_status;
-use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
+use super::{
+    BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place, same_number,
+};
 
 /// Longest `status` value still taken for a code rather than words.
 const MAX_CODE_CHARS: usize = 32;
@@ -55,8 +59,8 @@ pub fn track_call(base: &str, number: &str, credential: &str) -> HttpCall {
     }
 }
 
-/// Reads a DHL tracking answer (any status but 429 and 5xx) onto the shared model.
-pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+/// Reads DHL's answer about `number` (any status but 429 and 5xx) onto the shared model.
+pub fn read_track(number: &str, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     match status {
         200 => {}
         404 => {
@@ -75,7 +79,7 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     let shipments = reply
         .shipments
         .ok_or_else(|| BadAnswer("DHL answer has no shipments".into()))?;
-    let Some(shipment) = shipments.into_iter().next() else {
+    let Some(shipment) = asked_shipment(shipments, number) else {
         return Ok(Lookup::NotFound);
     };
     if shipment.events.is_none() && shipment.status.is_none() {
@@ -104,6 +108,23 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
         eta_from,
         eta_to,
     }))
+}
+
+/// The shipment about `number`: the one it names, else the one listing it among its pieces, else
+/// the first; `None` when there is none.
+fn asked_shipment(shipments: Vec<Shipment>, number: &str) -> Option<Shipment> {
+    let named = |s: &Shipment| s.id.as_deref().is_some_and(|id| same_number(id, number));
+    let lists = |s: &Shipment| {
+        s.details
+            .as_ref()
+            .is_some_and(|d| d.piece_ids.iter().any(|piece| same_number(piece, number)))
+    };
+    let at = shipments
+        .iter()
+        .position(named)
+        .or_else(|| shipments.iter().position(lists))
+        .unwrap_or(0);
+    shipments.into_iter().nth(at)
 }
 
 /// One event, its status still unknown when its code and words say nothing recognisable;
@@ -229,6 +250,10 @@ struct Reply {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Shipment {
+    #[serde(default, deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    details: Option<Details>,
     #[serde(default)]
     status: Option<Value>,
     #[serde(default)]
@@ -241,6 +266,14 @@ struct Shipment {
         deserialize_with = "lenient"
     )]
     estimated_delivery_time_frame: Option<TimeFrame>,
+}
+
+/// The pieces a shipment is made of, by their piece ids.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Details {
+    #[serde(default, deserialize_with = "lenient_list")]
+    piece_ids: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -309,6 +342,10 @@ mod tests {
     use crate::carriers::test_support::*;
 
     fixtures!("dhl");
+    fixtures!("dhl": MULTI_PIECE = "multi_piece");
+
+    /// The second parcel of `multi_piece`, each parcel a shipment of its own.
+    const SECOND_PARCEL: &str = "00340434161094015919";
 
     fn found(body: &str) -> CarrierAnswer {
         found_by(read_track, body)
@@ -527,15 +564,60 @@ mod tests {
     }
 
     #[test]
+    fn a_multi_piece_shipment_shows_the_parcel_asked_about() {
+        // The first parcel was delivered to a neighbour; the one asked about is on its way.
+        let answer = found_for(read_track, SECOND_PARCEL, MULTI_PIECE);
+        assert_eq!(
+            rows(&answer),
+            vec![
+                row("transit", Status::InTransit, None),
+                row("transit", Status::InTransit, None),
+                row("transit", Status::InTransit, Some(SubStatus::PickedUp)),
+                row(
+                    "pre-transit",
+                    Status::InfoReceived,
+                    Some(SubStatus::LabelCreated)
+                ),
+            ]
+        );
+        assert_eq!(city_of(&answer.events[0]), Some("Hannover"));
+        assert_eq!(answer.eta_from, Some(day("2026-11-25")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-25")));
+    }
+
+    #[test]
+    fn a_piece_id_finds_the_shipment_that_lists_it() {
+        // Express shipments go by their waybill number, their pieces by piece ids.
+        let body = r#"{"shipments":[
+            {"id":"5720639186","details":{"pieceIds":["JD014600003411112221"]},"events":[
+                {"timestamp":"2026-11-20T10:00:00+01:00","statusCode":"delivered","description":"Delivered"}]},
+            {"id":"1099255990","details":{"totalNumberOfPieces":2,"pieceIds":["JD014600003411112238","JD014600003411112245"]},"events":[
+                {"timestamp":"2026-11-19T10:00:00+01:00","statusCode":"transit","description":"Arrived at DHL Sort Facility"}]}
+        ]}"#;
+        for asked in ["JD014600003411112245", "1099255990"] {
+            let answer = found_for(read_track, asked, body);
+            assert_eq!(
+                answer.events[0].status,
+                StatusDetail::sub(SubStatus::ArrivedFacility),
+                "{asked}"
+            );
+        }
+    }
+
+    #[test]
     fn unknown_numbers_are_not_found() {
         assert_eq!(
             read_track(
+                UNLISTED,
                 404,
                 r#"{"status":404,"detail":"No shipment with this number."}"#
             ),
             Ok(Lookup::NotFound)
         );
-        assert_eq!(read_track(200, r#"{"shipments":[]}"#), Ok(Lookup::NotFound));
+        assert_eq!(
+            read_track(UNLISTED, 200, r#"{"shipments":[]}"#),
+            Ok(Lookup::NotFound)
+        );
     }
 
     #[test]
@@ -561,7 +643,7 @@ mod tests {
             ),
         ] {
             assert!(
-                read_track(status, body).is_err(),
+                read_track(UNLISTED, status, body).is_err(),
                 "{status} {body:?} should be an error"
             );
         }
@@ -693,6 +775,14 @@ mod tests {
                 "Customs clearance status updated. Duties payment required"
             ),
             Some(StatusDetail::sub(SubStatus::DutiesDue))
+        );
+        assert_eq!(
+            of("transit", "Shipment on hold - customs"),
+            Some(StatusDetail::sub(SubStatus::Held))
+        );
+        assert_eq!(
+            of("transit", "Processed for clearance at CINCINNATI HUB - USA"),
+            Some(StatusDetail::sub(SubStatus::CustomsProcessing))
         );
         assert_eq!(
             of("transit", "Ready for collection at DHL ServicePoint"),

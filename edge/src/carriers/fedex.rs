@@ -22,8 +22,11 @@
 //!   `TRACKING.TRACKINGNUMBER.NOTFOUND` (also accepted as a top-level `errors[]` entry, and with
 //!   HTTP 404). `TRACKING.TRACKINGNUMBER.INVALID` reads the same way: FedEx will never know it.
 //!
-//! When FedEx returns several results for one number (duplicate numbers), the one with the most
-//! recent scan is kept.
+//! An answer may hold results for several numbers (the pieces of a multi-piece shipment): only
+//! those for the number asked are read, by `trackResults[].trackingNumberInfo.trackingNumber`,
+//! else by the `completeTrackResults[].trackingNumber` they are listed under; all of them when
+//! none names it. When several results are for that number (duplicate numbers), the one with the
+//! most recent scan is kept.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -35,7 +38,9 @@ use super::draft::{Draft, finish};
 use super::lenient::{lenient, lenient_list, present, text};
 use super::times::{estimate, local_date};
 use super::words::{delivered_sub, pickup_sub, words_status};
-use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
+use super::{
+    BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place, same_number,
+};
 
 /// Error codes that mean FedEx does not know the number.
 const UNKNOWN_NUMBER_CODES: [&str; 2] = [
@@ -61,8 +66,8 @@ pub fn track_call(base: &str, number: &str, credential: &str) -> HttpCall {
     }
 }
 
-/// Reads a FedEx tracking answer (any status but 429 and 5xx) onto the shared model.
-pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+/// Reads FedEx's answer about `number` (any status but 429 and 5xx) onto the shared model.
+pub fn read_track(number: &str, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     if status != 200 && status != 404 {
         return Err(BadAnswer(format!("FedEx answered HTTP {status}")));
     }
@@ -77,15 +82,25 @@ pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
             code.unwrap_or("no error code")
         )));
     }
-    let results: Vec<TrackResult> = reply
+    let mut results: Vec<(bool, TrackResult)> = reply
         .output
         .and_then(|output| output.complete_track_results)
         .ok_or_else(|| BadAnswer("FedEx answer has no completeTrackResults".into()))?
         .into_iter()
-        .flat_map(|complete| complete.track_results)
+        .flat_map(|complete| {
+            let listed_under = complete.tracking_number;
+            complete
+                .track_results
+                .into_iter()
+                .map(move |result| (result.is_about(number, listed_under.as_deref()), result))
+        })
         .collect();
+    if results.iter().any(|(asked, _)| *asked) {
+        results.retain(|(asked, _)| *asked);
+    }
     let (failed, known): (Vec<TrackResult>, Vec<TrackResult>) = results
         .into_iter()
+        .map(|(_, result)| result)
         .partition(|result| result.error.as_ref().is_some_and(ApiError::is_set));
     if known.is_empty() {
         let errors: Vec<&ApiError> = failed.iter().filter_map(|r| r.error.as_ref()).collect();
@@ -297,6 +312,8 @@ struct Output {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CompleteTrackResult {
+    #[serde(default, deserialize_with = "text")]
+    tracking_number: Option<String>,
     #[serde(default)]
     track_results: Vec<TrackResult>,
 }
@@ -304,6 +321,8 @@ struct CompleteTrackResult {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TrackResult {
+    #[serde(default, deserialize_with = "lenient")]
+    tracking_number_info: Option<TrackingNumberInfo>,
     #[serde(default, deserialize_with = "lenient")]
     error: Option<ApiError>,
     #[serde(default)]
@@ -316,6 +335,27 @@ struct TrackResult {
     date_and_times: Vec<DateAndTime>,
     #[serde(default, deserialize_with = "lenient")]
     delivery_details: Option<DeliveryDetails>,
+}
+
+impl TrackResult {
+    /// True when the result is about `number`: by its own number, else by the number it is
+    /// listed under (`completeTrackResults[].trackingNumber`).
+    fn is_about(&self, number: &str, listed_under: Option<&str>) -> bool {
+        let own = self
+            .tracking_number_info
+            .as_ref()
+            .and_then(|info| info.tracking_number.as_deref())
+            .filter(|own| !own.trim().is_empty());
+        own.or(listed_under)
+            .is_some_and(|listed| same_number(listed, number))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TrackingNumberInfo {
+    #[serde(default, deserialize_with = "text")]
+    tracking_number: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -454,6 +494,10 @@ mod tests {
     use crate::carriers::test_support::*;
 
     fixtures!("fedex");
+    fixtures!("fedex": MULTI_PIECE = "multi_piece");
+
+    /// The child piece of `multi_piece`; its master piece was delivered since.
+    const CHILD_PIECE: &str = "794887075016";
 
     fn found(body: &str) -> CarrierAnswer {
         found_by(read_track, body)
@@ -650,10 +694,10 @@ mod tests {
     #[test]
     fn unknown_numbers_are_not_found() {
         let top_level = r#"{"transactionId":"x","errors":[{"code":"TRACKING.TRACKINGNUMBER.NOTFOUND","message":"no"}]}"#;
-        assert_eq!(read_track(200, top_level), Ok(Lookup::NotFound));
-        assert_eq!(read_track(404, top_level), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 200, top_level), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 404, top_level), Ok(Lookup::NotFound));
         let invalid = NOT_FOUND.replace("NOTFOUND", "INVALID");
-        assert_eq!(read_track(200, &invalid), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 200, &invalid), Ok(Lookup::NotFound));
     }
 
     #[test]
@@ -682,7 +726,7 @@ mod tests {
             (404, r#"{"errors":[{"code":"NOT.FOUND.ERROR"}]}"#),
         ] {
             assert!(
-                read_track(status, body).is_err(),
+                read_track(UNLISTED, status, body).is_err(),
                 "{status} {body:?} should be an error"
             );
         }
@@ -771,6 +815,51 @@ mod tests {
         let answer = found(body);
         assert_eq!(answer.events.len(), 1);
         assert_eq!(answer.events[0].carrier_code.as_deref(), Some("PU"));
+    }
+
+    #[test]
+    fn a_multi_piece_shipment_shows_the_piece_asked_about() {
+        // The master piece's result has the newest scan (its delivery); the child's is read.
+        let answer = found_for(read_track, CHILD_PIECE, MULTI_PIECE);
+        assert_eq!(
+            rows(&answer),
+            vec![
+                row("AR", Status::InTransit, Some(SubStatus::ArrivedFacility)),
+                row("DP", Status::InTransit, Some(SubStatus::DepartedFacility)),
+                row("PU", Status::InTransit, Some(SubStatus::PickedUp)),
+                row("OC", Status::InfoReceived, Some(SubStatus::LabelCreated)),
+            ]
+        );
+        assert_eq!(city_of(&answer.events[0]), Some("INDIANAPOLIS"));
+        assert_eq!(answer.events[0].time.offset(), hours(-6));
+        assert_eq!(answer.eta_from, Some(day("2026-11-25")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-25")));
+    }
+
+    #[test]
+    fn only_the_results_for_the_asked_number_compete() {
+        // Duplicates of the asked number (their number only on `completeTrackResults`): the
+        // freshest of them, not the other number's fresher result.
+        let body = r#"{"output":{"completeTrackResults":[
+            {"trackingNumber":"794887075005","trackResults":[
+                {"trackingNumberInfo":{"trackingNumber":"794887075005"},
+                 "scanEvents":[{"date":"2026-11-25T10:00:00-05:00","eventType":"DL","eventDescription":"Delivered"}]}]},
+            {"trackingNumber":"794887075016","trackResults":[
+                {"scanEvents":[{"date":"2019-03-01T10:00:00-05:00","eventType":"DL","eventDescription":"Delivered"}]},
+                {"scanEvents":[{"date":"2026-11-20T10:00:00-05:00","eventType":"PU","eventDescription":"Picked up"}]}]}
+        ]}}"#;
+        let answer = found_for(read_track, CHILD_PIECE, body);
+        assert_eq!(codes(&answer), vec!["PU"]);
+        // The asked number is unknown to FedEx: another piece's result does not stand in.
+        let body = r#"{"output":{"completeTrackResults":[
+            {"trackingNumber":"794887075005","trackResults":[
+                {"trackingNumberInfo":{"trackingNumber":"794887075005"},
+                 "scanEvents":[{"date":"2026-11-25T10:00:00-05:00","eventType":"DL","eventDescription":"Delivered"}]}]},
+            {"trackingNumber":"794887075016","trackResults":[
+                {"trackingNumberInfo":{"trackingNumber":"794887075016"},
+                 "error":{"code":"TRACKING.TRACKINGNUMBER.NOTFOUND"}}]}
+        ]}}"#;
+        assert_eq!(read_track(CHILD_PIECE, 200, body), Ok(Lookup::NotFound));
     }
 
     #[test]

@@ -111,14 +111,15 @@ impl LiveCarrier {
         }
     }
 
-    /// Reads a tracking answer whose HTTP status is neither 429 nor 5xx (those are failures the
-    /// caller handles the same way for every carrier).
-    pub fn read_track(self, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+    /// Reads the answer to the call about `number` whose HTTP status is neither 429 nor 5xx (those
+    /// are failures the caller handles the same way for every carrier). An answer that lists
+    /// several pieces is read for the piece numbered `number`.
+    pub fn read_track(self, number: &str, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
         match self {
-            LiveCarrier::Ups => ups::read_track(status, body),
-            LiveCarrier::Fedex => fedex::read_track(status, body),
-            LiveCarrier::Usps => usps::read_track(status, body),
-            LiveCarrier::Dhl => dhl::read_track(status, body),
+            LiveCarrier::Ups => ups::read_track(number, status, body),
+            LiveCarrier::Fedex => fedex::read_track(number, status, body),
+            LiveCarrier::Usps => usps::read_track(number, status, body),
+            LiveCarrier::Dhl => dhl::read_track(number, status, body),
         }
     }
 }
@@ -191,6 +192,19 @@ impl From<serde_json::Error> for BadAnswer {
     }
 }
 
+/// True when `listed`, a number a carrier's answer holds, is the number `asked`: compared as
+/// detection normalises numbers (letters and digits only, case ignored); an empty number is
+/// never the one asked.
+pub(crate) fn same_number(listed: &str, asked: &str) -> bool {
+    fn normalised(number: &str) -> impl Iterator<Item = char> + '_ {
+        number
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+    }
+    normalised(asked).next().is_some() && normalised(listed).eq(normalised(asked))
+}
+
 /// Carrier text made safe to keep: trimmed, control characters dropped, at most
 /// [`MAX_CARRIER_TEXT`] characters; `None` when nothing is left.
 pub fn clean_text(text: Option<&str>) -> Option<String> {
@@ -229,6 +243,15 @@ mod tests {
         let p = place(Some(" LOUISVILLE "), Some("KY"), Some("us")).unwrap();
         assert_eq!(p.city.as_deref(), Some("LOUISVILLE"));
         assert_eq!(p.country.as_deref(), Some("US"));
+    }
+
+    #[test]
+    fn numbers_compare_as_detection_normalises_them() {
+        assert!(same_number("1Z4R7A390342900263", " 1z4r 7a39-0342900263 "));
+        assert!(!same_number("1Z4R7A390342900156", "1Z4R7A390342900263"));
+        assert!(!same_number("1Z4R7A39034290026", "1Z4R7A390342900263"));
+        assert!(!same_number("", ""));
+        assert!(!same_number(" - ", "-"));
     }
 
     #[test]

@@ -31,14 +31,29 @@ macro_rules! fixtures {
 }
 pub(crate) use fixtures;
 
-/// The answer `read_track` finds in an HTTP 200 `body`; panics on anything else.
+/// A number no recorded answer lists: an answer read for it is read as one that names no number
+/// (its first piece).
+pub(crate) const UNLISTED: &str = "WP0000000000";
+
+/// The answer `read_track` finds in an HTTP 200 `body` asked about [`UNLISTED`]; panics on
+/// anything else.
 pub(crate) fn found_by(
-    read_track: impl Fn(u16, &str) -> Result<Lookup, BadAnswer>,
+    read_track: impl Fn(&str, u16, &str) -> Result<Lookup, BadAnswer>,
     body: &str,
 ) -> CarrierAnswer {
-    match read_track(200, body) {
+    found_for(read_track, UNLISTED, body)
+}
+
+/// The answer `read_track` finds in an HTTP 200 `body` asked about `number`; panics on anything
+/// else.
+pub(crate) fn found_for(
+    read_track: impl Fn(&str, u16, &str) -> Result<Lookup, BadAnswer>,
+    number: &str,
+    body: &str,
+) -> CarrierAnswer {
+    match read_track(number, 200, body) {
         Ok(Lookup::Found(answer)) => answer,
-        other => panic!("expected an answer, got {other:?}"),
+        other => panic!("expected an answer about {number}, got {other:?}"),
     }
 }
 

@@ -1,13 +1,15 @@
 //! UPS Tracking API (`GET /api/track/v1/details/{inquiryNumber}`, OAuth bearer token).
 //!
-//! Covers one package per answer: the first package of the first shipment that has one (a
-//! `details` inquiry by package number returns exactly that package). Each `activity` becomes an
-//! event: local `date` + `time`, the offset from `gmtOffset` or, when that is missing, from the
-//! difference to `gmtDate` + `gmtTime`; never an invented one. Places are city, state and country
-//! only (`postalCode` and address lines are never read). The status comes from the activity's
-//! type and code, then its three-digit `statusCode`, then its type alone ([`status_for`]); the
-//! carrier code kept is `type/code` (`I/DP`). The ETA is the rescheduled (`RDD`) or else the
-//! scheduled (`SDD`) delivery date; the actual delivery date (`DEL`) is not an estimate.
+//! Covers one package per answer: the package whose `trackingNumber` is the number asked (the
+//! answer about one package of a multi-piece shipment lists every package of the shipment), else,
+//! when no package names it, the first package of the first shipment that has one. Each
+//! `activity` becomes an event: local `date` + `time`, the offset from `gmtOffset` or, when that
+//! is missing, from the difference to `gmtDate` + `gmtTime`; never an invented one. Places are
+//! city, state and country only (`postalCode` and address lines are never read). The status comes
+//! from the activity's type and code, then its three-digit `statusCode`, then its type alone
+//! ([`status_for`]); the carrier code kept is `type/code` (`I/DP`). The ETA is the rescheduled
+//! (`RDD`) or else the scheduled (`SDD`) delivery date; the actual delivery date (`DEL`) is not
+//! an estimate.
 //!
 //! Unknown numbers: the specification documents HTTP 404 with `response.errors`, while the live
 //! API answers HTTP 200 with a `TW0001` "Tracking Information Not Found" warning on the shipment
@@ -26,7 +28,9 @@ use waypost_shared::time::EventTime;
 use super::lenient::text;
 use super::times::{self, offset_between, written_offset};
 use super::words;
-use super::{BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place};
+use super::{
+    BadAnswer, CallMethod, CarrierAnswer, HttpCall, Lookup, clean_text, place, same_number,
+};
 
 /// Warning and error codes UPS uses for a number it has no record of.
 const NOT_FOUND_CODES: [&str; 3] = ["TW0001", "151044", "TV1002"];
@@ -64,15 +68,22 @@ pub fn track_call(base: &str, number: &str, credential: &str) -> HttpCall {
     }
 }
 
-/// Reads a tracking answer (never a 429 or 5xx): the package's events and ETA, `NotFound` for
-/// UPS's unknown-number answers, [`BadAnswer`] for anything else.
-pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+/// Reads the answer about `number` (never a 429 or 5xx): its package's events and ETA,
+/// `NotFound` for UPS's unknown-number answers, [`BadAnswer`] for anything else.
+pub fn read_track(number: &str, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     if !matches!(status, 200 | 400 | 404) {
         return Err(BadAnswer(format!("UPS answered HTTP {status}")));
     }
     let answer: Answer = serde_json::from_str(body)?;
     if let Some(track) = answer.track_response {
-        let package = track.shipment.iter().find_map(|s| s.package.first());
+        let packages = || track.shipment.iter().flat_map(|s| &s.package);
+        let package = packages()
+            .find(|p| {
+                p.tracking_number
+                    .as_deref()
+                    .is_some_and(|listed| same_number(listed, number))
+            })
+            .or_else(|| packages().next());
         return match package {
             Some(package) if status == 200 => read_package(package).map(Lookup::Found),
             Some(_) => Err(BadAnswer(format!(
@@ -198,7 +209,8 @@ fn status_for(kind: &str, code: &str, status_code: &str) -> StatusDetail {
     }
 }
 
-/// Adds a sub-status from the carrier's words when the codes gave none (`words` is lower case).
+/// Adds a sub-status from the carrier's words when the codes gave none (`words` is lower case);
+/// a customs hold makes an in-transit activity held, an exception.
 fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
     use SubStatus::*;
     let has = words::has_in(words);
@@ -239,6 +251,7 @@ fn refine(detail: StatusDetail, words: &str) -> StatusDetail {
         }
         Status::Exception if has(&["return"]) => Some(ReturningToSender),
         Status::Exception if has(&["held", "hold"]) => Some(Held),
+        Status::InTransit if words::customs_hold(words) => Some(Held),
         Status::InTransit if has(&["clearance", "customs"]) => Some(CustomsProcessing),
         Status::InTransit if has(&["arrived"]) => Some(ArrivedFacility),
         Status::InTransit if has(&["departed"]) => Some(DepartedFacility),
@@ -415,6 +428,8 @@ struct Notice {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Package {
+    #[serde(default, deserialize_with = "text")]
+    tracking_number: Option<String>,
     #[serde(default)]
     activity: Vec<Value>,
     #[serde(default)]
@@ -495,6 +510,10 @@ mod tests {
     use waypost_shared::event::Place;
 
     fixtures!("ups");
+    fixtures!("ups": MULTI_PIECE = "multi_piece");
+
+    /// The second of the two packages of `multi_piece`, and the answer's `inquiryNumber`.
+    const SECOND_PACKAGE: &str = "1Z4R7A390342900263";
 
     fn found(body: &str) -> CarrierAnswer {
         found_by(read_track, body)
@@ -725,13 +744,39 @@ mod tests {
     }
 
     #[test]
+    fn a_multi_piece_shipment_shows_the_package_asked_about() {
+        // The first package was delivered; the one asked about was missorted on its way.
+        let answer = found_for(read_track, SECOND_PACKAGE, MULTI_PIECE);
+        assert_eq!(
+            details(&answer),
+            vec![
+                (Status::InTransit, Some(SubStatus::Delayed)),
+                (Status::InTransit, Some(SubStatus::ArrivedFacility)),
+                (Status::InTransit, Some(SubStatus::PickedUp)),
+                (Status::InfoReceived, Some(SubStatus::LabelCreated)),
+            ]
+        );
+        assert_eq!(codes(&answer), vec!["X/7W", "I/AR", "I/OR", "M/MP"]);
+        let missorted = &answer.events[0];
+        assert_eq!(
+            missorted.description,
+            "The package was missorted. This may cause a delay."
+        );
+        assert_eq!(city(missorted).city.as_deref(), Some("Eau Claire"));
+        assert_eq!(missorted.time.utc(), Some(utc("2026-11-24 05:35:12")));
+        // Its own rescheduled date, not the first package's delivery.
+        assert_eq!(answer.eta_from, Some(day("2026-11-26")));
+        assert_eq!(answer.eta_to, Some(day("2026-11-26")));
+    }
+
+    #[test]
     fn unknown_numbers() {
-        assert_eq!(read_track(404, NOT_FOUND), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 404, NOT_FOUND), Ok(Lookup::NotFound));
         let documented = r#"{"response":{"errors":[{"code":"151044","message":"Tracking Information Not Found"}]}}"#;
-        assert_eq!(read_track(404, documented), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 404, documented), Ok(Lookup::NotFound));
         let invalid =
             r#"{"response":{"errors":[{"code":"TV1002","message":"Invalid inquiry number"}]}}"#;
-        assert_eq!(read_track(400, invalid), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 400, invalid), Ok(Lookup::NotFound));
     }
 
     #[test]
@@ -741,13 +786,16 @@ mod tests {
             r#"{"trackResponse":{"shipment":[{"inquiryNumber":"1Z"}]}}"#,
             r#"{"trackResponse":{"shipment":[{"warnings":[{"code":"TW0009","message":"Something else"}]}]}}"#,
         ] {
-            assert!(read_track(200, body).is_err(), "{body:?} should be refused");
+            assert!(
+                read_track(UNLISTED, 200, body).is_err(),
+                "{body:?} should be refused"
+            );
         }
         let refused = r#"{"response":{"errors":[{"code":"250002","message":"Invalid Authentication Information."}]}}"#;
-        assert!(read_track(401, refused).is_err());
-        assert!(read_track(403, refused).is_err());
-        assert!(read_track(400, refused).is_err());
-        assert!(read_track(400, NOT_FOUND).is_err());
+        assert!(read_track(UNLISTED, 401, refused).is_err());
+        assert!(read_track(UNLISTED, 403, refused).is_err());
+        assert!(read_track(UNLISTED, 400, refused).is_err());
+        assert!(read_track(UNLISTED, 400, NOT_FOUND).is_err());
     }
 
     #[test]
@@ -767,11 +815,11 @@ mod tests {
         {
             activity["date"] = "2026-13-45".into();
         }
-        assert!(read_track(200, &all_bad.to_string()).is_err());
+        assert!(read_track(UNLISTED, 200, &all_bad.to_string()).is_err());
 
         let no_activity = r#"{"trackResponse":{"shipment":[{"package":[{"trackingNumber":"1Z","activity":[]}]}]}}"#;
         assert_eq!(
-            read_track(200, no_activity),
+            read_track(UNLISTED, 200, no_activity),
             Ok(Lookup::Found(CarrierAnswer::default()))
         );
     }
@@ -835,6 +883,19 @@ mod tests {
         );
         assert_eq!(e.status, StatusDetail::sub(SubStatus::Locker));
         let e = event(r#"{"type":"I","code":"ZZ","description":"Import Scan","statusCode":"012"}"#);
+        assert_eq!(e.status, StatusDetail::sub(SubStatus::CustomsProcessing));
+        // A customs hold is held (an exception the customer may have to act on); clearance in
+        // progress stays customs processing.
+        let e =
+            event(r#"{"type":"I","code":"ZZ","description":"Held in customs","statusCode":"999"}"#);
+        assert_eq!(e.status, StatusDetail::sub(SubStatus::Held));
+        let e = event(
+            r#"{"type":"X","code":"ZZ","description":"Customs hold: the receiver must contact the customs broker.","statusCode":"999"}"#,
+        );
+        assert_eq!(e.status, StatusDetail::sub(SubStatus::Held));
+        let e = event(
+            r#"{"type":"I","code":"ZZ","description":"Customs clearance in progress","statusCode":"999"}"#,
+        );
         assert_eq!(e.status, StatusDetail::sub(SubStatus::CustomsProcessing));
         let e = event(
             r#"{"type":"X","code":"ZZ","description":"Your package is on hold.","statusCode":"999"}"#,

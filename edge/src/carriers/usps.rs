@@ -50,8 +50,9 @@ pub fn track_call(base: &str, number: &str, credential: &str) -> HttpCall {
 }
 
 /// Reads a tracking answer (never a 429 or 5xx): the item's events and ETA, `NotFound` for
-/// USPS's unknown-number answers, [`BadAnswer`] for anything else.
-pub fn read_track(status: u16, body: &str) -> Result<Lookup, BadAnswer> {
+/// USPS's unknown-number answers, [`BadAnswer`] for anything else. USPS answers about the one
+/// item asked only, so its number is not needed to read the answer.
+pub fn read_track(_number: &str, status: u16, body: &str) -> Result<Lookup, BadAnswer> {
     let value: Value = serde_json::from_str(body)?;
     if let Some(error) = value.get("error") {
         let error = ErrorBody::deserialize(error)?;
@@ -172,6 +173,8 @@ fn status_for(code: &str, words: &str) -> StatusDetail {
         StatusDetail::new(Status::Delivered)
     } else if has(&["damaged"]) {
         StatusDetail::sub(Damaged)
+    } else if words::customs_hold(words) {
+        StatusDetail::sub(Held)
     } else if has(&["customs"]) {
         StatusDetail::sub(CustomsProcessing)
     } else if has(&["delay", "weather", "arriving late", "missent", "misrouted"]) {
@@ -608,9 +611,9 @@ mod tests {
     #[test]
     fn unknown_numbers() {
         let not_yet = r#"{"apiVersion":"/tracking/v3","error":{"code":"400","message":"A status update is not yet available.","errors":[{"status":"400","code":"150001","title":"Bad Request"}]}}"#;
-        assert_eq!(read_track(400, not_yet), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 400, not_yet), Ok(Lookup::NotFound));
         let top_level = r#"{"error":{"code":"150002","message":"The number may be incorrect."}}"#;
-        assert_eq!(read_track(400, top_level), Ok(Lookup::NotFound));
+        assert_eq!(read_track(UNLISTED, 400, top_level), Ok(Lookup::NotFound));
     }
 
     #[test]
@@ -619,14 +622,17 @@ mod tests {
             r#"{"trackingNumber":"9400","trackingEvents":"none"}"#,
             r#"{"TrackResults":{"TrackInfo":{"TrackSummary":"Delivered"}}}"#,
         ] {
-            assert!(read_track(200, body).is_err(), "{body:?} should be refused");
+            assert!(
+                read_track(UNLISTED, 200, body).is_err(),
+                "{body:?} should be refused"
+            );
         }
         let unauthorized = r#"{"apiVersion":"/tracking/v3","error":{"code":"401","message":"The client application identifier is invalid.","errors":[]}}"#;
-        assert!(read_track(401, unauthorized).is_err());
-        assert!(read_track(403, unauthorized).is_err());
-        assert!(read_track(200, NOT_FOUND).is_err());
+        assert!(read_track(UNLISTED, 401, unauthorized).is_err());
+        assert!(read_track(UNLISTED, 403, unauthorized).is_err());
+        assert!(read_track(UNLISTED, 200, NOT_FOUND).is_err());
         let bad_request = r#"{"apiVersion":"/tracking/v3","error":{"code":"400","message":"Invalid parameter","errors":[{"status":"400","code":"100001"}]}}"#;
-        let err = read_track(400, bad_request).unwrap_err();
+        let err = read_track(UNLISTED, 400, bad_request).unwrap_err();
         assert!(err.0.contains("Invalid parameter"), "{err}");
     }
 
@@ -645,12 +651,12 @@ mod tests {
         for event in all_bad["trackingEvents"].as_array_mut().unwrap() {
             event["eventTimestamp"] = "soon".into();
         }
-        assert!(read_track(200, &all_bad.to_string()).is_err());
+        assert!(read_track(UNLISTED, 200, &all_bad.to_string()).is_err());
 
         let label_only =
             r#"{"trackingNumber":"9400","statusCategory":"Pre-Shipment","trackingEvents":[]}"#;
         assert_eq!(
-            read_track(200, label_only),
+            read_track(UNLISTED, 200, label_only),
             Ok(Lookup::Found(CarrierAnswer::default()))
         );
     }
@@ -769,6 +775,20 @@ mod tests {
         assert_eq!(
             status("ZZ", "Alert: Item Damaged"),
             StatusDetail::sub(SubStatus::Damaged)
+        );
+        // A customs hold (an alert) is held, an exception the customer may have to act on;
+        // clearance itself stays customs processing.
+        assert_eq!(
+            status("", "Held in Customs"),
+            StatusDetail::sub(SubStatus::Held)
+        );
+        assert_eq!(
+            status("ZZ", "Customs Hold"),
+            StatusDetail::sub(SubStatus::Held)
+        );
+        assert_eq!(
+            status("", "Customs Clearance"),
+            StatusDetail::sub(SubStatus::CustomsProcessing)
         );
         assert_eq!(
             status("ZZ", "Moving Through Network"),

@@ -8,7 +8,8 @@
 //!
 //! UPS and USPS keep word tables of their own: the same words mean other things there (a USPS
 //! "parcel locker" delivery is a mailbox, a UPS "door" is any safe place), and their codes
-//! already decided the status. Both add the missing sub-status through [`refine`].
+//! already decided the status. Both add the missing sub-status through [`refine`]. A customs
+//! hold reads the same for every carrier ([`customs_hold`]).
 
 use waypost_shared::status::{Status, StatusDetail, SubStatus};
 
@@ -20,6 +21,19 @@ pub(crate) fn has(text: &str, needles: &[&str]) -> bool {
 /// [`has`] for one text: `let has = has_in(words);` then `has(&["door", "porch"])`.
 pub(crate) fn has_in(text: &str) -> impl Fn(&[&str]) -> bool + '_ {
     move |needles: &[&str]| has(text, needles)
+}
+
+/// True when the words (lower case) say customs is holding the parcel ("Held in Customs",
+/// "customs hold", "vom Zoll zurückgehalten"): a hold the customer may have to act on, read as
+/// [`SubStatus::Held`]. The hold must be a word of its own ("threshold" is none), and a release
+/// from the hold is no hold.
+pub(crate) fn customs_hold(text: &str) -> bool {
+    const HOLD: [&str; 4] = ["hold", "held", "holding", "zurückgehalten"];
+    has(text, &["customs", "clearance", "zoll"])
+        && !has(text, &["release", "cleared"])
+        && text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| HOLD.contains(&word))
 }
 
 /// `detail` as it is when it has a sub-status already, else with the sub-status `sub_for` reads
@@ -130,7 +144,9 @@ pub(crate) fn words_status(text: &str) -> Option<StatusDetail> {
             CustomsReleased
         } else if has(text, &["duties", "duty", "tax", "payment"]) {
             DutiesDue
-        } else if has(text, &["held", "hold", "delay", "inspection", "pending"]) {
+        } else if customs_hold(text) {
+            Held
+        } else if has(text, &["delay", "inspection", "pending"]) {
             CustomsHeld
         } else {
             CustomsProcessing
@@ -389,5 +405,49 @@ pub(crate) fn pickup_sub(text: &str) -> SubStatus {
         SubStatus::PostOffice
     } else {
         SubStatus::PickupPoint
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customs_hold_is_held_while_clearance_is_customs_processing() {
+        let of = |text: &str| words_status(&text.to_lowercase());
+        for held in [
+            "Held in Customs",
+            "Customs hold",
+            "Shipment on hold - customs",
+            "Customs is holding the shipment",
+            "Die Sendung wird vom Zoll zurückgehalten",
+        ] {
+            assert_eq!(of(held), Some(StatusDetail::sub(SubStatus::Held)), "{held}");
+        }
+        for processing in [
+            "Customs clearance",
+            "Processed for clearance at CINCINNATI HUB - USA",
+            "Customs status updated",
+            "Value below the customs threshold",
+        ] {
+            assert_eq!(
+                of(processing),
+                Some(StatusDetail::sub(SubStatus::CustomsProcessing)),
+                "{processing}"
+            );
+        }
+        // What says more than the hold keeps its own meaning.
+        assert_eq!(
+            of("Customs hold released"),
+            Some(StatusDetail::sub(SubStatus::CustomsReleased))
+        );
+        assert_eq!(
+            of("Held in customs: duties payment required"),
+            Some(StatusDetail::sub(SubStatus::DutiesDue))
+        );
+        assert_eq!(
+            of("Clearance delay - import"),
+            Some(StatusDetail::sub(SubStatus::CustomsHeld))
+        );
     }
 }

@@ -13,7 +13,7 @@ use waypost_shared::health::{Scope, ServiceLevel};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement, console_error};
 
 use crate::error::{EdgeError, Result};
 use crate::service::store::{
@@ -332,6 +332,20 @@ impl D1Store {
     }
 }
 
+/// The rows of a list that read back; one that does not is logged and left out, so a single bad
+/// row never takes a whole list down.
+fn readable<R, T>(rows: Vec<R>, read: impl Fn(R) -> Result<T>) -> Vec<T> {
+    rows.into_iter()
+        .filter_map(|row| match read(row) {
+            Ok(record) => Some(record),
+            Err(error) => {
+                console_error!("unreadable row left out of a list: {error}");
+                None
+            }
+        })
+        .collect()
+}
+
 /// A fresh revision token for a shipment row.
 fn next_revision() -> Result<String> {
     let mut bytes = [0u8; 12];
@@ -485,7 +499,7 @@ impl Store for D1Store {
         let rows: Vec<ShipmentRow> = self
             .rows(&sql, &[text(shop_id), text(order_number)])
             .await?;
-        rows.into_iter().map(ShipmentRow::into_record).collect()
+        Ok(readable(rows, ShipmentRow::into_record))
     }
 
     async fn list_shipments(
@@ -506,7 +520,7 @@ impl Store for D1Store {
             JsValue::from(limit as u32),
         ];
         let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
-        rows.into_iter().map(ShipmentRow::into_record).collect()
+        Ok(readable(rows, ShipmentRow::into_record))
     }
 
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
@@ -634,21 +648,18 @@ impl Store for D1Store {
                 ],
             )
             .await?;
-        rows.into_iter()
-            .map(|row| {
-                let shop = ShopRecord {
-                    id: row.id,
-                    name: row.name,
-                    allowed_origins: serde_json::from_str(&row.allowed_origins)
-                        .map_err(internal)?,
-                    transit_min_days: row.transit_min_days,
-                    transit_max_days: row.transit_max_days,
-                    created_at: read_instant(&row.shop_created_at)?,
-                    live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
-                };
-                Ok((row.shipment.into_record()?, shop))
-            })
-            .collect()
+        Ok(readable(rows, |row| {
+            let shop = ShopRecord {
+                id: row.id,
+                name: row.name,
+                allowed_origins: serde_json::from_str(&row.allowed_origins).map_err(internal)?,
+                transit_min_days: row.transit_min_days,
+                transit_max_days: row.transit_max_days,
+                created_at: read_instant(&row.shop_created_at)?,
+                live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
+            };
+            Ok((row.shipment.into_record()?, shop))
+        }))
     }
 }
 

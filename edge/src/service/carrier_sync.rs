@@ -45,17 +45,33 @@ pub async fn store_answer(
             order: None,
             events: Vec::new(),
         });
+        let held = holds_answer(&history, fetched_at);
+        let eta_before = (history.shipment.eta_from, history.shipment.eta_to);
         let mut merged = merge(history, answer.events.clone(), now);
         let shipment = &mut merged.history.shipment;
         if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
             shipment.eta_from = Some(from);
             shipment.eta_to = Some(to.max(from));
         }
-        shipment.carrier_checked_at = Some(fetched_at);
+        shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
+        // Already stored, e.g. by a look-up that shared this answer and won the race: writing
+        // again would change nothing but race the others.
+        if held && merged.new.is_empty() && eta_before == (shipment.eta_from, shipment.eta_to) {
+            return Ok(Some(merged.history));
+        }
         let written = store.store_events(shipment, &merged.new).await?;
         Ok(written.then_some(merged.history))
     })
     .await
+}
+
+/// Whether a shop's copy of the shipment already holds the carrier's answer of `fetched_at` (a
+/// cached answer may come from another shop's look-up, or predate this shop's shipment).
+pub fn holds_answer(history: &ShipmentHistory, fetched_at: DateTime<Utc>) -> bool {
+    history
+        .shipment
+        .carrier_checked_at
+        .is_some_and(|checked_at| checked_at >= fetched_at)
 }
 
 /// Notes that the carrier was asked about a stored shipment and does not know it (yet), so the

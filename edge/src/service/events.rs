@@ -49,6 +49,10 @@ pub async fn push_events(
             },
         };
         let merged = merge(history, events.clone(), now);
+        if merged.new.is_empty() {
+            // Everything was stored before: nothing to write (and nothing to race).
+            return Ok(Some(0));
+        }
         let written = store
             .store_events(&merged.history.shipment, &merged.new)
             .await?;

@@ -266,7 +266,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
                 }
                 Ok(reply) => {
                     return carrier
-                        .read_track(reply.status, &reply.body)
+                        .read_track(number, reply.status, &reply.body)
                         .map_err(|bad| Failure::BadAnswer(bad.0));
                 }
             };

@@ -6,7 +6,7 @@ use waypost_shared::labels::Lang;
 use waypost_shared::wire::TrackingView;
 
 use super::carrier_lookup::Fetched;
-use super::carrier_sync::{CarrierSaid, store_answer};
+use super::carrier_sync::{CarrierSaid, holds_answer, store_answer};
 use super::live::{Cache, CarrierHttp, LiveCarriers};
 use super::projection::shipment_view;
 use super::store::{ShipmentHistory, ShopRecord, Store};
@@ -40,7 +40,10 @@ pub async fn track(
             Ok(Fetched {
                 lookup: Lookup::Found(answer),
                 fetched_at,
-            }) if !stored_since(history.as_ref(), fetched_at) => {
+            }) if !history
+                .as_ref()
+                .is_some_and(|h| holds_answer(h, fetched_at)) =>
+            {
                 let said = CarrierSaid {
                     carrier,
                     answer: &answer,
@@ -74,12 +77,4 @@ pub async fn track(
         view.age_seconds = Some(u64::try_from((now - known_at).num_seconds()).unwrap_or(0));
     }
     Ok(view)
-}
-
-/// Whether the shop's copy of the shipment already holds the carrier's answer of `fetched_at`
-/// (a cached answer may come from another shop's look-up, or predate this shop's shipment).
-fn stored_since(history: Option<&ShipmentHistory>, fetched_at: DateTime<Utc>) -> bool {
-    history
-        .and_then(|h| h.shipment.carrier_checked_at)
-        .is_some_and(|checked_at| checked_at >= fetched_at)
 }
