@@ -15,6 +15,27 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A time that reads but falls outside the years Waypost accepts
+    /// ([`crate::time::SANE_YEARS`]): the store could not hold it, or it is a placeholder.
+    #[error(
+        "time {input:?} is out of range: event times must fall in the years {first} to {last}",
+        first = crate::time::SANE_YEARS.start(),
+        last = crate::time::SANE_YEARS.end()
+    )]
+    TimeOutOfRange {
+        /// The text as received (truncated to a sane length).
+        input: String,
+    },
+    /// A calendar date (ship date, ETA, promised delivery) outside [`crate::time::SANE_YEARS`].
+    #[error(
+        "date {date} is out of range: dates must fall in the years {first} to {last}",
+        first = crate::time::SANE_YEARS.start(),
+        last = crate::time::SANE_YEARS.end()
+    )]
+    DateOutOfRange {
+        /// The date given.
+        date: chrono::NaiveDate,
+    },
     /// A sub-status given with a status it does not belong to.
     #[error("sub-status {sub_status} does not belong to status {status}")]
     SubStatusMismatch {
@@ -60,6 +81,8 @@ impl Error {
     pub const fn code(&self) -> &'static str {
         match self {
             Error::InvalidTime { .. } => "invalid_time",
+            Error::TimeOutOfRange { .. } => "time_out_of_range",
+            Error::DateOutOfRange { .. } => "date_out_of_range",
             Error::SubStatusMismatch { .. } => "sub_status_mismatch",
             Error::NumberTooLong { .. } => "number_too_long",
             Error::InputTooLong { .. } => "input_too_long",

@@ -1,9 +1,10 @@
 //! When the parcel should arrive: a window of dates and where the estimate comes from.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::time::{check_date, is_sane_date};
 
 crate::wire_enum! {
     /// Who produced an ETA. Carrier estimates beat shop promises, which beat our own estimate.
@@ -18,7 +19,8 @@ crate::wire_enum! {
     }
 }
 
-/// An inclusive window of local dates at the destination.
+/// An inclusive window of local dates at the destination, both in
+/// [`crate::time::SANE_YEARS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "EtaWindowWire", into = "EtaWindowWire")]
 pub struct EtaWindow {
@@ -37,35 +39,34 @@ pub struct TransitRange {
 }
 
 impl EtaWindow {
-    /// A window; `from` must not come after `to`.
+    /// A window; both dates must be sane ([`crate::time::is_sane_date`], else
+    /// [`Error::DateOutOfRange`]) and `from` must not come after `to`.
     pub fn new(from: NaiveDate, to: NaiveDate, source: EtaSource) -> Result<Self, Error> {
+        check_date(from)?;
+        check_date(to)?;
         if from > to {
             return Err(Error::InvertedEta { from, to });
         }
         Ok(EtaWindow { from, to, source })
     }
 
-    /// A single day.
-    pub fn on(day: NaiveDate, source: EtaSource) -> Self {
-        EtaWindow {
-            from: day,
-            to: day,
-            source,
-        }
+    /// A single day, which must be sane.
+    pub fn on(day: NaiveDate, source: EtaSource) -> Result<Self, Error> {
+        Self::new(day, day, source)
     }
 
     /// Our estimate: the shop's usual transit range counted from the day the parcel shipped.
-    pub fn estimated(shipped_on: NaiveDate, range: TransitRange) -> Self {
+    /// `None` when the ship date, or the window's last day, is not a sane date.
+    pub fn estimated(shipped_on: NaiveDate, range: TransitRange) -> Option<Self> {
+        if !is_sane_date(shipped_on) {
+            return None;
+        }
         let (min, max) = (
             range.min_days.min(range.max_days),
             range.min_days.max(range.max_days),
         );
-        let add = |days: u16| shipped_on + TimeDelta::days(days.into());
-        EtaWindow {
-            from: add(min),
-            to: add(max),
-            source: EtaSource::Estimated,
-        }
+        let add = |days: u16| shipped_on.checked_add_days(Days::new(days.into()));
+        Self::new(add(min)?, add(max)?, EtaSource::Estimated).ok()
     }
 
     /// The best of several estimates: the most authoritative source wins.
@@ -91,8 +92,10 @@ impl EtaWindow {
     /// True once the window's last day has ended everywhere on Earth (at UTC−12), so a parcel is
     /// never called late while it can still be that day at the destination.
     pub fn has_passed(&self, now: DateTime<Utc>) -> bool {
-        let last_moment = (self.to + TimeDelta::days(1))
-            .and_hms_opt(12, 0, 0)
+        let last_moment = self
+            .to
+            .succ_opt()
+            .and_then(|day| day.and_hms_opt(12, 0, 0))
             .map(|t| t.and_utc());
         last_moment.is_some_and(|end| now >= end)
     }
@@ -140,7 +143,8 @@ mod tests {
                 min_days: 7,
                 max_days: 15,
             },
-        );
+        )
+        .unwrap();
         assert_eq!(
             (eta.from(), eta.to()),
             (day("2026-11-08"), day("2026-11-16"))
@@ -156,10 +160,36 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_the_sane_years_are_refused() {
+        let week = TransitRange {
+            min_days: 7,
+            max_days: 15,
+        };
+        for insane in ["1999-12-31", "2101-01-01", "+262142-12-31", "-0001-01-01"] {
+            let insane = day(insane);
+            assert_eq!(EtaWindow::estimated(insane, week), None);
+            let error = EtaWindow::new(insane, day("2100-12-31"), EtaSource::Carrier).unwrap_err();
+            assert_eq!(error.code(), "date_out_of_range");
+            assert!(EtaWindow::new(day("2000-01-01"), insane, EtaSource::Carrier).is_err());
+            assert!(EtaWindow::on(insane, EtaSource::Promised).is_err());
+        }
+        assert_eq!(
+            EtaWindow::estimated(day("2100-12-20"), week),
+            None,
+            "the window would end in 2101"
+        );
+        let last = EtaWindow::on(day("2100-12-31"), EtaSource::Carrier).unwrap();
+        assert!(last.has_passed("2101-01-01T12:00:00Z".parse().unwrap()));
+        let json = r#"{"from":"2026-11-10","to":"9999-12-31","source":"carrier"}"#;
+        assert!(serde_json::from_str::<EtaWindow>(json).is_err());
+    }
+
+    #[test]
     fn carrier_beats_promise_beats_estimate() {
-        let estimated = EtaWindow::on(day("2026-11-10"), EtaSource::Estimated);
-        let promised = EtaWindow::on(day("2026-11-11"), EtaSource::Promised);
-        let carrier = EtaWindow::on(day("2026-11-12"), EtaSource::Carrier);
+        let on = |text, source| EtaWindow::on(day(text), source).unwrap();
+        let estimated = on("2026-11-10", EtaSource::Estimated);
+        let promised = on("2026-11-11", EtaSource::Promised);
+        let carrier = on("2026-11-12", EtaSource::Carrier);
         assert_eq!(
             EtaWindow::best([estimated, carrier, promised]),
             Some(carrier)
@@ -170,7 +200,7 @@ mod tests {
 
     #[test]
     fn late_only_after_the_last_day_ends_everywhere() {
-        let eta = EtaWindow::on(day("2026-11-10"), EtaSource::Carrier);
+        let eta = EtaWindow::on(day("2026-11-10"), EtaSource::Carrier).unwrap();
         let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
         assert!(!eta.has_passed(at("2026-11-10T23:59:59Z")));
         assert!(!eta.has_passed(at("2026-11-11T11:59:59Z")));

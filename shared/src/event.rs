@@ -42,20 +42,19 @@ impl TrackingEvent {
     /// gets the same fingerprint on every platform and in every release, so storage can keep it
     /// once. It covers the time, the status, the carrier code, the words (ignoring case and
     /// spacing) and the city.
+    ///
+    /// The time counts as its UTC instant, to the second, when the offset is known, however it
+    /// was written: `14:05-05:00` and `19:05Z` are one event. Without an offset it counts as the
+    /// local wall time, marked so that it never equals an instant. (Both are hashed as the local
+    /// time and offset of the UTC form, so an event written in UTC, or without an offset, keeps
+    /// the fingerprint it had when the written offset still counted.)
     pub fn fingerprint(&self) -> u64 {
         let mut hash = Fnv1a::new();
-        hash.write(
-            self.time
-                .local_time()
-                .and_utc()
-                .timestamp()
-                .to_le_bytes()
-                .as_slice(),
-        );
-        let offset = self
-            .time
-            .offset()
-            .map_or(i64::MIN, |o| o.local_minus_utc().into());
+        let (seconds, offset) = match self.time.utc() {
+            Some(utc) => (utc.timestamp(), 0),
+            None => (self.time.local_time().and_utc().timestamp(), i64::MIN),
+        };
+        hash.write(seconds.to_le_bytes().as_slice());
         hash.write(offset.to_le_bytes().as_slice());
         hash.write(self.status.status().as_str().as_bytes());
         hash.write(
@@ -145,11 +144,42 @@ mod tests {
     }
 
     #[test]
+    fn identity_rests_on_the_instant_not_on_how_its_time_was_written() {
+        let pushed = event("2026-11-20T14:05:00-05:00", "Arrived at facility");
+        for restated in ["2026-11-20T19:05:00Z", "2026-11-21T03:05:00+08:00"] {
+            assert_eq!(
+                event(restated, "Arrived at facility").fingerprint(),
+                pushed.fingerprint(),
+                "{restated}"
+            );
+        }
+        // Without an offset the instant is unknown: its local time is never read as UTC.
+        for naive in ["2026-11-20T14:05:00", "2026-11-20T19:05:00"] {
+            assert_ne!(
+                event(naive, "Arrived at facility").fingerprint(),
+                pushed.fingerprint(),
+                "{naive}"
+            );
+        }
+    }
+
+    #[test]
     fn fingerprint_is_stable_across_releases() {
-        // Stored fingerprints must keep matching: this value may never change.
+        // Stored fingerprints must keep matching: these values may never change. (Before the
+        // instant counted, `14:05:00-05:00` hashed as 0x9641_757d_ba0c_d362; the edge recomputes
+        // the fingerprints of stored events when it merges, so old rows still deduplicate.)
         assert_eq!(
             event("2026-11-20T14:05:00-05:00", "Arrived at facility").fingerprint(),
-            0x9641_757d_ba0c_d362
+            0x84fb_e82e_67b2_ecc1
+        );
+        // Unchanged since the first release: a time in UTC, and one without an offset.
+        assert_eq!(
+            event("2026-11-20T19:05:00Z", "Arrived at facility").fingerprint(),
+            0x84fb_e82e_67b2_ecc1
+        );
+        assert_eq!(
+            event("2026-11-20T14:05:00", "Arrived at facility").fingerprint(),
+            0x0a97_8222_5c8b_924f
         );
     }
 }

@@ -196,15 +196,9 @@ mod tests {
             Health::NeedsAction
         );
         let mut late = input(Status::InTransit, 10, DOMESTIC_EXPRESS);
-        late.eta = Some(EtaWindow::on(
-            "2026-11-15".parse().unwrap(),
-            EtaSource::Carrier,
-        ));
+        late.eta = EtaWindow::on("2026-11-15".parse().unwrap(), EtaSource::Carrier).ok();
         assert_eq!(assess(late), Health::Late);
-        late.eta = Some(EtaWindow::on(
-            "2026-11-25".parse().unwrap(),
-            EtaSource::Carrier,
-        ));
+        late.eta = EtaWindow::on("2026-11-25".parse().unwrap(), EtaSource::Carrier).ok();
         assert_eq!(assess(late), Health::Stalled);
     }
 

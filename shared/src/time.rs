@@ -4,13 +4,66 @@
 //! field, sometimes with nothing. [`EventTime`] keeps the local time, the offset or IANA zone when
 //! known, and derives the UTC instant only from a known offset. It never invents an offset and
 //! never reads local time as UTC.
+//!
+//! # What is accepted
+//!
+//! The readers of outside input ([`EventTime::parse`], [`EventTime::from_parts`]) accept a local
+//! date in the years [`SANE_YEARS`] (2000 to 2100) and refuse any other as
+//! [`Error::TimeOutOfRange`] (`time_out_of_range`). The store and the wire write ISO 8601 with
+//! four-digit years and read nothing else, so a time outside 0000–9999, locally or once made UTC
+//! (`9999-12-31T23:59:59-05:00` is in the year 10000 in UTC), could be stored but never read back;
+//! and a year far from today is a feed's placeholder (`0001-01-01`, `9999-12-31`), not a scan,
+//! which would sort as the newest or the oldest event and set the shipment's status. Within those
+//! years, at the offsets accepted (UTC−12 to UTC+14), the UTC instant is at most a day away, so
+//! every accepted time is written and read back unchanged. [`is_sane_date`] holds calendar dates
+//! (ship dates, ETAs) to the same years.
+//!
+//! A leap second (`23:59:60`) is read as the last instant of the second before it
+//! (`23:59:59.999999999`): ISO 8601 as written here has no 61st second, and this keeps the event in
+//! its minute and in its place in time.
+//!
+//! The wire reader (serde, and the widget's compact reader) is more lenient than the parsers: it
+//! reads any time the wire can hold (local years 0000–9999), so events stored under earlier rules
+//! stay readable.
+//!
+//! # Comparing times
+//!
+//! Two event times compare only when both offsets are known: by their UTC instant. A time without
+//! an offset cannot be compared with any other, not even by wall-clock time (02:30 in Hong Kong
+//! comes ten hours before 19:30 the evening before in Anchorage), so the carrier's own order of
+//! events decides there; [`crate::timeline::Timeline`] orders events this way. An event's
+//! identity ([`crate::event::TrackingEvent::fingerprint`]) likewise rests on its UTC instant when
+//! known, not on the offset it was written in.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::error::excerpt;
 use crate::iso;
+
+/// The years Waypost accepts in dates and times from outside: event times (their local date),
+/// ship dates, ETAs and promised deliveries. See the module documentation for why.
+pub const SANE_YEARS: RangeInclusive<i32> = 2000..=2100;
+
+/// True when a calendar date falls in [`SANE_YEARS`]: the rule for ship dates, ETAs and promised
+/// deliveries the API accepts.
+pub fn is_sane_date(date: NaiveDate) -> bool {
+    SANE_YEARS.contains(&date.year())
+}
+
+/// The date when [`is_sane_date`], else [`Error::DateOutOfRange`] (code `date_out_of_range`).
+pub fn check_date(date: NaiveDate) -> Result<NaiveDate, Error> {
+    if is_sane_date(date) {
+        Ok(date)
+    } else {
+        Err(Error::DateOutOfRange { date })
+    }
+}
 
 /// Longest time string we try to read; carriers never need more.
 const MAX_TIME_CHARS: usize = 64;
@@ -18,6 +71,8 @@ const MAX_TIME_CHARS: usize = 64;
 const MAX_EAST_SECS: i32 = 14 * 3600;
 /// Westernmost UTC offset in use (Baker Island, UTC−12), in seconds.
 const MAX_WEST_SECS: i32 = 12 * 3600;
+/// Years the wire's four-digit ISO 8601 can write and read.
+const WIRE_YEARS: RangeInclusive<i32> = 0..=9999;
 
 /// A carrier event's time: local wall time plus whatever the carrier told us about its zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,7 +118,9 @@ impl EventTime {
 
     /// Reads the forms carriers send in one string: RFC 3339 with an offset or `Z`
     /// (`2026-11-20T14:05:00-05:00`), the same without seconds or with a space instead of `T`,
-    /// or a naive local date-time (`2026-11-20T14:05:00`), which keeps no offset.
+    /// or a naive local date-time (`2026-11-20T14:05:00`), which keeps no offset. A local date
+    /// outside [`SANE_YEARS`] is refused as [`Error::TimeOutOfRange`]; a leap second is read as
+    /// the end of the second before it (see the module documentation).
     pub fn parse(input: &str) -> Result<Self, Error> {
         let text = input.trim();
         if text.chars().count() > MAX_TIME_CHARS {
@@ -76,6 +133,7 @@ impl EventTime {
                 "expected YYYY-MM-DDTHH:MM[:SS][.fff] with an optional offset",
             )
         })?;
+        let local = accepted(local, input)?;
         match offset {
             None => Ok(EventTime::local(local)),
             Some(offset) => Ok(EventTime::with_offset(local, parse_offset(offset, input)?)),
@@ -83,7 +141,8 @@ impl EventTime {
     }
 
     /// Reads a date, a time and a separate offset, as UPS and others send them
-    /// (`20261120`, `140500`, `-05:00`). An empty or missing offset keeps none.
+    /// (`20261120`, `140500`, `-05:00`). An empty or missing offset keeps none. The date and a
+    /// leap second are treated as by [`EventTime::parse`].
     pub fn from_parts(date: &str, time: &str, offset: Option<&str>) -> Result<Self, Error> {
         let date_text = date.trim();
         let date = ["%Y-%m-%d", "%Y%m%d"]
@@ -95,7 +154,7 @@ impl EventTime {
             .iter()
             .find_map(|f| NaiveTime::parse_from_str(time_text, f).ok())
             .ok_or_else(|| invalid(time_text, "expected a time as HH:MM[:SS] or HHMM[SS]"))?;
-        let local = date.and_time(time);
+        let local = accepted(date.and_time(time), date_text)?;
         match offset.map(str::trim).filter(|o| !o.is_empty()) {
             None => Ok(EventTime::local(local)),
             Some(text) => Ok(EventTime::with_offset(local, parse_offset(text, text)?)),
@@ -117,14 +176,18 @@ impl EventTime {
         self.zone.as_deref()
     }
 
-    /// The UTC instant, known only when the offset is.
+    /// The UTC instant, known only when the offset is (and for a time built directly at the very
+    /// end of chrono's range, only when it is within that range).
     pub fn utc(&self) -> Option<DateTime<Utc>> {
-        self.offset
-            .map(|offset| (self.local - offset_delta(offset)).and_utc())
+        let offset = self.offset?;
+        self.local
+            .checked_sub_signed(offset_delta(offset))
+            .map(|utc| utc.and_utc())
     }
 
-    /// The key timelines sort on: the UTC instant when known, else the local wall time (the best
-    /// available guess, within the ±14 hours the world's offsets span).
+    /// The UTC instant when known, else the local wall time: a rough guess, within the ±14 hours
+    /// the world's offsets span, for picking a carrier's newest event. Timelines do not sort on it
+    /// (see "Comparing times" in the module documentation).
     pub fn sort_key(&self) -> NaiveDateTime {
         self.utc().map_or(self.local, |utc| utc.naive_utc())
     }
@@ -133,8 +196,12 @@ impl EventTime {
     /// local time read at the westernmost offset. Used to decide that a shipment went quiet
     /// without ever deciding it too early.
     pub fn latest_utc(&self) -> DateTime<Utc> {
-        self.utc()
-            .unwrap_or_else(|| (self.local + TimeDelta::seconds(MAX_WEST_SECS.into())).and_utc())
+        self.utc().unwrap_or_else(|| {
+            self.local
+                .checked_add_signed(TimeDelta::seconds(MAX_WEST_SECS.into()))
+                .unwrap_or(NaiveDateTime::MAX)
+                .and_utc()
+        })
     }
 }
 
@@ -148,6 +215,24 @@ pub fn offset_string(offset: FixedOffset) -> String {
 
 fn offset_delta(offset: FixedOffset) -> TimeDelta {
     TimeDelta::seconds(offset.local_minus_utc().into())
+}
+
+/// A local time read from outside, as accepted: a leap second becomes the last instant of the
+/// second before it, and the date must be in [`SANE_YEARS`].
+fn accepted(local: NaiveDateTime, input: &str) -> Result<NaiveDateTime, Error> {
+    let local = local
+        .with_nanosecond(local.nanosecond().min(999_999_999))
+        .unwrap_or(local);
+    if !is_sane_date(local.date()) {
+        return Err(out_of_range(input));
+    }
+    Ok(local)
+}
+
+fn out_of_range(input: &str) -> Error {
+    Error::TimeOutOfRange {
+        input: excerpt(input),
+    }
 }
 
 fn invalid(input: &str, reason: &'static str) -> Error {
@@ -244,7 +329,15 @@ struct EventTimeRead {
 impl TryFrom<EventTimeRead> for EventTime {
     type Error = Error;
     fn try_from(wire: EventTimeRead) -> Result<Self, Error> {
-        EventTime::from_wire(wire.local, wire.offset, wire.zone, wire.utc)
+        let time = EventTime::from_wire(wire.local, wire.offset, wire.zone, wire.utc)?;
+        // Without its `utc` field, a local time at the edge of year 0000 or 9999 can have an
+        // instant the wire cannot write: refused, so whatever is read is written back readably.
+        match time.utc() {
+            Some(utc) if !WIRE_YEARS.contains(&utc.year()) => {
+                Err(out_of_range(&time.local.to_string()))
+            }
+            _ => Ok(time),
+        }
     }
 }
 
@@ -400,5 +493,42 @@ mod tests {
         let json =
             r#"{"local":"2026-11-20T14:05:00","offset":"-05:00","utc":"2026-11-20T14:05:00Z"}"#;
         assert!(serde_json::from_str::<EventTime>(json).is_err());
+    }
+
+    #[test]
+    fn times_the_store_cannot_hold_are_refused() {
+        for text in [
+            "+10000-01-01T00:00:00Z",
+            "-0001-06-01T12:00:00Z",
+            "9999-12-31T23:59:59-05:00",
+            "0000-01-01T00:00:00",
+            "1999-12-31T23:59:59Z",
+            "2101-01-01T00:00:00+14:00",
+        ] {
+            let error = EventTime::parse(text).expect_err(text);
+            assert_eq!(error.code(), "time_out_of_range", "{text}");
+        }
+        let error = EventTime::from_parts("99991231", "235959", Some("-05:00")).unwrap_err();
+        assert_eq!(error.code(), "time_out_of_range");
+        // The first and last instants of the accepted years, at the extreme offsets.
+        for text in ["2000-01-01T00:00:00+14:00", "2100-12-31T23:59:59.999-12:00"] {
+            let time = at(text);
+            let json = serde_json::to_string(&time).unwrap();
+            assert_eq!(serde_json::from_str::<EventTime>(&json).unwrap(), time);
+        }
+    }
+
+    #[test]
+    fn a_leap_second_is_read_as_the_end_of_the_second_before_it() {
+        let leap = at("2016-12-31T23:59:60Z");
+        assert_eq!(leap, at("2016-12-31T23:59:59.999999999Z"));
+        let json = serde_json::to_string(&leap).unwrap();
+        assert_eq!(serde_json::from_str::<EventTime>(&json).unwrap(), leap);
+        let parts = EventTime::from_parts("20161231", "235960", Some("+00:00")).unwrap();
+        assert_eq!(parts, leap);
+        assert!(
+            leap.utc() < at("2017-01-01T00:00:00Z").utc(),
+            "it keeps its place in time"
+        );
     }
 }

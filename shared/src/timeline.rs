@@ -1,6 +1,14 @@
 //! A shipment's events, de-duplicated, newest first, and grouped by the day they happened.
+//!
+//! Events are given in the order they were reported, oldest first: the carrier's own order, or
+//! the order pushes arrived in. Two events compare only when both have a UTC offset (see
+//! "Comparing times" in [`crate::time`]), so the order is built in two parts: the events without
+//! an offset keep their places in the order given, and the events with a known instant fill the
+//! other places, sorted by instant (equal instants keep the order given). The result is one total
+//! order, deterministic, in which every two events with instants are in time order and every two
+//! without offsets are in the carrier's order; building a timeline from its own events again
+//! gives the same timeline.
 
-use std::cmp::Reverse;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -24,19 +32,33 @@ pub struct DayGroup<'a> {
 }
 
 impl Timeline {
-    /// Builds a timeline from events in any order, possibly repeated: duplicates (same
-    /// [`TrackingEvent::fingerprint`]) are kept once; events sort newest first by UTC when known
-    /// (else by local time), ties broken by fingerprint so arrival order never matters.
+    /// Builds a timeline from events in the order they were reported, oldest first, possibly
+    /// repeated: duplicates (same [`TrackingEvent::fingerprint`]) are kept once, where they first
+    /// came. Events without an offset keep their places; those with a known instant are sorted by
+    /// it into the other places (see the module documentation). Shown newest first.
     pub fn new(events: impl IntoIterator<Item = TrackingEvent>) -> Self {
         let mut seen = HashSet::new();
-        let mut events: Vec<(u64, TrackingEvent)> = events
+        let events: Vec<TrackingEvent> = events
             .into_iter()
-            .map(|event| (event.fingerprint(), event))
-            .filter(|(fingerprint, _)| seen.insert(*fingerprint))
+            .filter(|event| seen.insert(event.fingerprint()))
             .collect();
-        events.sort_by_key(|(fingerprint, event)| Reverse((event.time.sort_key(), *fingerprint)));
+        let instants: Vec<_> = events.iter().map(|event| event.time.utc()).collect();
+        let places: Vec<usize> = (0..events.len())
+            .filter(|&i| instants[i].is_some())
+            .collect();
+        let mut by_instant = places.clone();
+        by_instant.sort_by_key(|&i| instants[i]);
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        for (place, from) in places.into_iter().zip(by_instant) {
+            order[place] = from;
+        }
+        let mut events: Vec<Option<TrackingEvent>> = events.into_iter().map(Some).collect();
         Timeline {
-            events: events.into_iter().map(|(_, event)| event).collect(),
+            events: order
+                .into_iter()
+                .rev()
+                .filter_map(|i| events[i].take())
+                .collect(),
         }
     }
 
@@ -45,7 +67,7 @@ impl Timeline {
         &self.events
     }
 
-    /// The newest event.
+    /// The newest event: the last in the timeline's order (see the module documentation).
     pub fn latest(&self) -> Option<&TrackingEvent> {
         self.events.first()
     }
@@ -165,5 +187,98 @@ mod tests {
                 ("2026-11-18".to_string(), 2)
             ]
         );
+    }
+
+    fn words(timeline: &Timeline) -> Vec<&str> {
+        timeline
+            .events()
+            .iter()
+            .map(|e| e.description.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn times_without_an_offset_keep_the_carriers_order() {
+        // Hong Kong (UTC+8) at 02:30 on the 13th is 18:30 UTC on the 12th; the Anchorage (UTC-9)
+        // arrival that followed at 19:30 on the 12th is 04:30 UTC on the 13th. Neither has an
+        // offset, so their wall-clock times cannot be compared: the carrier's order stands.
+        let departed = event(
+            "2026-11-13T02:30:00",
+            SubStatus::DepartedFacility,
+            "Departed Hong Kong",
+        );
+        let arrived = event(
+            "2026-11-12T19:30:00",
+            SubStatus::ArrivedFacility,
+            "Arrived Anchorage",
+        );
+        let timeline = Timeline::new([departed, arrived.clone()]);
+        assert_eq!(
+            words(&timeline),
+            ["Arrived Anchorage", "Departed Hong Kong"]
+        );
+        assert_eq!(timeline.latest(), Some(&arrived));
+        assert_eq!(
+            timeline.current_status(),
+            Some(StatusDetail::from(SubStatus::ArrivedFacility))
+        );
+        let days: Vec<_> = timeline
+            .by_local_day()
+            .iter()
+            .map(|group| group.date.to_string())
+            .collect();
+        assert_eq!(days, ["2026-11-12", "2026-11-13"]);
+    }
+
+    #[test]
+    fn known_instants_sort_among_themselves_around_events_without_offsets() {
+        // Given oldest first: the pickup (with offset) came in late, after the scans without one.
+        let timeline = Timeline::new([
+            event(
+                "2026-11-14T09:00:00-09:00",
+                SubStatus::ArrivedFacility,
+                "Customs, Anchorage",
+            ),
+            event(
+                "2026-11-13T02:30:00",
+                SubStatus::DepartedFacility,
+                "Departed Hong Kong",
+            ),
+            event(
+                "2026-11-12T19:30:00",
+                SubStatus::ArrivedFacility,
+                "Arrived Anchorage",
+            ),
+            event(
+                "2026-11-12T10:00:00+08:00",
+                SubStatus::PickedUp,
+                "Picked up in Shenzhen",
+            ),
+        ]);
+        // The events without an offset stay in the second and third places, in their order; the
+        // two with an instant take the first and last places, oldest first.
+        assert_eq!(
+            words(&timeline),
+            [
+                "Customs, Anchorage",
+                "Arrived Anchorage",
+                "Departed Hong Kong",
+                "Picked up in Shenzhen",
+            ]
+        );
+        let again: Vec<_> = timeline.events().iter().rev().cloned().collect();
+        assert_eq!(
+            Timeline::new(again),
+            timeline,
+            "its own order is a fixpoint"
+        );
+    }
+
+    #[test]
+    fn the_same_instant_written_in_two_offsets_shows_once() {
+        let pushed = event("2026-11-20T14:05:00-05:00", Status::InTransit, "Arrived");
+        let scanned = event("2026-11-20T19:05:00Z", Status::InTransit, "Arrived");
+        let timeline = Timeline::new([pushed.clone(), scanned]);
+        assert_eq!(timeline.events(), [pushed]);
     }
 }

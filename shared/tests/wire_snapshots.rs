@@ -92,7 +92,8 @@ fn tracking_view_json() {
                 min_days: 7,
                 max_days: 15,
             },
-        ),
+        )
+        .unwrap(),
         EtaWindow::new(
             "2026-11-20".parse().unwrap(),
             "2026-11-21".parse().unwrap(),

@@ -402,6 +402,26 @@ fn the_cron_asks_never_checked_first_then_longest_unchecked(ctx: &Ctx) {
     assert_eq!(asked, [never, older, newer]);
 }
 
+/// Scans without an offset keep the carrier's own order: the Anchorage arrival came after the Hong
+/// Kong departure, though its wall-clock time reads earlier.
+fn scans_without_offsets_keep_the_carriers_order(ctx: &Ctx) {
+    let number = "WPTRANSPACIFIC1";
+    ctx.register(number, "dhl");
+    ctx.fake
+        .script("dhl", number, Behaviour::Case("transpacific"));
+    let view = ctx.view(number);
+    let order: Vec<&str> = view.events.iter().map(|e| e.description.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "Arrived at DHL Sort Facility ANCHORAGE - USA",
+            "Shipment has departed from a DHL facility HONG KONG - HONG KONG",
+            "Processed at HONG KONG - HONG KONG",
+        ],
+        "newest first, in the carrier's order"
+    );
+}
+
 fn failures_serve_the_last_known_view_never_5xx(ctx: &Ctx) {
     let failures = [
         ("ups", Behaviour::ServerError),
@@ -513,7 +533,7 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 12] = [
+    let tests: [Test; 13] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -542,6 +562,10 @@ fn main() -> ExitCode {
         (
             "the_cron_asks_never_checked_first_then_longest_unchecked",
             the_cron_asks_never_checked_first_then_longest_unchecked,
+        ),
+        (
+            "scans_without_offsets_keep_the_carriers_order",
+            scans_without_offsets_keep_the_carriers_order,
         ),
         (
             "a_body_trickled_past_the_timeout_serves_the_last_known_view",

@@ -534,6 +534,94 @@ fn lists_and_parcels_come_in_their_documented_order(ctx: &Ctx) {
     assert_eq!(parcels, ["WP0009", "WP0008"]);
 }
 
+/// One scan is one event however its time is written: restated in UTC, or at another offset, it
+/// is a duplicate (its identity is its instant, status and place).
+fn a_scan_restated_in_utc_is_stored_once(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let path = format!("/v1/shipments/{UPS}/events");
+    let scan = |time: &str| events(&[(time, "in_transit", None, "Arrived at facility")]);
+    let first: EventBatchResult = ctx
+        .post(&shop.secret_key, &path, scan("2026-11-20T08:00:00-05:00"))
+        .parse();
+    assert_eq!(first.stored, 1);
+    for restated in ["2026-11-20T13:00:00Z", "2026-11-20T14:00:00+01:00"] {
+        let again: EventBatchResult = ctx.post(&shop.secret_key, &path, scan(restated)).parse();
+        assert_eq!((again.stored, again.duplicates), (0, 1), "{restated}");
+    }
+    let view: TrackingView = ctx.track(&shop.publishable_key, UPS).parse();
+    assert_eq!(view.events.len(), 1);
+}
+
+/// A time the store cannot hold is refused with `time_out_of_range`, a leap second is read as the
+/// end of the second before it, and a ship date from the end of time is refused: the shipment, its
+/// order page and the shop's list keep working after every one of them.
+fn times_and_dates_that_cannot_be_kept_are_refused(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let sk = &shop.secret_key;
+    ctx.put(
+        sk,
+        "/v1/orders/8001",
+        json!({ "status": "pending", "customer": { "email": "lee@example.com" } }),
+    );
+    ctx.put(
+        sk,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "order_number": "8001" }),
+    );
+    let path = format!("/v1/shipments/{UPS}/events");
+    let push = |time: &str| ctx.post(sk, &path, events(&[(time, "in_transit", None, "Scan")]));
+    for placeholder in [
+        "+10000-01-01T00:00:00Z",
+        "-0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-05:00",
+        "1970-01-01T00:00:00Z",
+    ] {
+        ctx.problem(&push(placeholder), 400, "time_out_of_range");
+    }
+    let leap: EventBatchResult = push("2016-12-31T23:59:60Z").parse();
+    assert_eq!(leap.stored, 1, "a leap second is kept");
+    ctx.problem(
+        &ctx.put(
+            sk,
+            &format!("/v1/shipments/{UPS}"),
+            json!({ "order_number": "8001", "shipped_on": "+262142-12-31" }),
+        ),
+        400,
+        "date_out_of_range",
+    );
+    // Everything still reads and writes.
+    assert_eq!(push("2026-11-20T08:00:00-05:00").status, 200);
+    assert_eq!(
+        ctx.put(
+            sk,
+            &format!("/v1/shipments/{UPS}"),
+            json!({ "order_number": "8001" })
+        )
+        .status,
+        200
+    );
+    let view: TrackingView = ctx.track(&shop.publishable_key, UPS).parse();
+    assert_eq!(view.events.len(), 2);
+    let leap = view.events.iter().find(|e| {
+        e.time
+            .local_time()
+            .to_string()
+            .starts_with("2016-12-31 23:59:59")
+    });
+    assert!(
+        leap.is_some(),
+        "the leap second reads back as 23:59:59.999...: {:?}",
+        view.events
+    );
+    let order = ctx.get(&format!(
+        "/v1/orders/8001?key={}&email=lee@example.com",
+        shop.publishable_key
+    ));
+    assert_eq!(order.status, 200, "{}", order.text());
+    let list = ctx.client.get("/v1/shipments").bearer(sk).send().unwrap();
+    assert_eq!(list.status, 200, "{}", list.text());
+}
+
 fn bad_input_gets_a_clear_4xx_and_changes_nothing(ctx: &Ctx) {
     let shop = ctx.shop();
     let sk = &shop.secret_key;
@@ -1153,7 +1241,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 15] = [
+    let tests: [Test; 17] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -1170,6 +1258,14 @@ fn main() -> ExitCode {
         (
             "pushes_are_idempotent_and_order_free",
             pushes_are_idempotent_and_order_free,
+        ),
+        (
+            "a_scan_restated_in_utc_is_stored_once",
+            a_scan_restated_in_utc_is_stored_once,
+        ),
+        (
+            "times_and_dates_that_cannot_be_kept_are_refused",
+            times_and_dates_that_cannot_be_kept_are_refused,
         ),
         (
             "bad_input_gets_a_clear_4xx_and_changes_nothing",

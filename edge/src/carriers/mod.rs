@@ -162,7 +162,7 @@ pub struct HttpReply {
 /// What a carrier said about a number, on the shared model.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarrierAnswer {
-    /// Its scan events, in any order.
+    /// Its scan events, in the carrier's order: newest first.
     pub events: Vec<TrackingEvent>,
     /// The carrier's delivery estimate, first day.
     #[serde(default, skip_serializing_if = "Option::is_none")]

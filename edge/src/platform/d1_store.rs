@@ -346,6 +346,14 @@ fn readable<R, T>(rows: Vec<R>, read: impl Fn(R) -> Result<T>) -> Vec<T> {
         .collect()
 }
 
+/// A shipment's stored events that read back (one stored under older rules that does not is
+/// logged and left out rather than failing the parcel for good).
+fn read_events(rows: Vec<EventRow>) -> Vec<TrackingEvent> {
+    readable(rows, |row| {
+        serde_json::from_str(&row.event).map_err(internal)
+    })
+}
+
 /// A fresh revision token for a shipment row.
 fn next_revision() -> Result<String> {
     let mut bytes = [0u8; 12];
@@ -526,13 +534,11 @@ impl Store for D1Store {
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
         let rows: Vec<EventRow> = self
             .rows(
-                "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2",
+                "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2 ORDER BY rowid",
                 &[text(shop_id), text(number.as_str())],
             )
             .await?;
-        rows.iter()
-            .map(|row| serde_json::from_str(&row.event).map_err(internal))
-            .collect()
+        Ok(read_events(rows))
     }
 
     async fn shipment_history(
@@ -546,7 +552,8 @@ impl Store for D1Store {
         );
         let order_sql = "SELECT o.* FROM orders o JOIN shipments s ON s.shop_id = o.shop_id AND s.order_number = o.order_number \
                          WHERE s.shop_id = ?1 AND s.tracking_number = ?2";
-        let events_sql = "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2";
+        let events_sql =
+            "SELECT event FROM events WHERE shop_id = ?1 AND tracking_number = ?2 ORDER BY rowid";
         let statements = vec![
             self.statement(&shipment_sql, &key)?,
             self.statement(order_sql, &key)?,
@@ -576,10 +583,7 @@ impl Store for D1Store {
                 .next()
                 .map(OrderRow::into_record)
                 .transpose()?,
-            events: events
-                .iter()
-                .map(|row| serde_json::from_str(&row.event).map_err(internal))
-                .collect::<Result<_>>()?,
+            events: read_events(events),
         }))
     }
 

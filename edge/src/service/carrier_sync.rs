@@ -47,7 +47,9 @@ pub async fn store_answer(
         });
         let held = holds_answer(&history, fetched_at);
         let eta_before = (history.shipment.eta_from, history.shipment.eta_to);
-        let mut merged = merge(history, answer.events.clone(), now);
+        // Carriers list their events newest first; a timeline is given them as they happened.
+        let oldest_first = answer.events.iter().rev().cloned().collect();
+        let mut merged = merge(history, oldest_first, now);
         let shipment = &mut merged.history.shipment;
         if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
             shipment.eta_from = Some(from);

@@ -18,6 +18,9 @@ use super::store::{
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
 
+/// Events by shop, number and fingerprint, each with its place in the order stored (D1's rowid).
+type EventRows = BTreeMap<(String, TrackingNumber, String), (u64, TrackingEvent)>;
+
 /// Maps standing in for the D1 tables. Like D1, it keeps instants to the second and answers rows
 /// in the same orders (see each method).
 #[derive(Default)]
@@ -26,7 +29,7 @@ pub struct MemoryStore {
     keys: RefCell<BTreeMap<String, KeyRecord>>,
     orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
     shipments: RefCell<BTreeMap<(String, TrackingNumber), ShipmentRecord>>,
-    events: RefCell<BTreeMap<(String, TrackingNumber, String), TrackingEvent>>,
+    events: RefCell<EventRows>,
     revisions: Cell<u64>,
 }
 
@@ -144,11 +147,14 @@ impl Store for MemoryStore {
     }
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
         let events = self.events.borrow();
-        Ok(events
+        let mut found: Vec<&(u64, TrackingEvent)> = events
             .iter()
             .filter(|((shop, n, _), _)| shop == shop_id && n == number)
-            .map(|(_, e)| e.clone())
-            .collect())
+            .map(|(_, e)| e)
+            .collect();
+        // In the order stored, as D1's `ORDER BY rowid`.
+        found.sort_by_key(|(place, _)| *place);
+        Ok(found.into_iter().map(|(_, e)| e.clone()).collect())
     }
     async fn shipment_history(
         &self,
@@ -183,10 +189,11 @@ impl Store for MemoryStore {
                 shipment.tracking_number.clone(),
                 event.fingerprint.clone(),
             );
-            self.events
-                .borrow_mut()
+            let mut events = self.events.borrow_mut();
+            let place = events.len() as u64;
+            events
                 .entry(key)
-                .or_insert_with(|| event.event.clone());
+                .or_insert_with(|| (place, event.event.clone()));
         }
         Ok(true)
     }

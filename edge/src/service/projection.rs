@@ -83,7 +83,7 @@ impl Context {
         };
         let estimated = EtaWindow::estimated(shipped_on, range);
         Context {
-            etas: [carrier_eta(shipment), promised, Some(estimated)]
+            etas: [carrier_eta(shipment), promised, estimated]
                 .into_iter()
                 .flatten()
                 .collect(),

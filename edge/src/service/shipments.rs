@@ -5,6 +5,7 @@ use waypost_shared::detect::{Carrier, Detection};
 use waypost_shared::health::Health;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
+use waypost_shared::time::check_date;
 use waypost_shared::wire::{ShipmentInput, ShipmentList, ShipmentSummary, TrackingView};
 
 use super::projection::{carrier_eta, shipment_health, shipment_view};
@@ -61,6 +62,7 @@ async fn register(
         destination.postal_code.as_deref(),
     )?;
     let dest_country = validate::country("destination.country", destination.country.as_deref())?;
+    let shipped_on = input.shipped_on.map(check_date).transpose()?;
     let detected: Option<Carrier> = detection.candidates.first().map(|c| c.carrier);
     until_written(async || {
         let existing = store.shipment(&shop.id, &number).await?;
@@ -76,7 +78,7 @@ async fn register(
         record.service_level = input.service_level.unwrap_or_default();
         record.eta_from = input.eta.map(|eta| eta.from());
         record.eta_to = input.eta.map(|eta| eta.to());
-        record.shipped_on = input.shipped_on;
+        record.shipped_on = shipped_on;
         record.updated_at = now;
         Ok(store.save_shipment(&record).await?.then_some(record))
     })

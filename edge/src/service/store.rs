@@ -136,7 +136,7 @@ pub struct ShipmentHistory {
     pub shipment: ShipmentRecord,
     /// The order it belongs to, when stored.
     pub order: Option<OrderRecord>,
-    /// Its events, in any order.
+    /// Its events, in the order they were stored (the order a timeline is given them).
     pub events: Vec<TrackingEvent>,
 }
 
@@ -198,7 +198,7 @@ pub trait Store {
         after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ShipmentRecord>>;
-    /// A shipment's stored events.
+    /// A shipment's stored events, in the order they were stored.
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>>;
     /// A shipment with its order and events, in one round trip (the tracking look-up's read).
     async fn shipment_history(

@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(eta_window(&window, Lang::En), "Nov 24 – Nov 26");
         assert_eq!(
             eta_window(
-                &EtaWindow::on(day("2026-11-24"), EtaSource::Carrier),
+                &EtaWindow::on(day("2026-11-24"), EtaSource::Carrier).unwrap(),
                 Lang::En
             ),
             "Nov 24"
