@@ -25,6 +25,7 @@ pub mod iso;
 pub mod labels;
 pub mod milestone;
 pub mod status;
+pub mod text;
 pub mod time;
 pub mod timeline;
 pub mod view;

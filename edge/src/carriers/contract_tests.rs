@@ -425,3 +425,13 @@ fn garbage_and_refusals_are_errors() {
         }
     }
 }
+
+#[test]
+fn carrier_text_never_carries_bidirectional_overrides() {
+    assert_eq!(
+        clean_text(Some("Arrived\u{202E}gnp.exe")).as_deref(),
+        Some("Arrivedgnp.exe")
+    );
+    let place = super::place(Some("Mem\u{2067}phis\u{2069}"), None, Some("US")).unwrap();
+    assert_eq!(place.city.as_deref(), Some("Memphis"));
+}

@@ -23,6 +23,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::{Place, TrackingEvent};
+use waypost_shared::status::Status;
+use waypost_shared::text::is_bidi_control;
+use waypost_shared::timeline::Timeline;
 
 /// Longest carrier text kept (descriptions, place names); longer text is cut at a character
 /// boundary.
@@ -172,6 +175,17 @@ pub struct CarrierAnswer {
     pub eta_to: Option<NaiveDate>,
 }
 
+impl CarrierAnswer {
+    /// The status of its newest event, by the timeline's own rule (instants where both times
+    /// have one, the carrier's order otherwise), as the stored shipment will show it.
+    pub fn newest_status(&self) -> Option<Status> {
+        let oldest_first = self.events.iter().rev().cloned();
+        Timeline::new(oldest_first)
+            .latest()
+            .map(|event| event.status.status())
+    }
+}
+
 /// The outcome of reading a tracking answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -205,13 +219,13 @@ pub(crate) fn same_number(listed: &str, asked: &str) -> bool {
     normalised(asked).next().is_some() && normalised(listed).eq(normalised(asked))
 }
 
-/// Carrier text made safe to keep: trimmed, control characters dropped, at most
-/// [`MAX_CARRIER_TEXT`] characters; `None` when nothing is left.
+/// Carrier text made safe to keep: trimmed, control and bidirectional-override characters dropped,
+/// at most [`MAX_CARRIER_TEXT`] characters; `None` when nothing is left.
 pub fn clean_text(text: Option<&str>) -> Option<String> {
     let cleaned: String = text?
         .trim()
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
         .take(MAX_CARRIER_TEXT)
         .collect();
     let cleaned = cleaned.trim();

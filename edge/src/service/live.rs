@@ -188,14 +188,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
     ) -> Result<Fetched, Failure> {
         let lookup = self.ask(carrier, number, now).await?;
         let (answer, ttl) = match &lookup {
-            Lookup::Found(answer) => {
-                let newest = answer
-                    .events
-                    .iter()
-                    .max_by_key(|event| event.time.sort_key())
-                    .map(|event| event.status.status());
-                (Some(answer.clone()), cache_ttl_secs(newest))
-            }
+            Lookup::Found(answer) => (Some(answer.clone()), cache_ttl_secs(answer.newest_status())),
             Lookup::NotFound => (None, NOT_FOUND_TTL_SECS),
         };
         let entry = CacheEntry {

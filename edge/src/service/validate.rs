@@ -1,5 +1,7 @@
 //! Checks on outside input, each failing with a 400 that names the field and the rule.
 
+use waypost_shared::text::is_bidi_control;
+
 use crate::error::{EdgeError, Result};
 use crate::limits::{MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS};
 
@@ -23,12 +25,6 @@ pub fn text(field: &str, value: Option<&str>, max: usize) -> Result<Option<Strin
         ));
     }
     Ok(Some(value.to_owned()))
-}
-
-/// The Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E,
-/// U+2066–U+2069): text carrying them can show a customer something other than what it says.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A required short text field.
