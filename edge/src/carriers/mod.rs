@@ -31,9 +31,9 @@ use waypost_shared::timeline::Timeline;
 /// boundary.
 pub const MAX_CARRIER_TEXT: usize = 200;
 
-/// A carrier whose live tracking API the edge can ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// A carrier whose live tracking API the edge can ask. Its name is the shared carrier's
+/// ([`LiveCarrier::carrier`]); it keeps none of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveCarrier {
     /// UPS Tracking API (OAuth 2 client credentials).
     Ups,
@@ -75,14 +75,9 @@ impl LiveCarrier {
         }
     }
 
-    /// Lower-case name used in config variables' values and cache keys.
+    /// The shared carrier's wire name, used in config values and cache keys.
     pub fn code(self) -> &'static str {
-        match self {
-            LiveCarrier::Ups => "ups",
-            LiveCarrier::Fedex => "fedex",
-            LiveCarrier::Usps => "usps",
-            LiveCarrier::Dhl => "dhl",
-        }
+        self.carrier().as_str()
     }
 
     /// Upper-case prefix of its Worker variables and secrets (`UPS_BASE_URL`, `UPS_CLIENT_ID`).
