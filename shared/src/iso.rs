@@ -7,12 +7,16 @@ use serde::{Deserialize, Deserializer, Serializer};
 
 /// `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    // Read as bytes, by pattern: no slicing that could panic (and pull a panic's formatting
+    // into the widget).
+    let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = text.as_bytes() else {
         return None;
-    }
-    let year = number(&text[0..4])?;
-    NaiveDate::from_ymd_opt(year as i32, number(&text[5..7])?, number(&text[8..10])?)
+    };
+    NaiveDate::from_ymd_opt(
+        number(&[y1, y2, y3, y4])? as i32,
+        number(&[m1, m2])?,
+        number(&[d1, d2])?,
+    )
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` with an optional fraction of up to nine digits.
@@ -24,30 +28,36 @@ pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
         Some(parts) => parts,
         None => (time, ""),
     };
-    let bytes = clock.as_bytes();
-    if bytes.len() != 8 || bytes[2] != b':' || bytes[5] != b':' || fraction.len() > 9 {
+    let &[h1, h2, b':', m1, m2, b':', s1, s2] = clock.as_bytes() else {
+        return None;
+    };
+    if fraction.len() > 9 {
         return None;
     }
     let nanos = if fraction.is_empty() {
         0
     } else {
-        number(fraction)? * 10u32.pow(9 - fraction.len() as u32)
+        number(fraction.as_bytes())? * 10u32.pow(9 - fraction.len() as u32)
     };
     let time = NaiveTime::from_hms_nano_opt(
-        number(&clock[0..2])?,
-        number(&clock[3..5])?,
-        number(&clock[6..8])?,
+        number(&[h1, h2])?,
+        number(&[m1, m2])?,
+        number(&[s1, s2])?,
         nanos,
     )?;
     Some(date.and_time(time))
 }
 
-/// Digits only, as a number.
-fn number(digits: &str) -> Option<u32> {
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// ASCII digits only (at most nine, so it cannot overflow), as a number.
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    digits.parse().ok()
+    Some(
+        digits
+            .iter()
+            .fold(0, |value, digit| value * 10 + u32::from(digit - b'0')),
+    )
 }
 
 /// Serde for a [`NaiveDate`] as `YYYY-MM-DD`: `#[serde(with = "crate::iso::date")]`.

@@ -280,22 +280,29 @@ fn parse_offset(text: &str, input: &str) -> Result<FixedOffset, Error> {
     if body.is_empty() || body == "Z" {
         return Ok(FixedOffset::east_opt(0).expect("zero is a valid offset"));
     }
-    let (sign, digits) = match body.as_bytes()[0] {
-        b'+' => (1, &body[1..]),
-        b'-' => (-1, &body[1..]),
-        _ => return Err(bad()),
+    // Prefixes stripped and strings split, never sliced by index: the widget reads offsets too,
+    // and a slice that could panic brings it a panic message's formatting to download.
+    let (sign, digits) = if let Some(digits) = body.strip_prefix('+') {
+        (1, digits)
+    } else if let Some(digits) = body.strip_prefix('-') {
+        (-1, digits)
+    } else {
+        return Err(bad());
     };
     let (hours, minutes) = match digits.split_once(':') {
         Some((h, m)) => (h, m),
-        None if digits.len() == 4 => digits.split_at(2),
+        None if digits.len() == 4 => digits.split_at_checked(2).ok_or_else(bad)?,
         None => (digits, "0"),
     };
-    let in_range = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
-    if !in_range(hours) || !in_range(minutes) {
+    // One or two ASCII digits, as a number (by hand: a general integer parser is more bytes for
+    // the widget).
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.bytes().fold(0, |n, b| n * 10 + i32::from(b - b'0')))
+    };
+    let (Some(hours), Some(minutes)) = (number(hours), number(minutes)) else {
         return Err(bad());
-    }
-    let hours: i32 = hours.parse().map_err(|_| bad())?;
-    let minutes: i32 = minutes.parse().map_err(|_| bad())?;
+    };
     if minutes >= 60 {
         return Err(bad());
     }

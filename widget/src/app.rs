@@ -56,7 +56,7 @@ pub fn App(config: Config) -> impl IntoView {
     let asked = StoredValue::new((0u32, None::<Query>));
     // Starts a new generation (asking `query`, or none: back to the form) and returns it.
     let new_generation = move |query| {
-        let generation = asked.get_value().0 + 1;
+        let generation = asked.with_value(|(generation, _)| generation + 1);
         asked.set_value((generation, query));
         generation
     };
@@ -86,7 +86,7 @@ pub fn App(config: Config) -> impl IntoView {
                 }
             };
             // Stale: a newer run or a return to the form came since (or the widget is gone).
-            if asked.try_get_value().map(|(generation, _)| generation) != Some(ours) {
+            if asked.try_with_value(|(generation, _)| *generation) != Some(ours) {
                 return;
             }
             match outcome {
@@ -117,7 +117,7 @@ pub fn App(config: Config) -> impl IntoView {
     let text = move |key| config.with_value(|c| c.lang.ui(key));
     let announcement = move || match screen.get() {
         Screen::Parcel(view) => announce(&view),
-        Screen::Order(status, _) => status.to_string(),
+        Screen::Order(status, _) => String::from(&*status),
         Screen::Loading => text(UiText::Loading).to_owned(),
         _ => String::new(),
     };
@@ -170,7 +170,7 @@ fn order_screen(order: OrderView) -> Screen {
 /// What the live region says when a parcel is shown: the status and why.
 fn announce(view: &TrackingView) -> String {
     match &view.sub_status_label {
-        Some(sub) => format!("{}. {sub}", view.status_label),
+        Some(sub) => [view.status_label.as_str(), ". ", sub].concat(),
         None => view.status_label.clone(),
     }
 }

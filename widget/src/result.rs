@@ -102,7 +102,7 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
                 </div>
             })}
             <p class="wp-carrier">
-                {carrier.as_ref().map(|c| format!("{}: ", c.name))}
+                {carrier.as_ref().map(|c| [c.name.as_str(), ": "].concat())}
                 <span class="wp-number">{view.tracking_number.clone()}</span>
                 {carrier.and_then(|c| c.tracking_url.map(|url| {
                     let label = fill(text(UiText::TrackOnCarrierSite), &[("carrier", &c.name)]);
@@ -115,7 +115,7 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
             <h3 class="wp-history-title">{text(UiText::History)}</h3>
             <ol class="wp-timeline">{timeline}</ol>
             {(total_events > COLLAPSED_EVENTS).then(|| view! {
-                <button type="button" class="wp-link wp-expand" aria-expanded=move || expanded.get().to_string()
+                <button type="button" class="wp-link wp-expand" aria-expanded=move || if expanded.get() { "true" } else { "false" }
                     on:click=move |_| expanded.update(|e| *e = !*e)>
                     {move || if expanded.get() {
                         text(UiText::ShowLess).to_owned()
@@ -162,7 +162,7 @@ pub fn OrderResult(
     let total = parcels.len();
     view! {
         <section class="wp-order">
-            <h2 class="wp-status">{status.to_string()}</h2>
+            <h2 class="wp-status">{String::from(&*status)}</h2>
             <div class="wp-parcels">
                 {parcels.into_iter().enumerate().map(|(i, parcel)| {
                     let caption = fill(lang.ui(UiText::ParcelOf), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);

@@ -253,7 +253,11 @@ pub fn hint(input: &str) -> Hint {
         Ok(None) | Err(_) => return Hint::Unknown,
     };
     let Scan { found, missed } = scan(number);
-    let normalized = std::str::from_utf8(number).expect("normalised input is ASCII");
+    // Normalised input is ASCII, so this always reads (and, unlike `expect`, brings the widget
+    // no panic message to format).
+    let Ok(normalized) = std::str::from_utf8(number) else {
+        return Hint::Unknown;
+    };
     let best = found.iter().min_by_key(|(key, ..)| *key);
     let best_miss = missed.iter().min_by_key(|(key, _)| *key);
     match (best, best_miss) {

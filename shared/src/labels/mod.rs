@@ -337,18 +337,24 @@ impl UiText {
 pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            out.push_str(&rest[open..]);
+    // Split, never sliced by index: a slice that could panic brings the widget, which fills
+    // every label, a panic message's formatting to download.
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        let Some((name, tail)) = after.split_once('}') else {
+            out.push('{');
+            out.push_str(after);
             return out;
         };
-        let name = &rest[open + 1..open + close];
         match values.iter().find(|(key, _)| *key == name) {
             Some((_, value)) => out.push_str(value),
-            None => out.push_str(&rest[open..=open + close]),
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
         }
-        rest = &rest[open + close + 1..];
+        rest = tail;
     }
     out.push_str(rest);
     out

@@ -132,9 +132,10 @@ impl Parser<'_> {
                 {
                     self.at += 1;
                 }
-                Some(Json::Number(
-                    String::from_utf8_lossy(&self.bytes[start..self.at]).into_owned(),
-                ))
+                // Only ASCII bytes were taken, so this is always valid UTF-8.
+                String::from_utf8(self.bytes[start..self.at].to_vec())
+                    .ok()
+                    .map(Json::Number)
             }
             _ => None,
         }
