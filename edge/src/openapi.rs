@@ -1,10 +1,12 @@
 //! The OpenAPI 3.1 document of API v1, served at `/v1/openapi.json`. Enum values come from the
 //! shared crate's own lists, so the document cannot drift from the wire types; an end-to-end test
-//! validates real responses against these schemas.
+//! validates real responses against these schemas. Input schemas say what the handlers accept
+//! (patterns for tracking and order numbers, text fields, event times), as far as JSON Schema can;
+//! `cargo xtask fuzz` holds the Worker to the document.
 
 use serde_json::{Map, Value, json};
 use waypost_shared::action::{ActionKind, Actor};
-use waypost_shared::detect::{Carrier, Confidence};
+use waypost_shared::detect::{Carrier, Confidence, MAX_INPUT_CHARS, MAX_TYPED_CHARS};
 use waypost_shared::eta::EtaSource;
 use waypost_shared::health::{Health, Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
@@ -13,7 +15,10 @@ use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 
 use crate::carriers::LiveCarrier;
-use crate::limits::{MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_PAGE};
+use crate::limits::{
+    DEFAULT_PAGE, MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS,
+    MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_TEXT_CHARS,
+};
 
 /// The whole document.
 pub fn document() -> Value {
@@ -32,7 +37,8 @@ pub fn document() -> Value {
         "components": {
             "schemas": schemas(),
             "securitySchemes": {
-                "publishable": { "type": "apiKey", "in": "query", "name": "key" },
+                "publishable": { "type": "apiKey", "in": "query", "name": "key", "description": "pk_... publishable key" },
+                "publishable_bearer": { "type": "http", "scheme": "bearer", "description": "pk_... publishable key (used when `?key=` is absent)" },
                 "secret": { "type": "http", "scheme": "bearer", "description": "sk_... secret key" },
                 "admin": { "type": "http", "scheme": "bearer", "description": "the ADMIN_TOKEN secret" }
             }
@@ -40,90 +46,122 @@ pub fn document() -> Value {
     })
 }
 
+/// The examples are parcels and orders of the demo shop that `cargo xtask dev` seeds.
 fn paths() -> Value {
-    let number = path_param(
+    let r = reference;
+    let mut number = path_param(
         "number",
-        "A tracking number as typed (spaces and dashes are ignored), at most 64 letters and digits.",
+        "A tracking number as typed: letters and digits, with spaces and dashes ignored; 1 to 64 letters and digits, at most 256 characters in all.",
+        r("TrackingNumber"),
     );
-    let order = path_param(
+    number["example"] = json!("1Z5R89390357567127");
+    let mut order = path_param(
         "order_number",
-        "The shop's order number: letters, digits, '-', '_', '.', '#'.",
+        "The shop's order number: 1 to 64 letters, digits, '-', '_', '.' or '#', not only dots.",
+        r("OrderNumber"),
     );
-    let lang = query_param(
+    order["example"] = json!("1002");
+    let mut lang = query_param(
         "lang",
-        "Label language (en, es, fr, de); falls back to Accept-Language, then English.",
+        "Label language: en, es, fr or de, or a tag whose primary subtag is one of them (es-MX); anything else falls back to Accept-Language, then English.",
         string(),
     );
+    lang["example"] = json!("es");
+    let proof = json!({
+        "name": "proof", "in": "query", "required": true, "style": "form", "explode": true,
+        "description": "`?email=` or `?postal_code=` of the order (one is required; `email` wins when both are given). A wrong one answers like an unknown order.",
+        "schema": {
+            "type": "object",
+            "properties": { "email": string(), "postal_code": string() },
+            "minProperties": 1,
+            "additionalProperties": false,
+        },
+        "example": { "email": "sam@example.com" },
+    });
     json!({
-        "/healthz": { "get": operation("Liveness", None, &[], &[(200, "Health")], None) },
-        "/v1/openapi.json": { "get": operation("This document", None, &[], &[(200, "Any")], None) },
-        "/v1/carriers": { "get": operation("Carriers and formats detection knows", None, &[], &[(200, "CarriersView")], None) },
+        "/healthz": { "get": operation("Liveness", OPEN, &[], &[(200, "Health")], None) },
+        "/v1/openapi.json": { "get": operation("This document", OPEN, &[], &[(200, "Any")], None) },
+        "/v1/carriers": { "get": operation("Carriers and formats detection knows", OPEN, &[], &[(200, "CarriersView")], None) },
         "/v1/detect": { "post": operation(
             &format!("Detects carriers for up to {MAX_DETECT_NUMBERS} numbers"),
-            Some("publishable"), &[], &[(200, "DetectResponse"), (400, "Problem"), (401, "Problem"), (413, "Problem"), (415, "Problem"), (429, "Problem")],
+            PUBLIC, &[], &[(200, "DetectResponse"), (400, "Problem"), (401, "Problem"), (413, "Problem"), (415, "Problem"), (429, "Problem")],
             Some("DetectRequest"),
         )},
         "/v1/track/{number}": { "get": operation(
             "The tracking view of a shipment, asked live of its carrier when the shop enabled it; `stale` with `age_seconds` when the carrier could not be asked; 404 carries what detection found",
-            Some("publishable"), &[number.clone(), lang.clone()], &[(200, "TrackingView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (429, "Problem")], None,
+            PUBLIC, &[number.clone(), lang.clone()], &[(200, "TrackingView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (429, "Problem")], None,
         )},
         "/v1/orders/{order_number}": {
             "get": operation(
-                "An order and all its parcels, for whoever knows its email or postal code; a wrong one answers like an unknown order",
-                Some("publishable"),
-                &[order.clone(), query_param("email", "The order's email.", string()), query_param("postal_code", "The delivery postal code.", string()), lang],
+                "An order and all its parcels, for whoever knows its email or postal code; a wrong one, or a malformed order number, answers like an unknown order",
+                PUBLIC,
+                &[order.clone(), proof, lang],
                 &[(200, "OrderView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (429, "Problem")], None,
             ),
             "put": operation(
                 "Creates or replaces an order's own state and customer contact",
-                Some("secret"), &[order], &[(200, "OrderAck"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("OrderInput"),
+                SECRET, &[order], &[(200, "OrderAck"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("OrderInput"),
             )
         },
         "/v1/shipments/{number}": { "put": operation(
-            "Registers or updates a shipment (carrier detected when absent)",
-            Some("secret"), std::slice::from_ref(&number), &[(200, "TrackingView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShipmentInput"),
+            "Registers or updates a shipment (carrier detected when absent); 409 when other writes kept changing it (nothing written, retry)",
+            SECRET, std::slice::from_ref(&number), &[(200, "TrackingView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShipmentInput"),
         )},
         "/v1/shipments/{number}/events": { "post": operation(
-            &format!("Pushes up to {MAX_EVENTS_PER_BATCH} events; idempotent, any order; one bad event rejects the batch"),
-            Some("secret"), &[number], &[(200, "EventBatchResult"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("EventBatch"),
+            &format!("Pushes up to {MAX_EVENTS_PER_BATCH} events; idempotent, any order; one bad event rejects the batch; 409 when other writes kept changing the shipment (nothing written, retry)"),
+            SECRET, &[number], &[(200, "EventBatchResult"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("EventBatch"),
         )},
         "/v1/shipments": { "get": operation(
             "The shop's shipments by tracking number, for watching what needs attention",
-            Some("secret"),
+            SECRET,
             &[
-                query_param("status", "Only this status.", reference("Status")),
-                query_param("health", "Only this health.", reference("Health")),
-                query_param("cursor", "next_cursor of the previous page.", string()),
-                query_param("limit", &format!("Page size, 1 to {MAX_PAGE}."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE })),
+                query_param("status", "Only this status.", r("Status")),
+                query_param("health", "Only this health.", r("HealthValue")),
+                query_param("cursor", "next_cursor of the previous page.", r("TrackingNumber")),
+                query_param("limit", &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE })),
             ],
             &[(200, "ShipmentList"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
         )},
         "/v1/admin/shops": { "post": operation(
             "Creates a shop with a publishable and a secret key (the secret key is shown only here)",
-            Some("admin"), &[], &[(201, "ShopCreated"), (400, "Problem"), (401, "Problem")], Some("ShopInput"),
+            ADMIN, &[], &[(201, "ShopCreated"), (400, "Problem"), (401, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShopInput"),
         )},
         "/v1/admin/shops/{shop_id}/keys": { "post": operation(
             "Creates another key for a shop",
-            Some("admin"), &[path_param("shop_id", "The shop.")], &[(201, "KeyCreated"), (400, "Problem"), (401, "Problem"), (404, "Problem")], Some("KeyInput"),
+            ADMIN, &[path_param("shop_id", "The shop.", string())], &[(201, "KeyCreated"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (413, "Problem"), (415, "Problem")], Some("KeyInput"),
         )},
         "/v1/admin/shops/{shop_id}/keys/{key_id}": { "delete": operation(
             "Revokes a key at once",
-            Some("admin"), &[path_param("shop_id", "The shop."), path_param("key_id", "The key's id.")], &[(204, "Empty"), (401, "Problem"), (404, "Problem")], None,
+            ADMIN, &[path_param("shop_id", "The shop.", string()), path_param("key_id", "The key's id.", string())], &[(204, "Empty"), (401, "Problem"), (404, "Problem")], None,
         )},
     })
 }
 
+/// No credentials.
+const OPEN: &[&str] = &[];
+/// A publishable key, in `?key=` or as a bearer token.
+const PUBLIC: &[&str] = &["publishable", "publishable_bearer"];
+/// A secret key.
+const SECRET: &[&str] = &["secret"];
+/// The admin token.
+const ADMIN: &[&str] = &["admin"];
+
+/// An operation; `security` lists the schemes any one of which admits a caller.
 fn operation(
     summary: &str,
-    security: Option<&str>,
+    security: &[&str],
     parameters: &[Value],
     responses: &[(u16, &str)],
     body: Option<&str>,
 ) -> Value {
     let mut op = Map::new();
     op.insert("summary".into(), json!(summary));
-    if let Some(scheme) = security {
-        op.insert("security".into(), json!([{ scheme: [] }]));
+    if !security.is_empty() {
+        let alternatives: Vec<Value> = security
+            .iter()
+            .map(|scheme| json!({ *scheme: [] }))
+            .collect();
+        op.insert("security".into(), Value::Array(alternatives));
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), json!(parameters));
@@ -146,8 +184,8 @@ fn operation(
     Value::Object(op)
 }
 
-fn path_param(name: &str, description: &str) -> Value {
-    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": string() })
+fn path_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": schema })
 }
 
 fn query_param(name: &str, description: &str, schema: Value) -> Value {
@@ -192,22 +230,159 @@ fn closed(properties: &[(&str, Value)]) -> Value {
     json!({ "type": "object", "properties": props, "required": names, "additionalProperties": false })
 }
 
-/// An input object: only `required` must be present, unknown fields are refused.
-fn input(required: &[&str], properties: &[(&str, Value)]) -> Value {
-    let props: Map<String, Value> = properties
-        .iter()
-        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
-        .collect();
-    json!({ "type": "object", "properties": props, "required": required, "additionalProperties": false })
-}
-
 /// A string enum of these wire names.
 fn enumeration(names: &[&str]) -> Value {
     json!({ "type": "string", "enum": names })
 }
 
+/// Most days of a shop's transit range, as `service::admin` checks it.
+const MAX_TRANSIT_DAYS: u16 = 120;
+
+/// The white space trimmed from both ends of text input (Rust's `char::is_whitespace`), as a
+/// regular-expression class body.
+const TRIMMED: &str = r"\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// What text input may not contain once trimmed: control characters and the bidirectional
+/// embedding, override and isolate controls.
+const CONTROLS: &str = r"\x00-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069";
+/// The white space text input may hold inside it: [`TRIMMED`] less the control characters.
+const INNER_SPACE: &str = r" \xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// Optional text: at most `max` characters, no control characters but white space at either end
+/// (trimmed); blank counts as absent.
+fn text(max: usize) -> Value {
+    json!({
+        "type": "string", "maxLength": max,
+        "pattern": format!("^[{TRIMMED}]*[^{CONTROLS}]*[{TRIMMED}]*$"),
+    })
+}
+
+/// Like [`text`], but not blank.
+fn required_text(max: usize) -> Value {
+    json!({
+        "type": "string", "maxLength": max,
+        "pattern": format!("^[{TRIMMED}]*[^{CONTROLS}{TRIMMED}][^{CONTROLS}]*[{TRIMMED}]*$"),
+    })
+}
+
+/// An input object: only `required` must be present, unknown fields are refused.
+fn input(required: &[&str], properties: &[(&str, Value)]) -> Value {
+    let mut schema = lenient_input(required, properties);
+    schema["additionalProperties"] = json!(false);
+    schema
+}
+
+/// `schema` with a description.
+fn described(mut schema: Value, description: &str) -> Value {
+    schema["description"] = json!(description);
+    schema
+}
+
+/// An input object whose unknown fields are ignored rather than refused.
+fn lenient_input(required: &[&str], properties: &[(&str, Value)]) -> Value {
+    let props: Map<String, Value> = properties
+        .iter()
+        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
+        .collect();
+    json!({ "type": "object", "properties": props, "required": required })
+}
+
+/// `status` with a `sub_status` that refines it (`awaiting_stock` goes with `pending` only), or
+/// none: one branch per status.
+fn status_pairing() -> Value {
+    let branches: Vec<Value> = Status::ALL
+        .iter()
+        .map(|&status| {
+            let subs = SubStatus::ALL
+                .iter()
+                .filter(|sub| sub.status() == status)
+                .map(|sub| json!(sub.as_str()));
+            let allowed: Vec<Value> = std::iter::once(Value::Null).chain(subs).collect();
+            json!({ "properties": { "status": { "const": status.as_str() }, "sub_status": { "enum": allowed } } })
+        })
+        .collect();
+    json!({ "oneOf": branches })
+}
+
+/// An input object holding `status` and `sub_status`, the pair held to [`status_pairing`].
+fn with_status_pairing(mut schema: Value) -> Value {
+    schema["allOf"] = json!([reference("StatusPairing")]);
+    schema
+}
+
+/// A tracking number as typed: letters and digits with separators (white space, dashes) ignored.
+fn tracking_number() -> Value {
+    let separator = format!(r"[{TRIMMED}\-\u2010-\u2015\u2212]");
+    json!({
+        "type": "string", "maxLength": MAX_TYPED_CHARS,
+        "pattern": format!("^{separator}*(?:[A-Za-z0-9]{separator}*){{1,{MAX_INPUT_CHARS}}}$"),
+    })
+}
+
+/// An order number: letters, digits, `-`, `_`, `.` and `#`, not only dots.
+fn order_number() -> Value {
+    json!({
+        "type": "string", "minLength": 1, "maxLength": MAX_ORDER_NUMBER_CHARS,
+        "pattern": "^[A-Za-z0-9_.#-]*[A-Za-z0-9_#-][A-Za-z0-9_.#-]*$",
+    })
+}
+
+/// An email for order look-ups: something before and after one `@`; blank counts as absent.
+fn email() -> Value {
+    let part = format!("[^{CONTROLS}@]");
+    let edge = format!("[^{CONTROLS}{TRIMMED}@]");
+    json!({
+        "type": "string", "maxLength": MAX_FIELD_CHARS,
+        "pattern": format!("^[{TRIMMED}]*(?:{edge}{part}*@{part}*{edge})?[{TRIMMED}]*$"),
+    })
+}
+
+/// A postal code: letters and digits, with spaces and dashes ignored; blank counts as absent.
+fn postal_code() -> Value {
+    json!({
+        "type": "string", "maxLength": 20,
+        "pattern": format!("^[{TRIMMED}]*(?:[{INNER_SPACE}-]*[A-Za-z0-9][A-Za-z0-9{INNER_SPACE}-]*)?[{TRIMMED}]*$"),
+    })
+}
+
+/// An ISO 3166-1 alpha-2 country code, any case; blank counts as absent.
+fn country() -> Value {
+    json!({ "type": "string", "pattern": format!("^[{TRIMMED}]*(?:[A-Za-z]{{2}})?[{TRIMMED}]*$") })
+}
+
+/// A real calendar date `YYYY-MM-DD` in [`waypost_shared::time::SANE_YEARS`] (2000 to 2100; leap days included).
+const SANE_DATE: &str = r"(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|20(?:[02468][048]|[13579][26])-02-29)";
+
+/// A date the API accepts from outside: ship dates, ETAs, promised deliveries.
+fn input_date() -> Value {
+    json!({ "type": "string", "format": "date", "pattern": format!("^{SANE_DATE}$"), "description": "A date in the years 2000 to 2100" })
+}
+
+/// A pushed event's time: a date in 2000 to 2100, `T` or a space, `HH:MM[:SS[.fff]]` (a leap
+/// second `:60` too), then `Z` or an offset within UTC−12:00..UTC+14:00 (`-05:00`, `+0530`, `+09`).
+fn event_time() -> Value {
+    const CLOCK: &str = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::(?:[0-5][0-9]|60)(?:\.[0-9]{1,9})?)?";
+    const OFFSET: &str = r"(?:[Zz]|\+(?:0[0-9]|1[0-3])(?::?[0-5][0-9])?|\+14(?::?00)?|-(?:0[0-9]|1[01])(?::?[0-5][0-9])?|-12(?::?00)?)";
+    json!({
+        "type": "string",
+        "pattern": format!("^{SANE_DATE}[T ]{CLOCK}{OFFSET}$"),
+        "description": "Local time in the years 2000 to 2100 with its UTC offset: 2026-11-20T14:05:00-05:00 (also 2026-11-20 14:05Z, +0530, +09)",
+    })
+}
+
+/// A browser origin: `https://host[:port]`, or `http://` for localhost, 127.0.0.1 and [::1].
+fn origin() -> Value {
+    let localhost = "[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]";
+    json!({
+        "type": "string",
+        "pattern": format!(
+            r"^[{TRIMMED}]*(?:https://[A-Za-z0-9.:\[\]-]{{1,253}}|http://(?:{localhost}|127\.0\.0\.1|\[::1\])(?::[0-9]+)?)/*[{TRIMMED}]*$"
+        ),
+    })
+}
+
 fn schemas() -> Value {
     let r = reference;
+    let days = json!({ "type": "integer", "minimum": 0, "maximum": MAX_TRANSIT_DAYS });
     json!({
         "Any": {},
         "Health": closed(&[("status", json!({ "const": "ok" }))]),
@@ -226,6 +401,9 @@ fn schemas() -> Value {
         "Scope": enumeration(&Scope::NAMES),
         "ServiceLevel": enumeration(&ServiceLevel::NAMES),
         "KeyKind": enumeration(&KeyKind::NAMES),
+        "TrackingNumber": tracking_number(),
+        "OrderNumber": order_number(),
+        "StatusPairing": status_pairing(),
         "Problem": {
             "type": "object",
             "properties": {
@@ -261,12 +439,21 @@ fn schemas() -> Value {
             ("utc", nullable(json!({ "type": "string", "format": "date-time" }))),
         ]),
         "Place": closed(&[("city", nullable(string())), ("region", nullable(string())), ("country", nullable(string()))]),
-        "PlaceInput": input(&[], &[("city", nullable(string())), ("region", nullable(string())), ("country", nullable(string()))]),
+        "PlaceInput": described(
+            lenient_input(&[], &[
+                ("city", nullable(text(MAX_FIELD_CHARS))), ("region", nullable(text(MAX_FIELD_CHARS))), ("country", nullable(country())),
+            ]),
+            "other properties are ignored",
+        ),
         "CarrierRef": closed(&[("code", r("Carrier")), ("name", string()), ("tracking_url", nullable(string()))]),
         "MilestoneView": closed(&[("milestone", r("Milestone")), ("state", r("StepState")), ("warning", boolean()), ("label", string())]),
         "ActionView": closed(&[("actor", r("Actor")), ("kind", r("ActionKind")), ("label", string())]),
         "EtaView": closed(&[("from", date()), ("to", date()), ("source", r("EtaSource")), ("label", string()), ("source_label", string())]),
-        "EtaWindow": input(&["from", "to", "source"], &[("from", date()), ("to", date()), ("source", r("EtaSource"))]),
+        "EtaWindow": closed(&[("from", date()), ("to", date()), ("source", r("EtaSource"))]),
+        "EtaWindowInput": described(
+            lenient_input(&["from", "to", "source"], &[("from", input_date()), ("to", input_date()), ("source", r("EtaSource"))]),
+            "`from` must not come after `to`; other properties are ignored",
+        ),
         "EventView": closed(&[
             ("time", r("EventTime")), ("time_label", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))),
             ("label", string()), ("description", string()), ("location", nullable(r("Place"))), ("carrier_code", nullable(string())),
@@ -282,25 +469,27 @@ fn schemas() -> Value {
             ("order_number", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("status_label", string()),
             ("shipments", array(r("TrackingView"))),
         ]),
-        "Contact": input(&[], &[("name", nullable(string())), ("email", nullable(string())), ("phone", nullable(string()))]),
-        "OrderInput": input(&["status"], &[
+        "Contact": input(&[], &[("name", nullable(text(MAX_FIELD_CHARS))), ("email", nullable(email())), ("phone", nullable(text(40)))]),
+        "OrderInput": with_status_pairing(input(&["status"], &[
             ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("customer", r("Contact")),
-            ("postal_code", nullable(string())), ("promised_delivery", nullable(r("EtaWindow"))),
-        ]),
+            ("postal_code", nullable(postal_code())), ("promised_delivery", nullable(r("EtaWindowInput"))),
+        ])),
         "OrderAck": closed(&[("order_number", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus")))]),
         "DestinationInput": input(&[], &[
-            ("city", nullable(string())), ("region", nullable(string())), ("postal_code", nullable(string())), ("country", nullable(string())),
+            ("city", nullable(text(MAX_FIELD_CHARS))), ("region", nullable(text(MAX_FIELD_CHARS))),
+            ("postal_code", nullable(postal_code())), ("country", nullable(country())),
         ]),
         "ShipmentInput": input(&[], &[
-            ("order_number", nullable(string())), ("carrier", nullable(r("Carrier"))), ("destination", r("DestinationInput")),
-            ("scope", nullable(r("Scope"))), ("service_level", nullable(r("ServiceLevel"))), ("eta", nullable(r("EtaWindow"))),
-            ("shipped_on", nullable(date())),
+            ("order_number", nullable(r("OrderNumber"))), ("carrier", nullable(r("Carrier"))), ("destination", r("DestinationInput")),
+            ("scope", nullable(r("Scope"))), ("service_level", nullable(r("ServiceLevel"))), ("eta", nullable(r("EtaWindowInput"))),
+            ("shipped_on", nullable(input_date())),
         ]),
-        "EventInput": input(&["time", "status", "description"], &[
-            ("time", json!({ "type": "string", "description": "RFC 3339 with its UTC offset: 2026-11-20T14:05:00-05:00" })),
-            ("zone", nullable(string())), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))),
-            ("description", string()), ("location", nullable(r("PlaceInput"))), ("carrier_code", nullable(string())),
-        ]),
+        "EventInput": with_status_pairing(input(&["time", "status", "description"], &[
+            ("time", event_time()),
+            ("zone", nullable(json!({ "type": "string", "pattern": "^[A-Za-z0-9/_+-]{1,64}$", "description": "IANA time-zone name" }))),
+            ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))),
+            ("description", required_text(MAX_TEXT_CHARS)), ("location", nullable(r("PlaceInput"))), ("carrier_code", nullable(text(64))),
+        ])),
         "EventBatch": input(&["events"], &[("events", json!({ "type": "array", "items": r("EventInput"), "minItems": 1, "maxItems": MAX_EVENTS_PER_BATCH }))]),
         "EventBatchResult": closed(&[("received", integer()), ("stored", integer()), ("duplicates", integer())]),
         "ShipmentSummary": closed(&[
@@ -309,8 +498,15 @@ fn schemas() -> Value {
             ("last_event_at", nullable(json!({ "type": "string", "format": "date-time" }))), ("eta", nullable(r("EtaWindow"))),
         ]),
         "ShipmentList": closed(&[("shipments", array(r("ShipmentSummary"))), ("next_cursor", nullable(string()))]),
-        "TransitRange": input(&["min_days", "max_days"], &[("min_days", integer()), ("max_days", integer())]),
-        "ShopInput": input(&["name", "transit_days"], &[("name", string()), ("allowed_origins", array(string())), ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier")))]),
+        "TransitRange": described(
+            lenient_input(&["min_days", "max_days"], &[("min_days", days.clone()), ("max_days", days)]),
+            "`min_days` must not be more than `max_days`; other properties are ignored",
+        ),
+        "ShopInput": input(&["name", "transit_days"], &[
+            ("name", required_text(MAX_FIELD_CHARS)),
+            ("allowed_origins", json!({ "type": "array", "items": origin(), "maxItems": MAX_ORIGINS })),
+            ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier"))),
+        ]),
         "ShopCreated": closed(&[("shop_id", string()), ("publishable_key", string()), ("secret_key", string())]),
         "KeyInput": input(&["kind"], &[("kind", r("KeyKind"))]),
         "KeyCreated": closed(&[("key_id", string()), ("kind", r("KeyKind")), ("key", string())]),
@@ -319,6 +515,8 @@ fn schemas() -> Value {
 
 #[cfg(test)]
 mod tests {
+    use waypost_shared::time::SANE_YEARS;
+
     use super::*;
 
     /// Every `$ref` points at a schema that exists.
@@ -336,6 +534,12 @@ mod tests {
                 "missing schema {name}"
             );
         }
+    }
+
+    /// The date patterns spell out these years.
+    #[test]
+    fn date_patterns_follow_the_sane_years() {
+        assert_eq!(SANE_YEARS, 2000..=2100, "update SANE_DATE");
     }
 
     #[test]

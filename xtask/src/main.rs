@@ -5,9 +5,11 @@
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed.
 //! - `size`: the widget's download size, checked against its budget.
+//! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
 mod bench;
 mod edge;
+mod fuzz;
 mod run;
 mod toolchain;
 mod widget;
@@ -23,8 +25,9 @@ fn main() -> ExitCode {
         "dev" => dev(),
         "bench" => bench(),
         "size" => size(),
+        "fuzz" => fuzz::fuzz(),
         _ => {
-            eprintln!("usage: cargo xtask <test | dev | bench | size>");
+            eprintln!("usage: cargo xtask <test | dev | bench | size | fuzz>");
             return ExitCode::from(2);
         }
     };
