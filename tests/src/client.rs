@@ -55,6 +55,53 @@ impl Client {
         }
     }
 
+    /// Sends `method path` with `headers` written by hand over a plain connection, for methods
+    /// the HTTP library refuses to send (`QUERY`, `PROPFIND`); the answer's status and headers.
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Reply, String> {
+        use std::io::{Read, Write};
+        let host = self
+            .base
+            .strip_prefix("http://")
+            .ok_or("only http:// bases")?;
+        let mut stream = std::net::TcpStream::connect(host).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .map_err(|e| e.to_string())?;
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&answer);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|line| line.split(' ').nth(1))
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| format!("no status line in {head:?}"))?;
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+            .collect();
+        Ok(Reply {
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
     pub fn get(&self, path: &str) -> Call {
         self.call("GET", path)
     }

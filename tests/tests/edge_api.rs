@@ -966,6 +966,34 @@ fn input_is_held_to_its_documented_shape(ctx: &Ctx) {
     let sk = &shop.secret_key;
     let array = ctx.put(sk, &format!("/v1/shipments/{UPS}"), json!(["X"]));
     ctx.problem(&array, 400, "invalid_json");
+    for nested in [
+        json!({ "destination": ["Chicago", "IL", "60601", "US"] }),
+        json!({ "eta": ["2026-12-01", "2026-12-03", "carrier"] }),
+    ] {
+        let reply = ctx.put(sk, &format!("/v1/shipments/{UPS}"), nested);
+        ctx.problem(&reply, 400, "invalid_json");
+    }
+    let customer = json!({ "status": "pending", "customer": ["Ana", "ana@example.com", null] });
+    ctx.problem(
+        &ctx.put(sk, "/v1/orders/1003", customer),
+        400,
+        "invalid_json",
+    );
+    let as_list = json!({ "events": [["2026-11-20T14:05:00-05:00", null, "in_transit", null, "Arrived", null, null]] });
+    ctx.problem(
+        &ctx.post(sk, &format!("/v1/shipments/{UPS}/events"), as_list),
+        400,
+        "invalid_json",
+    );
+    for method in ["QUERY", "PROPFIND", "PURGE"] {
+        let bearer = format!("Bearer {sk}");
+        let odd = ctx
+            .client
+            .send_raw(method, "/v1/shipments", &[("Authorization", &bearer)])
+            .unwrap();
+        assert_eq!(odd.status, 405, "{method}: {}", odd.text());
+        assert_eq!(odd.header("allow"), Some("GET"), "{method}");
+    }
     ctx.problem(
         &ctx.track(&shop.publishable_key, UPS),
         404,

@@ -12,7 +12,8 @@ use crate::limits::MAX_BODY_BYTES;
 pub struct Incoming {
     /// The worker request (for the body and headers).
     pub request: Request,
-    pub method: Method,
+    /// The method; `None` for one outside HTTP's usual set (workers-rs would read it as GET).
+    pub method: Option<Method>,
     /// Percent-decoded path segments, without empty ones.
     pub segments: Vec<String>,
     /// Query pairs, decoded.
@@ -35,8 +36,10 @@ impl Incoming {
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        let method = request.method();
+        let known = request.inner().method() == method.to_string();
         Ok(Incoming {
-            method: request.method(),
+            method: known.then_some(method),
             request,
             segments,
             query,

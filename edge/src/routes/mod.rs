@@ -179,14 +179,18 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
         let error = EdgeError::NoRoute(format!("/{}", path.join("/")));
         return (Dressing::new(Cors::Any), Err(error));
     }
-    if req.method == Method::Options && !methods.browser.is_empty() {
+    if req.method == Some(Method::Options) && !methods.browser.is_empty() {
         let allowed = PathMethods::list(&methods.browser);
         return (
             Dressing::new(Cors::None),
             preflight(app, &req, &allowed).await,
         );
     }
-    let Some(route) = Route::parse(&req.method, &path) else {
+    let Some(route) = req
+        .method
+        .as_ref()
+        .and_then(|method| Route::parse(method, &path))
+    else {
         let (dressing, error) = methods.not_allowed();
         return (dressing, Err(error));
     };

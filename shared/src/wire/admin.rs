@@ -15,6 +15,7 @@ pub struct ShopInput {
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     /// The shop's usual door-to-door time, for estimated ETAs.
+    #[serde(deserialize_with = "super::object::object")]
     pub transit_days: TransitRange,
     /// Carriers whose live tracking API may answer this shop's look-ups (`ups`, `fedex`, `usps`,
     /// `dhl`); none by default.

@@ -3,6 +3,7 @@
 //! and described by the edge's OpenAPI document.
 
 mod admin;
+mod object;
 #[cfg(feature = "compact-json")]
 pub mod compact;
 mod orders;

@@ -31,13 +31,13 @@ pub struct OrderInput {
     #[serde(default)]
     pub sub_status: Option<SubStatus>,
     /// The customer, for notices and order look-ups.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object::object")]
     pub customer: Contact,
     /// The delivery postal code, the other way a customer can look the order up.
     #[serde(default)]
     pub postal_code: Option<String>,
     /// What the shop promised at checkout.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object::optional_object")]
     pub promised_delivery: Option<EtaWindow>,
 }
 

@@ -38,7 +38,7 @@ pub struct ShipmentInput {
     #[serde(default)]
     pub carrier: Option<Carrier>,
     /// Where it goes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object::object")]
     pub destination: DestinationInput,
     /// Domestic or international (decides how long a quiet spell is normal).
     #[serde(default)]
@@ -47,7 +47,7 @@ pub struct ShipmentInput {
     #[serde(default)]
     pub service_level: Option<ServiceLevel>,
     /// The carrier's or shop's ETA.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object::optional_object")]
     pub eta: Option<EtaWindow>,
     /// The day it was handed over, for the estimated ETA.
     #[serde(default)]
@@ -71,7 +71,7 @@ pub struct EventInput {
     /// The carrier's words.
     pub description: String,
     /// Where, no finer than the city.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::object::optional_object")]
     pub location: Option<Place>,
     /// The carrier's raw code.
     #[serde(default)]
@@ -83,6 +83,7 @@ pub struct EventInput {
 #[serde(deny_unknown_fields)]
 pub struct EventBatch {
     /// The events, any order; repeats are stored once.
+    #[serde(deserialize_with = "super::object::objects")]
     pub events: Vec<EventInput>,
 }
 
