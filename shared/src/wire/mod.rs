@@ -3,9 +3,9 @@
 //! and described by the edge's OpenAPI document.
 
 mod admin;
-mod object;
 #[cfg(feature = "compact-json")]
 pub mod compact;
+mod object;
 mod orders;
 mod problem;
 mod shipments;
