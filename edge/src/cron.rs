@@ -1,11 +1,20 @@
-//! The Cron Trigger's work: one refresh run over active shipments; what it did (or why it could
-//! not) goes to the log.
+//! The Cron Trigger's work: one refresh run over active shipments and one retention pass; what
+//! each did (or why it could not) goes to the log.
 
 use worker::{console_error, console_log};
 
 use crate::app::App;
-use crate::service::refresh;
+use crate::limits::RETENTION_BATCH;
 use crate::service::store::Runtime;
+use crate::service::{customers, refresh};
+
+/// Erases the personal data of orders whose parcels ended longer ago than their shop keeps it.
+pub async fn expire_personal_data(app: &App<'_>) {
+    match customers::expire(&app.store, app.runtime.now(), RETENTION_BATCH).await {
+        Ok(expired) => console_log!("retention: personal data of {expired} orders erased"),
+        Err(error) => console_error!("retention failed: {error}"),
+    }
+}
 
 /// Refreshes shipments from their carriers, within the configured limits.
 pub async fn refresh(app: &App<'_>) {

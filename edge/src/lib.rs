@@ -33,11 +33,15 @@ pub async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<
     })
 }
 
-/// The Cron Trigger: refreshes active shipments from their carriers.
+/// The Cron Trigger: refreshes active shipments from their carriers, then erases personal data
+/// past its shop's retention period.
 #[event(scheduled)]
 pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match App::from_env(&env) {
-        Ok(app) => cron::refresh(&app).await,
+        Ok(app) => {
+            cron::refresh(&app).await;
+            cron::expire_personal_data(&app).await;
+        }
         Err(error) => console_error!("refresh: {error}"),
     }
 }

@@ -18,3 +18,10 @@ pub const MAX_ORIGINS: usize = 20;
 pub const MAX_PAGE: usize = 100;
 /// Default page size of `GET /v1/shipments`.
 pub const DEFAULT_PAGE: usize = 25;
+/// Days a customer's personal data is kept after their parcels' final status, unless the shop
+/// sets its own period.
+pub const DEFAULT_RETENTION_DAYS: u16 = 180;
+/// Longest retention period a shop may set (ten years).
+pub const MAX_RETENTION_DAYS: u16 = 3650;
+/// Orders the cron's retention pass expires per run.
+pub const RETENTION_BATCH: usize = 200;

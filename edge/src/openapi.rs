@@ -17,7 +17,7 @@ use waypost_shared::wire::KeyKind;
 use crate::carriers::LiveCarrier;
 use crate::limits::{
     DEFAULT_PAGE, MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS,
-    MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_TEXT_CHARS,
+    MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS, MAX_TEXT_CHARS,
 };
 
 /// The whole document.
@@ -55,6 +55,13 @@ fn paths() -> Value {
         r("TrackingNumber"),
     );
     number["example"] = json!("1Z5R89390357567127");
+    let mut customer = query_param(
+        "email",
+        "The customer's email (case and surrounding spaces ignored).",
+        email(),
+    );
+    customer["required"] = json!(true);
+    customer["example"] = json!("sam@example.com");
     let mut order = path_param(
         "order_number",
         "The shop's order number: 1 to 64 letters, digits, '-', '_', '.' or '#', not only dots.",
@@ -122,6 +129,16 @@ fn paths() -> Value {
             ],
             &[(200, "ShipmentList"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
         )},
+        "/v1/customers": {
+            "get": operation(
+                "Everything personal the shop holds about one customer (a data-access request): their orders' contact, postal codes and parcels",
+                SECRET, std::slice::from_ref(&customer), &[(200, "CustomerExport"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
+            ),
+            "delete": operation(
+                "Erases one customer's personal data across the shop's orders and their parcels' postal codes; the parcels stay trackable",
+                SECRET, &[customer], &[(200, "CustomerErased"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
+            ),
+        },
         "/v1/admin/shops": { "post": operation(
             "Creates a shop with a publishable and a secret key (the secret key is shown only here)",
             ADMIN, &[], &[(201, "ShopCreated"), (400, "Problem"), (401, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShopInput"),
@@ -506,7 +523,16 @@ fn schemas() -> Value {
             ("name", required_text(MAX_FIELD_CHARS)),
             ("allowed_origins", json!({ "type": "array", "items": origin(), "maxItems": MAX_ORIGINS })),
             ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier"))),
+            ("retention_days", nullable(json!({ "type": "integer", "minimum": 1, "maximum": MAX_RETENTION_DAYS }))),
         ]),
+        "CustomerExport": closed(&[("email", string()), ("orders", array(r("CustomerOrder")))]),
+        "CustomerOrder": closed(&[
+            ("order_number", string()), ("contact", r("ContactView")), ("postal_code", nullable(string())),
+            ("shipments", array(r("CustomerShipment"))),
+        ]),
+        "ContactView": closed(&[("name", nullable(string())), ("email", nullable(string())), ("phone", nullable(string()))]),
+        "CustomerShipment": closed(&[("tracking_number", string()), ("postal_code", nullable(string()))]),
+        "CustomerErased": closed(&[("orders", integer()), ("shipments", integer())]),
         "ShopCreated": closed(&[("shop_id", string()), ("publishable_key", string()), ("secret_key", string())]),
         "KeyInput": input(&["kind"], &[("kind", r("KeyKind"))]),
         "KeyCreated": closed(&[("key_id", string()), ("kind", r("KeyKind")), ("key", string())]),

@@ -1135,6 +1135,122 @@ fn concurrent_writers_lose_nothing(ctx: &Ctx) {
     }
 }
 
+/// A customer's personal data is exported and erased on request, and erased by the cron once the
+/// shop's retention period after the parcels' final status has passed; tracking goes on.
+fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
+    let reply = ctx
+        .client
+        .post("/v1/admin/shops")
+        .bearer(&ctx.admin)
+        .json(&json!({ "name": "Keeps 30 days", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 }, "retention_days": 30 }))
+        .send()
+        .unwrap();
+    ctx.conforms(&reply, 201, "ShopCreated");
+    let shop: ShopCreated = reply.parse();
+    let sk = &shop.secret_key;
+    let order = |number: &str, email: &str| {
+        let body = json!({ "status": "pending", "customer": { "name": "Ana Secret", "email": email, "phone": "555 0100" }, "postal_code": "10001" });
+        assert_eq!(
+            ctx.put(sk, &format!("/v1/orders/{number}"), body).status,
+            200
+        );
+    };
+    order("2001", "ana@example.com");
+    order("2002", "bo@example.com");
+    order("2003", "cy@example.com");
+    for (number, order_number) in [
+        ("WPGDPR1", "2001"),
+        ("WPGDPR2", "2002"),
+        ("WPGDPR3", "2003"),
+    ] {
+        let body = json!({ "order_number": order_number, "destination": { "city": "New York", "postal_code": "10001", "country": "US" } });
+        assert_eq!(
+            ctx.put(sk, &format!("/v1/shipments/{number}"), body).status,
+            200
+        );
+    }
+    let customers = |method: &str, email: &str| {
+        let path = format!("/v1/customers?email={email}");
+        let call = if method == "GET" {
+            ctx.client.get(&path)
+        } else {
+            ctx.client.delete(&path)
+        };
+        call.bearer(sk).send().unwrap()
+    };
+    let export = customers("GET", "Ana@Example.com");
+    ctx.conforms(&export, 200, "CustomerExport");
+    let text = export.text();
+    for held in ["2001", "Ana Secret", "555 0100", "10001", "WPGDPR1"] {
+        assert!(text.contains(held), "{held} exported: {text}");
+    }
+    assert!(
+        !text.contains("WPGDPR2"),
+        "another customer's parcel: {text}"
+    );
+
+    let erased = customers("DELETE", "ana@example.com");
+    ctx.conforms(&erased, 200, "CustomerErased");
+    assert_eq!(erased.json(), json!({ "orders": 1, "shipments": 1 }));
+    let after = customers("GET", "ana@example.com");
+    assert_eq!(after.json()["orders"], json!([]));
+    assert_eq!(
+        ctx.track(&shop.publishable_key, "WPGDPR1").status,
+        200,
+        "still trackable"
+    );
+    ctx.problem(
+        &ctx.get(&format!(
+            "/v1/orders/2001?key={}&email=ana@example.com",
+            shop.publishable_key
+        )),
+        404,
+        "order_not_found",
+    );
+    ctx.problem(&customers("GET", "not-an-email"), 400, "invalid_field");
+
+    // Delivered 40 days ago: past the 30 days the shop keeps. Delivered 10 days ago, or still
+    // moving: kept.
+    let days_ago = |days: i64| {
+        (chrono::Utc::now() - chrono::TimeDelta::days(days))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let (long_ago, recently) = (days_ago(40), days_ago(10));
+    ctx.post(
+        sk,
+        "/v1/shipments/WPGDPR2/events",
+        events(&[(long_ago.as_str(), "delivered", None, "Delivered")]),
+    );
+    ctx.post(
+        sk,
+        "/v1/shipments/WPGDPR3/events",
+        events(&[(recently.as_str(), "delivered", None, "Delivered")]),
+    );
+    let cron = ctx
+        .client
+        .get("/__scheduled?cron=*/15+*+*+*+*")
+        .send()
+        .unwrap();
+    assert_eq!(cron.status, 200, "{}", cron.text());
+    assert_eq!(
+        customers("GET", "bo@example.com").json()["orders"],
+        json!([]),
+        "expired"
+    );
+    let kept = customers("GET", "cy@example.com").json();
+    assert_eq!(
+        kept["orders"][0]["shipments"][0]["postal_code"],
+        json!("10001"),
+        "kept: {kept}"
+    );
+    assert_eq!(
+        ctx.track(&shop.publishable_key, "WPGDPR2").status,
+        200,
+        "still trackable"
+    );
+}
+
 fn public_answers_carry_no_personal_data(ctx: &Ctx) {
     let shop = ctx.shop();
     let sk = &shop.secret_key;
@@ -1269,7 +1385,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 17] = [
+    let tests: [Test; 18] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -1314,6 +1430,10 @@ fn main() -> ExitCode {
         (
             "concurrent_writers_lose_nothing",
             concurrent_writers_lose_nothing,
+        ),
+        (
+            "personal_data_is_exported_erased_and_expired",
+            personal_data_is_exported_erased_and_expired,
         ),
         (
             "public_answers_carry_no_personal_data",

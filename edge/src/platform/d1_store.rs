@@ -146,6 +146,7 @@ struct ShopRow {
     transit_max_days: u16,
     created_at: String,
     live_carriers: String,
+    retention_days: u16,
 }
 
 impl ShopRow {
@@ -158,6 +159,7 @@ impl ShopRow {
             transit_max_days: self.transit_max_days,
             created_at: read_instant(&self.created_at)?,
             live_carriers: serde_json::from_str(&self.live_carriers).map_err(internal)?,
+            retention_days: self.retention_days,
         })
     }
 }
@@ -262,6 +264,13 @@ impl ShipmentRow {
             revision: Some(self.revision),
         })
     }
+}
+
+/// An order's key.
+#[derive(Deserialize)]
+struct OrderKey {
+    shop_id: String,
+    order_number: String,
 }
 
 #[derive(Deserialize)]
@@ -377,7 +386,7 @@ impl Store for D1Store {
         let carriers = serde_json::to_string(&shop.live_carriers).map_err(internal)?;
         self.run(
             "INSERT INTO shops (id, name, allowed_origins, transit_min_days, transit_max_days, created_at, \
-             live_carriers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             live_carriers, retention_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             &[
                 text(&shop.id),
                 text(&shop.name),
@@ -386,6 +395,7 @@ impl Store for D1Store {
                 JsValue::from(shop.transit_max_days),
                 instant(shop.created_at),
                 text(&carriers),
+                JsValue::from(shop.retention_days),
             ],
         )
         .await
@@ -408,7 +418,7 @@ impl Store for D1Store {
 
     async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
         let sql = "SELECT k.key_id, k.shop_id, k.kind, k.secret_hash, k.revoked, s.id, s.name, s.allowed_origins, \
-                   s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers \
+                   s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers, s.retention_days \
                    FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
         let row: Option<KeyShopRow> = self.row(sql, &[text(key_id)]).await?;
         row.map(|row| {
@@ -617,6 +627,90 @@ impl Store for D1Store {
         changed_a_row(row)
     }
 
+    async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>> {
+        let rows: Vec<OrderRow> = self
+            .rows(
+                "SELECT * FROM orders WHERE shop_id = ?1 AND email = ?2 ORDER BY order_number",
+                &[text(shop_id), text(email)],
+            )
+            .await?;
+        Ok(readable(rows, OrderRow::into_record))
+    }
+
+    async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)> {
+        // Parcels first (they are found through the orders' email), each write a new revision so
+        // a concurrent write computed before the erasure cannot put the postal code back.
+        let shipments = self.statement(
+            "UPDATE shipments SET dest_postal_code = NULL, revision = lower(hex(randomblob(12))) \
+             WHERE shop_id = ?1 AND dest_postal_code IS NOT NULL AND order_number IN \
+             (SELECT order_number FROM orders WHERE shop_id = ?1 AND email = ?2)",
+            &[text(shop_id), text(email)],
+        )?;
+        let orders = self.statement(
+            "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL \
+             WHERE shop_id = ?1 AND email = ?2",
+            &[text(shop_id), text(email)],
+        )?;
+        let results = self
+            .db
+            .batch(vec![shipments, orders])
+            .await
+            .map_err(internal)?;
+        let changed = |index: usize| -> Result<usize> {
+            let result = results
+                .get(index)
+                .ok_or_else(|| internal("a batch answered fewer results than statements"))?;
+            Ok(result
+                .meta()
+                .map_err(internal)?
+                .and_then(|meta| meta.changes)
+                .unwrap_or(0))
+        };
+        Ok((changed(1)?, changed(0)?))
+    }
+
+    async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let final_statuses = serde_json::to_string(&Status::FINAL).map_err(internal)?;
+        // Orders still holding personal data, with parcels, every one of them final since before
+        // the shop's retention period began.
+        let expired = "SELECT o.shop_id, o.order_number FROM orders o JOIN shops h ON h.id = o.shop_id \
+             WHERE (o.email IS NOT NULL OR o.customer_name IS NOT NULL OR o.phone IS NOT NULL \
+             OR o.postal_code IS NOT NULL) \
+             AND EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = o.shop_id AND s.order_number = o.order_number) \
+             AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = o.shop_id AND s.order_number = o.order_number \
+             AND (s.status NOT IN (SELECT value FROM json_each(?2)) \
+             OR COALESCE(s.last_event_at, s.updated_at) > strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '-' || h.retention_days || ' days'))) \
+             LIMIT ?3";
+        let rows: Vec<OrderKey> = self
+            .rows(
+                expired,
+                &[
+                    instant(now),
+                    text(&final_statuses),
+                    JsValue::from(limit as u32),
+                ],
+            )
+            .await?;
+        let mut statements = Vec::new();
+        for row in &rows {
+            let key = [text(&row.shop_id), text(&row.order_number)];
+            statements.push(self.statement(
+                "UPDATE shipments SET dest_postal_code = NULL, revision = lower(hex(randomblob(12))) \
+                 WHERE shop_id = ?1 AND order_number = ?2 AND dest_postal_code IS NOT NULL",
+                &key,
+            )?);
+            statements.push(self.statement(
+                "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL \
+                 WHERE shop_id = ?1 AND order_number = ?2",
+                &key,
+            )?);
+        }
+        if !statements.is_empty() {
+            self.db.batch(statements).await.map_err(internal)?;
+        }
+        Ok(rows.len())
+    }
+
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
@@ -629,7 +723,7 @@ impl Store for D1Store {
             .collect();
         let sql = format!(
             "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
-             h.created_at AS shop_created_at, h.live_carriers \
+             h.created_at AS shop_created_at, h.live_carriers, h.retention_days \
              FROM shipments s JOIN shops h ON h.id = s.shop_id \
              WHERE s.status NOT IN (SELECT value FROM json_each(?4)) \
              AND s.carrier IN (SELECT value FROM json_each(?1)) \
@@ -661,6 +755,7 @@ impl Store for D1Store {
                 transit_max_days: row.transit_max_days,
                 created_at: read_instant(&row.shop_created_at)?,
                 live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
+                retention_days: row.retention_days,
             };
             Ok((row.shipment.into_record()?, shop))
         }))
@@ -679,4 +774,5 @@ struct DueRow {
     transit_max_days: u16,
     shop_created_at: String,
     live_carriers: String,
+    retention_days: u16,
 }

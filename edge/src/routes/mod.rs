@@ -2,6 +2,7 @@
 //! with which CORS rule. Handlers are thin: parse, call the service, map the result.
 
 mod admin;
+mod customers;
 mod detect;
 mod meta;
 mod orders;
@@ -48,6 +49,8 @@ enum Private {
     PutShipment(String),
     PushEvents(String),
     ListShipments,
+    ExportCustomer,
+    EraseCustomer,
 }
 
 enum Admin {
@@ -79,6 +82,8 @@ impl Route {
                 Route::Private(Private::PushEvents(owned(number)))
             }
             (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
+            (Get, ["v1", "customers"]) => Route::Private(Private::ExportCustomer),
+            (Delete, ["v1", "customers"]) => Route::Private(Private::EraseCustomer),
             (Post, ["v1", "admin", "shops"]) => Route::Admin(Admin::CreateShop),
             (Post, ["v1", "admin", "shops", shop, "keys"]) => {
                 Route::Admin(Admin::CreateKey(owned(shop)))
@@ -239,6 +244,8 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::PutShipment(number) => shipments::put(app, &shop, req, &number).await,
         Private::PushEvents(number) => shipments::push_events(app, &shop, req, &number).await,
         Private::ListShipments => shipments::list(app, &shop, req).await,
+        Private::ExportCustomer => customers::export(app, &shop, req).await,
+        Private::EraseCustomer => customers::erase(app, &shop, req).await,
     }
 }
 

@@ -8,7 +8,7 @@ use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
 use crate::carriers::LiveCarrier;
 use crate::error::{EdgeError, Result};
-use crate::limits::{MAX_FIELD_CHARS, MAX_ORIGINS};
+use crate::limits::{DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_ORIGINS, MAX_RETENTION_DAYS};
 
 /// `POST /v1/admin/shops`: a shop with one publishable and one secret key.
 pub async fn create_shop(
@@ -49,6 +49,13 @@ pub async fn create_shop(
             ),
         ));
     }
+    let retention_days = input.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS);
+    if !(1..=MAX_RETENTION_DAYS).contains(&retention_days) {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!("retention_days must be 1 to {MAX_RETENTION_DAYS}"),
+        ));
+    }
     let mut live_carriers = input.live_carriers;
     live_carriers.dedup();
     let shop = ShopRecord {
@@ -59,6 +66,7 @@ pub async fn create_shop(
         transit_max_days: range.max_days,
         created_at: now,
         live_carriers,
+        retention_days,
     };
     let publishable = new_key(runtime, &shop.id, KeyKind::Publishable)?;
     let secret = new_key(runtime, &shop.id, KeyKind::Secret)?;

@@ -197,6 +197,63 @@ impl Store for MemoryStore {
         }
         Ok(true)
     }
+    async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>> {
+        Ok(self
+            .orders
+            .borrow()
+            .values()
+            .filter(|o| o.shop_id == shop_id && o.email.as_deref() == Some(email))
+            .cloned()
+            .collect())
+    }
+    async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)> {
+        let orders: Vec<String> = self
+            .customer_orders(shop_id, email)
+            .await?
+            .into_iter()
+            .map(|o| o.order_number)
+            .collect();
+        let shipments = self.erase_orders(shop_id, &orders);
+        Ok((orders.len(), shipments))
+    }
+    async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let shops = self.shops.borrow().clone();
+        let shipments = self.shipments.borrow().clone();
+        let expired: Vec<(String, String)> = self
+            .orders
+            .borrow()
+            .values()
+            .filter(|o| {
+                o.email.is_some()
+                    || o.customer_name.is_some()
+                    || o.phone.is_some()
+                    || o.postal_code.is_some()
+            })
+            .filter(|o| {
+                let Some(shop) = shops.get(&o.shop_id) else {
+                    return false;
+                };
+                let cutoff = now - chrono::TimeDelta::days(shop.retention_days.into());
+                let parcels: Vec<&ShipmentRecord> = shipments
+                    .values()
+                    .filter(|s| {
+                        s.shop_id == o.shop_id
+                            && s.order_number.as_deref() == Some(o.order_number.as_str())
+                    })
+                    .collect();
+                !parcels.is_empty()
+                    && parcels.iter().all(|s| {
+                        s.status.is_final() && s.last_event_at.unwrap_or(s.updated_at) <= cutoff
+                    })
+            })
+            .take(limit)
+            .map(|o| (o.shop_id.clone(), o.order_number.clone()))
+            .collect();
+        for (shop_id, order_number) in &expired {
+            self.erase_orders(shop_id, std::slice::from_ref(order_number));
+        }
+        Ok(expired.len())
+    }
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
@@ -231,6 +288,35 @@ impl Store for MemoryStore {
         });
         due.truncate(limit);
         Ok(due)
+    }
+}
+
+impl MemoryStore {
+    /// Erases the personal data of a shop's `orders` and their parcels' postal codes (a new
+    /// revision for each parcel, as D1); answers how many parcels had one.
+    fn erase_orders(&self, shop_id: &str, orders: &[String]) -> usize {
+        for order in self.orders.borrow_mut().values_mut() {
+            if order.shop_id == shop_id && orders.contains(&order.order_number) {
+                order.customer_name = None;
+                order.email = None;
+                order.phone = None;
+                order.postal_code = None;
+            }
+        }
+        let mut erased = 0;
+        for shipment in self.shipments.borrow_mut().values_mut() {
+            let of_order = shipment
+                .order_number
+                .as_ref()
+                .is_some_and(|number| orders.contains(number));
+            if shipment.shop_id == shop_id && of_order && shipment.dest_postal_code.is_some() {
+                shipment.dest_postal_code = None;
+                self.revisions.set(self.revisions.get() + 1);
+                shipment.revision = Some(format!("r{}", self.revisions.get()));
+                erased += 1;
+            }
+        }
+        erased
     }
 }
 
@@ -289,5 +375,6 @@ pub fn shop(id: &str) -> ShopRecord {
         transit_max_days: 15,
         created_at: "2026-11-01T00:00:00Z".parse().expect("valid"),
         live_carriers: Vec::new(),
+        retention_days: 180,
     }
 }

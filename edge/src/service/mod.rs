@@ -6,6 +6,7 @@ pub mod auth;
 pub mod carrier_lookup;
 pub mod carrier_state;
 pub mod carrier_sync;
+pub mod customers;
 pub mod events;
 pub mod live;
 pub mod merge;

@@ -24,6 +24,8 @@ pub struct ShopRecord {
     pub created_at: DateTime<Utc>,
     /// Carriers whose live tracking API answers this shop's look-ups.
     pub live_carriers: Vec<Carrier>,
+    /// Days after a parcel's final status that its order's personal data is kept.
+    pub retention_days: u16,
 }
 
 /// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
@@ -211,6 +213,15 @@ pub trait Store {
     /// changed since it was read, and then nothing at all was written.
     async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent])
     -> Result<bool>;
+    /// A shop's orders holding `email` (normalised), by order number.
+    async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>>;
+    /// Erases the personal data of a shop's orders holding `email` (name, email, phone, postal
+    /// code) and their parcels' destination postal codes, in one transaction; answers how many
+    /// orders and parcels had something removed. Parcels stay trackable.
+    async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)>;
+    /// Erases, across shops, the personal data of up to `limit` orders whose parcels all reached
+    /// a final status longer ago than their shop's retention period at `now`; answers how many.
+    async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
     /// Shipments, across shops, that the cron refresh should ask their carrier about: not in a
     /// final status ([`Status::is_final`]), carried by one of `carriers`, enabled for live tracking by their shop,
     /// and last checked no later than `checked_by`; never-checked first, then longest ago.

@@ -30,6 +30,7 @@ fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
             max_days: 15,
         },
         live_carriers: Vec::new(),
+        retention_days: Some(30),
     };
     let created = block_on(super::admin::create_shop(
         &store,
@@ -629,4 +630,126 @@ fn a_write_that_keeps_losing_gives_up_with_a_conflict() {
     }));
     assert!(matches!(outcome, Err(EdgeError::WriteConflict)));
     assert_eq!(attempts, MAX_WRITE_ATTEMPTS);
+}
+
+/// Export and erasure find a customer's orders by email; erasure keeps the parcels trackable, and
+/// the retention pass expires only orders whose parcels all ended longer ago than the shop keeps.
+#[test]
+fn personal_data_is_exported_erased_and_expired() {
+    let (store, runtime, shop) = setup();
+    let contact = |email: &str| OrderInput {
+        status: Status::Pending,
+        sub_status: None,
+        customer: Contact {
+            name: Some("Ana Secret".into()),
+            email: Some(email.into()),
+            phone: Some("555 0100".into()),
+        },
+        postal_code: Some("10001".into()),
+        promised_delivery: None,
+    };
+    block_on(put_order(
+        &store,
+        &shop,
+        "1042",
+        contact("ana@example.com"),
+        runtime.now(),
+    ))
+    .unwrap();
+    block_on(put_order(
+        &store,
+        &shop,
+        "1043",
+        contact("bo@example.com"),
+        runtime.now(),
+    ))
+    .unwrap();
+    let parcel = |order: &str| ShipmentInput {
+        order_number: Some(order.into()),
+        destination: waypost_shared::wire::DestinationInput {
+            postal_code: Some("10001".into()),
+            ..Default::default()
+        },
+        ..ShipmentInput::default()
+    };
+    for (number, order) in [(UPS, "1042"), ("RR123456785CN", "1043")] {
+        block_on(put_shipment(
+            &store,
+            &shop,
+            number,
+            parcel(order),
+            Lang::En,
+            runtime.now(),
+        ))
+        .unwrap();
+    }
+    let export = block_on(super::customers::export(&store, &shop, " Ana@Example.com")).unwrap();
+    assert_eq!(export.orders.len(), 1);
+    assert_eq!(export.orders[0].contact.phone.as_deref(), Some("555 0100"));
+    assert_eq!(
+        export.orders[0].shipments[0].postal_code.as_deref(),
+        Some("10001")
+    );
+
+    let erased = block_on(super::customers::erase(&store, &shop, "ana@example.com")).unwrap();
+    assert_eq!((erased.orders, erased.shipments), (1, 1));
+    let again = block_on(super::customers::export(&store, &shop, "ana@example.com")).unwrap();
+    assert!(again.orders.is_empty());
+    assert!(
+        block_on(track(
+            &store,
+            &TestCarriers::none().live(),
+            &shop,
+            UPS,
+            Lang::En,
+            runtime.now()
+        ))
+        .is_ok()
+    );
+
+    // Order 1043's parcel is delivered; 31 days later (the shop keeps 30) it expires.
+    let delivered = vec![event(
+        "2026-11-21T08:00:00-05:00",
+        Status::Delivered,
+        None,
+        "Delivered",
+    )];
+    block_on(push_events(
+        &store,
+        &shop,
+        "RR123456785CN",
+        EventBatch { events: delivered },
+        runtime.now(),
+    ))
+    .unwrap();
+    let now = runtime.now();
+    assert_eq!(
+        block_on(super::customers::expire(
+            &store,
+            now + chrono::TimeDelta::days(29),
+            10
+        ))
+        .unwrap(),
+        0
+    );
+    assert_eq!(
+        block_on(super::customers::expire(
+            &store,
+            now + chrono::TimeDelta::days(31),
+            10
+        ))
+        .unwrap(),
+        1
+    );
+    let gone = block_on(super::customers::export(&store, &shop, "bo@example.com")).unwrap();
+    assert!(gone.orders.is_empty());
+    assert_eq!(
+        block_on(super::customers::expire(
+            &store,
+            now + chrono::TimeDelta::days(60),
+            10
+        ))
+        .unwrap(),
+        0
+    );
 }

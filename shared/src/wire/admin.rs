@@ -21,6 +21,10 @@ pub struct ShopInput {
     /// `dhl`); none by default.
     #[serde(default)]
     pub live_carriers: Vec<Carrier>,
+    /// Days after a parcel's final status (delivered, expired) that its order's personal data
+    /// (name, email, phone, postal codes) is kept; 180 when absent.
+    #[serde(default)]
+    pub retention_days: Option<u16>,
 }
 
 /// The answer to creating a shop: the only time the secret key is shown.

@@ -5,6 +5,7 @@
 mod admin;
 #[cfg(feature = "compact-json")]
 pub mod compact;
+mod customers;
 mod object;
 mod orders;
 mod problem;
@@ -16,6 +17,7 @@ pub use crate::detect::{
     RejectedInput,
 };
 pub use admin::{KeyCreated, KeyInput, KeyKind, ShopCreated, ShopInput};
+pub use customers::{CustomerErased, CustomerExport, CustomerOrder, CustomerShipment};
 pub use orders::{Contact, OrderAck, OrderInput, OrderView};
 pub use problem::{Liveness, Problem};
 pub use shipments::{
