@@ -747,17 +747,17 @@ impl Store for D1Store {
             )
             .await?;
         Ok(readable(rows, |row| {
-            let shop = ShopRecord {
+            let shop = ShopRow {
                 id: row.id,
                 name: row.name,
-                allowed_origins: serde_json::from_str(&row.allowed_origins).map_err(internal)?,
+                allowed_origins: row.allowed_origins,
                 transit_min_days: row.transit_min_days,
                 transit_max_days: row.transit_max_days,
-                created_at: read_instant(&row.shop_created_at)?,
-                live_carriers: serde_json::from_str(&row.live_carriers).map_err(internal)?,
+                created_at: row.shop_created_at,
+                live_carriers: row.live_carriers,
                 retention_days: row.retention_days,
             };
-            Ok((row.shipment.into_record()?, shop))
+            Ok((row.shipment.into_record()?, shop.into_record()?))
         }))
     }
 }
