@@ -729,7 +729,7 @@ impl Store for D1Store {
              AND s.carrier IN (SELECT value FROM json_each(?1)) \
              AND EXISTS (SELECT 1 FROM json_each(h.live_carriers) WHERE value = s.carrier) \
              AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at <= ?2) \
-             ORDER BY s.carrier_checked_at IS NOT NULL, s.carrier_checked_at, s.shop_id, s.tracking_number \
+             ORDER BY s.carrier_checked_at, s.shop_id, s.tracking_number \
              LIMIT ?3",
             columns.join(", ")
         );

@@ -277,10 +277,10 @@ impl Store for MemoryStore {
                 enabled.then(|| (s.clone(), shop.clone()))
             })
             .collect();
-        // Never checked first, then longest ago; ties by shop and number (D1's ORDER BY).
+        // Never checked first (`None`, like SQL's NULL, sorts first), then longest ago; ties by
+        // shop and number (D1's ORDER BY, which its `shipments_due` index serves).
         due.sort_by_key(|(s, _)| {
             (
-                s.carrier_checked_at.is_some(),
                 s.carrier_checked_at,
                 s.shop_id.clone(),
                 s.tracking_number.clone(),
