@@ -92,12 +92,16 @@ impl EtaWindow {
     /// True once the window's last day has ended everywhere on Earth (at UTC−12), so a parcel is
     /// never called late while it can still be that day at the destination.
     pub fn has_passed(&self, now: DateTime<Utc>) -> bool {
-        let last_moment = self
-            .to
+        self.late_from().is_some_and(|end| now >= end)
+    }
+
+    /// The instant the window has passed everywhere on Earth (noon UTC the day after its last
+    /// day): from then on a parcel still on its way is late. `None` at the end of the calendar.
+    pub fn late_from(&self) -> Option<DateTime<Utc>> {
+        self.to
             .succ_opt()
             .and_then(|day| day.and_hms_opt(12, 0, 0))
-            .map(|t| t.and_utc());
-        last_moment.is_some_and(|end| now >= end)
+            .map(|t| t.and_utc())
     }
 }
 

@@ -78,23 +78,61 @@ pub struct HealthInput {
 /// Judges a shipment. The most pressing finding wins: done, then needs action, then late, then
 /// stalled.
 pub fn assess(input: HealthInput) -> Health {
-    let status = input.status;
-    if status.status() == Status::Delivered || status.sub_status() == Some(SubStatus::Cancelled) {
-        return Health::Done;
+    HealthSchedule::of(input.status, input.last_activity, input.eta, input.route).at(input.now)
+}
+
+/// When a shipment's health changes with no news: health is a function of time, and this is that
+/// function's shape, as instants a store can keep and index. "Stalled now" is then a range read
+/// (`stalled_after < now`, not late) rather than an assessment of every shipment a shop holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthSchedule {
+    /// The health time cannot change (done, or someone must act); `None` while it depends on
+    /// the clock.
+    pub fixed: Option<Health>,
+    /// From this instant on, the shipment is late (its ETA window has passed everywhere).
+    pub late_from: Option<DateTime<Utc>>,
+    /// After this instant, the shipment is stalled unless late (its quiet spell is too long).
+    pub stalled_after: Option<DateTime<Utc>>,
+}
+
+impl HealthSchedule {
+    /// The schedule of a shipment in `status`, last showing life at `last_activity`, with `eta`
+    /// in force, on `route`.
+    pub fn of(
+        status: StatusDetail,
+        last_activity: Option<DateTime<Utc>>,
+        eta: Option<EtaWindow>,
+        route: Route,
+    ) -> Self {
+        let done = status.status() == Status::Delivered
+            || status.sub_status() == Some(SubStatus::Cancelled);
+        let fixed = if done {
+            Some(Health::Done)
+        } else if !required_actions(status).is_empty() {
+            Some(Health::NeedsAction)
+        } else {
+            None
+        };
+        HealthSchedule {
+            fixed,
+            late_from: eta.and_then(|eta| eta.late_from()),
+            stalled_after: quiet_limit(status.status(), route)
+                .zip(last_activity)
+                .and_then(|(limit, last)| last.checked_add_signed(limit)),
+        }
     }
-    if !required_actions(status).is_empty() {
-        return Health::NeedsAction;
-    }
-    if input.eta.is_some_and(|eta| eta.has_passed(input.now)) {
-        return Health::Late;
-    }
-    let quiet_too_long = quiet_limit(status.status(), input.route)
-        .zip(input.last_activity)
-        .is_some_and(|(limit, last)| input.now - last > limit);
-    if quiet_too_long {
-        Health::Stalled
-    } else {
-        Health::OnTrack
+
+    /// The health at `now`.
+    pub fn at(&self, now: DateTime<Utc>) -> Health {
+        if let Some(fixed) = self.fixed {
+            fixed
+        } else if self.late_from.is_some_and(|late| now >= late) {
+            Health::Late
+        } else if self.stalled_after.is_some_and(|quiet| now > quiet) {
+            Health::Stalled
+        } else {
+            Health::OnTrack
+        }
     }
 }
 
@@ -200,6 +238,74 @@ mod tests {
         assert_eq!(assess(late), Health::Late);
         late.eta = EtaWindow::on("2026-11-25".parse().unwrap(), EtaSource::Carrier).ok();
         assert_eq!(assess(late), Health::Stalled);
+    }
+
+    /// The rule as it was written before the schedule: the schedule must answer the same at
+    /// every moment.
+    fn assess_directly(input: HealthInput) -> Health {
+        let status = input.status;
+        if status.status() == Status::Delivered || status.sub_status() == Some(SubStatus::Cancelled)
+        {
+            return Health::Done;
+        }
+        if !required_actions(status).is_empty() {
+            return Health::NeedsAction;
+        }
+        if input.eta.is_some_and(|eta| eta.has_passed(input.now)) {
+            return Health::Late;
+        }
+        let quiet_too_long = quiet_limit(status.status(), input.route)
+            .zip(input.last_activity)
+            .is_some_and(|(limit, last)| input.now - last > limit);
+        if quiet_too_long {
+            Health::Stalled
+        } else {
+            Health::OnTrack
+        }
+    }
+
+    #[test]
+    fn the_schedule_answers_as_the_rule_at_every_moment() {
+        let statuses: Vec<StatusDetail> = Status::ALL
+            .into_iter()
+            .map(StatusDetail::new)
+            .chain(
+                [
+                    SubStatus::Cancelled,
+                    SubStatus::InvalidAddress,
+                    SubStatus::Held,
+                ]
+                .into_iter()
+                .map(StatusDetail::sub),
+            )
+            .collect();
+        let routes = [DOMESTIC_EXPRESS, INTL_POSTAL, Route::default()];
+        let etas = [
+            None,
+            EtaWindow::on("2026-11-15".parse().unwrap(), EtaSource::Carrier).ok(),
+            EtaWindow::on("2026-11-25".parse().unwrap(), EtaSource::Carrier).ok(),
+        ];
+        for status in &statuses {
+            for route in routes {
+                for eta in etas {
+                    for quiet_days in [None, Some(0), Some(1), Some(3), Some(10), Some(30)] {
+                        let last = quiet_days.map(|days| now() - TimeDelta::days(days));
+                        let schedule = HealthSchedule::of(*status, last, eta, route);
+                        for hours in (-48..=24 * 40).step_by(7) {
+                            let at = now() + TimeDelta::hours(hours);
+                            let input = HealthInput {
+                                status: *status,
+                                last_activity: last,
+                                eta,
+                                route,
+                                now: at,
+                            };
+                            assert_eq!(schedule.at(at), assess_directly(input), "{input:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
