@@ -55,6 +55,15 @@ impl Client {
         }
     }
 
+    /// Runs the Worker's Cron Trigger once (wrangler dev's `/__scheduled`) and asserts it ran.
+    pub fn run_cron(&self) {
+        let reply = self
+            .get("/__scheduled?cron=*/15+*+*+*+*")
+            .send()
+            .expect("the cron trigger answers");
+        assert_eq!(reply.status, 200, "cron: {}", reply.text());
+    }
+
     /// Sends `method path` with `headers` written by hand over a plain connection, for methods
     /// the HTTP library refuses to send (`QUERY`, `PROPFIND`); the answer's status and headers.
     pub fn send_raw(

@@ -263,12 +263,7 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
     assert_eq!(ctx.view(number).events, before.events);
     assert_eq!(ctx.fake.track_hits("ups", number), 1);
 
-    let reply = ctx
-        .client
-        .get("/__scheduled?cron=*/15+*+*+*+*")
-        .send()
-        .unwrap();
-    assert_eq!(reply.status, 200, "{}", reply.text());
+    ctx.client.run_cron();
     assert_eq!(
         ctx.fake.track_hits("ups", number),
         2,
@@ -289,12 +284,7 @@ fn cron_refresh_adds_new_events(ctx: &Ctx) {
         "no event twice"
     );
     // Delivered shipments are no longer refreshed.
-    let reply = ctx
-        .client
-        .get("/__scheduled?cron=*/15+*+*+*+*")
-        .send()
-        .unwrap();
-    assert_eq!(reply.status, 200);
+    ctx.client.run_cron();
     assert_eq!(ctx.fake.track_hits("ups", number), 2);
 }
 
@@ -387,12 +377,7 @@ fn the_cron_asks_never_checked_first_then_longest_unchecked(ctx: &Ctx) {
     ctx.fake.script("ups", never, Behaviour::Case("in_transit"));
 
     let start = ctx.fake.track_log().len();
-    let reply = ctx
-        .client
-        .get("/__scheduled?cron=*/15+*+*+*+*")
-        .send()
-        .unwrap();
-    assert_eq!(reply.status, 200, "{}", reply.text());
+    ctx.client.run_cron();
     let ours = [older, newer, never, delivered];
     let asked: Vec<String> = ctx.fake.track_log()[start..]
         .iter()

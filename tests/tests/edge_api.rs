@@ -1227,12 +1227,7 @@ fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
         "/v1/shipments/WPGDPR3/events",
         events(&[(recently.as_str(), "delivered", None, "Delivered")]),
     );
-    let cron = ctx
-        .client
-        .get("/__scheduled?cron=*/15+*+*+*+*")
-        .send()
-        .unwrap();
-    assert_eq!(cron.status, 200, "{}", cron.text());
+    ctx.client.run_cron();
     assert_eq!(
         customers("GET", "bo@example.com").json()["orders"],
         json!([]),

@@ -174,10 +174,14 @@ impl CarrierAnswer {
     /// The status of its newest event, by the timeline's own rule (instants where both times
     /// have one, the carrier's order otherwise), as the stored shipment will show it.
     pub fn newest_status(&self) -> Option<Status> {
-        let oldest_first = self.events.iter().rev().cloned();
-        Timeline::new(oldest_first)
+        Timeline::new(self.events_as_they_happened())
             .latest()
             .map(|event| event.status.status())
+    }
+
+    /// Its events oldest first, the order a timeline and the merge take them in.
+    pub fn events_as_they_happened(&self) -> impl Iterator<Item = TrackingEvent> + '_ {
+        self.events.iter().rev().cloned()
     }
 }
 

@@ -37,7 +37,7 @@ impl Incoming {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         let method = request.method();
-        let known = request.inner().method() == method.to_string();
+        let known = request.inner().method() == method.as_ref();
         Ok(Incoming {
             method: known.then_some(method),
             request,

@@ -118,15 +118,12 @@ impl WireText for NaiveDate {
 }
 
 /// An enum or date as its wire text (`in_transit`, `2026-11-20`).
-fn wire<T: WireText>(value: &T) -> Result<String> {
-    Ok(value.to_text())
+fn wire<T: WireText>(value: &T) -> JsValue {
+    JsValue::from_str(&value.to_text())
 }
 
-fn maybe_wire<T: WireText>(value: Option<&T>) -> Result<JsValue> {
-    Ok(match value {
-        Some(value) => JsValue::from_str(&wire(value)?),
-        None => JsValue::NULL,
-    })
+fn maybe_wire<T: WireText>(value: Option<&T>) -> JsValue {
+    value.map_or(JsValue::NULL, wire)
 }
 
 fn unwire<T: WireText>(text: &str) -> Result<T> {
@@ -297,18 +294,18 @@ impl D1Store {
             text(&s.shop_id),
             text(s.tracking_number.as_str()),
             maybe(s.order_number.as_deref()),
-            maybe_wire(s.carrier.as_ref())?,
+            maybe_wire(s.carrier.as_ref()),
             maybe(s.dest_city.as_deref()),
             maybe(s.dest_region.as_deref()),
             maybe(s.dest_postal_code.as_deref()),
             maybe(s.dest_country.as_deref()),
-            text(&wire(&s.scope)?),
-            text(&wire(&s.service_level)?),
-            maybe_wire(s.eta_from.as_ref())?,
-            maybe_wire(s.eta_to.as_ref())?,
-            maybe_wire(s.shipped_on.as_ref())?,
-            text(&wire(&s.status)?),
-            maybe_wire(s.sub_status.as_ref())?,
+            wire(&s.scope),
+            wire(&s.service_level),
+            maybe_wire(s.eta_from.as_ref()),
+            maybe_wire(s.eta_to.as_ref()),
+            maybe_wire(s.shipped_on.as_ref()),
+            wire(&s.status),
+            maybe_wire(s.sub_status.as_ref()),
             maybe_instant(s.last_event_at),
             maybe_instant(s.carrier_checked_at),
             instant(s.created_at),
@@ -372,13 +369,33 @@ fn next_revision() -> Result<String> {
 
 /// Whether a statement's result changed a row.
 fn changed_a_row(result: &worker::D1Result) -> Result<bool> {
-    let changes = result
+    Ok(rows_changed(result)? > 0)
+}
+
+/// How many rows a statement's result changed.
+fn rows_changed(result: &worker::D1Result) -> Result<usize> {
+    Ok(result
         .meta()
         .map_err(internal)?
         .and_then(|meta| meta.changes)
-        .unwrap_or(0);
-    Ok(changes > 0)
+        .unwrap_or(0))
 }
+
+/// The final statuses' wire names as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+fn final_statuses() -> Result<JsValue> {
+    Ok(text(
+        &serde_json::to_string(&Status::FINAL).map_err(internal)?,
+    ))
+}
+
+/// Erasing a customer's personal data from orders (name, email, phone, postal code); a `WHERE`
+/// follows.
+const ERASE_ORDERS: &str =
+    "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL";
+
+/// Erasing parcels' destination postal codes, each at a fresh revision (`?3`) so a concurrent
+/// write computed before the erasure cannot put one back; a `WHERE` on `?1`, `?2` follows.
+const ERASE_PARCELS: &str = "UPDATE shipments SET dest_postal_code = NULL, revision = ?3";
 
 impl Store for D1Store {
     async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
@@ -411,7 +428,7 @@ impl Store for D1Store {
     async fn insert_key(&self, key: &KeyRecord) -> Result<()> {
         self.run(
             "INSERT INTO api_keys (key_id, shop_id, kind, secret_hash, revoked) VALUES (?1, ?2, ?3, ?4, 0)",
-            &[text(&key.key_id), text(&key.shop_id), text(&wire(&key.kind)?), maybe(key.secret_hash.as_deref())],
+            &[text(&key.key_id), text(&key.shop_id), wire(&key.kind), maybe(key.secret_hash.as_deref())],
         )
         .await
     }
@@ -458,14 +475,14 @@ impl Store for D1Store {
             &[
                 text(&o.shop_id),
                 text(&o.order_number),
-                text(&wire(&o.status)?),
-                maybe_wire(o.sub_status.as_ref())?,
+                wire(&o.status),
+                maybe_wire(o.sub_status.as_ref()),
                 maybe(o.customer_name.as_deref()),
                 maybe(o.email.as_deref()),
                 maybe(o.phone.as_deref()),
                 maybe(o.postal_code.as_deref()),
-                maybe_wire(o.promised_from.as_ref())?,
-                maybe_wire(o.promised_to.as_ref())?,
+                maybe_wire(o.promised_from.as_ref()),
+                maybe_wire(o.promised_to.as_ref()),
                 instant(o.updated_at),
             ],
         )
@@ -533,7 +550,7 @@ impl Store for D1Store {
         );
         let values = [
             text(shop_id),
-            maybe_wire(status.as_ref())?,
+            maybe_wire(status.as_ref()),
             maybe(after.map(TrackingNumber::as_str)),
             JsValue::from(limit as u32),
         ];
@@ -638,17 +655,16 @@ impl Store for D1Store {
     }
 
     async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)> {
-        // Parcels first (they are found through the orders' email), each write a new revision so
-        // a concurrent write computed before the erasure cannot put the postal code back.
+        // Parcels first: they are found through their orders' email.
         let shipments = self.statement(
-            "UPDATE shipments SET dest_postal_code = NULL, revision = lower(hex(randomblob(12))) \
-             WHERE shop_id = ?1 AND dest_postal_code IS NOT NULL AND order_number IN \
-             (SELECT order_number FROM orders WHERE shop_id = ?1 AND email = ?2)",
-            &[text(shop_id), text(email)],
+            &format!(
+                "{ERASE_PARCELS} WHERE shop_id = ?1 AND dest_postal_code IS NOT NULL AND order_number IN \
+                 (SELECT order_number FROM orders WHERE shop_id = ?1 AND email = ?2)"
+            ),
+            &[text(shop_id), text(email), text(&next_revision()?)],
         )?;
         let orders = self.statement(
-            "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL \
-             WHERE shop_id = ?1 AND email = ?2",
+            &format!("{ERASE_ORDERS} WHERE shop_id = ?1 AND email = ?2"),
             &[text(shop_id), text(email)],
         )?;
         let results = self
@@ -656,21 +672,13 @@ impl Store for D1Store {
             .batch(vec![shipments, orders])
             .await
             .map_err(internal)?;
-        let changed = |index: usize| -> Result<usize> {
-            let result = results
-                .get(index)
-                .ok_or_else(|| internal("a batch answered fewer results than statements"))?;
-            Ok(result
-                .meta()
-                .map_err(internal)?
-                .and_then(|meta| meta.changes)
-                .unwrap_or(0))
-        };
-        Ok((changed(1)?, changed(0)?))
+        match results.as_slice() {
+            [shipments, orders] => Ok((rows_changed(orders)?, rows_changed(shipments)?)),
+            _ => Err(internal("a batch answered fewer results than statements")),
+        }
     }
 
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-        let final_statuses = serde_json::to_string(&Status::FINAL).map_err(internal)?;
         // Orders still holding personal data, with parcels, every one of them final since before
         // the shop's retention period began.
         let expired = "SELECT o.shop_id, o.order_number FROM orders o JOIN shops h ON h.id = o.shop_id \
@@ -684,24 +692,21 @@ impl Store for D1Store {
         let rows: Vec<OrderKey> = self
             .rows(
                 expired,
-                &[
-                    instant(now),
-                    text(&final_statuses),
-                    JsValue::from(limit as u32),
-                ],
+                &[instant(now), final_statuses()?, JsValue::from(limit as u32)],
             )
             .await?;
         let mut statements = Vec::new();
         for row in &rows {
             let key = [text(&row.shop_id), text(&row.order_number)];
+            let parcels = [key[0].clone(), key[1].clone(), text(&next_revision()?)];
             statements.push(self.statement(
-                "UPDATE shipments SET dest_postal_code = NULL, revision = lower(hex(randomblob(12))) \
-                 WHERE shop_id = ?1 AND order_number = ?2 AND dest_postal_code IS NOT NULL",
-                &key,
+                &format!(
+                    "{ERASE_PARCELS} WHERE shop_id = ?1 AND order_number = ?2 AND dest_postal_code IS NOT NULL"
+                ),
+                &parcels,
             )?);
             statements.push(self.statement(
-                "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL \
-                 WHERE shop_id = ?1 AND order_number = ?2",
+                &format!("{ERASE_ORDERS} WHERE shop_id = ?1 AND order_number = ?2"),
                 &key,
             )?);
         }
@@ -734,7 +739,6 @@ impl Store for D1Store {
             columns.join(", ")
         );
         let carriers = serde_json::to_string(carriers).map_err(internal)?;
-        let final_statuses = serde_json::to_string(&Status::FINAL).map_err(internal)?;
         let rows: Vec<DueRow> = self
             .rows(
                 &sql,
@@ -742,7 +746,7 @@ impl Store for D1Store {
                     text(&carriers),
                     instant(checked_by),
                     JsValue::from(limit as u32),
-                    text(&final_statuses),
+                    final_statuses()?,
                 ],
             )
             .await?;

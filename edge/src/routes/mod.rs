@@ -128,7 +128,7 @@ impl PathMethods {
 
     /// `GET, PUT`: for `Allow` and `Access-Control-Allow-Methods`.
     fn list(methods: &[Method]) -> String {
-        let names: Vec<String> = methods.iter().map(ToString::to_string).collect();
+        let names: Vec<&str> = methods.iter().map(AsRef::as_ref).collect();
         names.join(", ")
     }
 
@@ -179,23 +179,24 @@ impl Dressing {
 /// Finds and runs the handler for a request; how to dress the answer comes back with it.
 pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Response>) {
     let path = req.path();
-    let methods = PathMethods::of(&path);
-    if methods.all.is_empty() {
-        let error = EdgeError::NoRoute(format!("/{}", path.join("/")));
-        return (Dressing::new(Cors::Any), Err(error));
-    }
-    if req.method == Some(Method::Options) && !methods.browser.is_empty() {
-        let allowed = PathMethods::list(&methods.browser);
-        return (
-            Dressing::new(Cors::None),
-            preflight(app, &req, &allowed).await,
-        );
-    }
-    let Some(route) = req
+    let route = req
         .method
         .as_ref()
-        .and_then(|method| Route::parse(method, &path))
-    else {
+        .and_then(|method| Route::parse(method, &path));
+    let Some(route) = route else {
+        // Not a route: a preflight, a method the path does not answer, or no such path.
+        let methods = PathMethods::of(&path);
+        if methods.all.is_empty() {
+            let error = EdgeError::NoRoute(format!("/{}", path.join("/")));
+            return (Dressing::new(Cors::Any), Err(error));
+        }
+        if req.method == Some(Method::Options) && !methods.browser.is_empty() {
+            let allowed = PathMethods::list(&methods.browser);
+            return (
+                Dressing::new(Cors::None),
+                preflight(app, &req, &allowed).await,
+            );
+        }
         let (dressing, error) = methods.not_allowed();
         return (dressing, Err(error));
     };

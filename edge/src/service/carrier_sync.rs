@@ -47,9 +47,7 @@ pub async fn store_answer(
         });
         let held = holds_answer(&history, fetched_at);
         let eta_before = (history.shipment.eta_from, history.shipment.eta_to);
-        // Carriers list their events newest first; a timeline is given them as they happened.
-        let oldest_first = answer.events.iter().rev().cloned().collect();
-        let mut merged = merge(history, oldest_first, now);
+        let mut merged = merge(history, answer.events_as_they_happened().collect(), now);
         let shipment = &mut merged.history.shipment;
         if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
             shipment.eta_from = Some(from);
