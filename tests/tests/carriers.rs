@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use waypost_shared::status::Status;
+use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{EventBatchResult, Problem, ShopCreated, TrackingView};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
 use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, Reply};
@@ -407,6 +407,26 @@ fn scans_without_offsets_keep_the_carriers_order(ctx: &Ctx) {
     );
 }
 
+/// A customs hold is a hold the customer may have to act on, not customs processing; the
+/// clearance before it stays customs processing.
+fn a_customs_hold_is_shown_as_a_hold(ctx: &Ctx) {
+    let number = "WPCUSTOMSHOLD1";
+    ctx.register(number, "usps");
+    ctx.fake
+        .script("usps", number, Behaviour::Case("customs_hold"));
+    let view = ctx.view(number);
+    assert_eq!(
+        (view.status, view.sub_status),
+        (Status::Exception, Some(SubStatus::Held))
+    );
+    let clearance = view
+        .events
+        .iter()
+        .find(|e| e.description == "Customs Clearance")
+        .expect("the clearance scan");
+    assert_eq!(clearance.sub_status, Some(SubStatus::CustomsProcessing));
+}
+
 fn failures_serve_the_last_known_view_never_5xx(ctx: &Ctx) {
     let failures = [
         ("ups", Behaviour::ServerError),
@@ -518,7 +538,7 @@ fn main() -> ExitCode {
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 13] = [
+    let tests: [Test; 14] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -547,6 +567,10 @@ fn main() -> ExitCode {
         (
             "the_cron_asks_never_checked_first_then_longest_unchecked",
             the_cron_asks_never_checked_first_then_longest_unchecked,
+        ),
+        (
+            "a_customs_hold_is_shown_as_a_hold",
+            a_customs_hold_is_shown_as_a_hold,
         ),
         (
             "scans_without_offsets_keep_the_carriers_order",
