@@ -1,18 +1,30 @@
-//! The Cron Trigger's work: one refresh run over active shipments and one retention pass; what
-//! each did (or why it could not) goes to the log.
+//! The Cron Trigger's work: one refresh run over active shipments, one retention pass and one
+//! upkeep pass of stored health schedules; what each did (or why it could not) goes to the log.
 
 use worker::{console_error, console_log};
 
 use crate::app::App;
 use crate::limits::RETENTION_BATCH;
 use crate::service::store::Runtime;
-use crate::service::{customers, refresh};
+use crate::service::{customers, health_upkeep, refresh};
 
 /// Erases the personal data of orders whose parcels ended longer ago than their shop keeps it.
 pub async fn expire_personal_data(app: &App<'_>) {
     match customers::expire(&app.store, app.runtime.now(), RETENTION_BATCH).await {
         Ok(expired) => console_log!("retention: personal data of {expired} orders erased"),
         Err(error) => console_error!("retention failed: {error}"),
+    }
+}
+
+/// Keeps the stored health schedules current (see [`health_upkeep`]).
+pub async fn upkeep_health(app: &App<'_>) {
+    match health_upkeep::run(&app.store, app.runtime.now()).await {
+        Ok(report) => console_log!(
+            "health upkeep: {} schedules re-derived, {} overtaken stalls cleared",
+            report.rederived,
+            report.cleared
+        ),
+        Err(error) => console_error!("health upkeep failed: {error}"),
     }
 }
 

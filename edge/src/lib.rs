@@ -39,6 +39,7 @@ pub async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<
 pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match App::from_env(&env) {
         Ok(app) => {
+            cron::upkeep_health(&app).await;
             cron::refresh(&app).await;
             cron::expire_personal_data(&app).await;
         }

@@ -25,3 +25,8 @@ pub const DEFAULT_RETENTION_DAYS: u16 = 180;
 pub const MAX_RETENTION_DAYS: u16 = 3650;
 /// Orders the cron's retention pass expires per run.
 pub const RETENTION_BATCH: usize = 200;
+/// Shipments whose health schedule one statement of the cron's upkeep pass re-derives or clears.
+pub const SCHEDULE_BATCH: usize = 500;
+/// Most shipments of each kind one upkeep pass re-derives or clears (a change of the rules over
+/// a million shipments is re-derived within a day of Cron Triggers).
+pub const SCHEDULE_PASS_ROWS: usize = 20_000;

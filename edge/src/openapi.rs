@@ -119,15 +119,19 @@ fn paths() -> Value {
             SECRET, &[number], &[(200, "EventBatchResult"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("EventBatch"),
         )},
         "/v1/shipments": { "get": operation(
-            "The shop's shipments by tracking number, for watching what needs attention",
+            "The shop's shipments, for watching what needs attention: by tracking number; with `health`, its matches only (a full page while matches remain), late ones longest late first, stalled ones longest quiet first",
             SECRET,
             &[
                 query_param("status", "Only this status.", r("Status")),
-                query_param("health", "Only this health.", r("HealthValue")),
-                query_param("cursor", "next_cursor of the previous page.", r("TrackingNumber")),
+                query_param("health", "Only this health now.", r("HealthValue")),
+                query_param("cursor", "next_cursor of the previous page of the same query, as given.", json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z~)?[A-Za-z0-9]{1,64}$" })),
                 query_param("limit", &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE })),
             ],
             &[(200, "ShipmentList"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
+        )},
+        "/v1/shipments/counts": { "get": operation(
+            "How many shipments the shop holds, by status and by health now (the console's needs-attention counts)",
+            SECRET, &[], &[(200, "ShipmentCounts"), (401, "Problem"), (403, "Problem")], None,
         )},
         "/v1/customers": {
             "get": operation(
@@ -515,6 +519,11 @@ fn schemas() -> Value {
             ("last_event_at", nullable(json!({ "type": "string", "format": "date-time" }))), ("eta", nullable(r("EtaWindow"))),
         ]),
         "ShipmentList": closed(&[("shipments", array(r("ShipmentSummary"))), ("next_cursor", nullable(string()))]),
+        "ShipmentCounts": closed(&[("total", integer()), ("by_status", array(r("StatusCount"))), ("by_health", r("HealthCounts"))]),
+        "StatusCount": closed(&[("status", r("Status")), ("shipments", integer())]),
+        "HealthCounts": closed(&[
+            ("on_track", integer()), ("stalled", integer()), ("late", integer()), ("needs_action", integer()), ("done", integer()),
+        ]),
         "TransitRange": described(
             lenient_input(&["min_days", "max_days"], &[("min_days", days.clone()), ("max_days", days)]),
             "`min_days` must not be more than `max_days`; other properties are ignored",

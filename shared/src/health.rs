@@ -84,18 +84,24 @@ pub fn assess(input: HealthInput) -> Health {
 /// When a shipment's health changes with no news: health is a function of time, and this is that
 /// function's shape, as instants a store can keep and index. "Stalled now" is then a range read
 /// (`stalled_after < now`, not late) rather than an assessment of every shipment a shop holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HealthSchedule {
     /// The health time cannot change (done, or someone must act); `None` while it depends on
     /// the clock.
     pub fixed: Option<Health>,
     /// From this instant on, the shipment is late (its ETA window has passed everywhere).
     pub late_from: Option<DateTime<Utc>>,
-    /// After this instant, the shipment is stalled unless late (its quiet spell is too long).
+    /// After this instant, the shipment is stalled unless late (its quiet spell is too long);
+    /// `None` when it never shows stalled (no quiet limit, or late first).
     pub stalled_after: Option<DateTime<Utc>>,
 }
 
 impl HealthSchedule {
+    /// The version of the rules behind [`HealthSchedule::of`] (the quiet limits, the ETA's end,
+    /// what counts as done or needing action). Raise it with any change to them: stores keep it
+    /// next to each stored schedule and re-derive the schedules of an older version.
+    pub const VERSION: u16 = 1;
+
     /// The schedule of a shipment in `status`, last showing life at `last_activity`, with `eta`
     /// in force, on `route`.
     pub fn of(
@@ -113,12 +119,16 @@ impl HealthSchedule {
         } else {
             None
         };
+        let late_from = eta.and_then(|eta| eta.late_from());
+        let stalled_after = quiet_limit(status.status(), route)
+            .zip(last_activity)
+            .and_then(|(limit, last)| last.checked_add_signed(limit))
+            // Late wins over stalled: a stall that would only begin once late never shows.
+            .filter(|quiet| late_from.is_none_or(|late| *quiet < late));
         HealthSchedule {
             fixed,
-            late_from: eta.and_then(|eta| eta.late_from()),
-            stalled_after: quiet_limit(status.status(), route)
-                .zip(last_activity)
-                .and_then(|(limit, last)| last.checked_add_signed(limit)),
+            late_from,
+            stalled_after,
         }
     }
 

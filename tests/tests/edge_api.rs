@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::{Value, json};
+use waypost_shared::health::Health;
 use waypost_shared::status::Status;
 use waypost_shared::wire::{
-    CarriersView, DetectResponse, EventBatchResult, KeyCreated, OrderView, Problem, ShipmentList,
-    ShopCreated, TrackingView,
+    CarriersView, DetectResponse, EventBatchResult, KeyCreated, OrderView, Problem, ShipmentCounts,
+    ShipmentList, ShopCreated, TrackingView,
 };
 use waypost_tests::{Client, EdgeServer, Reply, demo};
 
@@ -499,8 +500,8 @@ fn lists_and_parcels_come_in_their_documented_order(ctx: &Ctx) {
     );
     assert_eq!(
         pages("status=delivered&limit=1"),
-        [vec!["WP0002"], vec!["WP0005"], vec![]],
-        "a status filter pages the same way"
+        [vec!["WP0002"], vec!["WP0005"]],
+        "a status filter pages the same way (a last full page says nothing follows)"
     );
 
     // An order's parcels: oldest first, whatever their numbers.
@@ -1246,6 +1247,366 @@ fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
     );
 }
 
+/// One seeded parcel of the needs-attention mix: number, scope, service, carrier ETA's last day
+/// (days from today), days since it was shipped, and its one event (days ago, status, sub-status).
+type Parcel = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+    Option<(f64, &'static str, Option<&'static str>)>,
+);
+
+/// Every health, every kind of status, old and new events, domestic and international: each
+/// twice, so every list has more than one page of two.
+const ATTENTION_MIX: [Parcel; 18] = [
+    (
+        "WPA01",
+        "domestic",
+        "express",
+        None,
+        None,
+        Some((1.0, "in_transit", None)),
+    ),
+    (
+        "WPA02",
+        "domestic",
+        "express",
+        None,
+        None,
+        Some((3.0, "in_transit", None)),
+    ),
+    (
+        "WPA03",
+        "international",
+        "postal",
+        None,
+        None,
+        Some((10.0, "in_transit", None)),
+    ),
+    (
+        "WPA04",
+        "international",
+        "postal",
+        None,
+        None,
+        Some((20.0, "in_transit", None)),
+    ),
+    (
+        "WPA05",
+        "international",
+        "standard",
+        None,
+        None,
+        Some((8.0, "in_transit", Some("customs_processing"))),
+    ),
+    (
+        "WPA06",
+        "domestic",
+        "standard",
+        None,
+        None,
+        Some((2.0, "delivered", None)),
+    ),
+    (
+        "WPA07",
+        "domestic",
+        "standard",
+        None,
+        None,
+        Some((1.0, "attempt_failed", Some("invalid_address"))),
+    ),
+    (
+        "WPA08",
+        "domestic",
+        "standard",
+        None,
+        None,
+        Some((10.0, "available_for_pickup", None)),
+    ),
+    (
+        "WPA09",
+        "domestic",
+        "express",
+        None,
+        None,
+        Some((2.0, "out_for_delivery", None)),
+    ),
+    (
+        "WPA10",
+        "domestic",
+        "standard",
+        Some(-5),
+        None,
+        Some((1.0, "in_transit", None)),
+    ),
+    (
+        "WPA11",
+        "domestic",
+        "standard",
+        None,
+        Some(30),
+        Some((1.0, "in_transit", None)),
+    ),
+    (
+        "WPA12",
+        "domestic",
+        "standard",
+        Some(-3),
+        None,
+        Some((10.0, "in_transit", None)),
+    ),
+    ("WPA13", "domestic", "standard", None, None, None),
+    (
+        "WPA14",
+        "domestic",
+        "standard",
+        None,
+        None,
+        Some((1.0, "exception", Some("cancelled"))),
+    ),
+    (
+        "WPA15",
+        "international",
+        "express",
+        None,
+        None,
+        Some((1.0, "exception", Some("held"))),
+    ),
+    (
+        "WPA16",
+        "international",
+        "standard",
+        None,
+        None,
+        Some((6.0, "pending", None)),
+    ),
+    (
+        "WPA17",
+        "domestic",
+        "standard",
+        None,
+        None,
+        Some((4.0, "info_received", None)),
+    ),
+    (
+        "WPA18",
+        "international",
+        "postal",
+        Some(20),
+        Some(2),
+        Some((0.5, "in_transit", None)),
+    ),
+];
+
+/// The needs-attention lists and counts read stored schedules by index; they must say what a
+/// recomputation over every shipment says (each shipment's own tracking view, assessed at the
+/// time of asking), page through every match once, follow time with no write, and follow a new
+/// event.
+fn needs_attention_equals_every_shipment_assessed(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let (sk, pk) = (&shop.secret_key, &shop.publishable_key);
+    let now = chrono::Utc::now();
+    let mut numbers = Vec::new();
+    for copy in ["A", "B"] {
+        for (number, scope, service, eta_days, shipped_days, event) in ATTENTION_MIX {
+            let number = format!("{number}{copy}");
+            let today = now.date_naive();
+            let mut body = json!({ "scope": scope, "service_level": service });
+            if let Some(days) = eta_days {
+                let last = today + chrono::TimeDelta::days(days);
+                body["eta"] = json!({ "from": (last - chrono::TimeDelta::days(2)).to_string(), "to": last.to_string(), "source": "carrier" });
+            }
+            if let Some(days) = shipped_days {
+                body["shipped_on"] = json!((today - chrono::TimeDelta::days(days)).to_string());
+            }
+            let put = ctx.put(sk, &format!("/v1/shipments/{number}"), body);
+            assert_eq!(put.status, 200, "{}", put.text());
+            if let Some((days_ago, status, sub)) = event {
+                let at = now - chrono::TimeDelta::minutes((days_ago * 24.0 * 60.0) as i64);
+                let time = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let pushed = ctx.post(
+                    sk,
+                    &format!("/v1/shipments/{number}/events"),
+                    events(&[(&time, status, sub, "Scan")]),
+                );
+                assert_eq!(pushed.status, 200, "{}", pushed.text());
+            }
+            numbers.push(number);
+        }
+    }
+    let assessed = || -> Vec<(String, TrackingView)> {
+        numbers
+            .iter()
+            .map(|number| {
+                let reply = ctx.track(pk, number);
+                assert_eq!(reply.status, 200, "{}", reply.text());
+                (number.clone(), reply.parse())
+            })
+            .collect()
+    };
+    let list = |health: &str, limit: usize| -> Vec<Vec<String>> {
+        let mut pages = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/v1/shipments?health={health}&limit={limit}");
+            if let Some(cursor) = &cursor {
+                path.push_str(&format!("&cursor={cursor}"));
+            }
+            let reply = ctx.client.get(&path).bearer(sk).send().unwrap();
+            ctx.conforms(&reply, 200, "ShipmentList");
+            let page: ShipmentList = reply.parse();
+            assert!(page.shipments.iter().all(|s| s.health.as_str() == health));
+            pages.push(
+                page.shipments
+                    .into_iter()
+                    .map(|s| s.tracking_number)
+                    .collect(),
+            );
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                return pages;
+            }
+        }
+    };
+    let counts = || -> ShipmentCounts {
+        let reply = ctx
+            .client
+            .get("/v1/shipments/counts")
+            .bearer(sk)
+            .send()
+            .unwrap();
+        ctx.conforms(&reply, 200, "ShipmentCounts");
+        reply.parse()
+    };
+    let agree = |when: &str| {
+        let views = assessed();
+        let counted = counts();
+        assert_eq!(counted.total, numbers.len() as u64);
+        for health in Health::ALL {
+            let mut wanted: Vec<&str> = views
+                .iter()
+                .filter(|(_, view)| view.health == health)
+                .map(|(number, _)| number.as_str())
+                .collect();
+            let pages = list(health.as_str(), 2);
+            let (last, full) = pages.split_last().unwrap();
+            assert!(
+                full.iter().all(|page| page.len() == 2),
+                "{when}: {health:?} pages {pages:?}"
+            );
+            assert!(
+                !last.is_empty() || full.is_empty(),
+                "{when}: {health:?} ends with an empty page"
+            );
+            let mut listed: Vec<&str> = pages.iter().flatten().map(String::as_str).collect();
+            listed.sort_unstable();
+            wanted.sort_unstable();
+            assert_eq!(listed, wanted, "{when}: the {health:?} list");
+            let by_health = counted.by_health;
+            let count = match health {
+                Health::OnTrack => by_health.on_track,
+                Health::Stalled => by_health.stalled,
+                Health::Late => by_health.late,
+                Health::NeedsAction => by_health.needs_action,
+                Health::Done => by_health.done,
+            };
+            assert_eq!(count, wanted.len() as u64, "{when}: the {health:?} count");
+        }
+        for line in &counted.by_status {
+            let with_status = views
+                .iter()
+                .filter(|(_, view)| view.status == line.status)
+                .count();
+            assert_eq!(
+                line.shipments, with_status as u64,
+                "{when}: {:?}",
+                line.status
+            );
+        }
+        views
+    };
+    let views = agree("as seeded");
+    for health in Health::ALL {
+        assert!(
+            views
+                .iter()
+                .filter(|(_, view)| view.health == health)
+                .count()
+                >= 2,
+            "the mix holds two {health:?}"
+        );
+    }
+    // The cron's upkeep (clearing stalls overtaken by lateness) changes no answer.
+    ctx.client.run_cron();
+    agree("after the cron");
+
+    // Time passes with no write: in transit, domestic express, quiet for two days less 5 s.
+    let quiet = now - chrono::TimeDelta::days(2) + chrono::TimeDelta::seconds(5);
+    let time = quiet.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let put = ctx.put(
+        sk,
+        "/v1/shipments/WPQUIET",
+        json!({ "scope": "domestic", "service_level": "express" }),
+    );
+    assert_eq!(put.status, 200);
+    let pushed = ctx.post(
+        sk,
+        "/v1/shipments/WPQUIET/events",
+        events(&[(&time, "in_transit", None, "Departed")]),
+    );
+    assert_eq!(pushed.status, 200);
+    let stalled = || list("stalled", 100).concat();
+    assert!(
+        !stalled().contains(&"WPQUIET".to_owned()),
+        "quiet for less than two days"
+    );
+    let before = counts().by_health.stalled;
+    let waited = quiet + chrono::TimeDelta::days(2) + chrono::TimeDelta::seconds(1);
+    while chrono::Utc::now() <= waited {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert!(
+        stalled().contains(&"WPQUIET".to_owned()),
+        "quiet past two days: stalled"
+    );
+    assert_eq!(counts().by_health.stalled, before + 1);
+
+    // A new event: it leaves the list and the count.
+    let fresh = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let pushed = ctx.post(
+        sk,
+        "/v1/shipments/WPQUIET/events",
+        events(&[(&fresh, "in_transit", None, "Arrived")]),
+    );
+    assert_eq!(pushed.status, 200);
+    assert!(
+        !stalled().contains(&"WPQUIET".to_owned()),
+        "news again: not stalled"
+    );
+    assert_eq!(counts().by_health.stalled, before);
+
+    // A cursor is for its own list.
+    let first = ctx
+        .client
+        .get("/v1/shipments?health=late&limit=1")
+        .bearer(sk)
+        .send()
+        .unwrap();
+    let cursor = first
+        .parse::<ShipmentList>()
+        .next_cursor
+        .expect("two late at least");
+    let elsewhere = ctx
+        .client
+        .get(&format!("/v1/shipments?health=done&cursor={cursor}"))
+        .bearer(sk)
+        .send()
+        .unwrap();
+    ctx.problem(&elsewhere, 400, "invalid_query");
+}
+
 fn public_answers_carry_no_personal_data(ctx: &Ctx) {
     let shop = ctx.shop();
     let sk = &shop.secret_key;
@@ -1380,7 +1741,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 18] = [
+    let tests: [Test; 19] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -1425,6 +1786,10 @@ fn main() -> ExitCode {
         (
             "concurrent_writers_lose_nothing",
             concurrent_writers_lose_nothing,
+        ),
+        (
+            "needs_attention_equals_every_shipment_assessed",
+            needs_attention_equals_every_shipment_assessed,
         ),
         (
             "personal_data_is_exported_erased_and_expired",

@@ -9,15 +9,17 @@ use serde::de::DeserializeOwned;
 use waypost_shared::WireEnum;
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
-use waypost_shared::health::{Scope, ServiceLevel};
+use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, console_error};
 
 use crate::error::{EdgeError, Result};
+use crate::service::projection::health_schedule;
 use crate::service::store::{
-    KeyRecord, OrderRecord, ShipmentHistory, ShipmentRecord, ShopRecord, Store, StoredEvent,
+    KeyRecord, ListPosition, ListedShipment, OrderRecord, ShipmentHistory, ShipmentRecord,
+    ShopRecord, Store, StoredCounts, StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -106,7 +108,15 @@ macro_rules! enum_wire_text {
     )+};
 }
 
-enum_wire_text!(Status, SubStatus, Carrier, Scope, ServiceLevel, KeyKind);
+enum_wire_text!(
+    Status,
+    SubStatus,
+    Carrier,
+    Scope,
+    ServiceLevel,
+    KeyKind,
+    Health
+);
 
 impl WireText for NaiveDate {
     fn to_text(&self) -> String {
@@ -234,9 +244,25 @@ struct ShipmentRow {
     created_at: String,
     updated_at: String,
     revision: String,
+    health_fixed: Option<String>,
+    late_from: Option<String>,
+    stalled_after: Option<String>,
 }
 
 impl ShipmentRow {
+    /// The row with the health schedule stored with it.
+    fn into_listed(mut self) -> Result<ListedShipment> {
+        let schedule = HealthSchedule {
+            fixed: maybe_unwire(self.health_fixed.take())?,
+            late_from: maybe_read_instant(self.late_from.take())?,
+            stalled_after: maybe_read_instant(self.stalled_after.take())?,
+        };
+        Ok(ListedShipment {
+            shipment: self.into_record()?,
+            schedule,
+        })
+    }
+
     fn into_record(self) -> Result<ShipmentRecord> {
         Ok(ShipmentRecord {
             shop_id: self.shop_id,
@@ -275,10 +301,22 @@ struct EventRow {
     event: String,
 }
 
-/// The shipment columns; the first two are the key.
+/// The shipment columns; the first two are the key, the last four its health schedule (written
+/// with every write of the row, from the row and its shop).
 const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
      dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
-     sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision";
+     sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision, \
+     health_fixed, late_from, stalled_after, schedule_version";
+
+/// The health schedule columns' values, at the current version of the rules.
+fn schedule_values(schedule: &HealthSchedule) -> [JsValue; 4] {
+    [
+        maybe_wire(schedule.fixed.as_ref()),
+        maybe_instant(schedule.late_from),
+        maybe_instant(schedule.stalled_after),
+        JsValue::from(HealthSchedule::VERSION),
+    ]
+}
 
 impl D1Store {
     /// The conditional write of a shipment row at the fresh revision `next`: an insert when the
@@ -286,6 +324,7 @@ impl D1Store {
     /// while it is still at the revision it was read at. One row changed means it landed.
     fn save_shipment_statement(
         &self,
+        shop: &ShopRecord,
         s: &ShipmentRecord,
         next: &str,
     ) -> Result<D1PreparedStatement> {
@@ -312,6 +351,7 @@ impl D1Store {
             instant(s.updated_at),
             text(next),
         ];
+        values.extend(schedule_values(&health_schedule(shop, s)));
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = match &s.revision {
             None => format!(
@@ -499,9 +539,9 @@ impl Store for D1Store {
         row.map(OrderRow::into_record).transpose()
     }
 
-    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool> {
+    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
         let result = self
-            .save_shipment_statement(shipment, &next_revision()?)?
+            .save_shipment_statement(shop, shipment, &next_revision()?)?
             .run()
             .await
             .map_err(internal)?;
@@ -543,7 +583,7 @@ impl Store for D1Store {
         status: Option<Status>,
         after: Option<&TrackingNumber>,
         limit: usize,
-    ) -> Result<Vec<ShipmentRecord>> {
+    ) -> Result<Vec<ListedShipment>> {
         let sql = format!(
             "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND (?2 IS NULL OR status = ?2) \
              AND (?3 IS NULL OR tracking_number > ?3) ORDER BY tracking_number LIMIT ?4"
@@ -555,7 +595,100 @@ impl Store for D1Store {
             JsValue::from(limit as u32),
         ];
         let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
-        Ok(readable(rows, ShipmentRow::into_record))
+        Ok(readable(rows, ShipmentRow::into_listed))
+    }
+
+    async fn list_by_health(
+        &self,
+        shop_id: &str,
+        health: Health,
+        status: Option<Status>,
+        now: DateTime<Utc>,
+        after: Option<&ListPosition>,
+        limit: usize,
+    ) -> Result<Vec<ListedShipment>> {
+        // ?2 now (the health itself for the fixed ones), (?3, ?4) the position to continue
+        // after ('' sorts before every stored value), ?5 the status, ?6 the limit.
+        let (matches, order) = match health {
+            Health::Late => (
+                "health_fixed IS NULL AND late_from <= ?2 AND (late_from, tracking_number) > (?3, ?4)",
+                "late_from, tracking_number",
+            ),
+            Health::Stalled => (
+                "health_fixed IS NULL AND stalled_after < ?2 AND (late_from IS NULL OR late_from > ?2) \
+                 AND (stalled_after, tracking_number) > (?3, ?4)",
+                "stalled_after, tracking_number",
+            ),
+            Health::OnTrack => (
+                "health_fixed IS NULL AND (stalled_after IS NULL OR stalled_after >= ?2) \
+                 AND (late_from IS NULL OR late_from > ?2) AND tracking_number > ?4",
+                "tracking_number",
+            ),
+            Health::NeedsAction | Health::Done => (
+                "health_fixed = ?2 AND tracking_number > ?4",
+                "tracking_number",
+            ),
+        };
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND {matches} \
+             AND (?5 IS NULL OR status = ?5) ORDER BY {order} LIMIT ?6"
+        );
+        let fixed = matches!(health, Health::NeedsAction | Health::Done);
+        let values = [
+            text(shop_id),
+            if fixed { wire(&health) } else { instant(now) },
+            after
+                .and_then(|position| position.since)
+                .map_or_else(|| text(""), instant),
+            text(after.map_or("", |position| position.number.as_str())),
+            maybe_wire(status.as_ref()),
+            JsValue::from(limit as u32),
+        ];
+        let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
+        Ok(readable(rows, ShipmentRow::into_listed))
+    }
+
+    async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts> {
+        let shop = [text(shop_id)];
+        let at = [text(shop_id), instant(now)];
+        let statements = vec![
+            self.statement(
+                "SELECT status, health_fixed, shipments FROM shipment_counts \
+                 WHERE shop_id = ?1 AND shipments > 0",
+                &shop,
+            )?,
+            self.statement(
+                "SELECT COUNT(*) AS shipments FROM shipments \
+                 WHERE shop_id = ?1 AND health_fixed IS NULL AND late_from <= ?2",
+                &at,
+            )?,
+            self.statement(
+                "SELECT COUNT(*) AS shipments FROM shipments \
+                 WHERE shop_id = ?1 AND health_fixed IS NULL AND stalled_after < ?2 \
+                 AND (late_from IS NULL OR late_from > ?2)",
+                &at,
+            )?,
+        ];
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        let [by_status, late, stalled] = results.as_slice() else {
+            return Err(internal("a batch answered fewer results than statements"));
+        };
+        let by_status: Vec<CountRow> = by_status.results().map_err(internal)?;
+        let count = |result: &worker::D1Result| -> Result<u64> {
+            let rows: Vec<Count> = result.results().map_err(internal)?;
+            Ok(rows.first().map_or(0, |row| row.shipments))
+        };
+        Ok(StoredCounts {
+            by_status: readable(by_status, |row| {
+                let fixed = match row.health_fixed.as_str() {
+                    "" => None,
+                    fixed => Some(unwire(fixed)?),
+                };
+                Ok((unwire(&row.status)?, fixed, row.shipments))
+            }),
+            late: count(late)?,
+            stalled: count(stalled)?,
+        })
     }
 
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
@@ -616,11 +749,12 @@ impl Store for D1Store {
 
     async fn store_events(
         &self,
+        shop: &ShopRecord,
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
     ) -> Result<bool> {
         let next = next_revision()?;
-        let mut statements = vec![self.save_shipment_statement(shipment, &next)?];
+        let mut statements = vec![self.save_shipment_statement(shop, shipment, &next)?];
         for stored in events {
             let json = serde_json::to_string(&stored.event).map_err(internal)?;
             // Only under this write's own revision: nothing lands when the row write did not.
@@ -716,27 +850,91 @@ impl Store for D1Store {
         Ok(rows.len())
     }
 
+    async fn rederive_schedules(&self, limit: usize) -> Result<usize> {
+        let sql = with_shop("WHERE s.schedule_version < ?1 LIMIT ?2");
+        let version = JsValue::from(HealthSchedule::VERSION);
+        let rows: Vec<DueRow> = self
+            .rows(&sql, &[version.clone(), JsValue::from(limit as u32)])
+            .await?;
+        // One statement for the batch: [shop, number, fixed, late from, stalled after] each.
+        let mut schedules: Vec<[Option<String>; 5]> = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key = [
+                Some(row.shipment.shop_id.clone()),
+                Some(row.shipment.tracking_number.clone()),
+            ];
+            let schedule = match row.into_pair() {
+                Ok((shipment, shop)) => health_schedule(&shop, &shipment),
+                // A row that does not read back is left out of every list; storing no schedule
+                // at this version keeps the pass from meeting it again.
+                Err(error) => {
+                    console_error!("a shipment's schedule was not re-derived: {error}");
+                    HealthSchedule::default()
+                }
+            };
+            let stored = |at: Option<DateTime<Utc>>| {
+                at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true))
+            };
+            schedules.push([
+                key[0].clone(),
+                key[1].clone(),
+                schedule.fixed.map(|fixed| fixed.as_str().to_owned()),
+                stored(schedule.late_from),
+                stored(schedule.stalled_after),
+            ]);
+        }
+        if schedules.is_empty() {
+            return Ok(0);
+        }
+        // Derived columns only, so the row keeps its revision; a write since the read already
+        // stored a schedule of this version and is left as it is.
+        let result = self
+            .statement(
+                "UPDATE shipments SET health_fixed = v.fixed, late_from = v.late, \
+                 stalled_after = v.stalled, schedule_version = ?2 \
+                 FROM (SELECT json_extract(value, '$[0]') AS shop_id, \
+                 json_extract(value, '$[1]') AS number, json_extract(value, '$[2]') AS fixed, \
+                 json_extract(value, '$[3]') AS late, json_extract(value, '$[4]') AS stalled \
+                 FROM json_each(?1)) AS v \
+                 WHERE shipments.shop_id = v.shop_id AND shipments.tracking_number = v.number \
+                 AND shipments.schedule_version < ?2",
+                &[
+                    text(&serde_json::to_string(&schedules).map_err(internal)?),
+                    version,
+                ],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        rows_changed(&result)
+    }
+
+    async fn clear_overtaken_stalls(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let result = self
+            .statement(
+                "UPDATE shipments SET stalled_after = NULL WHERE rowid IN (SELECT rowid FROM shipments \
+                 WHERE health_fixed IS NULL AND stalled_after IS NOT NULL AND late_from <= ?1 LIMIT ?2)",
+                &[instant(now), JsValue::from(limit as u32)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        rows_changed(&result)
+    }
+
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
         checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
-        let columns: Vec<String> = SHIPMENT_COLUMNS
-            .split(", ")
-            .map(|column| format!("s.{column}"))
-            .collect();
-        let sql = format!(
-            "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
-             h.created_at AS shop_created_at, h.live_carriers, h.retention_days \
-             FROM shipments s JOIN shops h ON h.id = s.shop_id \
-             WHERE s.status NOT IN (SELECT value FROM json_each(?4)) \
+        let sql = with_shop(
+            "WHERE s.status NOT IN (SELECT value FROM json_each(?4)) \
              AND s.carrier IN (SELECT value FROM json_each(?1)) \
              AND EXISTS (SELECT 1 FROM json_each(h.live_carriers) WHERE value = s.carrier) \
              AND (s.carrier_checked_at IS NULL OR s.carrier_checked_at <= ?2) \
              ORDER BY s.carrier_checked_at, s.shop_id, s.tracking_number \
              LIMIT ?3",
-            columns.join(", ")
         );
         let carriers = serde_json::to_string(carriers).map_err(internal)?;
         let rows: Vec<DueRow> = self
@@ -750,23 +948,40 @@ impl Store for D1Store {
                 ],
             )
             .await?;
-        Ok(readable(rows, |row| {
-            let shop = ShopRow {
-                id: row.id,
-                name: row.name,
-                allowed_origins: row.allowed_origins,
-                transit_min_days: row.transit_min_days,
-                transit_max_days: row.transit_max_days,
-                created_at: row.shop_created_at,
-                live_carriers: row.live_carriers,
-                retention_days: row.retention_days,
-            };
-            Ok((row.shipment.into_record()?, shop.into_record()?))
-        }))
+        Ok(readable(rows, DueRow::into_pair))
     }
 }
 
-/// A shipment joined with its shop, for the cron refresh (the shop's `created_at` renamed).
+/// `SELECT` of shipments `s` joined with their shops `h`, then `rest` (conditions, order, limit),
+/// read as [`DueRow`]s.
+fn with_shop(rest: &str) -> String {
+    let columns: Vec<String> = SHIPMENT_COLUMNS
+        .split(", ")
+        .map(|column| format!("s.{column}"))
+        .collect();
+    format!(
+        "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
+         h.created_at AS shop_created_at, h.live_carriers, h.retention_days \
+         FROM shipments s JOIN shops h ON h.id = s.shop_id {rest}",
+        columns.join(", ")
+    )
+}
+
+/// A count.
+#[derive(Deserialize)]
+struct Count {
+    shipments: u64,
+}
+
+/// A line of `shipment_counts`.
+#[derive(Deserialize)]
+struct CountRow {
+    status: String,
+    health_fixed: String,
+    shipments: u64,
+}
+
+/// A shipment joined with its shop, for the cron's passes (the shop's `created_at` renamed).
 #[derive(Deserialize)]
 struct DueRow {
     #[serde(flatten)]
@@ -779,4 +994,20 @@ struct DueRow {
     shop_created_at: String,
     live_carriers: String,
     retention_days: u16,
+}
+
+impl DueRow {
+    fn into_pair(self) -> Result<(ShipmentRecord, ShopRecord)> {
+        let shop = ShopRow {
+            id: self.id,
+            name: self.name,
+            allowed_origins: self.allowed_origins,
+            transit_min_days: self.transit_min_days,
+            transit_max_days: self.transit_max_days,
+            created_at: self.shop_created_at,
+            live_carriers: self.live_carriers,
+            retention_days: self.retention_days,
+        };
+        Ok((self.shipment.into_record()?, shop.into_record()?))
+    }
 }

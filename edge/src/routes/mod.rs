@@ -49,6 +49,7 @@ enum Private {
     PutShipment(String),
     PushEvents(String),
     ListShipments,
+    CountShipments,
     ExportCustomer,
     EraseCustomer,
 }
@@ -82,6 +83,7 @@ impl Route {
                 Route::Private(Private::PushEvents(owned(number)))
             }
             (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
+            (Get, ["v1", "shipments", "counts"]) => Route::Private(Private::CountShipments),
             (Get, ["v1", "customers"]) => Route::Private(Private::ExportCustomer),
             (Delete, ["v1", "customers"]) => Route::Private(Private::EraseCustomer),
             (Post, ["v1", "admin", "shops"]) => Route::Admin(Admin::CreateShop),
@@ -245,6 +247,7 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::PutShipment(number) => shipments::put(app, &shop, req, &number).await,
         Private::PushEvents(number) => shipments::push_events(app, &shop, req, &number).await,
         Private::ListShipments => shipments::list(app, &shop, req).await,
+        Private::CountShipments => shipments::counts(app, &shop).await,
         Private::ExportCustomer => customers::export(app, &shop, req).await,
         Private::EraseCustomer => customers::erase(app, &shop, req).await,
     }

@@ -1,4 +1,5 @@
-//! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`.
+//! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`,
+//! `GET /v1/shipments/counts`.
 
 use waypost_shared::WireEnum;
 use waypost_shared::health::Health;
@@ -62,6 +63,14 @@ pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Re
     json(
         200,
         &shipments::list_shipments(&app.store, shop, query, app.runtime.now()).await?,
+    )
+}
+
+/// The shop's shipments counted by status and by health now.
+pub async fn counts(app: &App<'_>, shop: &ShopRecord) -> Result<Response> {
+    json(
+        200,
+        &shipments::shipment_counts(&app.store, shop, app.runtime.now()).await?,
     )
 }
 

@@ -59,7 +59,7 @@ pub async fn store_answer(
         if held && merged.new.is_empty() && eta_before == (shipment.eta_from, shipment.eta_to) {
             return Ok(Some(merged.history));
         }
-        let written = store.store_events(shipment, &merged.new).await?;
+        let written = store.store_events(shop, shipment, &merged.new).await?;
         Ok(written.then_some(merged.history))
     })
     .await
@@ -78,6 +78,7 @@ pub fn holds_answer(history: &ShipmentHistory, fetched_at: DateTime<Utc>) -> boo
 /// cron refresh moves on to others.
 pub async fn mark_checked(
     store: &impl Store,
+    shop: &ShopRecord,
     shipment: &ShipmentRecord,
     checked_at: DateTime<Utc>,
 ) -> Result<()> {
@@ -95,7 +96,7 @@ pub async fn mark_checked(
             return Ok(Some(()));
         };
         current.carrier_checked_at = Some(checked_at);
-        Ok(store.save_shipment(&current).await?.then_some(()))
+        Ok(store.save_shipment(shop, &current).await?.then_some(()))
     })
     .await
 }

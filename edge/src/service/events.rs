@@ -54,7 +54,7 @@ pub async fn push_events(
             return Ok(Some(0));
         }
         let written = store
-            .store_events(&merged.history.shipment, &merged.new)
+            .store_events(shop, &merged.history.shipment, &merged.new)
             .await?;
         Ok(written.then_some(merged.new.len()))
     })

@@ -9,17 +9,25 @@ use std::task::{Context, Poll, Waker};
 use chrono::{DateTime, SubsecRound, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
+use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::status::Status;
 
+use super::projection::health_schedule;
 use super::store::{
-    KeyRecord, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store,
-    StoredEvent,
+    KeyRecord, ListPosition, ListedShipment, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord,
+    ShopRecord, Store, StoredCounts, StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
 
 /// Events by shop, number and fingerprint, each with its place in the order stored (D1's rowid).
 type EventRows = BTreeMap<(String, TrackingNumber, String), (u64, TrackingEvent)>;
+
+/// A shipment's key: its shop and number.
+type ShipmentKey = (String, TrackingNumber);
+
+/// A stored health schedule and the version of the rules that computed it.
+type StoredSchedule = (HealthSchedule, u16);
 
 /// Maps standing in for the D1 tables. Like D1, it keeps instants to the second and answers rows
 /// in the same orders (see each method).
@@ -28,7 +36,9 @@ pub struct MemoryStore {
     shops: RefCell<BTreeMap<String, ShopRecord>>,
     keys: RefCell<BTreeMap<String, KeyRecord>>,
     orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
-    shipments: RefCell<BTreeMap<(String, TrackingNumber), ShipmentRecord>>,
+    shipments: RefCell<BTreeMap<ShipmentKey, ShipmentRecord>>,
+    /// The health schedule columns of each shipment row.
+    schedules: RefCell<BTreeMap<ShipmentKey, StoredSchedule>>,
     events: RefCell<EventRows>,
     revisions: Cell<u64>,
 }
@@ -79,7 +89,7 @@ impl Store for MemoryStore {
             .get(&(shop_id.to_owned(), order_number.to_owned()))
             .cloned())
     }
-    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool> {
+    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
         let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
         let current = self
             .shipments
@@ -97,6 +107,10 @@ impl Store for MemoryStore {
         stored.created_at = to_second(stored.created_at);
         stored.updated_at = to_second(stored.updated_at);
         stored.revision = Some(format!("r{}", self.revisions.get()));
+        let schedule = health_schedule(shop, &stored);
+        self.schedules
+            .borrow_mut()
+            .insert(key.clone(), (schedule, HealthSchedule::VERSION));
         self.shipments.borrow_mut().insert(key, stored);
         Ok(true)
     }
@@ -133,17 +147,66 @@ impl Store for MemoryStore {
         status: Option<Status>,
         after: Option<&TrackingNumber>,
         limit: usize,
-    ) -> Result<Vec<ShipmentRecord>> {
+    ) -> Result<Vec<ListedShipment>> {
         // By tracking number, after the cursor (the map's own order, as D1's ORDER BY).
         Ok(self
-            .shipments
-            .borrow()
-            .values()
-            .filter(|s| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
-            .filter(|s| after.is_none_or(|after| &s.tracking_number > after))
+            .listed(shop_id, status)
+            .into_iter()
+            .filter(|s| after.is_none_or(|after| &s.shipment.tracking_number > after))
             .take(limit)
-            .cloned()
             .collect())
+    }
+    async fn list_by_health(
+        &self,
+        shop_id: &str,
+        health: Health,
+        status: Option<Status>,
+        now: DateTime<Utc>,
+        after: Option<&ListPosition>,
+        limit: usize,
+    ) -> Result<Vec<ListedShipment>> {
+        let since = |listed: &ListedShipment| match health {
+            Health::Late => listed.schedule.late_from,
+            Health::Stalled => listed.schedule.stalled_after,
+            _ => None,
+        };
+        let mut found: Vec<ListedShipment> = self
+            .listed(shop_id, status)
+            .into_iter()
+            .filter(|listed| listed.schedule.at(now) == health)
+            .collect();
+        // D1's orders: by the instant the health began, then number; by number alone otherwise.
+        found.sort_by_key(|listed| (since(listed), listed.shipment.tracking_number.clone()));
+        Ok(found
+            .into_iter()
+            .filter(|listed| {
+                after.is_none_or(|after| {
+                    (since(listed), &listed.shipment.tracking_number) > (after.since, &after.number)
+                })
+            })
+            .take(limit)
+            .collect())
+    }
+    async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts> {
+        let mut counts = StoredCounts::default();
+        for listed in self.listed(shop_id, None) {
+            let fixed = listed.schedule.fixed;
+            let status = listed.shipment.status;
+            match counts
+                .by_status
+                .iter_mut()
+                .find(|(s, f, _)| *s == status && *f == fixed)
+            {
+                Some((_, _, count)) => *count += 1,
+                None => counts.by_status.push((status, fixed, 1)),
+            }
+            match listed.schedule.at(now) {
+                Health::Late => counts.late += 1,
+                Health::Stalled => counts.stalled += 1,
+                _ => {}
+            }
+        }
+        Ok(counts)
     }
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
         let events = self.events.borrow();
@@ -177,10 +240,11 @@ impl Store for MemoryStore {
     }
     async fn store_events(
         &self,
+        shop: &ShopRecord,
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
     ) -> Result<bool> {
-        if !self.save_shipment(shipment).await? {
+        if !self.save_shipment(shop, shipment).await? {
             return Ok(false);
         }
         for event in events {
@@ -254,6 +318,41 @@ impl Store for MemoryStore {
         }
         Ok(expired.len())
     }
+    async fn rederive_schedules(&self, limit: usize) -> Result<usize> {
+        let shops = self.shops.borrow();
+        let shipments = self.shipments.borrow();
+        let mut schedules = self.schedules.borrow_mut();
+        let mut rederived = 0;
+        for (key, stored) in schedules.iter_mut() {
+            if rederived == limit {
+                break;
+            }
+            let (Some(shipment), Some(shop)) = (shipments.get(key), shops.get(&key.0)) else {
+                continue;
+            };
+            if stored.1 < HealthSchedule::VERSION {
+                *stored = (health_schedule(shop, shipment), HealthSchedule::VERSION);
+                rederived += 1;
+            }
+        }
+        Ok(rederived)
+    }
+    async fn clear_overtaken_stalls(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let mut cleared = 0;
+        for (schedule, _) in self.schedules.borrow_mut().values_mut() {
+            if cleared == limit {
+                break;
+            }
+            let overtaken = schedule.fixed.is_none()
+                && schedule.stalled_after.is_some()
+                && schedule.late_from.is_some_and(|late| late <= now);
+            if overtaken {
+                schedule.stalled_after = None;
+                cleared += 1;
+            }
+        }
+        Ok(cleared)
+    }
     async fn due_for_refresh(
         &self,
         carriers: &[Carrier],
@@ -292,6 +391,31 @@ impl Store for MemoryStore {
 }
 
 impl MemoryStore {
+    /// A shop's shipments by number, optionally of one status, with their stored schedules.
+    fn listed(&self, shop_id: &str, status: Option<Status>) -> Vec<ListedShipment> {
+        let schedules = self.schedules.borrow();
+        self.shipments
+            .borrow()
+            .iter()
+            .filter(|(_, s)| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
+            .map(|(key, s)| ListedShipment {
+                shipment: s.clone(),
+                schedule: schedules
+                    .get(key)
+                    .map(|stored| stored.0)
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// Puts every stored schedule back to what a row written before schedules were stored holds
+    /// (nothing, at version 0), as the migration that added them left them.
+    pub fn forget_schedules(&self) {
+        for stored in self.schedules.borrow_mut().values_mut() {
+            *stored = (HealthSchedule::default(), 0);
+        }
+    }
+
     /// Erases the personal data of a shop's `orders` and their parcels' postal codes (a new
     /// revision for each parcel, as D1); answers how many parcels had one.
     fn erase_orders(&self, shop_id: &str, orders: &[String]) -> usize {

@@ -8,6 +8,8 @@ pub mod carrier_state;
 pub mod carrier_sync;
 pub mod customers;
 pub mod events;
+pub mod health_upkeep;
+pub mod list_cursor;
 pub mod live;
 pub mod merge;
 pub mod orders;
@@ -20,6 +22,8 @@ pub mod tracking;
 pub mod tracking_number;
 pub mod validate;
 
+#[cfg(test)]
+mod health_list_tests;
 #[cfg(test)]
 mod live_tests;
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
 use waypost_shared::event::{Place, TrackingEvent};
-use waypost_shared::health::{Health, HealthInput, Route, assess};
+use waypost_shared::health::{HealthSchedule, Route};
 use waypost_shared::labels::Lang;
 use waypost_shared::status::StatusDetail;
 use waypost_shared::timeline::Timeline;
@@ -45,18 +45,19 @@ pub fn shipment_view(
     tracking_view(&facts, lang, now)
 }
 
-/// The health of a stored shipment, from its row alone (for lists).
-pub fn shipment_health(shop: &ShopRecord, shipment: &ShipmentRecord, now: DateTime<Utc>) -> Health {
+/// The health schedule of a stored shipment, from its row and shop alone: what stores keep with
+/// every write of the row so lists and counts by health read an index. (The order's promised
+/// window, which the tracking view also weighs, is not part of it.)
+pub fn health_schedule(shop: &ShopRecord, shipment: &ShipmentRecord) -> HealthSchedule {
     let context = Context::new(shop, shipment, None);
     let status = StatusDetail::try_new(shipment.status, shipment.sub_status)
         .unwrap_or(StatusDetail::new(shipment.status));
-    assess(HealthInput {
+    HealthSchedule::of(
         status,
-        last_activity: Some(shipment.last_event_at.unwrap_or(shipment.created_at)),
-        eta: EtaWindow::best(context.etas),
-        route: context.route,
-        now,
-    })
+        Some(shipment.last_event_at.unwrap_or(shipment.created_at)),
+        EtaWindow::best(context.etas),
+        context.route,
+    )
 }
 
 /// The carrier ETA of a stored shipment, when it has a whole window.

@@ -91,7 +91,7 @@ pub async fn run(
                         let after = store_answer(store, &shop, &number, said, history, now).await?;
                         report.new_events += after.events.len() - before;
                     }
-                    Lookup::NotFound => mark_checked(store, &shipment, now).await?,
+                    Lookup::NotFound => mark_checked(store, &shop, &shipment, now).await?,
                 }
             }
             Err(_) => report.failed += 1,

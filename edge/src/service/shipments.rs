@@ -2,14 +2,20 @@
 
 use chrono::{DateTime, Utc};
 use waypost_shared::detect::{Carrier, Detection};
-use waypost_shared::health::Health;
+use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
 use waypost_shared::time::check_date;
-use waypost_shared::wire::{ShipmentInput, ShipmentList, ShipmentSummary, TrackingView};
+use waypost_shared::wire::{
+    HealthCounts, ShipmentCounts, ShipmentInput, ShipmentList, ShipmentSummary, StatusCount,
+    TrackingView,
+};
 
-use super::projection::{carrier_eta, shipment_health, shipment_view};
-use super::store::{ShipmentRecord, ShopRecord, Store, until_written};
+use super::list_cursor;
+use super::projection::{carrier_eta, shipment_view};
+use super::store::{
+    ListPosition, ListedShipment, ShipmentRecord, ShopRecord, Store, until_written,
+};
 use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
@@ -80,7 +86,7 @@ async fn register(
         record.eta_to = input.eta.map(|eta| eta.to());
         record.shipped_on = shipped_on;
         record.updated_at = now;
-        Ok(store.save_shipment(&record).await?.then_some(record))
+        Ok(store.save_shipment(shop, &record).await?.then_some(record))
     })
     .await
 }
@@ -90,13 +96,14 @@ async fn register(
 pub struct ListQuery {
     pub status: Option<Status>,
     pub health: Option<Health>,
-    /// Continue after this tracking number.
+    /// Continue after this position (a `next_cursor`).
     pub cursor: Option<String>,
     pub limit: Option<usize>,
 }
 
-/// `GET /v1/shipments`: the shop's shipments by tracking number. Health depends on the time, so
-/// it is filtered after reading; a page then holds fewer rows, and `next_cursor` continues.
+/// `GET /v1/shipments`: a page of the shop's shipments. Without `health`, by tracking number;
+/// with it, the matches only (read by an index of that health, so a page is full while matches
+/// remain): late ones longest late first, stalled ones longest quiet first, the others by number.
 pub async fn list_shipments(
     store: &impl Store,
     shop: &ShopRecord,
@@ -110,54 +117,118 @@ pub async fn list_shipments(
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
     }
-    let cursor = query
+    let after = query
         .cursor
         .as_deref()
-        .map(TrackingNumber::parse)
-        .transpose()?
-        .map(|(number, _)| number);
-    let scan = if query.health.is_some() {
-        MAX_PAGE * 5
-    } else {
-        limit
-    };
-    let rows = store
-        .list_shipments(&shop.id, query.status, cursor.as_ref(), scan)
-        .await?;
-    let more = rows.len() == scan;
-    let mut shipments = Vec::new();
-    let mut last_seen = None;
-    for row in &rows {
-        last_seen = Some(row.tracking_number.clone());
-        let health = shipment_health(shop, row, now);
-        if query.health.is_some_and(|wanted| wanted != health) {
-            continue;
-        }
-        shipments.push(summary(row, health));
-        if shipments.len() == limit {
-            break;
-        }
+        .map(list_cursor::parse)
+        .transpose()?;
+    let by_time = matches!(query.health, Some(Health::Late | Health::Stalled));
+    if after
+        .as_ref()
+        .is_some_and(|after| after.since.is_some() != by_time)
+    {
+        return Err(EdgeError::bad_request(
+            "invalid_query",
+            "cursor: it belongs to a list of another health; pass back the next_cursor of this one",
+        ));
     }
-    let reached_end = !more && last_seen.as_ref() == rows.last().map(|r| &r.tracking_number);
+    // One more than the page, to know whether another page follows.
+    let mut rows = match query.health {
+        Some(health) => {
+            store
+                .list_by_health(
+                    &shop.id,
+                    health,
+                    query.status,
+                    now,
+                    after.as_ref(),
+                    limit + 1,
+                )
+                .await?
+        }
+        None => {
+            let after = after.map(|position| position.number);
+            store
+                .list_shipments(&shop.id, query.status, after.as_ref(), limit + 1)
+                .await?
+        }
+    };
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = rows.last().filter(|_| more).map(|last| {
+        list_cursor::format(&ListPosition {
+            since: query
+                .health
+                .and_then(|health| since(&last.schedule, health)),
+            number: last.shipment.tracking_number.clone(),
+        })
+    });
     Ok(ShipmentList {
-        shipments,
-        next_cursor: if reached_end {
-            None
-        } else {
-            last_seen.map(|number| number.to_string())
-        },
+        shipments: rows.iter().map(|row| summary(row, now)).collect(),
+        next_cursor,
     })
 }
 
-fn summary(row: &ShipmentRecord, health: Health) -> ShipmentSummary {
+/// The instant a list by `health` orders by: when the health began, for the healths that come
+/// with time.
+fn since(schedule: &HealthSchedule, health: Health) -> Option<DateTime<Utc>> {
+    match health {
+        Health::Late => schedule.late_from,
+        Health::Stalled => schedule.stalled_after,
+        Health::OnTrack | Health::NeedsAction | Health::Done => None,
+    }
+}
+
+/// `GET /v1/shipments/counts`: the shop's shipments counted by status and by health now.
+pub async fn shipment_counts(
+    store: &impl Store,
+    shop: &ShopRecord,
+    now: DateTime<Utc>,
+) -> Result<ShipmentCounts> {
+    let stored = store.shipment_counts(&shop.id, now).await?;
+    let mut counts = ShipmentCounts {
+        total: 0,
+        by_status: Status::ALL
+            .iter()
+            .map(|&status| StatusCount {
+                status,
+                shipments: 0,
+            })
+            .collect(),
+        by_health: HealthCounts::default(),
+    };
+    let mut open = 0;
+    for (status, fixed, shipments) in stored.by_status {
+        counts.total += shipments;
+        if let Some(line) = counts
+            .by_status
+            .iter_mut()
+            .find(|line| line.status == status)
+        {
+            line.shipments += shipments;
+        }
+        match fixed {
+            Some(Health::Done) => counts.by_health.done += shipments,
+            Some(Health::NeedsAction) => counts.by_health.needs_action += shipments,
+            _ => open += shipments,
+        }
+    }
+    counts.by_health.late = stored.late;
+    counts.by_health.stalled = stored.stalled;
+    counts.by_health.on_track = open.saturating_sub(stored.late + stored.stalled);
+    Ok(counts)
+}
+
+fn summary(row: &ListedShipment, now: DateTime<Utc>) -> ShipmentSummary {
+    let shipment = &row.shipment;
     ShipmentSummary {
-        tracking_number: row.tracking_number.to_string(),
-        carrier: row.carrier,
-        order_number: row.order_number.clone(),
-        status: row.status,
-        sub_status: row.sub_status,
-        health,
-        last_event_at: row.last_event_at,
-        eta: carrier_eta(row),
+        tracking_number: shipment.tracking_number.to_string(),
+        carrier: shipment.carrier,
+        order_number: shipment.order_number.clone(),
+        status: shipment.status,
+        sub_status: shipment.sub_status,
+        health: row.schedule.at(now),
+        last_event_at: shipment.last_event_at,
+        eta: carrier_eta(shipment),
     }
 }

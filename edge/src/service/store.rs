@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
-use waypost_shared::health::{Scope, ServiceLevel};
+use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::KeyKind;
 
@@ -142,6 +142,35 @@ pub struct ShipmentHistory {
     pub events: Vec<TrackingEvent>,
 }
 
+/// A shipment as a list shows it: its row and the health schedule stored with it (the one the
+/// list's filter read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedShipment {
+    pub shipment: ShipmentRecord,
+    pub schedule: HealthSchedule,
+}
+
+/// Where a page of a list starts: after this shipment in the list's order. Lists by health that
+/// change with time are ordered by the instant the health began (`since`), then by number; the
+/// others by number alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPosition {
+    pub since: Option<DateTime<Utc>>,
+    pub number: TrackingNumber,
+}
+
+/// A shop's shipments counted as stored: by status and fixed health (kept up to date on every
+/// write), and those late and stalled at the time asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredCounts {
+    /// Shipments by status and fixed health (`None` while the clock decides), non-zero only.
+    pub by_status: Vec<(Status, Option<Health>, u64)>,
+    /// Open shipments late now.
+    pub late: u64,
+    /// Open shipments stalled now.
+    pub stalled: u64,
+}
+
 /// An event ready to store: its identity, sort key and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
@@ -177,9 +206,11 @@ pub trait Store {
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()>;
     /// An order of a shop.
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>>;
-    /// Writes a shipment if its row is still at `shipment.revision` (for a new shipment: if there
-    /// is no row yet); `false` when another write got there first and nothing was written.
-    async fn save_shipment(&self, shipment: &ShipmentRecord) -> Result<bool>;
+    /// Writes a shipment of `shop` with its health schedule
+    /// ([`super::projection::health_schedule`]) if its row is still at `shipment.revision` (for a
+    /// new shipment: if there is no row yet); `false` when another write got there first and
+    /// nothing was written.
+    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool>;
     /// A shipment of a shop.
     async fn shipment(
         &self,
@@ -199,7 +230,22 @@ pub trait Store {
         status: Option<Status>,
         after: Option<&TrackingNumber>,
         limit: usize,
-    ) -> Result<Vec<ShipmentRecord>>;
+    ) -> Result<Vec<ListedShipment>>;
+    /// A shop's shipments of one health at `now` (by their stored schedules), optionally of one
+    /// status, after `after`: late ones by the instant they turned late, stalled ones by the
+    /// instant they turned stalled, the others by number; each read through an index of that
+    /// health.
+    async fn list_by_health(
+        &self,
+        shop_id: &str,
+        health: Health,
+        status: Option<Status>,
+        now: DateTime<Utc>,
+        after: Option<&ListPosition>,
+        limit: usize,
+    ) -> Result<Vec<ListedShipment>>;
+    /// A shop's shipments counted by status and health at `now`.
+    async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts>;
     /// A shipment's stored events, in the order they were stored.
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>>;
     /// A shipment with its order and events, in one round trip (the tracking look-up's read).
@@ -211,8 +257,12 @@ pub trait Store {
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
     /// transaction, under the same condition as [`Store::save_shipment`]: `false` when the row
     /// changed since it was read, and then nothing at all was written.
-    async fn store_events(&self, shipment: &ShipmentRecord, events: &[StoredEvent])
-    -> Result<bool>;
+    async fn store_events(
+        &self,
+        shop: &ShopRecord,
+        shipment: &ShipmentRecord,
+        events: &[StoredEvent],
+    ) -> Result<bool>;
     /// A shop's orders holding `email` (normalised), by order number.
     async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>>;
     /// Erases the personal data of a shop's orders holding `email` (name, email, phone, postal
@@ -222,6 +272,13 @@ pub trait Store {
     /// Erases, across shops, the personal data of up to `limit` orders whose parcels all reached
     /// a final status longer ago than their shop's retention period at `now`; answers how many.
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
+    /// Re-derives, across shops, the stored health schedules of up to `limit` shipments stored
+    /// under an older [`HealthSchedule::VERSION`]; answers how many.
+    async fn rederive_schedules(&self, limit: usize) -> Result<usize>;
+    /// Clears, across shops, the stall of up to `limit` open shipments that turned late by `now`
+    /// (late wins from then on, until the row is written again), so the stalled index holds
+    /// little besides what is stalled; answers how many.
+    async fn clear_overtaken_stalls(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
     /// Shipments, across shops, that the cron refresh should ask their carrier about: not in a
     /// final status ([`Status::is_final`]), carried by one of `carriers`, enabled for live tracking by their shop,
     /// and last checked no later than `checked_by`; never-checked first, then longest ago.

@@ -22,6 +22,7 @@ pub use orders::{Contact, OrderAck, OrderInput, OrderView};
 pub use problem::{Liveness, Problem};
 pub use shipments::{
     CarrierInfo, CarriersView, DestinationInput, DetectRequest, DetectResponse, EventBatch,
-    EventBatchResult, EventInput, ShipmentInput, ShipmentList, ShipmentSummary,
+    EventBatchResult, EventInput, HealthCounts, ShipmentCounts, ShipmentInput, ShipmentList,
+    ShipmentSummary, StatusCount,
 };
 pub use tracking::{ActionView, CarrierRef, EtaView, EventView, MilestoneView, TrackingView};

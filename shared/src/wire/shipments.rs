@@ -128,6 +128,41 @@ pub struct ShipmentList {
     pub next_cursor: Option<String>,
 }
 
+/// `GET /v1/shipments/counts`: how many shipments a shop holds, by status and by health now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentCounts {
+    /// Every shipment.
+    pub total: u64,
+    /// One line per status, every status listed (zero included).
+    pub by_status: Vec<StatusCount>,
+    /// By health now; the five add up to `total`.
+    pub by_health: HealthCounts,
+}
+
+/// How many shipments have one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    /// The status.
+    pub status: Status,
+    /// How many.
+    pub shipments: u64,
+}
+
+/// How many shipments have each health now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthCounts {
+    /// Moving as expected.
+    pub on_track: u64,
+    /// Quiet for too long.
+    pub stalled: u64,
+    /// Past their ETA.
+    pub late: u64,
+    /// Someone must act.
+    pub needs_action: u64,
+    /// Delivered or cancelled.
+    pub done: u64,
+}
+
 /// `POST /v1/detect`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
