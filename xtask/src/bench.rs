@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
 //! (tracking look-ups and event ingestion); live carrier look-ups against a fake carrier (carrier
 //! calls per burst, cached look-up latency); the widget's time to first timeline in headless
-//! Chromium. Prints figures; asserts nothing.
+//! Chromium; one shop with a million shipments in local D1 (`bench_scale`). Prints figures;
+//! asserts nothing.
 
 use std::path::Path;
 use std::time::Instant;
@@ -81,6 +82,7 @@ end
     )?;
     drop(server);
     carriers()?;
+    crate::bench_scale::bench_scale()?;
     crate::toolchain::ensure_chromium()?;
     Step::cargo(
         "widget: script start to first rendered timeline, headless Chromium, 20 page loads",

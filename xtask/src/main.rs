@@ -3,11 +3,12 @@
 //!
 //! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
-//! - `bench`: the benchmarks, figures printed.
+//! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one.
 //! - `size`: the widget's download size, checked against its budget.
 //! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
 mod bench;
+mod bench_scale;
 mod edge;
 mod fuzz;
 mod run;
@@ -23,11 +24,12 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "test" => test(),
         "dev" => dev(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("scale") => bench_scale(),
         "bench" => bench(),
         "size" => size(),
         "fuzz" => fuzz::fuzz(),
         _ => {
-            eprintln!("usage: cargo xtask <test | dev | bench | size | fuzz>");
+            eprintln!("usage: cargo xtask <test | dev | bench [scale] | size | fuzz>");
             return ExitCode::from(2);
         }
     };
@@ -148,4 +150,12 @@ fn dev() -> Result<(), String> {
 /// The benchmarks; each prints its figures.
 fn bench() -> Result<(), String> {
     bench::bench()
+}
+
+/// Only the big-shop benchmark (one shop with a million shipments in local D1).
+fn bench_scale() -> Result<(), String> {
+    // wrangler dev serves the widget's files too.
+    widget::build()?;
+    edge::build_worker()?;
+    bench_scale::bench_scale()
 }
