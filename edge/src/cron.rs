@@ -1,18 +1,27 @@
-//! The Cron Trigger's work: one refresh run over active shipments, one retention pass and one
-//! upkeep pass of stored health schedules; what each did (or why it could not) goes to the log.
+//! The Cron Trigger's work: one refresh run over active shipments, one retention pass, one pass
+//! deleting what the shops no longer keep and one upkeep pass of stored health schedules; what
+//! each did (or why it could not) goes to the log.
 
 use worker::{console_error, console_log};
 
 use crate::app::App;
-use crate::limits::RETENTION_BATCH;
+use crate::limits::{HISTORY_BATCH, RETENTION_BATCH};
 use crate::service::store::Runtime;
-use crate::service::{customers, health_upkeep, refresh};
+use crate::service::{customers, health_upkeep, refresh, shipments};
 
 /// Erases the personal data of orders whose parcels ended longer ago than their shop keeps it.
 pub async fn expire_personal_data(app: &App<'_>) {
     match customers::expire(&app.store, app.runtime.now(), RETENTION_BATCH).await {
         Ok(expired) => console_log!("retention: personal data of {expired} orders erased"),
         Err(error) => console_error!("retention failed: {error}"),
+    }
+}
+
+/// Deletes the parcels whose final status is older than their shop keeps them.
+pub async fn delete_ended_shipments(app: &App<'_>) {
+    match shipments::delete_ended(&app.store, app.runtime.now(), HISTORY_BATCH).await {
+        Ok(deleted) => console_log!("history: {deleted} ended shipments deleted"),
+        Err(error) => console_error!("history pass failed: {error}"),
     }
 }
 

@@ -42,6 +42,7 @@ pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) 
             cron::upkeep_health(&app).await;
             cron::refresh(&app).await;
             cron::expire_personal_data(&app).await;
+            cron::delete_ended_shipments(&app).await;
         }
         Err(error) => console_error!("refresh: {error}"),
     }

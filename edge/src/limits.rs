@@ -23,6 +23,12 @@ pub const DEFAULT_PAGE: usize = 25;
 pub const DEFAULT_RETENTION_DAYS: u16 = 180;
 /// Longest retention period a shop may set (ten years).
 pub const MAX_RETENTION_DAYS: u16 = 3650;
+/// Days a parcel is kept after its final status, unless the shop sets its own period.
+pub const DEFAULT_HISTORY_DAYS: u16 = 365;
+/// Longest history a shop may set (ten years).
+pub const MAX_HISTORY_DAYS: u16 = 3650;
+/// Parcels the cron deletes per run once their shop's history period has passed.
+pub const HISTORY_BATCH: usize = 500;
 /// Orders the cron's retention pass expires per run.
 pub const RETENTION_BATCH: usize = 200;
 /// Shipments whose health schedule one statement of the cron's upkeep pass re-derives or clears.

@@ -17,7 +17,8 @@ use waypost_shared::wire::KeyKind;
 use crate::carriers::LiveCarrier;
 use crate::limits::{
     DEFAULT_PAGE, MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS,
-    MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS, MAX_TEXT_CHARS,
+    MAX_HISTORY_DAYS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS,
+    MAX_TEXT_CHARS,
 };
 
 /// The whole document.
@@ -533,6 +534,7 @@ fn schemas() -> Value {
             ("allowed_origins", json!({ "type": "array", "items": origin(), "maxItems": MAX_ORIGINS })),
             ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier"))),
             ("retention_days", nullable(json!({ "type": "integer", "minimum": 1, "maximum": MAX_RETENTION_DAYS }))),
+            ("history_days", nullable(json!({ "type": "integer", "minimum": 1, "maximum": MAX_HISTORY_DAYS }))),
         ]),
         "CustomerExport": closed(&[("email", string()), ("orders", array(r("CustomerOrder")))]),
         "CustomerOrder": closed(&[

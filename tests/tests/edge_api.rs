@@ -1247,6 +1247,76 @@ fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
     );
 }
 
+/// A shop keeps a parcel for its `history_days` after the parcel's final status: then the Cron
+/// Trigger deletes it with its events, and its order once no parcel of it is left. Open parcels,
+/// and those that ended more recently, stay.
+fn ended_shipments_go_after_the_shop_keeps_them(ctx: &Ctx) {
+    let reply = ctx
+        .client
+        .post("/v1/admin/shops")
+        .bearer(&ctx.admin)
+        .json(&json!({ "name": "Keeps 20 days", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 }, "history_days": 20 }))
+        .send()
+        .unwrap();
+    ctx.conforms(&reply, 201, "ShopCreated");
+    let shop: ShopCreated = reply.parse();
+    let (sk, pk) = (&shop.secret_key, &shop.publishable_key);
+    let order = json!({ "status": "pending", "customer": { "email": "dee@example.com" } });
+    assert_eq!(ctx.put(sk, "/v1/orders/3001", order).status, 200);
+    let days_ago = |days: i64| {
+        (chrono::Utc::now() - chrono::TimeDelta::days(days))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    for (number, days, status) in [
+        ("WPOLD1", 30, "delivered"),
+        ("WPNEW1", 10, "delivered"),
+        ("WPOPEN1", 40, "in_transit"),
+    ] {
+        let body = json!({ "order_number": (number == "WPOLD1").then_some("3001") });
+        assert_eq!(
+            ctx.put(sk, &format!("/v1/shipments/{number}"), body).status,
+            200
+        );
+        let time = days_ago(days);
+        let pushed = ctx.post(
+            sk,
+            &format!("/v1/shipments/{number}/events"),
+            events(&[(time.as_str(), status, None, "Scan")]),
+        );
+        assert_eq!(pushed.status, 200, "{}", pushed.text());
+    }
+    let total = || -> u64 {
+        let reply = ctx
+            .client
+            .get("/v1/shipments/counts")
+            .bearer(sk)
+            .send()
+            .unwrap();
+        reply.parse::<ShipmentCounts>().total
+    };
+    assert_eq!(total(), 3);
+    ctx.client.run_cron();
+    ctx.problem(&ctx.track(pk, "WPOLD1"), 404, "tracking_not_found");
+    ctx.problem(
+        &ctx.get(&format!("/v1/orders/3001?key={pk}&email=dee@example.com")),
+        404,
+        "order_not_found",
+    );
+    for kept in ["WPNEW1", "WPOPEN1"] {
+        assert_eq!(ctx.track(pk, kept).status, 200, "{kept} is kept");
+    }
+    assert_eq!(total(), 2, "the counts follow");
+    let listed = ctx.client.get("/v1/shipments").bearer(sk).send().unwrap();
+    let numbers: Vec<String> = listed
+        .parse::<ShipmentList>()
+        .shipments
+        .into_iter()
+        .map(|s| s.tracking_number)
+        .collect();
+    assert_eq!(numbers, ["WPNEW1", "WPOPEN1"]);
+}
+
 /// One seeded parcel of the needs-attention mix: number, scope, service, carrier ETA's last day
 /// (days from today), days since it was shipped, and its one event (days ago, status, sub-status).
 type Parcel = (
@@ -1741,7 +1811,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 19] = [
+    let tests: [Test; 20] = [
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,
@@ -1786,6 +1856,10 @@ fn main() -> ExitCode {
         (
             "concurrent_writers_lose_nothing",
             concurrent_writers_lose_nothing,
+        ),
+        (
+            "ended_shipments_go_after_the_shop_keeps_them",
+            ended_shipments_go_after_the_shop_keeps_them,
         ),
         (
             "needs_attention_equals_every_shipment_assessed",

@@ -730,11 +730,15 @@ fn rows_sql(shop: &Shop, from: u64, to: u64) -> String {
          INSERT INTO shipments (shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
          dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, sub_status, \
          last_event_at, carrier_checked_at, created_at, updated_at, revision, health_fixed, late_from, \
-         stalled_after, schedule_version) \
+         stalled_after, schedule_version, erase_due_at, delete_due_at) \
          SELECT '{id}', printf('WS%08d', i), printf('%d', 100000 + i), 'ups', 'Chicago', 'IL', printf('606%02d', i % 100), 'US', \
          t.scope, t.service_level, t.eta_from, t.eta_to, t.shipped_on, t.status, t.sub_status, t.last_event_at, NULL, \
-         t.created_at, t.last_event_at, 'seed', t.health_fixed, t.late_from, t.stalled_after, {version} \
-         FROM seq JOIN bench_slots s ON s.slot = i % {SLOTS} JOIN bench_templates t ON t.tpl = s.tpl;\n",
+         t.created_at, t.last_event_at, 'seed', t.health_fixed, t.late_from, t.stalled_after, {version}, \
+         CASE WHEN t.status IN ('delivered', 'expired') THEN strftime('%Y-%m-%dT%H:%M:%SZ', \
+         COALESCE(t.last_event_at, t.created_at), '+' || h.retention_days || ' days') END, \
+         CASE WHEN t.status IN ('delivered', 'expired') THEN strftime('%Y-%m-%dT%H:%M:%SZ', \
+         COALESCE(t.last_event_at, t.created_at), '+' || h.history_days || ' days') END \
+         FROM shops h, seq JOIN bench_slots s ON s.slot = i % {SLOTS} JOIN bench_templates t ON t.tpl = s.tpl WHERE h.id = '{id}';\n",
         version = HealthSchedule::VERSION,
     );
     let _ = writeln!(

@@ -16,7 +16,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, console_error};
 
 use crate::error::{EdgeError, Result};
-use crate::service::projection::health_schedule;
+use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
     KeyRecord, ListPosition, ListedShipment, OrderRecord, ShipmentHistory, ShipmentRecord,
     ShopRecord, Store, StoredCounts, StoredEvent,
@@ -154,6 +154,7 @@ struct ShopRow {
     created_at: String,
     live_carriers: String,
     retention_days: u16,
+    history_days: u16,
 }
 
 impl ShopRow {
@@ -167,6 +168,7 @@ impl ShopRow {
             created_at: read_instant(&self.created_at)?,
             live_carriers: serde_json::from_str(&self.live_carriers).map_err(internal)?,
             retention_days: self.retention_days,
+            history_days: self.history_days,
         })
     }
 }
@@ -289,11 +291,12 @@ impl ShipmentRow {
     }
 }
 
-/// An order's key.
+/// A parcel whose data fell due, with its order.
 #[derive(Deserialize)]
-struct OrderKey {
+struct DueParcel {
     shop_id: String,
-    order_number: String,
+    tracking_number: String,
+    order_number: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -301,12 +304,12 @@ struct EventRow {
     event: String,
 }
 
-/// The shipment columns; the first two are the key, the last four its health schedule (written
-/// with every write of the row, from the row and its shop).
+/// The shipment columns; the first two are the key, the last six derived from the row and its
+/// shop with every write of it: its health schedule and when its data falls due.
 const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
      dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
      sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision, \
-     health_fixed, late_from, stalled_after, schedule_version";
+     health_fixed, late_from, stalled_after, schedule_version, erase_due_at, delete_due_at";
 
 /// The health schedule columns' values, at the current version of the rules.
 fn schedule_values(schedule: &HealthSchedule) -> [JsValue; 4] {
@@ -352,6 +355,9 @@ impl D1Store {
             text(next),
         ];
         values.extend(schedule_values(&health_schedule(shop, s)));
+        let dues = ended_dues(shop, s);
+        values.push(maybe_instant(dues.map(|due| due.erase_at)));
+        values.push(maybe_instant(dues.map(|due| due.delete_at)));
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = match &s.revision {
             None => format!(
@@ -443,7 +449,7 @@ impl Store for D1Store {
         let carriers = serde_json::to_string(&shop.live_carriers).map_err(internal)?;
         self.run(
             "INSERT INTO shops (id, name, allowed_origins, transit_min_days, transit_max_days, created_at, \
-             live_carriers, retention_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             live_carriers, retention_days, history_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             &[
                 text(&shop.id),
                 text(&shop.name),
@@ -453,6 +459,7 @@ impl Store for D1Store {
                 instant(shop.created_at),
                 text(&carriers),
                 JsValue::from(shop.retention_days),
+                JsValue::from(shop.history_days),
             ],
         )
         .await
@@ -475,8 +482,8 @@ impl Store for D1Store {
 
     async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
         let sql = "SELECT k.key_id, k.shop_id, k.kind, k.secret_hash, k.revoked, s.id, s.name, s.allowed_origins, \
-                   s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers, s.retention_days \
-                   FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
+                   s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers, s.retention_days, \
+                   s.history_days FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
         let row: Option<KeyShopRow> = self.row(sql, &[text(key_id)]).await?;
         row.map(|row| {
             let key = KeyRecord {
@@ -813,41 +820,142 @@ impl Store for D1Store {
     }
 
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-        // Orders still holding personal data, with parcels, every one of them final since before
-        // the shop's retention period began.
-        let expired = "SELECT o.shop_id, o.order_number FROM orders o JOIN shops h ON h.id = o.shop_id \
-             WHERE (o.email IS NOT NULL OR o.customer_name IS NOT NULL OR o.phone IS NOT NULL \
-             OR o.postal_code IS NOT NULL) \
-             AND EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = o.shop_id AND s.order_number = o.order_number) \
-             AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = o.shop_id AND s.order_number = o.order_number \
-             AND (s.status NOT IN (SELECT value FROM json_each(?2)) \
-             OR COALESCE(s.last_event_at, s.updated_at) > strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '-' || h.retention_days || ' days'))) \
-             LIMIT ?3";
-        let rows: Vec<OrderKey> = self
+        let due: Vec<DueParcel> = self
             .rows(
-                expired,
-                &[instant(now), final_statuses()?, JsValue::from(limit as u32)],
+                "SELECT shop_id, tracking_number, order_number FROM shipments \
+                 WHERE erase_due_at <= ?1 ORDER BY erase_due_at LIMIT ?2",
+                &[instant(now), JsValue::from(limit as u32)],
             )
             .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        // An order goes only once none of its parcels is open or ended more recently.
+        // ?1 shop, ?2 order, ?3 the parcels' next revision, ?4 final statuses, ?5 now.
+        let settled = "NOT EXISTS (SELECT 1 FROM shipments p WHERE p.shop_id = ?1 \
+             AND p.order_number = ?2 AND (p.status NOT IN (SELECT value FROM json_each(?4)) \
+             OR p.erase_due_at > ?5))";
         let mut statements = Vec::new();
-        for row in &rows {
-            let key = [text(&row.shop_id), text(&row.order_number)];
-            let parcels = [key[0].clone(), key[1].clone(), text(&next_revision()?)];
+        let mut order_erasures = Vec::new();
+        let mut orders = Vec::new();
+        for parcel in &due {
+            let Some(order_number) = &parcel.order_number else {
+                statements.push(self.statement(
+                    &format!(
+                        "{ERASE_PARCELS} WHERE shop_id = ?1 AND tracking_number = ?2 \
+                         AND order_number IS NULL AND dest_postal_code IS NOT NULL"
+                    ),
+                    &[
+                        text(&parcel.shop_id),
+                        text(&parcel.tracking_number),
+                        text(&next_revision()?),
+                    ],
+                )?);
+                continue;
+            };
+            if orders.contains(&(&parcel.shop_id, order_number)) {
+                continue;
+            }
+            orders.push((&parcel.shop_id, order_number));
+            let values = [
+                text(&parcel.shop_id),
+                text(order_number),
+                text(&next_revision()?),
+                final_statuses()?,
+                instant(now),
+            ];
             statements.push(self.statement(
                 &format!(
-                    "{ERASE_PARCELS} WHERE shop_id = ?1 AND order_number = ?2 AND dest_postal_code IS NOT NULL"
+                    "{ERASE_PARCELS} WHERE shop_id = ?1 AND order_number = ?2 \
+                     AND dest_postal_code IS NOT NULL AND {settled}"
                 ),
-                &parcels,
+                &values,
             )?);
+            order_erasures.push(statements.len());
             statements.push(self.statement(
-                &format!("{ERASE_ORDERS} WHERE shop_id = ?1 AND order_number = ?2"),
-                &key,
+                &format!(
+                    "{ERASE_ORDERS} WHERE shop_id = ?1 AND order_number = ?2 AND (email IS NOT NULL \
+                     OR customer_name IS NOT NULL OR phone IS NOT NULL OR postal_code IS NOT NULL) \
+                     AND {settled}"
+                ),
+                &values,
             )?);
         }
-        if !statements.is_empty() {
-            self.db.batch(statements).await.map_err(internal)?;
+        let keys: Vec<[&str; 2]> = due
+            .iter()
+            .map(|parcel| [parcel.shop_id.as_str(), parcel.tracking_number.as_str()])
+            .collect();
+        statements.push(self.statement(
+            "UPDATE shipments SET erase_due_at = NULL WHERE (shop_id, tracking_number) IN \
+             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) \
+             AND erase_due_at <= ?2",
+            &[
+                text(&serde_json::to_string(&keys).map_err(internal)?),
+                instant(now),
+            ],
+        )?);
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        order_erasures
+            .into_iter()
+            .map(|index| {
+                results
+                    .get(index)
+                    .ok_or_else(|| internal("a batch answered fewer results than statements"))
+                    .and_then(rows_changed)
+            })
+            .sum()
+    }
+
+    async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let due: Vec<DueParcel> = self
+            .rows(
+                "SELECT shop_id, tracking_number, order_number FROM shipments \
+                 WHERE delete_due_at <= ?1 ORDER BY delete_due_at LIMIT ?2",
+                &[instant(now), JsValue::from(limit as u32)],
+            )
+            .await?;
+        if due.is_empty() {
+            return Ok(0);
         }
-        Ok(rows.len())
+        let parcels: Vec<[&str; 2]> = due
+            .iter()
+            .map(|parcel| [parcel.shop_id.as_str(), parcel.tracking_number.as_str()])
+            .collect();
+        let orders: Vec<[&str; 2]> = due
+            .iter()
+            .filter_map(|parcel| Some([parcel.shop_id.as_str(), parcel.order_number.as_deref()?]))
+            .collect();
+        let values = [
+            text(&serde_json::to_string(&parcels).map_err(internal)?),
+            instant(now),
+        ];
+        // Still due when deleted (a write since the read may have reopened one): events first,
+        // then the rows, then the orders left without parcels, in one transaction.
+        let still_due = "(SELECT s.shop_id, s.tracking_number FROM shipments s JOIN json_each(?1) j \
+             ON s.shop_id = json_extract(j.value, '$[0]') AND s.tracking_number = json_extract(j.value, '$[1]') \
+             WHERE s.delete_due_at <= ?2)";
+        let statements = vec![
+            self.statement(
+                &format!("DELETE FROM events WHERE (shop_id, tracking_number) IN {still_due}"),
+                &values,
+            )?,
+            self.statement(
+                &format!("DELETE FROM shipments WHERE (shop_id, tracking_number) IN {still_due}"),
+                &values,
+            )?,
+            self.statement(
+                "DELETE FROM orders WHERE (shop_id, order_number) IN \
+                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) \
+                 AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = orders.shop_id \
+                 AND s.order_number = orders.order_number)",
+                &[text(&serde_json::to_string(&orders).map_err(internal)?)],
+            )?,
+        ];
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        let deleted = results
+            .get(1)
+            .ok_or_else(|| internal("a batch answered fewer results than statements"))?;
+        rows_changed(deleted)
     }
 
     async fn rederive_schedules(&self, limit: usize) -> Result<usize> {
@@ -961,7 +1069,7 @@ fn with_shop(rest: &str) -> String {
         .collect();
     format!(
         "SELECT {}, h.id, h.name, h.allowed_origins, h.transit_min_days, h.transit_max_days, \
-         h.created_at AS shop_created_at, h.live_carriers, h.retention_days \
+         h.created_at AS shop_created_at, h.live_carriers, h.retention_days, h.history_days \
          FROM shipments s JOIN shops h ON h.id = s.shop_id {rest}",
         columns.join(", ")
     )
@@ -994,6 +1102,7 @@ struct DueRow {
     shop_created_at: String,
     live_carriers: String,
     retention_days: u16,
+    history_days: u16,
 }
 
 impl DueRow {
@@ -1007,6 +1116,7 @@ impl DueRow {
             created_at: self.shop_created_at,
             live_carriers: self.live_carriers,
             retention_days: self.retention_days,
+            history_days: self.history_days,
         };
         Ok((self.shipment.into_record()?, shop.into_record()?))
     }

@@ -8,7 +8,10 @@ use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
 use crate::carriers::LiveCarrier;
 use crate::error::{EdgeError, Result};
-use crate::limits::{DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_ORIGINS, MAX_RETENTION_DAYS};
+use crate::limits::{
+    DEFAULT_HISTORY_DAYS, DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_HISTORY_DAYS, MAX_ORIGINS,
+    MAX_RETENTION_DAYS,
+};
 
 /// `POST /v1/admin/shops`: a shop with one publishable and one secret key.
 pub async fn create_shop(
@@ -56,6 +59,13 @@ pub async fn create_shop(
             format!("retention_days must be 1 to {MAX_RETENTION_DAYS}"),
         ));
     }
+    let history_days = input.history_days.unwrap_or(DEFAULT_HISTORY_DAYS);
+    if !(1..=MAX_HISTORY_DAYS).contains(&history_days) {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!("history_days must be 1 to {MAX_HISTORY_DAYS}"),
+        ));
+    }
     let mut live_carriers = input.live_carriers;
     live_carriers.dedup();
     let shop = ShopRecord {
@@ -67,6 +77,7 @@ pub async fn create_shop(
         created_at: now,
         live_carriers,
         retention_days,
+        history_days,
     };
     let publishable = new_key(runtime, &shop.id, KeyKind::Publishable)?;
     let secret = new_key(runtime, &shop.id, KeyKind::Secret)?;

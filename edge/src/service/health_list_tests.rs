@@ -28,6 +28,7 @@ fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
         },
         live_carriers: Vec::new(),
         retention_days: None,
+        history_days: None,
     };
     let created = block_on(super::admin::create_shop(
         &store,

@@ -12,7 +12,7 @@ use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::status::Status;
 
-use super::projection::health_schedule;
+use super::projection::{ended_dues, health_schedule};
 use super::store::{
     KeyRecord, ListPosition, ListedShipment, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord,
     ShopRecord, Store, StoredCounts, StoredEvent,
@@ -26,8 +26,20 @@ type EventRows = BTreeMap<(String, TrackingNumber, String), (u64, TrackingEvent)
 /// A shipment's key: its shop and number.
 type ShipmentKey = (String, TrackingNumber);
 
-/// A stored health schedule and the version of the rules that computed it.
-type StoredSchedule = (HealthSchedule, u16);
+/// A shipment whose data fell due: its shop, number and order.
+type DueParcel = (String, TrackingNumber, Option<String>);
+
+/// The columns D1 derives with every write of a shipment row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Derived {
+    /// The health schedule and the version of the rules that computed it.
+    schedule: HealthSchedule,
+    version: u16,
+    /// When its personal data falls due for erasure (cleared once erased).
+    erase_due_at: Option<DateTime<Utc>>,
+    /// When it falls due for deletion.
+    delete_due_at: Option<DateTime<Utc>>,
+}
 
 /// Maps standing in for the D1 tables. Like D1, it keeps instants to the second and answers rows
 /// in the same orders (see each method).
@@ -37,8 +49,8 @@ pub struct MemoryStore {
     keys: RefCell<BTreeMap<String, KeyRecord>>,
     orders: RefCell<BTreeMap<(String, String), OrderRecord>>,
     shipments: RefCell<BTreeMap<ShipmentKey, ShipmentRecord>>,
-    /// The health schedule columns of each shipment row.
-    schedules: RefCell<BTreeMap<ShipmentKey, StoredSchedule>>,
+    /// The derived columns of each shipment row.
+    derived: RefCell<BTreeMap<ShipmentKey, Derived>>,
     events: RefCell<EventRows>,
     revisions: Cell<u64>,
 }
@@ -107,10 +119,14 @@ impl Store for MemoryStore {
         stored.created_at = to_second(stored.created_at);
         stored.updated_at = to_second(stored.updated_at);
         stored.revision = Some(format!("r{}", self.revisions.get()));
-        let schedule = health_schedule(shop, &stored);
-        self.schedules
-            .borrow_mut()
-            .insert(key.clone(), (schedule, HealthSchedule::VERSION));
+        let dues = ended_dues(shop, &stored);
+        let derived = Derived {
+            schedule: health_schedule(shop, &stored),
+            version: HealthSchedule::VERSION,
+            erase_due_at: dues.map(|due| due.erase_at),
+            delete_due_at: dues.map(|due| due.delete_at),
+        };
+        self.derived.borrow_mut().insert(key.clone(), derived);
         self.shipments.borrow_mut().insert(key, stored);
         Ok(true)
     }
@@ -281,57 +297,79 @@ impl Store for MemoryStore {
         Ok((orders.len(), shipments))
     }
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-        let shops = self.shops.borrow().clone();
-        let shipments = self.shipments.borrow().clone();
-        let expired: Vec<(String, String)> = self
-            .orders
-            .borrow()
-            .values()
-            .filter(|o| {
-                o.email.is_some()
-                    || o.customer_name.is_some()
-                    || o.phone.is_some()
-                    || o.postal_code.is_some()
-            })
-            .filter(|o| {
-                let Some(shop) = shops.get(&o.shop_id) else {
-                    return false;
-                };
-                let cutoff = now - chrono::TimeDelta::days(shop.retention_days.into());
-                let parcels: Vec<&ShipmentRecord> = shipments
-                    .values()
-                    .filter(|s| {
-                        s.shop_id == o.shop_id
-                            && s.order_number.as_deref() == Some(o.order_number.as_str())
-                    })
-                    .collect();
-                !parcels.is_empty()
-                    && parcels.iter().all(|s| {
-                        s.status.is_final() && s.last_event_at.unwrap_or(s.updated_at) <= cutoff
-                    })
-            })
-            .take(limit)
-            .map(|o| (o.shop_id.clone(), o.order_number.clone()))
-            .collect();
-        for (shop_id, order_number) in &expired {
-            self.erase_orders(shop_id, std::slice::from_ref(order_number));
+        let due = self.due(now, limit, |derived| derived.erase_due_at);
+        let mut erased = 0;
+        let mut orders: Vec<(String, String)> = Vec::new();
+        for (shop_id, number, order_number) in &due {
+            let key = (shop_id.clone(), number.clone());
+            match order_number {
+                None => {
+                    let mut shipments = self.shipments.borrow_mut();
+                    let parcel = shipments.get_mut(&key);
+                    if let Some(parcel) = parcel.filter(|p| p.dest_postal_code.is_some()) {
+                        parcel.dest_postal_code = None;
+                        self.revisions.set(self.revisions.get() + 1);
+                        parcel.revision = Some(format!("r{}", self.revisions.get()));
+                    }
+                }
+                Some(order_number) => {
+                    let order = (shop_id.clone(), order_number.clone());
+                    if !orders.contains(&order) && self.settled(shop_id, order_number, now) {
+                        let had_data = self.orders.borrow().get(&order).is_some_and(|o| {
+                            o.email.is_some()
+                                || o.customer_name.is_some()
+                                || o.phone.is_some()
+                                || o.postal_code.is_some()
+                        });
+                        self.erase_orders(shop_id, std::slice::from_ref(order_number));
+                        erased += usize::from(had_data);
+                    }
+                    orders.push(order);
+                }
+            }
+            if let Some(derived) = self.derived.borrow_mut().get_mut(&key) {
+                derived.erase_due_at = None;
+            }
         }
-        Ok(expired.len())
+        Ok(erased)
+    }
+    async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let due = self.due(now, limit, |derived| derived.delete_due_at);
+        for (shop_id, number, order_number) in &due {
+            let key = (shop_id.clone(), number.clone());
+            self.shipments.borrow_mut().remove(&key);
+            self.derived.borrow_mut().remove(&key);
+            self.events
+                .borrow_mut()
+                .retain(|(shop, n, _), _| (shop, n) != (shop_id, number));
+            let orphan = order_number.as_ref().filter(|order| {
+                !self.shipments.borrow().values().any(|s| {
+                    &s.shop_id == shop_id && s.order_number.as_deref() == Some(order.as_str())
+                })
+            });
+            if let Some(order) = orphan {
+                self.orders
+                    .borrow_mut()
+                    .remove(&(shop_id.clone(), order.clone()));
+            }
+        }
+        Ok(due.len())
     }
     async fn rederive_schedules(&self, limit: usize) -> Result<usize> {
         let shops = self.shops.borrow();
         let shipments = self.shipments.borrow();
-        let mut schedules = self.schedules.borrow_mut();
+        let mut derived = self.derived.borrow_mut();
         let mut rederived = 0;
-        for (key, stored) in schedules.iter_mut() {
+        for (key, stored) in derived.iter_mut() {
             if rederived == limit {
                 break;
             }
             let (Some(shipment), Some(shop)) = (shipments.get(key), shops.get(&key.0)) else {
                 continue;
             };
-            if stored.1 < HealthSchedule::VERSION {
-                *stored = (health_schedule(shop, shipment), HealthSchedule::VERSION);
+            if stored.version < HealthSchedule::VERSION {
+                stored.schedule = health_schedule(shop, shipment);
+                stored.version = HealthSchedule::VERSION;
                 rederived += 1;
             }
         }
@@ -339,7 +377,7 @@ impl Store for MemoryStore {
     }
     async fn clear_overtaken_stalls(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
         let mut cleared = 0;
-        for (schedule, _) in self.schedules.borrow_mut().values_mut() {
+        for Derived { schedule, .. } in self.derived.borrow_mut().values_mut() {
             if cleared == limit {
                 break;
             }
@@ -391,19 +429,54 @@ impl Store for MemoryStore {
 }
 
 impl MemoryStore {
+    /// Up to `limit` shipments whose instant `at` has come by `now`, earliest first (D1's index
+    /// order): shop, number and order.
+    fn due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        at: impl Fn(&Derived) -> Option<DateTime<Utc>>,
+    ) -> Vec<DueParcel> {
+        let shipments = self.shipments.borrow();
+        let mut due: Vec<(DateTime<Utc>, DueParcel)> = self
+            .derived
+            .borrow()
+            .iter()
+            .filter_map(|(key, derived)| {
+                let when = at(derived).filter(|when| *when <= now)?;
+                let order = shipments.get(key)?.order_number.clone();
+                Some((when, (key.0.clone(), key.1.clone(), order)))
+            })
+            .collect();
+        due.sort_by_key(|(when, _)| *when);
+        due.into_iter().take(limit).map(|(_, due)| due).collect()
+    }
+
+    /// Whether none of an order's parcels is open or ended more recently than its retention
+    /// period at `now`.
+    fn settled(&self, shop_id: &str, order_number: &str, now: DateTime<Utc>) -> bool {
+        let derived = self.derived.borrow();
+        self.shipments.borrow().iter().all(|(key, s)| {
+            s.shop_id != shop_id
+                || s.order_number.as_deref() != Some(order_number)
+                || (s.status.is_final()
+                    && derived
+                        .get(key)
+                        .and_then(|d| d.erase_due_at)
+                        .is_none_or(|due| due <= now))
+        })
+    }
+
     /// A shop's shipments by number, optionally of one status, with their stored schedules.
     fn listed(&self, shop_id: &str, status: Option<Status>) -> Vec<ListedShipment> {
-        let schedules = self.schedules.borrow();
+        let derived = self.derived.borrow();
         self.shipments
             .borrow()
             .iter()
             .filter(|(_, s)| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
             .map(|(key, s)| ListedShipment {
                 shipment: s.clone(),
-                schedule: schedules
-                    .get(key)
-                    .map(|stored| stored.0)
-                    .unwrap_or_default(),
+                schedule: derived.get(key).copied().unwrap_or_default().schedule,
             })
             .collect()
     }
@@ -411,8 +484,9 @@ impl MemoryStore {
     /// Puts every stored schedule back to what a row written before schedules were stored holds
     /// (nothing, at version 0), as the migration that added them left them.
     pub fn forget_schedules(&self) {
-        for stored in self.schedules.borrow_mut().values_mut() {
-            *stored = (HealthSchedule::default(), 0);
+        for stored in self.derived.borrow_mut().values_mut() {
+            stored.schedule = HealthSchedule::default();
+            stored.version = 0;
         }
     }
 
@@ -500,5 +574,6 @@ pub fn shop(id: &str) -> ShopRecord {
         created_at: "2026-11-01T00:00:00Z".parse().expect("valid"),
         live_carriers: Vec::new(),
         retention_days: 180,
+        history_days: 365,
     }
 }

@@ -2,7 +2,7 @@
 //! retailer's list shows. No storage, no clock of their own: every use case that answers about a
 //! shipment calls these, so the widget, the order page and the list always agree.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
 use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::health::{HealthSchedule, Route};
@@ -58,6 +58,31 @@ pub fn health_schedule(shop: &ShopRecord, shipment: &ShipmentRecord) -> HealthSc
         EtaWindow::best(context.etas),
         context.route,
     )
+}
+
+/// When an ended shipment's data is due to go: its order's personal data after the shop's
+/// retention period, the shipment itself after its history period, both counted from its final
+/// status (its last event). `None` while it is not final. Stores keep both with every write of the
+/// row, so the cron finds what is due by index.
+pub fn ended_dues(shop: &ShopRecord, shipment: &ShipmentRecord) -> Option<EndedDues> {
+    if !shipment.status.is_final() {
+        return None;
+    }
+    let ended = shipment.last_event_at.unwrap_or(shipment.updated_at);
+    let after = |days: u16| ended.checked_add_signed(TimeDelta::days(days.into()));
+    Some(EndedDues {
+        erase_at: after(shop.retention_days)?,
+        delete_at: after(shop.history_days)?,
+    })
+}
+
+/// The instants of [`ended_dues`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedDues {
+    /// From then on, the personal data of its order (or its own postal code) goes.
+    pub erase_at: DateTime<Utc>,
+    /// From then on, the shipment goes.
+    pub delete_at: DateTime<Utc>,
 }
 
 /// The carrier ETA of a stored shipment, when it has a whole window.

@@ -179,6 +179,13 @@ fn since(schedule: &HealthSchedule, health: Health) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The cron's history pass: deletes up to `limit` shipments (with their events, and their orders
+/// once no parcel is left) whose final status is older than their shop keeps them; answers how
+/// many.
+pub async fn delete_ended(store: &impl Store, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+    store.delete_ended(now, limit).await
+}
+
 /// `GET /v1/shipments/counts`: the shop's shipments counted by status and by health now.
 pub async fn shipment_counts(
     store: &impl Store,

@@ -26,6 +26,8 @@ pub struct ShopRecord {
     pub live_carriers: Vec<Carrier>,
     /// Days after a parcel's final status that its order's personal data is kept.
     pub retention_days: u16,
+    /// Days after a parcel's final status that the parcel itself is kept.
+    pub history_days: u16,
 }
 
 /// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
@@ -269,9 +271,15 @@ pub trait Store {
     /// code) and their parcels' destination postal codes, in one transaction; answers how many
     /// orders and parcels had something removed. Parcels stay trackable.
     async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)>;
-    /// Erases, across shops, the personal data of up to `limit` orders whose parcels all reached
-    /// a final status longer ago than their shop's retention period at `now`; answers how many.
+    /// Erases, across shops, the personal data of orders whose parcels all reached a final status
+    /// longer ago than their shop's retention period at `now` (and the postal code of such a
+    /// parcel without an order), going through up to `limit` parcels whose erasure fell due, by
+    /// index; answers how many orders it erased.
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
+    /// Deletes, across shops, up to `limit` parcels (with their events) whose final status is
+    /// older than their shop's history period at `now`, by index, and their orders once no
+    /// parcel of them is left; answers how many parcels.
+    async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
     /// Re-derives, across shops, the stored health schedules of up to `limit` shipments stored
     /// under an older [`HealthSchedule::VERSION`]; answers how many.
     async fn rederive_schedules(&self, limit: usize) -> Result<usize>;

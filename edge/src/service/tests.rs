@@ -31,6 +31,7 @@ fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
         },
         live_carriers: Vec::new(),
         retention_days: Some(30),
+        history_days: None,
     };
     let created = block_on(super::admin::create_shop(
         &store,
@@ -753,4 +754,24 @@ fn personal_data_is_exported_erased_and_expired() {
         .unwrap(),
         0
     );
+    // A year after delivery (the default history), the parcel itself goes, events and order
+    // with it; the open parcel of order 1042 stays.
+    let delete = |days: i64| {
+        block_on(super::shipments::delete_ended(
+            &store,
+            now + chrono::TimeDelta::days(days),
+            10,
+        ))
+        .unwrap()
+    };
+    assert_eq!(delete(364), 0);
+    assert_eq!(delete(366), 1);
+    let (gone, _) = TrackingNumber::parse("RR123456785CN").unwrap();
+    assert!(block_on(store.shipment(&shop.id, &gone)).unwrap().is_none());
+    assert!(block_on(store.events(&shop.id, &gone)).unwrap().is_empty());
+    assert!(block_on(store.order(&shop.id, "1043")).unwrap().is_none());
+    assert!(block_on(store.order(&shop.id, "1042")).unwrap().is_some());
+    let (kept, _) = TrackingNumber::parse(UPS).unwrap();
+    assert!(block_on(store.shipment(&shop.id, &kept)).unwrap().is_some());
+    assert_eq!(delete(3000), 0, "an open parcel is kept");
 }

@@ -25,6 +25,10 @@ pub struct ShopInput {
     /// (name, email, phone, postal codes) is kept; 180 when absent.
     #[serde(default)]
     pub retention_days: Option<u16>,
+    /// Days after a parcel's final status that the parcel itself is kept (its tracking, events
+    /// and, once none of its parcels is left, its order); 365 when absent.
+    #[serde(default)]
+    pub history_days: Option<u16>,
 }
 
 /// The answer to creating a shop: the only time the secret key is shown.
