@@ -58,6 +58,10 @@ const PAGE: u64 = 100;
 const D1_LIMIT_BYTES: f64 = 10e9;
 /// Days personal data is kept after a parcel's final status (the shops' default).
 const RETENTION_DAYS: u64 = 180;
+/// Days a parcel is kept after its final status (the shops' default).
+const HISTORY_DAYS: u16 = 365;
+/// Days a parcel is on its way, for how many a shop holds at once.
+const TRANSIT_DAYS: u16 = 20;
 
 /// The big-shop benchmark; prints its figures.
 pub fn bench_scale() -> Result<(), String> {
@@ -218,15 +222,21 @@ pub fn bench_scale() -> Result<(), String> {
     );
     let capacity = D1_LIMIT_BYTES / per_shipment.max(1.0);
     println!(
-        "  one 10 GB D1 database holds about {:.1} million such shipments; rows are never deleted \
-         (retention erases personal data after {RETENTION_DAYS} days, the rows stay), so at one shipment an order:",
-        capacity / 1e6
+        "  one 10 GB D1 database holds about {:.1} million such shipments; a shop keeps a parcel \
+         {HISTORY_DAYS} days after its final status (history_days, the default), so at one shipment an \
+         order and ~{TRANSIT_DAYS} days in transit it holds orders a day x {} days:",
+        capacity / 1e6,
+        HISTORY_DAYS + TRANSIT_DAYS
     );
     for per_day in [1_000.0, 3_000.0, 10_000.0] {
-        let days = capacity / per_day;
+        let held = per_day * f64::from(HISTORY_DAYS + TRANSIT_DAYS);
+        let longest = capacity / per_day - f64::from(TRANSIT_DAYS);
         println!(
-            "    {per_day:>6} orders a day: full after {days:.0} days ({:.1} years)",
-            days / 365.0
+            "    {per_day:>6} orders a day: {:.2} million shipments, {:.1} GB ({:.0}% of 10 GB); \
+             the longest history that fits: {longest:.0} days",
+            held / 1e6,
+            held * per_shipment / 1e9,
+            held * per_shipment / D1_LIMIT_BYTES * 100.0
         );
     }
     Ok(())
@@ -1087,7 +1097,7 @@ fn log_since(state: &Path, from: usize) -> Vec<String> {
         .unwrap_or("")
         .lines()
         .filter(|line| {
-            ["refresh", "retention", "health upkeep", "failed"]
+            ["refresh", "retention", "history", "health upkeep", "failed"]
                 .iter()
                 .any(|w| line.contains(w))
         })
