@@ -1574,15 +1574,11 @@ fn needs_attention_equals_every_shipment_assessed(ctx: &Ctx) {
             listed.sort_unstable();
             wanted.sort_unstable();
             assert_eq!(listed, wanted, "{when}: the {health:?} list");
-            let by_health = counted.by_health;
-            let count = match health {
-                Health::OnTrack => by_health.on_track,
-                Health::Stalled => by_health.stalled,
-                Health::Late => by_health.late,
-                Health::NeedsAction => by_health.needs_action,
-                Health::Done => by_health.done,
-            };
-            assert_eq!(count, wanted.len() as u64, "{when}: the {health:?} count");
+            assert_eq!(
+                counted.by_health.of(health),
+                wanted.len() as u64,
+                "{when}: the {health:?} count"
+            );
         }
         for line in &counted.by_status {
             let with_status = views

@@ -170,14 +170,11 @@ fn assert_agrees(store: &MemoryStore, shop: &ShopRecord, now: DateTime<Utc>) {
         listed.sort_unstable();
         wanted.sort_unstable();
         assert_eq!(listed, wanted, "{health:?} at {now}");
-        let counted = match health {
-            Health::OnTrack => counts.by_health.on_track,
-            Health::Stalled => counts.by_health.stalled,
-            Health::Late => counts.by_health.late,
-            Health::NeedsAction => counts.by_health.needs_action,
-            Health::Done => counts.by_health.done,
-        };
-        assert_eq!(counted, wanted.len() as u64, "count of {health:?} at {now}");
+        assert_eq!(
+            counts.by_health.of(health),
+            wanted.len() as u64,
+            "count of {health:?} at {now}"
+        );
     }
     for line in &counts.by_status {
         let rows =

@@ -163,6 +163,19 @@ pub struct HealthCounts {
     pub done: u64,
 }
 
+impl HealthCounts {
+    /// How many have `health`.
+    pub fn of(&self, health: Health) -> u64 {
+        match health {
+            Health::OnTrack => self.on_track,
+            Health::Stalled => self.stalled,
+            Health::Late => self.late,
+            Health::NeedsAction => self.needs_action,
+            Health::Done => self.done,
+        }
+    }
+}
+
 /// `POST /v1/detect`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
