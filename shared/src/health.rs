@@ -132,6 +132,16 @@ impl HealthSchedule {
         }
     }
 
+    /// The instant `health` began, for the healths time brings (late, stalled): what lists of
+    /// them are ordered by.
+    pub fn since(&self, health: Health) -> Option<DateTime<Utc>> {
+        match health {
+            Health::Late => self.late_from,
+            Health::Stalled => self.stalled_after,
+            Health::OnTrack | Health::NeedsAction | Health::Done => None,
+        }
+    }
+
     /// The health at `now`.
     pub fn at(&self, now: DateTime<Utc>) -> Health {
         if let Some(fixed) = self.fixed {

@@ -33,11 +33,20 @@ struct Ctx {
 impl Ctx {
     /// A new shop allowing [`ORIGIN`].
     fn shop(&self) -> ShopCreated {
+        self.shop_with(json!({}))
+    }
+
+    /// A new shop allowing [`ORIGIN`], with the fields of `settings` added to its input.
+    fn shop_with(&self, settings: Value) -> ShopCreated {
+        let mut input = json!({ "name": "Test shop", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 } });
+        for (field, value) in settings.as_object().expect("settings are an object") {
+            input[field] = value.clone();
+        }
         let reply = self
             .client
             .post("/v1/admin/shops")
             .bearer(&self.admin)
-            .json(&json!({ "name": "Test shop", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 } }))
+            .json(&input)
             .send()
             .unwrap();
         self.conforms(&reply, 201, "ShopCreated");
@@ -1139,15 +1148,7 @@ fn concurrent_writers_lose_nothing(ctx: &Ctx) {
 /// A customer's personal data is exported and erased on request, and erased by the cron once the
 /// shop's retention period after the parcels' final status has passed; tracking goes on.
 fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
-    let reply = ctx
-        .client
-        .post("/v1/admin/shops")
-        .bearer(&ctx.admin)
-        .json(&json!({ "name": "Keeps 30 days", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 }, "retention_days": 30 }))
-        .send()
-        .unwrap();
-    ctx.conforms(&reply, 201, "ShopCreated");
-    let shop: ShopCreated = reply.parse();
+    let shop = ctx.shop_with(json!({ "name": "Keeps 30 days", "retention_days": 30 }));
     let sk = &shop.secret_key;
     let order = |number: &str, email: &str| {
         let body = json!({ "status": "pending", "customer": { "name": "Ana Secret", "email": email, "phone": "555 0100" }, "postal_code": "10001" });
@@ -1251,15 +1252,7 @@ fn personal_data_is_exported_erased_and_expired(ctx: &Ctx) {
 /// Trigger deletes it with its events, and its order once no parcel of it is left. Open parcels,
 /// and those that ended more recently, stay.
 fn ended_shipments_go_after_the_shop_keeps_them(ctx: &Ctx) {
-    let reply = ctx
-        .client
-        .post("/v1/admin/shops")
-        .bearer(&ctx.admin)
-        .json(&json!({ "name": "Keeps 20 days", "allowed_origins": [ORIGIN], "transit_days": { "min_days": 3, "max_days": 9 }, "history_days": 20 }))
-        .send()
-        .unwrap();
-    ctx.conforms(&reply, 201, "ShopCreated");
-    let shop: ShopCreated = reply.parse();
+    let shop = ctx.shop_with(json!({ "name": "Keeps 20 days", "history_days": 20 }));
     let (sk, pk) = (&shop.secret_key, &shop.publishable_key);
     let order = json!({ "status": "pending", "customer": { "email": "dee@example.com" } });
     assert_eq!(ctx.put(sk, "/v1/orders/3001", order).status, 200);

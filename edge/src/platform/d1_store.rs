@@ -71,7 +71,12 @@ fn maybe(value: Option<&str>) -> JsValue {
 
 /// An instant as stored: RFC 3339 in UTC, to the second.
 fn instant(at: DateTime<Utc>) -> JsValue {
-    JsValue::from_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+    JsValue::from_str(&instant_text(at))
+}
+
+/// The text of [`instant`], for values passed inside JSON.
+fn instant_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn maybe_instant(at: Option<DateTime<Utc>>) -> JsValue {
@@ -299,6 +304,16 @@ struct DueParcel {
     order_number: Option<String>,
 }
 
+/// The pairs of a JSON array of `[a, b]` bound as `?1`, as rows, for `(x, y) IN {PAIRS}`.
+const PAIRS: &str =
+    "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))";
+
+/// The JSON array [`PAIRS`] reads: the pairs given, `None`s left out.
+fn pairs<'a>(items: impl Iterator<Item = Option<[&'a String; 2]>>) -> Result<JsValue> {
+    let pairs: Vec<[&String; 2]> = items.flatten().collect();
+    Ok(text(&serde_json::to_string(&pairs).map_err(internal)?))
+}
+
 #[derive(Deserialize)]
 struct EventRow {
     event: String,
@@ -322,6 +337,22 @@ fn schedule_values(schedule: &HealthSchedule) -> [JsValue; 4] {
 }
 
 impl D1Store {
+    /// Up to `limit` parcels whose instant in `column` (`erase_due_at`, `delete_due_at`) has come
+    /// by `now`, earliest first, read by that column's index.
+    async fn due_parcels(
+        &self,
+        column: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueParcel>> {
+        let sql = format!(
+            "SELECT shop_id, tracking_number, order_number FROM shipments \
+             WHERE {column} <= ?1 ORDER BY {column} LIMIT ?2"
+        );
+        self.rows(&sql, &[instant(now), JsValue::from(limit as u32)])
+            .await
+    }
+
     /// The conditional write of a shipment row at the fresh revision `next`: an insert when the
     /// shipment is new (nothing when a row appeared meanwhile), else an update of the row only
     /// while it is still at the revision it was read at. One row changed means it landed.
@@ -820,13 +851,7 @@ impl Store for D1Store {
     }
 
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-        let due: Vec<DueParcel> = self
-            .rows(
-                "SELECT shop_id, tracking_number, order_number FROM shipments \
-                 WHERE erase_due_at <= ?1 ORDER BY erase_due_at LIMIT ?2",
-                &[instant(now), JsValue::from(limit as u32)],
-            )
-            .await?;
+        let due = self.due_parcels("erase_due_at", now, limit).await?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -881,18 +906,13 @@ impl Store for D1Store {
                 &values,
             )?);
         }
-        let keys: Vec<[&str; 2]> = due
-            .iter()
-            .map(|parcel| [parcel.shop_id.as_str(), parcel.tracking_number.as_str()])
-            .collect();
+        let parcels = pairs(due.iter().map(|p| Some([&p.shop_id, &p.tracking_number])))?;
         statements.push(self.statement(
-            "UPDATE shipments SET erase_due_at = NULL WHERE (shop_id, tracking_number) IN \
-             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) \
-             AND erase_due_at <= ?2",
-            &[
-                text(&serde_json::to_string(&keys).map_err(internal)?),
-                instant(now),
-            ],
+            &format!(
+                "UPDATE shipments SET erase_due_at = NULL WHERE (shop_id, tracking_number) IN \
+                 {PAIRS} AND erase_due_at <= ?2"
+            ),
+            &[parcels, instant(now)],
         )?);
         let results = self.db.batch(statements).await.map_err(internal)?;
         order_erasures
@@ -907,28 +927,16 @@ impl Store for D1Store {
     }
 
     async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-        let due: Vec<DueParcel> = self
-            .rows(
-                "SELECT shop_id, tracking_number, order_number FROM shipments \
-                 WHERE delete_due_at <= ?1 ORDER BY delete_due_at LIMIT ?2",
-                &[instant(now), JsValue::from(limit as u32)],
-            )
-            .await?;
+        let due = self.due_parcels("delete_due_at", now, limit).await?;
         if due.is_empty() {
             return Ok(0);
         }
-        let parcels: Vec<[&str; 2]> = due
-            .iter()
-            .map(|parcel| [parcel.shop_id.as_str(), parcel.tracking_number.as_str()])
-            .collect();
-        let orders: Vec<[&str; 2]> = due
-            .iter()
-            .filter_map(|parcel| Some([parcel.shop_id.as_str(), parcel.order_number.as_deref()?]))
-            .collect();
-        let values = [
-            text(&serde_json::to_string(&parcels).map_err(internal)?),
-            instant(now),
-        ];
+        let parcels = pairs(due.iter().map(|p| Some([&p.shop_id, &p.tracking_number])))?;
+        let orders = pairs(
+            due.iter()
+                .map(|p| Some([&p.shop_id, p.order_number.as_ref()?])),
+        )?;
+        let values = [parcels, instant(now)];
         // Still due when deleted (a write since the read may have reopened one): events first,
         // then the rows, then the orders left without parcels, in one transaction.
         let still_due = "(SELECT s.shop_id, s.tracking_number FROM shipments s JOIN json_each(?1) j \
@@ -944,11 +952,12 @@ impl Store for D1Store {
                 &values,
             )?,
             self.statement(
-                "DELETE FROM orders WHERE (shop_id, order_number) IN \
-                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) \
-                 AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = orders.shop_id \
-                 AND s.order_number = orders.order_number)",
-                &[text(&serde_json::to_string(&orders).map_err(internal)?)],
+                &format!(
+                    "DELETE FROM orders WHERE (shop_id, order_number) IN {PAIRS} \
+                     AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.shop_id = orders.shop_id \
+                     AND s.order_number = orders.order_number)"
+                ),
+                &[orders],
             )?,
         ];
         let results = self.db.batch(statements).await.map_err(internal)?;
@@ -980,15 +989,12 @@ impl Store for D1Store {
                     HealthSchedule::default()
                 }
             };
-            let stored = |at: Option<DateTime<Utc>>| {
-                at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true))
-            };
             schedules.push([
                 key[0].clone(),
                 key[1].clone(),
                 schedule.fixed.map(|fixed| fixed.as_str().to_owned()),
-                stored(schedule.late_from),
-                stored(schedule.stalled_after),
+                schedule.late_from.map(instant_text),
+                schedule.stalled_after.map(instant_text),
             ]);
         }
         if schedules.is_empty() {

@@ -181,11 +181,7 @@ impl Store for MemoryStore {
         after: Option<&ListPosition>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
-        let since = |listed: &ListedShipment| match health {
-            Health::Late => listed.schedule.late_from,
-            Health::Stalled => listed.schedule.stalled_after,
-            _ => None,
-        };
+        let since = |listed: &ListedShipment| listed.schedule.since(health);
         let mut found: Vec<ListedShipment> = self
             .listed(shop_id, status)
             .into_iter()

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use waypost_shared::detect::{Carrier, Detection};
-use waypost_shared::health::{Health, HealthSchedule};
+use waypost_shared::health::Health;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
 use waypost_shared::time::check_date;
@@ -157,9 +157,7 @@ pub async fn list_shipments(
     rows.truncate(limit);
     let next_cursor = rows.last().filter(|_| more).map(|last| {
         list_cursor::format(&ListPosition {
-            since: query
-                .health
-                .and_then(|health| since(&last.schedule, health)),
+            since: query.health.and_then(|health| last.schedule.since(health)),
             number: last.shipment.tracking_number.clone(),
         })
     });
@@ -167,16 +165,6 @@ pub async fn list_shipments(
         shipments: rows.iter().map(|row| summary(row, now)).collect(),
         next_cursor,
     })
-}
-
-/// The instant a list by `health` orders by: when the health began, for the healths that come
-/// with time.
-fn since(schedule: &HealthSchedule, health: Health) -> Option<DateTime<Utc>> {
-    match health {
-        Health::Late => schedule.late_from,
-        Health::Stalled => schedule.stalled_after,
-        Health::OnTrack | Health::NeedsAction | Health::Done => None,
-    }
 }
 
 /// The cron's history pass: deletes up to `limit` shipments (with their events, and their orders
