@@ -6,11 +6,15 @@ use worker::Env;
 use crate::error::{EdgeError, Result};
 use crate::platform::carrier_env::{carrier_config, carrier_state, refresh_limits};
 use crate::platform::d1_store::D1Store;
+use crate::platform::edge_cache::EdgeCache;
+use crate::platform::edge_cache::answer_memory;
 use crate::platform::fetch_http::FetchHttp;
 use crate::platform::kv_cache::KvCache;
 use crate::platform::runtime::WorkerRuntime;
+use crate::service::answers::Answers;
 use crate::service::live::{CarrierConfig, LiveCarriers};
 use crate::service::refresh::RefreshLimits;
+use crate::service::store::Runtime;
 
 /// What every request and cron run works with.
 pub struct App<'a> {
@@ -23,6 +27,8 @@ pub struct App<'a> {
     pub carriers: CarrierConfig,
     /// Carrier answers and tokens shared across isolates.
     pub cache: KvCache,
+    /// Built public answers and publishable keys' shops, in this data centre.
+    pub edge_cache: EdgeCache,
 }
 
 impl<'a> App<'a> {
@@ -37,6 +43,7 @@ impl<'a> App<'a> {
             env,
             carriers: carrier_config(env),
             cache: KvCache::new(env),
+            edge_cache: EdgeCache::default(),
         })
     }
 
@@ -48,6 +55,11 @@ impl<'a> App<'a> {
             cache: &self.cache,
             state: carrier_state(),
         }
+    }
+
+    /// The public answer cache (this data centre's, with this isolate's memory in front).
+    pub fn answers(&self) -> Answers<'_, EdgeCache> {
+        Answers::new(&self.edge_cache, answer_memory(), self.runtime.now())
     }
 
     /// The `ADMIN_TOKEN` secret, when set.

@@ -40,7 +40,15 @@ pub async fn upkeep_health(app: &App<'_>) {
 /// Refreshes shipments from their carriers, within the configured limits.
 pub async fn refresh(app: &App<'_>) {
     let now = app.runtime.now();
-    match refresh::run(&app.store, &app.live(), app.refresh_limits(), now).await {
+    match refresh::run(
+        &app.store,
+        &app.live(),
+        &app.answers(),
+        app.refresh_limits(),
+        now,
+    )
+    .await
+    {
         Ok(report) => console_log!(
             "refresh: {} refreshed, {} new events, {} failed, {} deferred",
             report.refreshed,

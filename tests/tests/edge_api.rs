@@ -1601,8 +1601,9 @@ fn needs_attention_equals_every_shipment_assessed(ctx: &Ctx) {
     ctx.client.run_cron();
     agree("after the cron");
 
-    // Time passes with no write: in transit, domestic express, quiet for two days less 5 s.
-    let quiet = now - chrono::TimeDelta::days(2) + chrono::TimeDelta::seconds(5);
+    // Time passes with no write: in transit, domestic express, quiet for two days less 10 s
+    // (counted from here, however long the steps above took on a loaded machine).
+    let quiet = chrono::Utc::now() - chrono::TimeDelta::days(2) + chrono::TimeDelta::seconds(10);
     let time = quiet.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let put = ctx.put(
         sk,
@@ -1780,6 +1781,109 @@ fn demo_seed_shows_every_state(ctx: &Ctx) {
     assert_eq!(split.parse::<OrderView>().shipments.len(), 2);
 }
 
+/// The public answer cache (#10): a repeated look-up is a 304 for the ETag it gave; every kind of
+/// write is in the very next look-up in every language; two shops with the same number never see
+/// each other's answer however warm both are; a revoked key is refused at once.
+fn cached_answers_follow_every_write(ctx: &Ctx) {
+    let (a, b) = (ctx.shop(), ctx.shop());
+    ctx.put(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "order_number": "8001" }),
+    );
+    ctx.post(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}/events"),
+        events(&[("2026-11-20T08:00:00-05:00", "in_transit", None, "A first")]),
+    );
+    ctx.post(
+        &b.secret_key,
+        &format!("/v1/shipments/{UPS}/events"),
+        events(&[("2026-11-20T09:00:00-05:00", "in_transit", None, "B only")]),
+    );
+    let look = |key: &str, lang: &str, etag: Option<&str>| {
+        let mut call = ctx
+            .client
+            .get(&format!("/v1/track/{UPS}?key={key}&lang={lang}"))
+            .header("CF-Connecting-IP", &ctx.ip());
+        if let Some(etag) = etag {
+            call = call.header("If-None-Match", etag);
+        }
+        call.send().unwrap()
+    };
+    let texts = |reply: &Reply| -> Vec<String> {
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let view: TrackingView = reply.parse();
+        view.events.into_iter().map(|e| e.description).collect()
+    };
+    let langs = ["en", "es", "fr", "de"];
+    let mut etags = Vec::new();
+    for lang in langs {
+        let first = look(&a.publishable_key, lang, None);
+        assert_eq!(texts(&first), ["A first"], "{lang}");
+        let etag = first.header("etag").expect("an ETag").to_owned();
+        let again = look(&a.publishable_key, lang, Some(&etag));
+        assert_eq!(again.status, 304, "{lang}: the same answer is a 304");
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        assert!(again.text().is_empty(), "a 304 has no body");
+        etags.push(etag);
+    }
+    assert_eq!(texts(&look(&b.publishable_key, "en", None)), ["B only"]);
+
+    // Pushed events: the next look-up in every language has them, with a new ETag.
+    ctx.post(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}/events"),
+        events(&[(
+            "2026-11-21T08:00:00-05:00",
+            "out_for_delivery",
+            None,
+            "A second",
+        )]),
+    );
+    for (lang, old) in langs.iter().zip(&etags) {
+        let next = look(&a.publishable_key, lang, Some(old));
+        assert_eq!(texts(&next), ["A second", "A first"], "{lang}");
+        assert_ne!(next.header("etag"), Some(old.as_str()));
+    }
+    assert_eq!(
+        texts(&look(&b.publishable_key, "en", None)),
+        ["B only"],
+        "shop B's answer is its own, warm or not"
+    );
+
+    // The shipment and its order, updated: in the next look-up too.
+    ctx.put(
+        &a.secret_key,
+        &format!("/v1/shipments/{UPS}"),
+        json!({ "order_number": "8002" }),
+    );
+    let view: TrackingView = look(&a.publishable_key, "es", None).parse();
+    assert_eq!(view.order_reference.as_deref(), Some("8002"));
+    let reply = ctx.put(
+        &a.secret_key,
+        "/v1/orders/8002",
+        json!({ "status": "in_transit", "promised_delivery": { "from": "2026-12-20", "to": "2026-12-22", "source": "promised" } }),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let view: TrackingView = look(&a.publishable_key, "es", None).parse();
+    let eta = view.eta.expect("the promised window");
+    assert_eq!(eta.from.to_string(), "2026-12-20", "{eta:?}");
+
+    // A revoked publishable key: refused at once, even with its answers warm.
+    let revoke = ctx
+        .client
+        .delete(&format!(
+            "/v1/admin/shops/{}/keys/{}",
+            a.shop_id, a.publishable_key
+        ))
+        .bearer(&ctx.admin)
+        .send()
+        .unwrap();
+    assert_eq!(revoke.status, 204);
+    ctx.problem(&look(&a.publishable_key, "en", None), 401, "unauthorized");
+}
+
 fn main() -> ExitCode {
     let server = match EdgeServer::start_for_tests() {
         Ok(server) => server,
@@ -1800,7 +1904,11 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 20] = [
+    let tests: [Test; 21] = [
+        (
+            "cached_answers_follow_every_write",
+            cached_answers_follow_every_write,
+        ),
         (
             "every_endpoint_answers_its_documented_shape",
             every_endpoint_answers_its_documented_shape,

@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
-//! (tracking look-ups and event ingestion); live carrier look-ups against a fake carrier (carrier
+//! (tracking look-ups and event ingestion; a warm look-up against `/healthz`, `bench_track`); live carrier look-ups against a fake carrier (carrier
 //! calls per burst, cached look-up latency); the widget's time to first timeline in headless
 //! Chromium; one shop with a million shipments in local D1 (`bench_scale`). Prints figures;
 //! asserts nothing.
@@ -81,6 +81,7 @@ end
         "15s",
     )?;
     drop(server);
+    crate::bench_track::bench_track()?;
     carriers()?;
     crate::bench_scale::bench_scale()?;
     crate::toolchain::ensure_chromium()?;
@@ -263,7 +264,7 @@ fn path_str(path: &Path) -> Result<&str, String> {
 }
 
 /// wrk from Debian's packages, installed when missing.
-fn ensure_wrk() -> Result<(), String> {
+pub fn ensure_wrk() -> Result<(), String> {
     if Step::new("wrk --version", "wrk", &["--version"])
         .output()
         .is_ok()

@@ -3,12 +3,14 @@
 //!
 //! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
-//! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one.
+//! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one, `bench
+//!   track` only the warm look-up against `/healthz`.
 //! - `size`: the widget's download size, checked against its budget.
 //! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
 mod bench;
 mod bench_scale;
+mod bench_track;
 mod edge;
 mod fuzz;
 mod run;
@@ -25,11 +27,12 @@ fn main() -> ExitCode {
         "test" => test(),
         "dev" => dev(),
         "bench" if std::env::args().nth(2).as_deref() == Some("scale") => bench_scale(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("track") => bench_track(),
         "bench" => bench(),
         "size" => size(),
         "fuzz" => fuzz::fuzz(),
         _ => {
-            eprintln!("usage: cargo xtask <test | dev | bench [scale] | size | fuzz>");
+            eprintln!("usage: cargo xtask <test | dev | bench [scale | track] | size | fuzz>");
             return ExitCode::from(2);
         }
     };
@@ -150,6 +153,13 @@ fn dev() -> Result<(), String> {
 /// The benchmarks; each prints its figures.
 fn bench() -> Result<(), String> {
     bench::bench()
+}
+
+/// Only the warm look-up against `/healthz`.
+fn bench_track() -> Result<(), String> {
+    widget::build()?;
+    edge::build_worker()?;
+    bench_track::bench_track()
 }
 
 /// Only the big-shop benchmark (one shop with a million shipments in local D1).

@@ -1,10 +1,10 @@
 //! Writing responses: JSON, problems, conditional GETs.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use worker::Response;
 
 use crate::error::{EdgeError, Result};
+use crate::service::answers::Answer;
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
@@ -12,18 +12,15 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
     with_body(status, bytes, "application/json")
 }
 
-/// A JSON response with a strong `ETag`, or `304 Not Modified` when the client has it already.
-pub fn json_with_etag<T: Serialize>(body: &T, if_none_match: Option<&str>) -> Result<Response> {
-    let bytes = serde_json::to_vec(body).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", hex::encode(&digest[..12]));
-    let mut response =
-        if if_none_match.is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag)) {
-            Response::empty().map_err(internal)?.with_status(304)
-        } else {
-            with_body(200, bytes, "application/json")?
-        };
-    set(&mut response, "ETag", &etag)?;
+/// A built answer with its strong `ETag`, or `304 Not Modified` (no body) when the client has
+/// it already. Browsers revalidate every time (`no-cache`): the ETag makes that cheap.
+pub fn json_with_etag(answer: &Answer, if_none_match: Option<&str>) -> Result<Response> {
+    let mut response = if answer.named_by(if_none_match) {
+        Response::empty().map_err(internal)?.with_status(304)
+    } else {
+        with_body(200, answer.body.clone().into_bytes(), "application/json")?
+    };
+    set(&mut response, "ETag", &answer.etag)?;
     set(&mut response, "Cache-Control", "no-cache")?;
     Ok(response)
 }

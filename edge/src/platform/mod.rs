@@ -2,6 +2,7 @@
 
 pub mod carrier_env;
 pub mod d1_store;
+pub mod edge_cache;
 pub mod fetch_http;
 pub mod kv_cache;
 pub mod runtime;

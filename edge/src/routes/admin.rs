@@ -30,6 +30,6 @@ pub async fn create_key(app: &App<'_>, req: &mut Incoming, shop_id: &str) -> Res
 
 /// `DELETE /v1/admin/shops/{shop_id}/keys/{key_id}`.
 pub async fn revoke_key(app: &App<'_>, shop_id: &str, key_id: &str) -> Result<Response> {
-    admin::revoke_key(&app.store, shop_id, key_id).await?;
+    admin::revoke_key(&app.store, &app.answers(), shop_id, key_id).await?;
     no_content()
 }

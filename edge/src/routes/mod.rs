@@ -266,7 +266,7 @@ async fn admin(app: &App<'_>, req: &mut Incoming, route: Admin) -> Result<Respon
 async fn public_shop(app: &App<'_>, req: &Incoming) -> Result<ShopRecord> {
     rate_limit::check(app.env, rate_limit::PER_IP, &req.client_ip()).await?;
     let key = req.publishable_key();
-    let shop = auth::publishable_shop(&app.store, key.as_deref()).await?;
+    let shop = auth::publishable_shop_cached(&app.store, &app.answers(), key.as_deref()).await?;
     rate_limit::check(
         app.env,
         rate_limit::PER_KEY,
@@ -282,7 +282,7 @@ async fn preflight(app: &App<'_>, req: &Incoming, methods: &str) -> Result<Respo
     let origin = req.origin().ok_or_else(|| {
         EdgeError::bad_request("not_a_preflight", "preflight requests carry an Origin")
     })?;
-    let shop = auth::publishable_shop(&app.store, req.param("key")).await?;
+    let shop = auth::publishable_shop_cached(&app.store, &app.answers(), req.param("key")).await?;
     if !cors::allows(&shop.allowed_origins, &origin) {
         return Err(EdgeError::Forbidden(
             "this origin is not allowed for this shop",

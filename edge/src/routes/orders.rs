@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::error::{EdgeError, Result};
 use crate::http::request::Incoming;
 use crate::http::response::{json, json_with_etag};
+use crate::service::answers::Answer;
 use crate::service::orders::{self, OrderProof};
 use crate::service::store::{Runtime, ShopRecord};
 
@@ -36,7 +37,7 @@ pub async fn get(
         app.runtime.now(),
     )
     .await?;
-    json_with_etag(&view, req.header("If-None-Match").as_deref())
+    json_with_etag(&Answer::of(&view)?, req.header("If-None-Match").as_deref())
 }
 
 /// Creates or replaces an order's own state.
@@ -47,7 +48,15 @@ pub async fn put(
     order: &str,
 ) -> Result<Response> {
     let input: OrderInput = req.json().await?;
-    let record = orders::put_order(&app.store, shop, order, input, app.runtime.now()).await?;
+    let record = orders::put_order(
+        &app.store,
+        &app.answers(),
+        shop,
+        order,
+        input,
+        app.runtime.now(),
+    )
+    .await?;
     let ack = OrderAck {
         order_number: record.order_number,
         status: record.status,

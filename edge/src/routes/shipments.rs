@@ -24,7 +24,16 @@ pub async fn put(
 ) -> Result<Response> {
     let input: ShipmentInput = req.json().await?;
     let now = app.runtime.now();
-    let view = shipments::put_shipment(&app.store, shop, number, input, req.lang(), now).await?;
+    let view = shipments::put_shipment(
+        &app.store,
+        &app.answers(),
+        shop,
+        number,
+        input,
+        req.lang(),
+        now,
+    )
+    .await?;
     json(200, &view)
 }
 
@@ -36,7 +45,15 @@ pub async fn push_events(
     number: &str,
 ) -> Result<Response> {
     let batch: EventBatch = req.json().await?;
-    let result = events::push_events(&app.store, shop, number, batch, app.runtime.now()).await?;
+    let result = events::push_events(
+        &app.store,
+        &app.answers(),
+        shop,
+        number,
+        batch,
+        app.runtime.now(),
+    )
+    .await?;
     json(200, &result)
 }
 

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use waypost_shared::wire::{KeyCreated, KeyKind, ShopCreated, ShopInput};
 
+use super::answers::Answers;
 use super::auth::{new_key, random_hex};
+use super::live::Cache;
 use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
 use crate::carriers::LiveCarrier;
@@ -115,9 +117,16 @@ pub async fn create_key(
     })
 }
 
-/// `DELETE /v1/admin/shops/{shop_id}/keys/{key_id}`: revokes a key at once.
-pub async fn revoke_key(store: &impl Store, shop_id: &str, key_id: &str) -> Result<()> {
+/// `DELETE /v1/admin/shops/{shop_id}/keys/{key_id}`: revokes a key at once (a publishable key
+/// also leaves the answer cache here; other data centres drop it within its time-to-live).
+pub async fn revoke_key(
+    store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
+    shop_id: &str,
+    key_id: &str,
+) -> Result<()> {
     if store.revoke_key(shop_id, key_id).await? {
+        answers.forget_key(key_id).await;
         Ok(())
     } else {
         Err(EdgeError::NotFound {

@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use waypost_shared::wire::KeyKind;
 
+use super::answers::Answers;
+use super::live::Cache;
 use super::store::{KeyRecord, Runtime, ShopRecord, Store};
 use crate::error::{EdgeError, Result};
 
@@ -50,13 +52,34 @@ pub fn new_key(runtime: &impl Runtime, shop_id: &str, kind: KeyKind) -> Result<N
 
 /// The shop a publishable key belongs to. Public endpoints take only publishable keys.
 pub async fn publishable_shop(store: &impl Store, key: Option<&str>) -> Result<ShopRecord> {
-    let key = key
-        .filter(|k| k.starts_with("pk_") && k.len() <= 64)
-        .ok_or(EdgeError::Unauthorized)?;
+    let key = publishable(key)?;
     match store.key_with_shop(key).await? {
         Some((record, shop)) if record.kind == KeyKind::Publishable && !record.revoked => Ok(shop),
         _ => Err(EdgeError::Unauthorized),
     }
+}
+
+/// [`publishable_shop`], remembered in the answer cache: a look-up whose answer is kept then
+/// reads nothing from D1 at all. A revoked key is forgotten where it was revoked (and expires
+/// everywhere else within the cache's time-to-live).
+pub async fn publishable_shop_cached(
+    store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
+    key: Option<&str>,
+) -> Result<ShopRecord> {
+    let key = publishable(key)?;
+    if let Some(shop) = answers.shop_of_key(key).await {
+        return Ok(shop);
+    }
+    let shop = publishable_shop(store, Some(key)).await?;
+    answers.remember_key(key, &shop).await;
+    Ok(shop)
+}
+
+/// A key shaped like a publishable one (`pk_`, at most 64 characters), else 401.
+fn publishable(key: Option<&str>) -> Result<&str> {
+    key.filter(|k| k.starts_with("pk_") && k.len() <= 64)
+        .ok_or(EdgeError::Unauthorized)
 }
 
 /// The shop a secret key belongs to. A valid publishable key is refused with 403: it can read,

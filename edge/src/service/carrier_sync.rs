@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::answers::Answers;
+use super::live::Cache;
 use super::merge::merge;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
@@ -20,9 +22,11 @@ pub struct CarrierSaid<'a> {
 
 /// Stores a carrier's answer about `number` for `shop`, registering the shipment when the shop
 /// did not have it yet (a customer looked its number up on the shop's site and the carrier knew
-/// it); returns the history with the answer merged in.
+/// it); returns the history with the answer merged in. Answers built before are never served
+/// again.
 pub async fn store_answer(
     store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
     shop: &ShopRecord,
     number: &TrackingNumber,
     said: CarrierSaid<'_>,
@@ -35,7 +39,7 @@ pub async fn store_answer(
         fetched_at,
     } = said;
     let mut read = history;
-    until_written(async || {
+    let stored = until_written(async || {
         let history = match read.take() {
             Some(history) => Some(history),
             None => store.shipment_history(&shop.id, number).await?,
@@ -62,7 +66,9 @@ pub async fn store_answer(
         let written = store.store_events(shop, shipment, &merged.new).await?;
         Ok(written.then_some(merged.history))
     })
-    .await
+    .await?;
+    answers.shipment_changed(&shop.id, number).await;
+    Ok(stored)
 }
 
 /// Whether a shop's copy of the shipment already holds the carrier's answer of `fetched_at` (a

@@ -6,6 +6,8 @@ use waypost_shared::status::StatusDetail;
 use waypost_shared::time::EventTime;
 use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput};
 
+use super::answers::Answers;
+use super::live::Cache;
 use super::merge::merge;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
@@ -16,8 +18,10 @@ use crate::limits::{MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 /// `POST /v1/shipments/{number}/events`. Every event is checked before anything is written, so a
 /// bad event rejects the whole batch and nothing is half-stored. Events already stored, or repeated
 /// in the batch, count as duplicates. A shipment not registered yet is registered on the way.
+/// Answers built before new events are never served again.
 pub async fn push_events(
     store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
     shop: &ShopRecord,
     number: &str,
     batch: EventBatch,
@@ -59,6 +63,9 @@ pub async fn push_events(
         Ok(written.then_some(merged.new.len()))
     })
     .await?;
+    if stored > 0 {
+        answers.shipment_changed(&shop.id, &number).await;
+    }
     Ok(EventBatchResult {
         received,
         stored,

@@ -14,6 +14,7 @@ use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::projection::health_schedule;
 use super::shipments::{ListQuery, list_shipments, put_shipment, shipment_counts};
 use super::store::{Runtime, ShopRecord, Store};
+use super::test_carriers::answers;
 use crate::error::EdgeError;
 
 /// A shop holding a mix: every status, old and new events, each route, some carrier ETAs.
@@ -69,7 +70,16 @@ fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
             shipped_on: Some((now - TimeDelta::days(i % 20)).date_naive()),
             ..ShipmentInput::default()
         };
-        block_on(put_shipment(&store, &shop, &number, input, Lang::En, now)).unwrap();
+        block_on(put_shipment(
+            &store,
+            &answers(),
+            &shop,
+            &number,
+            input,
+            Lang::En,
+            now,
+        ))
+        .unwrap();
         if i % 7 == 6 {
             continue; // registered, no event yet
         }
@@ -86,6 +96,7 @@ fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
         }];
         block_on(push_events(
             &store,
+            &answers(),
             &shop,
             &number,
             EventBatch { events },

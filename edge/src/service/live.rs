@@ -40,6 +40,21 @@ pub fn cache_ttl_secs(status: Option<Status>) -> u32 {
     }
 }
 
+/// How long a carrier's reading of a number is cached: by its status when found.
+pub fn lookup_ttl_secs(lookup: &Lookup) -> u32 {
+    match lookup {
+        Lookup::Found(answer) => cache_ttl_secs(answer.newest_status()),
+        Lookup::NotFound => NOT_FOUND_TTL_SECS,
+    }
+}
+
+/// Seconds a fetched reading stays in the carrier cache from `now`: what anything built from it
+/// may be kept for.
+pub fn fresh_secs(fetched: &Fetched, now: DateTime<Utc>) -> u32 {
+    let age = (now - fetched.fetched_at).num_seconds().max(0);
+    u32::try_from(i64::from(lookup_ttl_secs(&fetched.lookup)) - age).unwrap_or(0)
+}
+
 /// Sends HTTP calls to carriers: `fetch` in the Worker, a script in host tests.
 #[allow(
     async_fn_in_trait,
@@ -70,7 +85,7 @@ pub enum Transport {
 pub trait Cache {
     /// The value under `key`, if any and not expired.
     async fn get(&self, key: &str) -> Option<String>;
-    /// Stores `value` under `key` for `ttl_secs` (at least 60).
+    /// Stores `value` under `key` for `ttl_secs` (KV keeps nothing under 60).
     async fn put(&self, key: &str, value: &str, ttl_secs: u32);
     async fn delete(&self, key: &str);
 }
@@ -187,9 +202,10 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
         let lookup = self.ask(carrier, number, now).await?;
-        let (answer, ttl) = match &lookup {
-            Lookup::Found(answer) => (Some(answer.clone()), cache_ttl_secs(answer.newest_status())),
-            Lookup::NotFound => (None, NOT_FOUND_TTL_SECS),
+        let ttl = lookup_ttl_secs(&lookup);
+        let answer = match &lookup {
+            Lookup::Found(answer) => Some(answer.clone()),
+            Lookup::NotFound => None,
         };
         let entry = CacheEntry {
             fetched_at: now,

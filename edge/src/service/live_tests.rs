@@ -12,6 +12,7 @@ use waypost_shared::status::Status;
 use waypost_shared::time::offset_string;
 use waypost_shared::wire::{EventBatch, EventInput, ShipmentInput, TrackingView};
 
+use super::answers::{ANSWER_TTL_SECS, AnswerMemory, Answers};
 use super::carrier_state::FAILURES_BEFORE_PAUSE;
 use super::events::push_events;
 use super::live::{DEFAULT_RETRY_AFTER_SECS, Transport, cache_ttl_secs};
@@ -19,8 +20,8 @@ use super::memory::{MemoryStore, TestRuntime, block_on, shop};
 use super::refresh::{RefreshLimits, RefreshReport, run};
 use super::shipments::put_shipment;
 use super::store::{Runtime, ShipmentHistory, ShopRecord, Store};
-use super::test_carriers::{TestCarriers, reply};
-use super::tracking::track;
+use super::test_carriers::{MemoryCache, TestCarriers, answers, reply};
+use super::tracking::{answer, track};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::{HttpReply, LiveCarrier};
 use crate::error::{EdgeError, Result};
@@ -65,11 +66,35 @@ impl Harness {
         block_on(track(
             &self.store,
             &self.carriers.live(),
+            &answers(),
             shop,
             number,
             Lang::En,
             self.runtime.now(),
         ))
+        .map(|tracked| tracked.view)
+    }
+
+    /// Seconds the public answer for `number` was kept for by a look-up now (into a cache of its
+    /// own); `None` when it was not kept.
+    fn answer_kept_for(&self, number: &str) -> Option<u32> {
+        let cache = MemoryCache::default();
+        block_on(answer(
+            &self.store,
+            &self.carriers.live(),
+            &Answers::new(&cache, &AnswerMemory::default(), self.runtime.now()),
+            &self.runtime,
+            &self.shop,
+            number,
+            Lang::En,
+            self.runtime.now(),
+        ))
+        .unwrap();
+        let entries = cache.entries.borrow();
+        entries
+            .iter()
+            .find(|(entry, _)| entry.contains("/answer/"))
+            .map(|(_, (_, ttl))| *ttl)
     }
 
     /// Registers `number` for `shop` with `carrier`, now.
@@ -80,6 +105,7 @@ impl Harness {
         };
         block_on(put_shipment(
             &self.store,
+            &answers(),
             shop,
             number,
             input,
@@ -102,6 +128,7 @@ impl Harness {
         block_on(run(
             &self.store,
             &self.carriers.live(),
+            &answers(),
             limits,
             self.runtime.now(),
         ))
@@ -185,6 +212,21 @@ fn one_token_serves_many_lookups_and_a_refused_token_is_fetched_again() {
 }
 
 #[test]
+fn a_public_answer_is_kept_no_longer_than_the_carrier_reading_it_shows() {
+    let h = Harness::new(carriers(UPS_IN_TRANSIT, DHL_IN_TRANSIT));
+    assert_eq!(h.answer_kept_for(UPS), Some(ANSWER_TTL_SECS));
+    let carrier_ttl = h.carriers.cache.entries.borrow()["track:ups:1Z5R89390357567127"].1;
+    h.runtime
+        .now
+        .set(h.runtime.now() + TimeDelta::seconds(i64::from(carrier_ttl) - 10));
+    assert_eq!(
+        h.answer_kept_for(UPS),
+        Some(10),
+        "the carrier's reading leaves the carrier cache in 10 s, and the answer with it"
+    );
+}
+
+#[test]
 fn a_5xx_is_retried_once_then_the_last_known_view_is_served_stale() {
     let h = Harness::new(TestCarriers::new(
         &[LiveCarrier::Dhl],
@@ -203,7 +245,15 @@ fn a_5xx_is_retried_once_then_the_last_known_view_is_served_stale() {
             carrier_code: None,
         }],
     };
-    block_on(push_events(&h.store, &h.shop, DHL, batch, pushed_at)).unwrap();
+    block_on(push_events(
+        &h.store,
+        &answers(),
+        &h.shop,
+        DHL,
+        batch,
+        pushed_at,
+    ))
+    .unwrap();
 
     let view = h.track(DHL).unwrap();
     assert!(view.stale, "served stale, not a 5xx");
@@ -211,6 +261,11 @@ fn a_5xx_is_retried_once_then_the_last_known_view_is_served_stale() {
     assert_eq!(view.events.len(), 1);
     assert_eq!(h.carriers.calls_to("/track/shipments"), 2, "one retry");
     assert_eq!(*h.carriers.http.slept.borrow(), vec![250]);
+    assert_eq!(
+        h.answer_kept_for(DHL),
+        None,
+        "a stale view is not kept: the next look-up asks the carrier again"
+    );
 
     // Nothing known about another number: the 404 with detection.
     match h.track("8487135506") {
@@ -348,7 +403,15 @@ fn pushed_and_carrier_events_merge_without_duplicates() {
             },
         ],
     };
-    let result = block_on(push_events(&h.store, &h.shop, UPS, batch, h.runtime.now())).unwrap();
+    let result = block_on(push_events(
+        &h.store,
+        &answers(),
+        &h.shop,
+        UPS,
+        batch,
+        h.runtime.now(),
+    ))
+    .unwrap();
     assert_eq!((result.stored, result.duplicates), (1, 1));
     let merged = h.track(UPS).unwrap();
     assert_eq!(merged.events.len(), first.events.len() + 1);

@@ -53,25 +53,31 @@ pub struct MemoryStore {
     derived: RefCell<BTreeMap<ShipmentKey, Derived>>,
     events: RefCell<EventRows>,
     revisions: Cell<u64>,
+    /// Calls of any [`Store`] method so far (each stands for at least one D1 query).
+    calls: Cell<usize>,
 }
 
 impl Store for MemoryStore {
     async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
+        self.count_call();
         let mut stored = shop.clone();
         stored.created_at = to_second(stored.created_at);
         self.shops.borrow_mut().insert(shop.id.clone(), stored);
         Ok(())
     }
     async fn shop(&self, shop_id: &str) -> Result<Option<ShopRecord>> {
+        self.count_call();
         Ok(self.shops.borrow().get(shop_id).cloned())
     }
     async fn insert_key(&self, key: &KeyRecord) -> Result<()> {
+        self.count_call();
         self.keys
             .borrow_mut()
             .insert(key.key_id.clone(), key.clone());
         Ok(())
     }
     async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>> {
+        self.count_call();
         let key = self.keys.borrow().get(key_id).cloned();
         Ok(key.and_then(|key| {
             self.shops
@@ -82,11 +88,13 @@ impl Store for MemoryStore {
         }))
     }
     async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool> {
+        self.count_call();
         let mut keys = self.keys.borrow_mut();
         let key = keys.get_mut(key_id).filter(|key| key.shop_id == shop_id);
         Ok(key.map(|key| key.revoked = true).is_some())
     }
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()> {
+        self.count_call();
         let mut stored = order.clone();
         stored.updated_at = to_second(stored.updated_at);
         self.orders
@@ -95,6 +103,7 @@ impl Store for MemoryStore {
         Ok(())
     }
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
+        self.count_call();
         Ok(self
             .orders
             .borrow()
@@ -102,6 +111,7 @@ impl Store for MemoryStore {
             .cloned())
     }
     async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
+        self.count_call();
         let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
         let current = self
             .shipments
@@ -135,6 +145,7 @@ impl Store for MemoryStore {
         shop_id: &str,
         number: &TrackingNumber,
     ) -> Result<Option<ShipmentRecord>> {
+        self.count_call();
         Ok(self
             .shipments
             .borrow()
@@ -146,6 +157,7 @@ impl Store for MemoryStore {
         shop_id: &str,
         order_number: &str,
     ) -> Result<Vec<ShipmentRecord>> {
+        self.count_call();
         let shipments = self.shipments.borrow();
         let mut found: Vec<_> = shipments
             .values()
@@ -164,6 +176,7 @@ impl Store for MemoryStore {
         after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
+        self.count_call();
         // By tracking number, after the cursor (the map's own order, as D1's ORDER BY).
         Ok(self
             .listed(shop_id, status)
@@ -181,6 +194,7 @@ impl Store for MemoryStore {
         after: Option<&ListPosition>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
+        self.count_call();
         let since = |listed: &ListedShipment| listed.schedule.since(health);
         let mut found: Vec<ListedShipment> = self
             .listed(shop_id, status)
@@ -200,6 +214,7 @@ impl Store for MemoryStore {
             .collect())
     }
     async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts> {
+        self.count_call();
         let mut counts = StoredCounts::default();
         for listed in self.listed(shop_id, None) {
             let fixed = listed.schedule.fixed;
@@ -221,6 +236,7 @@ impl Store for MemoryStore {
         Ok(counts)
     }
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>> {
+        self.count_call();
         let events = self.events.borrow();
         let mut found: Vec<&(u64, TrackingEvent)> = events
             .iter()
@@ -236,6 +252,7 @@ impl Store for MemoryStore {
         shop_id: &str,
         number: &TrackingNumber,
     ) -> Result<Option<ShipmentHistory>> {
+        self.count_call();
         let Some(shipment) = self.shipment(shop_id, number).await? else {
             return Ok(None);
         };
@@ -256,6 +273,7 @@ impl Store for MemoryStore {
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
     ) -> Result<bool> {
+        self.count_call();
         if !self.save_shipment(shop, shipment).await? {
             return Ok(false);
         }
@@ -274,6 +292,7 @@ impl Store for MemoryStore {
         Ok(true)
     }
     async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>> {
+        self.count_call();
         Ok(self
             .orders
             .borrow()
@@ -283,6 +302,7 @@ impl Store for MemoryStore {
             .collect())
     }
     async fn erase_customer(&self, shop_id: &str, email: &str) -> Result<(usize, usize)> {
+        self.count_call();
         let orders: Vec<String> = self
             .customer_orders(shop_id, email)
             .await?
@@ -293,6 +313,7 @@ impl Store for MemoryStore {
         Ok((orders.len(), shipments))
     }
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
         let due = self.due(now, limit, |derived| derived.erase_due_at);
         let mut erased = 0;
         let mut orders: Vec<(String, String)> = Vec::new();
@@ -330,6 +351,7 @@ impl Store for MemoryStore {
         Ok(erased)
     }
     async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
         let due = self.due(now, limit, |derived| derived.delete_due_at);
         for (shop_id, number, order_number) in &due {
             let key = (shop_id.clone(), number.clone());
@@ -352,6 +374,7 @@ impl Store for MemoryStore {
         Ok(due.len())
     }
     async fn rederive_schedules(&self, limit: usize) -> Result<usize> {
+        self.count_call();
         let shops = self.shops.borrow();
         let shipments = self.shipments.borrow();
         let mut derived = self.derived.borrow_mut();
@@ -372,6 +395,7 @@ impl Store for MemoryStore {
         Ok(rederived)
     }
     async fn clear_overtaken_stalls(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
         let mut cleared = 0;
         for Derived { schedule, .. } in self.derived.borrow_mut().values_mut() {
             if cleared == limit {
@@ -393,6 +417,7 @@ impl Store for MemoryStore {
         checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>> {
+        self.count_call();
         let shops = self.shops.borrow();
         let mut due: Vec<(ShipmentRecord, ShopRecord)> = self
             .shipments
@@ -425,6 +450,15 @@ impl Store for MemoryStore {
 }
 
 impl MemoryStore {
+    /// How many times the service called the store: what a D1 store would have queried.
+    pub fn calls(&self) -> usize {
+        self.calls.get()
+    }
+
+    fn count_call(&self) {
+        self.calls.set(self.calls.get() + 1);
+    }
+
     /// Up to `limit` shipments whose instant `at` has come by `now`, earliest first (D1's index
     /// order): shop, number and order.
     fn due(

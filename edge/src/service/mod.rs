@@ -2,6 +2,7 @@
 //! [`store::Runtime`] so it is tested on the host without workerd.
 
 pub mod admin;
+pub mod answers;
 pub mod auth;
 pub mod carrier_lookup;
 pub mod carrier_state;
@@ -22,6 +23,8 @@ pub mod tracking;
 pub mod tracking_number;
 pub mod validate;
 
+#[cfg(test)]
+mod answers_tests;
 #[cfg(test)]
 mod health_list_tests;
 #[cfg(test)]

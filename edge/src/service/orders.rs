@@ -7,6 +7,8 @@ use waypost_shared::milestone::StepState;
 use waypost_shared::status::StatusDetail;
 use waypost_shared::wire::{OrderInput, OrderView, TrackingView};
 
+use super::answers::Answers;
+use super::live::Cache;
 use super::projection::shipment_view;
 use super::store::{OrderRecord, ShopRecord, Store};
 use super::validate;
@@ -16,6 +18,7 @@ use crate::limits::MAX_FIELD_CHARS;
 /// `PUT /v1/orders/{order_number}`: creates or replaces the order's own state and contact.
 pub async fn put_order(
     store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
     shop: &ShopRecord,
     order_number: &str,
     input: OrderInput,
@@ -41,6 +44,15 @@ pub async fn put_order(
         updated_at: now,
     };
     store.upsert_order(&record).await?;
+    // Its promised window shows in its parcels' views.
+    for shipment in store
+        .order_shipments(&shop.id, &record.order_number)
+        .await?
+    {
+        answers
+            .shipment_changed(&shop.id, &shipment.tracking_number)
+            .await;
+    }
     Ok(record)
 }
 

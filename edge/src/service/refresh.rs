@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
+use super::answers::Answers;
 use super::carrier_sync::{CarrierSaid, mark_checked, store_answer};
 use super::live::{Cache, CarrierHttp, LiveCarriers};
 use super::store::Store;
@@ -52,6 +53,7 @@ pub struct RefreshReport {
 pub async fn run(
     store: &impl Store,
     live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
+    answers: &Answers<'_, impl Cache>,
     limits: RefreshLimits,
     now: DateTime<Utc>,
 ) -> Result<RefreshReport> {
@@ -88,7 +90,9 @@ pub async fn run(
                             answer,
                             fetched_at: fetched.fetched_at,
                         };
-                        let after = store_answer(store, &shop, &number, said, history, now).await?;
+                        let after =
+                            store_answer(store, answers, &shop, &number, said, history, now)
+                                .await?;
                         report.new_events += after.events.len() - before;
                     }
                     Lookup::NotFound => mark_checked(store, &shop, &shipment, now).await?,

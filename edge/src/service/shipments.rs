@@ -11,7 +11,9 @@ use waypost_shared::wire::{
     TrackingView,
 };
 
+use super::answers::Answers;
 use super::list_cursor;
+use super::live::Cache;
 use super::projection::{carrier_eta, shipment_view};
 use super::store::{
     ListPosition, ListedShipment, ShipmentRecord, ShopRecord, Store, until_written,
@@ -25,6 +27,7 @@ use crate::limits::{DEFAULT_PAGE, MAX_FIELD_CHARS, MAX_PAGE};
 /// its tracking view.
 pub async fn put_shipment(
     store: &impl Store,
+    answers: &Answers<'_, impl Cache>,
     shop: &ShopRecord,
     number: &str,
     input: ShipmentInput,
@@ -33,6 +36,9 @@ pub async fn put_shipment(
 ) -> Result<TrackingView> {
     let (number, detection) = TrackingNumber::parse(number)?;
     let record = register(store, shop, number, &detection, input, now).await?;
+    answers
+        .shipment_changed(&shop.id, &record.tracking_number)
+        .await;
     let events = store.events(&shop.id, &record.tracking_number).await?;
     Ok(shipment_view(shop, &record, events, None, lang, now))
 }

@@ -2,6 +2,7 @@
 //! in-memory map in host tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
@@ -12,7 +13,8 @@ use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
 
 /// A shop: who owns the data, where its widget may run, how long its parcels usually take.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialisable so the answer cache can remember a publishable key's shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShopRecord {
     pub id: String,
     pub name: String,

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::answers::Answers;
 use super::carrier_state::CarrierState;
 use super::live::{Cache, CarrierAccount, CarrierConfig, CarrierHttp, LiveCarriers, Transport};
 use crate::carriers::{HttpCall, HttpReply, LiveCarrier};
@@ -50,6 +51,16 @@ impl Cache for MemoryCache {
     async fn delete(&self, key: &str) {
         self.entries.borrow_mut().remove(key);
     }
+}
+
+/// A fresh answer cache of its own, for a service call whose caching the test does not look at
+/// (leaked: a test lives shorter than the memory matters).
+pub fn answers() -> Answers<'static, MemoryCache> {
+    Answers::new(
+        Box::leak(Box::default()),
+        Box::leak(Box::default()),
+        "2026-11-21T12:00:00Z".parse().expect("an instant"),
+    )
 }
 
 /// Everything a live look-up needs, owned, for one test.

@@ -13,7 +13,7 @@ use super::shipments::{ListQuery, list_shipments, put_shipment};
 use super::store::{
     MAX_WRITE_ATTEMPTS, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written,
 };
-use super::test_carriers::TestCarriers;
+use super::test_carriers::{TestCarriers, answers};
 use super::tracking::track;
 use super::tracking_number::TrackingNumber;
 use crate::error::EdgeError;
@@ -84,6 +84,7 @@ fn same_batch_three_times_and_reversed_gives_one_timeline() {
     let (store, runtime, shop) = setup();
     let first = block_on(push_events(
         &store,
+        &answers(),
         &shop,
         UPS,
         EventBatch { events: batch() },
@@ -94,6 +95,7 @@ fn same_batch_three_times_and_reversed_gives_one_timeline() {
     for _ in 0..2 {
         let again = block_on(push_events(
             &store,
+            &answers(),
             &shop,
             UPS,
             EventBatch { events: batch() },
@@ -106,6 +108,7 @@ fn same_batch_three_times_and_reversed_gives_one_timeline() {
     reversed.reverse();
     block_on(push_events(
         &store,
+        &answers(),
         &shop,
         UPS,
         EventBatch { events: reversed },
@@ -115,12 +118,14 @@ fn same_batch_three_times_and_reversed_gives_one_timeline() {
     let view = block_on(track(
         &store,
         &TestCarriers::none().live(),
+        &answers(),
         &shop,
         UPS,
         Lang::En,
         runtime.now(),
     ))
-    .unwrap();
+    .unwrap()
+    .view;
     let texts: Vec<_> = view.events.iter().map(|e| e.description.as_str()).collect();
     assert_eq!(texts, ["Out for delivery", "Customs", "Picked up"]);
     assert_eq!(view.status, Status::OutForDelivery);
@@ -138,6 +143,7 @@ fn one_bad_event_rejects_the_batch_and_writes_nothing() {
     ));
     let error = block_on(push_events(
         &store,
+        &answers(),
         &shop,
         UPS,
         EventBatch { events },
@@ -160,6 +166,7 @@ fn one_bad_event_rejects_the_batch_and_writes_nothing() {
     assert!(
         block_on(push_events(
             &store,
+            &answers(),
             &shop,
             UPS,
             EventBatch { events: mismatched },
@@ -171,6 +178,7 @@ fn one_bad_event_rejects_the_batch_and_writes_nothing() {
     assert!(
         block_on(push_events(
             &store,
+            &answers(),
             &shop,
             UPS,
             EventBatch { events: too_many },
@@ -187,6 +195,7 @@ fn shops_never_see_each_other() {
     block_on(store.insert_shop(&shop_b)).unwrap();
     block_on(push_events(
         &store,
+        &answers(),
         &shop_a,
         UPS,
         EventBatch { events: batch() },
@@ -197,6 +206,7 @@ fn shops_never_see_each_other() {
         block_on(track(
             &store,
             &TestCarriers::none().live(),
+            &answers(),
             &shop_b,
             UPS,
             Lang::En,
@@ -228,7 +238,15 @@ fn wrong_email_reads_like_an_unknown_order() {
         postal_code: Some("SW1A 1AA".into()),
         promised_delivery: None,
     };
-    block_on(put_order(&store, &shop, "1042", input, runtime.now())).unwrap();
+    block_on(put_order(
+        &store,
+        &answers(),
+        &shop,
+        "1042",
+        input,
+        runtime.now(),
+    ))
+    .unwrap();
     let lookup = |number: &str, proof| {
         block_on(order_view(
             &store,
@@ -272,7 +290,15 @@ fn order_with_two_parcels_and_no_personal_data_in_the_view() {
         postal_code: Some("10001".into()),
         promised_delivery: None,
     };
-    block_on(put_order(&store, &shop, "1042", input, runtime.now())).unwrap();
+    block_on(put_order(
+        &store,
+        &answers(),
+        &shop,
+        "1042",
+        input,
+        runtime.now(),
+    ))
+    .unwrap();
     for number in [UPS, "RR123456785CN"] {
         let shipment = ShipmentInput {
             order_number: Some("1042".into()),
@@ -280,6 +306,7 @@ fn order_with_two_parcels_and_no_personal_data_in_the_view() {
         };
         block_on(put_shipment(
             &store,
+            &answers(),
             &shop,
             number,
             shipment,
@@ -290,6 +317,7 @@ fn order_with_two_parcels_and_no_personal_data_in_the_view() {
     }
     block_on(push_events(
         &store,
+        &answers(),
         &shop,
         UPS,
         EventBatch { events: batch() },
@@ -328,6 +356,7 @@ fn list_filters_by_status_and_health_with_cursor() {
     for number in numbers {
         block_on(put_shipment(
             &store,
+            &answers(),
             &shop,
             number,
             ShipmentInput::default(),
@@ -344,6 +373,7 @@ fn list_filters_by_status_and_health_with_cursor() {
     )];
     block_on(push_events(
         &store,
+        &answers(),
         &shop,
         numbers[1],
         EventBatch { events: failed },
@@ -417,6 +447,7 @@ fn unknown_number_is_404_with_detection() {
     match block_on(track(
         &store,
         &TestCarriers::none().live(),
+        &answers(),
         &shop,
         "1z5r 8939 0357 5671 27",
         Lang::En,
@@ -441,6 +472,7 @@ fn the_memory_store_orders_rows_like_d1() {
     let register = |number: &str, input: ShipmentInput| {
         block_on(put_shipment(
             &store,
+            &answers(),
             &shop,
             number,
             input,
@@ -461,6 +493,7 @@ fn the_memory_store_orders_rows_like_d1() {
         )];
         block_on(push_events(
             &store,
+            &answers(),
             &shop,
             delivered,
             EventBatch { events },
@@ -609,6 +642,7 @@ fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
     // Through the service, the push is computed again and both writes hold.
     let result = block_on(push_events(
         &store,
+        &answers(),
         &shop,
         UPS,
         EventBatch { events: batch() },
@@ -652,6 +686,7 @@ fn personal_data_is_exported_erased_and_expired() {
     };
     block_on(put_order(
         &store,
+        &answers(),
         &shop,
         "1042",
         contact("ana@example.com"),
@@ -660,6 +695,7 @@ fn personal_data_is_exported_erased_and_expired() {
     .unwrap();
     block_on(put_order(
         &store,
+        &answers(),
         &shop,
         "1043",
         contact("bo@example.com"),
@@ -677,6 +713,7 @@ fn personal_data_is_exported_erased_and_expired() {
     for (number, order) in [(UPS, "1042"), ("RR123456785CN", "1043")] {
         block_on(put_shipment(
             &store,
+            &answers(),
             &shop,
             number,
             parcel(order),
@@ -701,6 +738,7 @@ fn personal_data_is_exported_erased_and_expired() {
         block_on(track(
             &store,
             &TestCarriers::none().live(),
+            &answers(),
             &shop,
             UPS,
             Lang::En,
@@ -718,6 +756,7 @@ fn personal_data_is_exported_erased_and_expired() {
     )];
     block_on(push_events(
         &store,
+        &answers(),
         &shop,
         "RR123456785CN",
         EventBatch { events: delivered },

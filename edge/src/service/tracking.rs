@@ -5,14 +5,61 @@ use chrono::{DateTime, Utc};
 use waypost_shared::labels::Lang;
 use waypost_shared::wire::TrackingView;
 
+use super::answers::{ANSWER_TTL_SECS, Answer, AnswerPlace, Answers};
 use super::carrier_lookup::Fetched;
 use super::carrier_sync::{CarrierSaid, holds_answer, store_answer};
-use super::live::{Cache, CarrierHttp, LiveCarriers};
+use super::live::{Cache, CarrierHttp, LiveCarriers, fresh_secs};
 use super::projection::shipment_view;
-use super::store::{ShipmentHistory, ShopRecord, Store};
+use super::store::{Runtime, ShipmentHistory, ShopRecord, Store};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::{EdgeError, Result};
+
+/// A tracking view, and how long it may be served as it is.
+#[derive(Debug)]
+pub struct Tracked {
+    pub view: TrackingView,
+    /// Seconds the built answer may be kept: [`ANSWER_TTL_SECS`], or less when it comes from a
+    /// carrier answer that leaves the carrier cache sooner; `None` for a stale view (the carrier
+    /// could not be asked), which the next look-up tries again.
+    pub keep_secs: Option<u32>,
+}
+
+/// The public look-up as the API serves it: the answer kept for this shop, number, language and
+/// version of the shipment when there is one (no D1 read, no rebuild), else built by [`track`]
+/// and kept. See [`super::answers`] for why a write is visible in the very next look-up.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the look-up's parts: storage, carriers, cache, clock"
+)]
+pub async fn answer(
+    store: &impl Store,
+    live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
+    answers: &Answers<'_, impl Cache>,
+    runtime: &impl Runtime,
+    shop: &ShopRecord,
+    number: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Answer> {
+    let (parsed, _) = TrackingNumber::parse(number)?;
+    let version = answers.version(runtime, &shop.id, &parsed).await?;
+    let place = AnswerPlace {
+        shop_id: &shop.id,
+        number: &parsed,
+        version: &version,
+        lang,
+    };
+    if let Some(answer) = answers.answer(&place).await {
+        return Ok(answer);
+    }
+    let tracked = track(store, live, answers, shop, number, lang, now).await?;
+    let answer = Answer::of(&tracked.view)?;
+    if let Some(keep_secs) = tracked.keep_secs {
+        answers.keep(&place, &answer, keep_secs).await;
+    }
+    Ok(answer)
+}
 
 /// The shop's shipment, asked live of its carrier when the shop has that carrier enabled (cached;
 /// new carrier events merged with pushed ones and stored). When the carrier cannot be asked, the
@@ -21,11 +68,12 @@ use crate::error::{EdgeError, Result};
 pub async fn track(
     store: &impl Store,
     live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
+    answers: &Answers<'_, impl Cache>,
     shop: &ShopRecord,
     number: &str,
     lang: Lang,
     now: DateTime<Utc>,
-) -> Result<TrackingView> {
+) -> Result<Tracked> {
     let (number, detection) = TrackingNumber::parse(number)?;
     let history = store.shipment_history(&shop.id, &number).await?;
     let carrier = history
@@ -34,26 +82,32 @@ pub async fn track(
         .or(detection.candidates.first().map(|c| c.carrier))
         .and_then(LiveCarrier::of)
         .filter(|c| shop.live_carriers.contains(&c.carrier()) && live.serves(*c));
-    let (history, stale) = match carrier {
-        None => (history, false),
+    let (history, keep_secs) = match carrier {
+        None => (history, Some(ANSWER_TTL_SECS)),
         Some(carrier) => match live.lookup(carrier, number.as_str(), now).await {
-            Ok(Fetched {
-                lookup: Lookup::Found(answer),
-                fetched_at,
-            }) if !history
-                .as_ref()
-                .is_some_and(|h| holds_answer(h, fetched_at)) =>
-            {
-                let said = CarrierSaid {
-                    carrier,
-                    answer: &answer,
-                    fetched_at,
-                };
-                let stored = store_answer(store, shop, &number, said, history, now).await?;
-                (Some(stored), false)
+            Ok(fetched) => {
+                let keep_secs = Some(fresh_secs(&fetched, now));
+                match fetched {
+                    Fetched {
+                        lookup: Lookup::Found(answer),
+                        fetched_at,
+                    } if !history
+                        .as_ref()
+                        .is_some_and(|h| holds_answer(h, fetched_at)) =>
+                    {
+                        let said = CarrierSaid {
+                            carrier,
+                            answer: &answer,
+                            fetched_at,
+                        };
+                        let stored =
+                            store_answer(store, answers, shop, &number, said, history, now).await?;
+                        (Some(stored), keep_secs)
+                    }
+                    _ => (history, keep_secs),
+                }
             }
-            Ok(_) => (history, false),
-            Err(_) => (history, true),
+            Err(_) => (history, None),
         },
     };
     let Some(history) = history else {
@@ -71,10 +125,10 @@ pub async fn track(
         events,
     } = history;
     let mut view = shipment_view(shop, &shipment, events, order.as_ref(), lang, now);
-    if stale {
+    if keep_secs.is_none() {
         let known_at = shipment.carrier_checked_at.unwrap_or(shipment.updated_at);
         view.stale = true;
         view.age_seconds = Some(u64::try_from((now - known_at).num_seconds()).unwrap_or(0));
     }
-    Ok(view)
+    Ok(Tracked { view, keep_secs })
 }
