@@ -416,6 +416,27 @@ async fn two_widgets_on_one_page_work_independently(w: &World) {
     w.screenshot("spanish-and-delivered").await;
 }
 
+/// Records every text the widgets' shadow roots ever show, from before the first render.
+const TEXT_RECORDER: &str = r#"<script>window.__shown = []; const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  const root = attach.call(this, init);
+  new MutationObserver(() => window.__shown.push(root.textContent))
+    .observe(root, { childList: true, subtree: true, characterData: true });
+  return root;
+};</script>"#;
+
+async fn a_german_page_never_shows_english_first(w: &World) {
+    w.open(&w.page("/german", TEXT_RECORDER, &[r#"lang="de""#]))
+        .await;
+    assert_eq!(w.text(0, ".wp-title").await, "Bestellung verfolgen");
+    let shown = w.js("return window.__shown.join('\\n');").await;
+    let shown = shown.as_str().unwrap_or_default();
+    assert!(
+        shown.contains("Bestellung verfolgen") && !shown.contains("Track your order"),
+        "German words from the first render: {shown}"
+    );
+}
+
 async fn hostile_storefront_css_does_not_break_it(w: &World) {
     let css = "<style>* { all: unset !important; } div { display: none !important; }</style>";
     w.open(&w.page("/hostile", css, &[r#"tracking-number="1234567891""#]))
@@ -616,6 +637,7 @@ async fn run() -> Result<bool, String> {
         the_api_going_down_shows_retry_and_recovers,
         carrier_text_is_text_never_html,
         two_widgets_on_one_page_work_independently,
+        a_german_page_never_shows_english_first,
         hostile_storefront_css_does_not_break_it,
         keyboard_alone_fills_submits_and_expands,
         screenshots_dark_and_mobile,

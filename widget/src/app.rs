@@ -15,6 +15,7 @@ use crate::form::Form;
 use crate::refresh::refresh_while_visible;
 use crate::result::{OrderResult, ParcelResult};
 use crate::states::{FailureView, Loading};
+use crate::words;
 
 /// What the customer asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub fn App(config: Config) -> impl IntoView {
         }
     });
 
-    let text = move |key| config.with_value(|c| c.lang.ui(key));
+    let text = move |key| words::ui(config.with_value(|c| c.lang), key);
     let announcement = move || match screen.get() {
         Screen::Parcel(view) => announce(&view),
         Screen::Order(status, _) => String::from(&*status),

@@ -7,11 +7,12 @@ use waypost_shared::labels::{UiText, fill};
 
 use crate::app::Query;
 use crate::config::Config;
+use crate::words;
 
 /// The form; `on_search` receives what to look up.
 #[component]
 pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
-    let text = move |key| config.lang.ui(key);
+    let text = move |key| words::ui(config.lang, key);
     let by_order = RwSignal::new(config.order_number.is_some());
     let number = RwSignal::new(String::new());
     let order = RwSignal::new(config.order_number.clone().unwrap_or_default());

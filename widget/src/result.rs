@@ -6,12 +6,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use waypost_shared::action::Actor;
 use waypost_shared::health::Health;
-use waypost_shared::labels::{UiText, day_heading, fill};
+use waypost_shared::labels::{UiText, day_heading_in, fill};
 use waypost_shared::milestone::StepState;
 use waypost_shared::status::Status;
 use waypost_shared::wire::{EventView, TrackingView};
 
 use crate::config::Config;
+use crate::words;
 
 /// Events shown before "show all".
 const COLLAPSED_EVENTS: usize = 5;
@@ -20,7 +21,7 @@ const COLLAPSED_EVENTS: usize = 5;
 #[component]
 pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
     let lang = config.lang;
-    let text = move |key| lang.ui(key);
+    let text = move |key| words::ui(lang, key);
     let health_class = match view.health {
         Health::OnTrack => "wp-badge wp-ok",
         Health::Done => "wp-badge wp-done",
@@ -47,7 +48,12 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
     let days: Vec<(String, Vec<EventView>)> = view
         .events_by_local_day()
         .into_iter()
-        .map(|(day, events)| (day_heading(day, lang), events.to_vec()))
+        .map(|(day, events)| {
+            (
+                day_heading_in(day, |part| words::date(lang, part)),
+                events.to_vec(),
+            )
+        })
         .collect();
     let timeline =
         move || {
@@ -165,7 +171,7 @@ pub fn OrderResult(
             <h2 class="wp-status">{String::from(&*status)}</h2>
             <div class="wp-parcels">
                 {parcels.into_iter().enumerate().map(|(i, parcel)| {
-                    let caption = fill(lang.ui(UiText::ParcelOf), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
+                    let caption = fill(words::ui(lang, UiText::ParcelOf), &[("n", &(i + 1).to_string()), ("total", &total.to_string())]);
                     view! {
                         <div class="wp-parcel-slot">
                             <p class="wp-parcel-of">{caption}</p>

@@ -7,13 +7,14 @@ use waypost_shared::labels::{UiText, fill};
 use crate::api::Failure;
 use crate::app::Query;
 use crate::config::Config;
+use crate::words;
 
 /// A loading skeleton, announced to screen readers.
 #[component]
 pub fn Loading(config: Config) -> impl IntoView {
     view! {
         <div class="wp-skeleton" aria-busy="true">
-            <span class="wp-sr">{config.lang.ui(UiText::Loading)}</span>
+            <span class="wp-sr">{words::ui(config.lang, UiText::Loading)}</span>
             <div class="wp-bone wp-bone-title"></div>
             <div class="wp-bone"></div>
             <div class="wp-bone wp-bone-short"></div>
@@ -30,7 +31,7 @@ pub fn FailureView(
     on_retry: Callback<()>,
     on_back: Callback<()>,
 ) -> impl IntoView {
-    let text = move |key| config.lang.ui(key);
+    let text = move |key| words::ui(config.lang, key);
     // One layout for every failure: a title, maybe an explanation, maybe the carrier's own page,
     // maybe a retry, and the way back to the form.
     let (title, help, retry) = match (&failure, &query) {

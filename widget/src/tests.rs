@@ -12,6 +12,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use waypost_shared::labels::{Lang, UiText};
 use waypost_shared::wire::TrackingView;
 use waypost_shared::wire::compact::from_json;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::form::Form;
 use crate::result::ParcelResult;
 use crate::states::{FailureView, Loading};
+use crate::{Tracker, language, words};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -40,14 +42,17 @@ fn snapshot(text: &str) -> TrackingView {
     from_json(snapshot_body(text)).expect("a tracking view")
 }
 
+/// The settings for a page in `lang`, with that language's words loaded as the loader does.
 fn config(lang: &str) -> Config {
-    Config::new(
+    let config = Config::new(
         "pk_test".into(),
         lang,
         String::new(),
         String::new(),
         "http://127.0.0.1:9".into(),
-    )
+    );
+    words::load(config.lang, &config.lang.widget_words_json());
+    config
 }
 
 /// A fresh element in the page to mount into.
@@ -205,6 +210,34 @@ fn language_switches_the_widgets_words() {
         "en",
         "unknown languages fall back to English"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_page_in_another_language_speaks_it_from_the_first_render() {
+    let languages = "fr-CA,en";
+    assert_eq!(
+        language(languages),
+        "fr",
+        "the language whose words the loader fetches"
+    );
+    let root = container();
+    let _tracker = Tracker::new(
+        root.clone(),
+        "pk_test".into(),
+        languages.into(),
+        Lang::Fr.widget_words_json(),
+        String::new(),
+        String::new(),
+        "http://127.0.0.1:9".into(),
+    );
+    // Read at once, before any task or timer runs: the first render is already French.
+    assert_eq!(text(&root, ".wp-title"), Lang::Fr.ui(UiText::FormTitle));
+    assert_eq!(
+        text(&root, "label[for=wp-number]"),
+        Lang::Fr.ui(UiText::TrackingNumber)
+    );
+    assert!(!root.inner_text().contains(Lang::En.ui(UiText::FormTitle)));
+    assert_eq!(language("pt-BR,ja"), "en", "English needs no words fetched");
 }
 
 #[wasm_bindgen_test]

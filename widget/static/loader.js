@@ -1,9 +1,12 @@
 // <waypost-tracker>: the embed. Loads the widget's WebAssembly once per page, however many
 // elements there are, and mounts it in each element's shadow root. Attribute changes re-render.
+// The widget speaks English built in; another language's words are fetched (once per page)
+// before mounting, so that page never shows English first.
 const base = new URL(".", import.meta.url);
-const files = { js: "__JS__", wasm: "__WASM__", css: "__CSS__" };
+const files = { js: "__JS__", wasm: "__WASM__", css: "__CSS__", words: __WORDS__ };
 const attributes = ["shop", "lang", "tracking-number", "order-number", "api", "theme"];
 let loading;
+const words = {};
 
 function loadWidget() {
   loading ??= import(new URL(files.js, base).href).then(async (module) => {
@@ -11,6 +14,14 @@ function loadWidget() {
     return module;
   });
   return loading;
+}
+
+// A language's word list as JSON text; empty for English, or when it cannot be fetched.
+function loadWords(code) {
+  const file = files.words[code];
+  if (!file) return "";
+  words[code] ??= fetch(new URL(file, base)).then((r) => (r.ok ? r.text() : "")).catch(() => "");
+  return words[code];
 }
 
 class WaypostTracker extends HTMLElement {
@@ -25,6 +36,9 @@ class WaypostTracker extends HTMLElement {
   async #render() {
     const version = ++this.#version;
     const module = await loadWidget();
+    const languages = [this.getAttribute("lang"), document.documentElement.lang, ...navigator.languages]
+      .filter(Boolean).join(",");
+    const text = await loadWords(module.language(languages));
     if (version !== this.#version || !this.isConnected) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     this.#mounted?.free();
@@ -36,12 +50,11 @@ class WaypostTracker extends HTMLElement {
     container.className = `wp-theme wp-${["light", "dark"].includes(theme) ? theme : "auto"}`;
     root.replaceChildren(style, container);
     const page = new URLSearchParams(location.search);
-    const languages = [this.getAttribute("lang"), document.documentElement.lang, ...navigator.languages]
-      .filter(Boolean).join(",");
     this.#mounted = new module.Tracker(
       container,
       this.getAttribute("shop") ?? "",
       languages,
+      text,
       this.getAttribute("tracking-number") ?? page.get("tracking") ?? "",
       this.getAttribute("order-number") ?? "",
       this.getAttribute("api") ?? base.origin,

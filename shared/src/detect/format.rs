@@ -6,7 +6,7 @@
 
 use super::carrier::Carrier;
 use super::checksum::Checksum;
-use super::service;
+use super::service::Services;
 
 /// One fixed-length shape of a format, with where its parts sit.
 #[derive(Debug, Clone, Copy)]
@@ -113,9 +113,6 @@ pub(crate) struct Prepend {
     pub(crate) digits: &'static [u8],
 }
 
-/// Names the service encoded in a number's service characters.
-pub(crate) type ServiceLookup = fn(&[u8]) -> Option<&'static str>;
-
 /// One tracking-number format of one carrier.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Format {
@@ -124,7 +121,7 @@ pub(crate) struct Format {
     pub(crate) shape: Shape,
     pub(crate) checksum: Checksum,
     pub(crate) prepend: Option<Prepend>,
-    pub(crate) service: Option<ServiceLookup>,
+    pub(crate) service: Option<Services>,
     pub(crate) country: CountryField,
     /// Public tracking page; `%s` stands for the number.
     pub(crate) url: Option<&'static str>,
@@ -172,7 +169,7 @@ impl Format {
         self
     }
 
-    const fn service(mut self, lookup: ServiceLookup) -> Format {
+    const fn service(mut self, lookup: Services) -> Format {
         self.service = Some(lookup);
         self
     }
@@ -250,7 +247,7 @@ pub(crate) const FORMATS: &[Format] = &[
         &[Layout::new("1Z*{15}#", 2, 17).service(8, 10)],
         UPS_CHECK,
     )
-    .service(service::ups)
+    .service(Services::Ups)
     .url(UPS_URL),
     plain(
         Carrier::Ups,
@@ -258,7 +255,7 @@ pub(crate) const FORMATS: &[Format] = &[
         &[Layout::new("[AHJKTV]#{10}", 1, 10).service(0, 1)],
         UPS_CHECK,
     )
-    .service(service::ups_waybill)
+    .service(Services::UpsWaybill)
     .url(UPS_URL),
     plain(
         Carrier::Usps,
@@ -266,7 +263,7 @@ pub(crate) const FORMATS: &[Format] = &[
         &[Layout::new("#{20}", 0, 19).service(0, 2)],
         USPS_CHECK,
     )
-    .service(service::usps)
+    .service(Services::Usps)
     .url(USPS_URL),
     plain(
         Carrier::Usps,
@@ -297,7 +294,7 @@ pub(crate) const FORMATS: &[Format] = &[
     )
     .routed(&[], &[])
     .prepend(b"91", b"91")
-    .service(service::usps)
+    .service(Services::Usps)
     .url(USPS_URL),
     plain(
         Carrier::Usps,
@@ -430,7 +427,7 @@ pub(crate) const FORMATS: &[Format] = &[
         &[Layout::new("#{27}*", 0, 27).service(21, 24).country(24, 27)],
         Checksum::Mod37_36,
     )
-    .service(service::dpd)
+    .service(Services::Dpd)
     .country(CountryField::DestinationNumeric)
     .url(DPD_URL),
     plain(
@@ -576,7 +573,7 @@ pub(crate) const FORMATS: &[Format] = &[
         &[Layout::new("@@#{9}@@", 2, 10).service(0, 2).country(11, 13)],
         Checksum::S10,
     )
-    .service(service::s10)
+    .service(Services::S10)
     .country(CountryField::OriginAlpha2),
     plain(
         Carrier::Speedee,

@@ -538,7 +538,7 @@ fn candidate(format: &Format, fit: &Fit, number: &[u8], normalized: &str) -> Can
         service: format
             .service
             .zip(fit.service)
-            .and_then(|(lookup, (start, end))| lookup(&number[start..end]))
+            .and_then(|(services, (start, end))| services.name(&number[start..end]))
             .map(Cow::Borrowed),
         origin_country,
         destination_country,

@@ -2,7 +2,7 @@
 //! are proper names and stay in English in every language.
 
 /// UPS `1Z` numbers: the two characters after the shipper number.
-pub(crate) fn ups(code: &[u8]) -> Option<&'static str> {
+fn ups(code: &[u8]) -> Option<&'static str> {
     Some(match code {
         b"01" => "Next Day Air",
         b"02" => "2nd Day Air",
@@ -32,7 +32,7 @@ pub(crate) fn ups(code: &[u8]) -> Option<&'static str> {
 }
 
 /// UPS waybills: the leading letter.
-pub(crate) fn ups_waybill(code: &[u8]) -> Option<&'static str> {
+fn ups_waybill(code: &[u8]) -> Option<&'static str> {
     Some(match code {
         b"J" => "Next Day Express",
         b"K" => "Ground",
@@ -42,7 +42,7 @@ pub(crate) fn ups_waybill(code: &[u8]) -> Option<&'static str> {
 }
 
 /// USPS 20- and 22-digit numbers: the two-digit service type code.
-pub(crate) fn usps(code: &[u8]) -> Option<&'static str> {
+fn usps(code: &[u8]) -> Option<&'static str> {
     Some(match code {
         b"01" | b"02" | b"03" | b"04" | b"05" | b"06" | b"07" | b"08" | b"14" => {
             "Delivery Confirmation"
@@ -55,7 +55,7 @@ pub(crate) fn usps(code: &[u8]) -> Option<&'static str> {
 }
 
 /// DPD 28-character numbers: the three-digit service code.
-pub(crate) fn dpd(code: &[u8]) -> Option<&'static str> {
+fn dpd(code: &[u8]) -> Option<&'static str> {
     Some(match code {
         b"101" | b"136" => "DPD Classic",
         b"102" => "DPD Classic, hazardous goods",
@@ -77,7 +77,7 @@ pub(crate) fn dpd(code: &[u8]) -> Option<&'static str> {
 }
 
 /// UPU S10 numbers: the two-letter service indicator.
-pub(crate) fn s10(code: &[u8]) -> Option<&'static str> {
+fn s10(code: &[u8]) -> Option<&'static str> {
     Some(match code {
         [b'E', _] => "EMS (international express)",
         [b'C', _] => "Parcel post",
@@ -93,4 +93,33 @@ pub(crate) fn s10(code: &[u8]) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// Which table names a format's service characters. Data rather than a function pointer, so a
+/// program that only ranks formats (the widget's hint) carries none of these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Services {
+    /// UPS `1Z` numbers.
+    Ups,
+    /// UPS waybills.
+    UpsWaybill,
+    /// USPS 20- and 22-digit numbers.
+    Usps,
+    /// DPD 28-character numbers.
+    Dpd,
+    /// UPU S10 numbers.
+    S10,
+}
+
+impl Services {
+    /// The service `code` names, when known.
+    pub(crate) fn name(self, code: &[u8]) -> Option<&'static str> {
+        match self {
+            Services::Ups => ups(code),
+            Services::UpsWaybill => ups_waybill(code),
+            Services::Usps => usps(code),
+            Services::Dpd => dpd(code),
+            Services::S10 => s10(code),
+        }
+    }
 }

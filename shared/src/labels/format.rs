@@ -43,10 +43,16 @@ pub fn event_time(time: &EventTime, lang: Lang) -> String {
 
 /// A timeline day heading: `Fri, Nov 20`.
 pub fn day_heading(day: NaiveDate, lang: Lang) -> String {
-    let weekday = lang.date(DatePart::Weekday(day.weekday().num_days_from_monday() as u8));
-    let month = lang.date(DatePart::Month(day.month() as u8));
+    day_heading_in(day, |part| lang.date(part))
+}
+
+/// [`day_heading`] with the date words `date` gives (the widget's, which it loads for one
+/// language only).
+pub fn day_heading_in<'a>(day: NaiveDate, date: impl Fn(DatePart) -> &'a str) -> String {
+    let weekday = date(DatePart::Weekday(day.weekday().num_days_from_monday() as u8));
+    let month = date(DatePart::Month(day.month() as u8));
     fill(
-        lang.date(DatePart::DayPattern),
+        date(DatePart::DayPattern),
         &[
             ("weekday", weekday),
             ("day", &day.day().to_string()),

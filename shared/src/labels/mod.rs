@@ -18,7 +18,7 @@ use crate::health::Health;
 use crate::milestone::Milestone;
 use crate::status::{Status, SubStatus};
 
-pub use format::{day_heading, eta_window, event_time, relative_time};
+pub use format::{day_heading, day_heading_in, eta_window, event_time, relative_time};
 
 crate::wire_enum! {
     /// A language Waypost speaks. Serialized as its ISO 639-1 code.
@@ -333,6 +333,74 @@ impl UiText {
     ];
 }
 
+impl DatePart {
+    /// Every date part, in the order of [`Lang::widget_words`].
+    pub const ALL: [DatePart; 26] = [
+        DatePart::Month(1),
+        DatePart::Month(2),
+        DatePart::Month(3),
+        DatePart::Month(4),
+        DatePart::Month(5),
+        DatePart::Month(6),
+        DatePart::Month(7),
+        DatePart::Month(8),
+        DatePart::Month(9),
+        DatePart::Month(10),
+        DatePart::Month(11),
+        DatePart::Month(12),
+        DatePart::Weekday(0),
+        DatePart::Weekday(1),
+        DatePart::Weekday(2),
+        DatePart::Weekday(3),
+        DatePart::Weekday(4),
+        DatePart::Weekday(5),
+        DatePart::Weekday(6),
+        DatePart::DayPattern,
+        DatePart::DatePattern,
+        DatePart::DateTimePattern,
+        DatePart::TimePattern,
+        DatePart::Am,
+        DatePart::Pm,
+        DatePart::LocalTime,
+    ];
+}
+
+impl Lang {
+    /// Every word the widget shows in this language: each [`UiText`] in the order of
+    /// [`UiText::ALL`], then each [`DatePart`] in the order of [`DatePart::ALL`]. The widget
+    /// carries English only and fetches this list, as a JSON array of strings
+    /// ([`Lang::widget_words_json`]), for the page's language.
+    pub fn widget_words(self) -> Vec<&'static str> {
+        let ui = UiText::ALL.map(|ui| self.ui(ui));
+        let date = DatePart::ALL.map(|part| self.date(part));
+        [&ui[..], &date[..]].concat()
+    }
+
+    /// [`Lang::widget_words`] as a JSON array of strings.
+    pub fn widget_words_json(self) -> String {
+        let mut json = String::from("[");
+        for (i, word) in self.widget_words().into_iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('"');
+            for ch in word.chars() {
+                match ch {
+                    '"' => json.push_str("\\\""),
+                    '\\' => json.push_str("\\\\"),
+                    ch if u32::from(ch) < 0x20 => {
+                        json.push_str(&format!("\\u{:04x}", u32::from(ch)))
+                    }
+                    ch => json.push(ch),
+                }
+            }
+            json.push('"');
+        }
+        json.push(']');
+        json
+    }
+}
+
 /// Replaces each `{name}` in `pattern` with its value.
 pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
@@ -382,6 +450,20 @@ mod tests {
         );
         assert_eq!(fill("{x} {n}", &[("n", "1")]), "{x} 1");
         assert_eq!(fill("open {", &[]), "open {");
+    }
+
+    #[test]
+    fn widget_words_are_every_ui_text_then_every_date_part_as_json() {
+        let words = Lang::De.widget_words();
+        assert_eq!(words.len(), UiText::ALL.len() + DatePart::ALL.len());
+        assert_eq!(words[0], Lang::De.ui(UiText::FormTitle));
+        assert_eq!(words[UiText::ALL.len()], Lang::De.date(DatePart::Month(1)));
+        for lang in Lang::ALL {
+            let read: Vec<String> = serde_json::from_str(&lang.widget_words_json()).unwrap();
+            assert_eq!(read, lang.widget_words());
+        }
+        let parts: std::collections::HashSet<_> = DatePart::ALL.into_iter().collect();
+        assert_eq!(parts.len(), DatePart::ALL.len());
     }
 
     #[test]
