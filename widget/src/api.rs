@@ -1,9 +1,11 @@
 //! Talking to the edge API: conditional GETs with ETags, and errors sorted into the states the
 //! widget shows.
 
-use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use waypost_shared::wire::compact::{self, FromJson};
 use waypost_shared::wire::{OrderView, TrackingView};
+use web_sys::{Headers, RequestInit, Response};
 
 use crate::config::Config;
 
@@ -64,15 +66,15 @@ pub async fn order(
 }
 
 async fn get<T: FromJson>(url: &str, etag: Option<&str>) -> Result<Fetched<T>, Failure> {
-    let mut request = Request::get(url);
-    if let Some(etag) = etag {
-        request = request.header("If-None-Match", etag);
-    }
-    let response = request.send().await.map_err(|_| Failure::Unreachable)?;
+    let response = send(url, etag).await.ok_or(Failure::Unreachable)?;
     match response.status() {
         200 => {
-            let etag = response.headers().get("ETag");
-            let text = response.text().await.map_err(|_| Failure::Unreachable)?;
+            let etag = response.headers().get("ETag").ok().flatten();
+            let text = JsFuture::from(response.text().map_err(|_| Failure::Unreachable)?)
+                .await
+                .ok()
+                .and_then(|text| text.as_string())
+                .ok_or(Failure::Unreachable)?;
             let body = compact::from_json::<T>(&text).ok_or(Failure::Unreachable)?;
             Ok(Fetched::Fresh(body, etag))
         }
@@ -82,6 +84,18 @@ async fn get<T: FromJson>(url: &str, etag: Option<&str>) -> Result<Fetched<T>, F
         404 => Err(Failure::NotFound),
         _ => Err(Failure::Refused),
     }
+}
+
+/// A GET with the browser's `fetch`, conditional on `etag`; `None` when no answer came.
+async fn send(url: &str, etag: Option<&str>) -> Option<Response> {
+    let init = RequestInit::new();
+    if let Some(etag) = etag {
+        let headers = Headers::new().ok()?;
+        headers.set("If-None-Match", etag).ok()?;
+        init.set_headers(&headers);
+    }
+    let fetched = web_sys::window()?.fetch_with_str_and_init(url, &init);
+    JsFuture::from(fetched).await.ok()?.dyn_into().ok()
 }
 
 /// Percent-encodes a path or query component (with the browser's own encoder).

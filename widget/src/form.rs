@@ -1,6 +1,7 @@
 //! The search form: a tracking number (with live format hints and typo hints from detection,
 //! before any request), or an order number with its email.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use waypost_shared::detect::{Hint, hint};
 use waypost_shared::labels::{UiText, fill};
@@ -58,9 +59,22 @@ pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
     view! {
         <section class="wp-form">
             <h2 class="wp-title">{text(UiText::FormTitle)}</h2>
-            <Show
-                when=move || by_order.get()
-                fallback=move || view! {
+            {move || if by_order.get() {
+                Either::Left(view! {
+                    <form on:submit=submit_order novalidate>
+                        <label for="wp-order">{text(UiText::OrderNumber)}</label>
+                        <input id="wp-order" name="order-number" type="text" autocomplete="off" required
+                            prop:value=move || order.get() on:input=move |ev| order.set(event_target_value(&ev)) />
+                        <label for="wp-email">{text(UiText::Email)}</label>
+                        <div class="wp-row">
+                            <input id="wp-email" name="email" type="email" autocomplete="email" required
+                                prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                            <button type="submit" class="wp-button">{text(UiText::FindOrder)}</button>
+                        </div>
+                    </form>
+                })
+            } else {
+                Either::Right(view! {
                     <form on:submit=submit_number novalidate>
                         <label for="wp-number">{text(UiText::TrackingNumber)}</label>
                         <div class="wp-row">
@@ -74,20 +88,8 @@ pub fn Form(config: Config, on_search: Callback<Query>) -> impl IntoView {
                         </div>
                         <p id="wp-number-hint" class="wp-hint" class:wp-error=is_typo aria-live="polite">{hint_text}</p>
                     </form>
-                }
-            >
-                <form on:submit=submit_order novalidate>
-                    <label for="wp-order">{text(UiText::OrderNumber)}</label>
-                    <input id="wp-order" name="order-number" type="text" autocomplete="off" required
-                        prop:value=move || order.get() on:input=move |ev| order.set(event_target_value(&ev)) />
-                    <label for="wp-email">{text(UiText::Email)}</label>
-                    <div class="wp-row">
-                        <input id="wp-email" name="email" type="email" autocomplete="email" required
-                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
-                        <button type="submit" class="wp-button">{text(UiText::FindOrder)}</button>
-                    </div>
-                </form>
-            </Show>
+                })
+            }}
             <button type="button" class="wp-link" aria-pressed=move || if by_order.get() { "true" } else { "false" }
                 on:click=move |_| by_order.update(|b| *b = !*b)>
                 {move || if by_order.get() { text(UiText::SearchByNumber) } else { text(UiText::SearchByOrder) }}

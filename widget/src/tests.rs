@@ -375,9 +375,12 @@ const FAKE_BROWSER: &str = r#"
 const pending = [];
 const [fetch, setInterval] = [globalThis.fetch, globalThis.setInterval];
 const ticks = [];
-globalThis.fetch = (request, init) => request.url?.startsWith("http://127.0.0.1:9/")
-    ? new Promise((resolve) => pending.push([request.url, resolve]))
-    : fetch(request, init);
+globalThis.fetch = (request, init) => {
+    const url = typeof request === "string" ? request : request.url;
+    return url.startsWith("http://127.0.0.1:9/")
+        ? new Promise((resolve) => pending.push([url, resolve]))
+        : fetch(request, init);
+};
 globalThis.setInterval = (callback) => (ticks.push(callback), 0);
 return {
     waiting: () => pending.length,
