@@ -13,9 +13,9 @@
 //! A reader takes the version before it reads D1 and keeps what it built under that version; a
 //! writer deletes the version after it wrote D1. An answer built from a read older than a write is
 //! thus always kept under a version the write deleted, and no later look-up finds it: the next
-//! look-up after a write sees the write, in every language at once. Entries expire on their own
-//! after [`ANSWER_TTL_SECS`], which bounds what another data centre (whose copy a write cannot
-//! reach) may serve.
+//! look-up after a write sees the write, in every language at once (in another isolate, within
+//! the second). Entries expire on their own after [`ANSWER_TTL_SECS`], which bounds what another
+//! data centre (whose copy a write cannot reach) may serve.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
