@@ -66,6 +66,18 @@ impl Edge {
         (shop, created.publishable_key)
     }
 
+    /// A shop whose parcel [`NUMBER`] has one event ("Departed Louisville"), and its key.
+    fn shop_with_parcel(&self) -> (ShopRecord, String) {
+        let (shop, key) = self.shop("Shop");
+        self.push(
+            &shop,
+            NUMBER,
+            "Departed Louisville",
+            "2026-11-20T08:00:00-05:00",
+        );
+        (shop, key)
+    }
+
     /// `GET /v1/track/{number}?key=` as the route runs it: the key's shop, then the answer.
     fn look_up(&self, key: &str, number: &str, lang: Lang) -> Result<Answer> {
         let answers = self.answers();
@@ -115,13 +127,7 @@ fn descriptions(answer: &Answer) -> Vec<String> {
 #[test]
 fn a_repeated_look_up_and_its_304_read_nothing_from_storage() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (_, key) = edge.shop_with_parcel();
 
     let first = edge.look_up(&key, NUMBER, Lang::En).unwrap();
     let calls_after_first = edge.store.calls();
@@ -144,13 +150,7 @@ fn a_repeated_look_up_and_its_304_read_nothing_from_storage() {
 #[test]
 fn a_push_is_in_the_next_look_up_in_every_language() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (shop, key) = edge.shop_with_parcel();
     let before: Vec<Answer> = Lang::ALL
         .into_iter()
         .map(|lang| edge.look_up(&key, NUMBER, lang).unwrap())
@@ -233,13 +233,7 @@ fn shipment_and_order_updates_are_in_the_next_look_up() {
 #[test]
 fn an_answer_built_from_a_read_older_than_a_write_is_never_served_after_it() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (shop, key) = edge.shop_with_parcel();
     let stale = edge.look_up(&key, NUMBER, Lang::Es).unwrap();
     let answers = edge.answers();
     let (number, _) = TrackingNumber::parse(NUMBER).unwrap();
@@ -307,13 +301,7 @@ fn one_shops_answer_never_reaches_another_shop() {
 #[test]
 fn a_revoked_key_is_refused_at_once_where_it_was_revoked() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (shop, key) = edge.shop_with_parcel();
     edge.look_up(&key, NUMBER, Lang::En).unwrap();
     block_on(super::admin::revoke_key(
         &edge.store,
@@ -331,13 +319,7 @@ fn a_revoked_key_is_refused_at_once_where_it_was_revoked() {
 #[test]
 fn answers_are_kept_no_longer_than_the_cache_time_to_live() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (_, key) = edge.shop_with_parcel();
     edge.look_up(&key, NUMBER, Lang::De).unwrap();
     let entries = edge.cache.entries.borrow();
     let answer_ttls: Vec<u32> = entries
@@ -357,13 +339,7 @@ fn answers_are_kept_no_longer_than_the_cache_time_to_live() {
 #[test]
 fn a_write_in_another_isolate_is_seen_within_a_second() {
     let edge = Edge::new();
-    let (shop, key) = edge.shop("Shop");
-    edge.push(
-        &shop,
-        NUMBER,
-        "Departed Louisville",
-        "2026-11-20T08:00:00-05:00",
-    );
+    let (shop, key) = edge.shop_with_parcel();
     edge.look_up(&key, NUMBER, Lang::Fr).unwrap();
 
     let batch: EventBatch = serde_json::from_value(serde_json::json!({
