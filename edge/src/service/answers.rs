@@ -134,7 +134,8 @@ impl<'a, C: Cache> Answers<'a, C> {
         serde_json::from_str(&entry).ok()
     }
 
-    /// Remembers a valid publishable key's shop.
+    /// Remembers a valid publishable key's shop. (Shops cannot change after creation today; a
+    /// route that changes one must [`Answers::forget_key`] each of its publishable keys.)
     pub async fn remember_key(&self, key: &str, shop: &ShopRecord) {
         if let Ok(entry) = serde_json::to_string(shop) {
             self.remember(&key_entry(key), &entry, ANSWER_TTL_SECS)
