@@ -128,6 +128,15 @@ impl Ctx {
         problem
     }
 
+    /// `DELETE /v1/admin/shops/{shop}/keys/{key}` with the admin token.
+    fn revoke(&self, shop_id: &str, key_id: &str) -> Reply {
+        self.client
+            .delete(&format!("/v1/admin/shops/{shop_id}/keys/{key_id}"))
+            .bearer(&self.admin)
+            .send()
+            .unwrap()
+    }
+
     fn track(&self, key: &str, number: &str) -> Reply {
         self.get(&format!("/v1/track/{number}?key={key}"))
     }
@@ -247,15 +256,7 @@ fn every_endpoint_answers_its_documented_shape(ctx: &Ctx) {
     ctx.conforms(&key, 201, "KeyCreated");
     let key: KeyCreated = key.parse();
     assert_eq!(ctx.track(&key.key, UPS).status, 200);
-    let revoked = ctx
-        .client
-        .delete(&format!(
-            "/v1/admin/shops/{}/keys/{}",
-            shop.shop_id, key.key_id
-        ))
-        .bearer(&ctx.admin)
-        .send()
-        .unwrap();
+    let revoked = ctx.revoke(&shop.shop_id, &key.key_id);
     assert_eq!(revoked.status, 204);
     ctx.problem(&ctx.track(&key.key, UPS), 401, "unauthorized");
 }
@@ -305,15 +306,7 @@ fn auth_matrix_refuses_and_writes_nothing(ctx: &Ctx) {
         .send()
         .unwrap();
     let extra: KeyCreated = extra.parse();
-    let revoke = ctx
-        .client
-        .delete(&format!(
-            "/v1/admin/shops/{}/keys/{}",
-            a.shop_id, extra.key_id
-        ))
-        .bearer(&ctx.admin)
-        .send()
-        .unwrap();
+    let revoke = ctx.revoke(&a.shop_id, &extra.key_id);
     assert_eq!(revoke.status, 204);
     ctx.problem(&write(Some(&extra.key)), 401, "unauthorized");
     // Nothing was written for shop A.
@@ -418,15 +411,7 @@ fn shops_are_isolated(ctx: &Ctx) {
         1
     );
     // A key cannot revoke through another shop.
-    let cross = ctx
-        .client
-        .delete(&format!(
-            "/v1/admin/shops/{}/keys/{}",
-            b.shop_id, a.publishable_key
-        ))
-        .bearer(&ctx.admin)
-        .send()
-        .unwrap();
+    let cross = ctx.revoke(&b.shop_id, &a.publishable_key);
     ctx.problem(&cross, 404, "key_not_found");
 }
 
@@ -1871,15 +1856,7 @@ fn cached_answers_follow_every_write(ctx: &Ctx) {
     assert_eq!(eta.from.to_string(), "2026-12-20", "{eta:?}");
 
     // A revoked publishable key: refused at once, even with its answers warm.
-    let revoke = ctx
-        .client
-        .delete(&format!(
-            "/v1/admin/shops/{}/keys/{}",
-            a.shop_id, a.publishable_key
-        ))
-        .bearer(&ctx.admin)
-        .send()
-        .unwrap();
+    let revoke = ctx.revoke(&a.shop_id, &a.publishable_key);
     assert_eq!(revoke.status, 204);
     ctx.problem(&look(&a.publishable_key, "en", None), 401, "unauthorized");
 }

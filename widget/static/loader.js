@@ -24,6 +24,15 @@ function loadWords(code) {
   return words[code];
 }
 
+// Starts fetching the words the widget will most likely pick while its wasm loads; the wasm's
+// `language()` decides, and a wrong guess costs one small request.
+function prefetchWords(languages) {
+  for (const tag of languages.split(",")) {
+    const code = tag.trim().split(/[-_]/)[0].toLowerCase();
+    if (code === "en" || files.words[code]) return loadWords(code);
+  }
+}
+
 class WaypostTracker extends HTMLElement {
   static observedAttributes = attributes;
   #mounted = null;
@@ -35,9 +44,10 @@ class WaypostTracker extends HTMLElement {
 
   async #render() {
     const version = ++this.#version;
-    const module = await loadWidget();
     const languages = [this.getAttribute("lang"), document.documentElement.lang, ...navigator.languages]
       .filter(Boolean).join(",");
+    prefetchWords(languages);
+    const module = await loadWidget();
     const text = await loadWords(module.language(languages));
     if (version !== this.#version || !this.isConnected) return;
     const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });

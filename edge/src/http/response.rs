@@ -14,11 +14,11 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
 
 /// A built answer with its strong `ETag`, or `304 Not Modified` (no body) when the client has
 /// it already. Browsers revalidate every time (`no-cache`): the ETag makes that cheap.
-pub fn json_with_etag(answer: &Answer, if_none_match: Option<&str>) -> Result<Response> {
+pub fn json_with_etag(answer: Answer, if_none_match: Option<&str>) -> Result<Response> {
     let mut response = if answer.named_by(if_none_match) {
         Response::empty().map_err(internal)?.with_status(304)
     } else {
-        with_body(200, answer.body.clone().into_bytes(), "application/json")?
+        with_body(200, answer.body.into_bytes(), "application/json")?
     };
     set(&mut response, "ETag", &answer.etag)?;
     set(&mut response, "Cache-Control", "no-cache")?;

@@ -3,6 +3,8 @@
 //! effort like the carrier cache: a failed read is a miss, a failed write is logged and dropped.
 //! (On `*.workers.dev` the Cache API stores nothing: every look-up is then built from D1.)
 
+use std::cell::OnceCell;
+
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use worker::{Cache as CacheApi, Response, console_warn};
 
@@ -22,10 +24,17 @@ pub fn answer_memory() -> &'static AnswerMemory {
 /// The made-up origin of entry URLs (the Cache API keys by URL; nothing is ever fetched there).
 const ORIGIN: &str = "https://answers.waypost.invalid/";
 
-/// The Worker's data-centre-local cache: the zone's default cache.
+/// The Worker's data-centre-local cache: the zone's default cache, opened on first use (most
+/// requests never touch it).
 #[derive(Default)]
 pub struct EdgeCache {
-    cache: CacheApi,
+    cache: OnceCell<CacheApi>,
+}
+
+impl EdgeCache {
+    fn cache(&self) -> &CacheApi {
+        self.cache.get_or_init(CacheApi::default)
+    }
 }
 
 /// The URL an entry is kept under: the whole key as one escaped path segment, so no character
@@ -36,7 +45,7 @@ fn url(key: &str) -> String {
 
 impl Cache for EdgeCache {
     async fn get(&self, key: &str) -> Option<String> {
-        let mut response = match self.cache.get(url(key), false).await {
+        let mut response = match self.cache().get(url(key), false).await {
             Ok(found) => found?,
             Err(error) => {
                 console_warn!("edge cache read failed: {error:?}");
@@ -54,7 +63,7 @@ impl Cache for EdgeCache {
             Ok(response)
         });
         let written = match stored {
-            Ok(response) => self.cache.put(url(key), response).await,
+            Ok(response) => self.cache().put(url(key), response).await,
             Err(error) => Err(error),
         };
         if let Err(error) = written {
@@ -63,7 +72,7 @@ impl Cache for EdgeCache {
     }
 
     async fn delete(&self, key: &str) {
-        if let Err(error) = self.cache.delete(url(key), false).await {
+        if let Err(error) = self.cache().delete(url(key), false).await {
             console_warn!("edge cache delete failed: {error:?}");
         }
     }

@@ -37,7 +37,7 @@ pub async fn get(
         app.runtime.now(),
     )
     .await?;
-    json_with_etag(&Answer::of(&view)?, req.header("If-None-Match").as_deref())
+    json_with_etag(Answer::of(&view)?, req.header("If-None-Match").as_deref())
 }
 
 /// Creates or replaces an order's own state.

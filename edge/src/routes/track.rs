@@ -28,5 +28,5 @@ pub async fn get(
         app.runtime.now(),
     )
     .await?;
-    json_with_etag(&answer, req.header("If-None-Match").as_deref())
+    json_with_etag(answer, req.header("If-None-Match").as_deref())
 }

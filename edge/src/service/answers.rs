@@ -76,12 +76,12 @@ impl Answer {
         format!("{}\n{}", self.etag, self.body)
     }
 
-    fn from_entry(entry: &str) -> Option<Answer> {
-        let (etag, body) = entry.split_once('\n')?;
-        Some(Answer {
-            etag: etag.to_owned(),
-            body: body.to_owned(),
-        })
+    /// The answer an entry's text holds, its body taken without a copy.
+    fn from_entry(mut entry: String) -> Option<Answer> {
+        let line_end = entry.find('\n')?;
+        let body = entry.split_off(line_end + 1);
+        entry.truncate(line_end);
+        Some(Answer { etag: entry, body })
     }
 }
 
@@ -177,8 +177,7 @@ impl<'a, C: Cache> Answers<'a, C> {
 
     /// The answer built under `version` in `lang`, if still kept.
     pub async fn answer(&self, place: &AnswerPlace<'_>) -> Option<Answer> {
-        let entry = self.remembered(&place.entry()).await?;
-        Answer::from_entry(&entry)
+        Answer::from_entry(self.remembered(&place.entry()).await?)
     }
 
     /// Keeps an answer for `keep_secs` (at most [`ANSWER_TTL_SECS`]).

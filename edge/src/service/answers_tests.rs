@@ -4,14 +4,13 @@
 use waypost_shared::labels::Lang;
 use waypost_shared::wire::{EventBatch, OrderInput, ShipmentInput, ShopInput, TrackingView};
 
-use super::admin::create_shop;
 use super::answers::{ANSWER_TTL_SECS, Answer, AnswerMemory, AnswerPlace, Answers};
 use super::auth::publishable_shop_cached;
 use super::events::push_events;
-use super::memory::{MemoryStore, TestRuntime, block_on};
+use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::orders::put_order;
 use super::shipments::put_shipment;
-use super::store::{Runtime, ShopRecord, Store};
+use super::store::{Runtime, ShopRecord};
 use super::test_carriers::{MemoryCache, TestCarriers};
 use super::tracking::answer;
 use super::tracking_number::TrackingNumber;
@@ -38,12 +37,18 @@ impl Edge {
     }
 
     fn answers(&self) -> Answers<'_, MemoryCache> {
-        Answers::new(&self.cache, &self.memory, self.runtime.now())
+        self.seen_from(&self.memory, 0)
     }
 
     /// The same data centre seen from another isolate: same storage and cache, its own memory.
     fn other_isolate(&self) -> Answers<'_, MemoryCache> {
-        Answers::new(&self.cache, Box::leak(Box::default()), self.runtime.now())
+        self.seen_from(Box::leak(Box::default()), 0)
+    }
+
+    /// The answer cache `secs` from now, seen from an isolate with `memory`.
+    fn seen_from<'a>(&'a self, memory: &'a AnswerMemory, secs: i64) -> Answers<'a, MemoryCache> {
+        let now = self.runtime.now() + chrono::TimeDelta::seconds(secs);
+        Answers::new(&self.cache, memory, now)
     }
 
     /// A shop, and its publishable key.
@@ -53,16 +58,7 @@ impl Edge {
             "transit_days": {"min_days": 7, "max_days": 15}
         }))
         .unwrap();
-        let created = block_on(create_shop(
-            &self.store,
-            &self.runtime,
-            input,
-            self.runtime.now(),
-        ))
-        .unwrap();
-        let shop = block_on(self.store.shop(&created.shop_id))
-            .unwrap()
-            .unwrap();
+        let (shop, created) = create_shop(&self.store, &self.runtime, input);
         (shop, created.publishable_key)
     }
 
@@ -381,24 +377,14 @@ fn no_copy_outlives_the_time_it_was_kept_for() {
         lang: Lang::En,
     };
     block_on(answers.keep(&place, &answer, 10));
-    let later = |secs| {
-        Answers::new(
-            &edge.cache,
-            &edge.memory,
-            edge.runtime.now() + chrono::TimeDelta::seconds(secs),
-        )
-    };
+    let later = |secs| edge.seen_from(&edge.memory, secs);
     assert_eq!(block_on(later(9).answer(&place)), Some(answer.clone()));
     assert_eq!(
         block_on(later(10).answer(&place)),
         None,
         "this isolate's memory"
     );
-    let elsewhere = Answers::new(
-        &edge.cache,
-        Box::leak(Box::default()),
-        edge.runtime.now() + chrono::TimeDelta::seconds(10),
-    );
+    let elsewhere = edge.seen_from(Box::leak(Box::default()), 10);
     assert_eq!(
         block_on(elsewhere.answer(&place)),
         None,

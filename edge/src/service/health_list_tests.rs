@@ -10,7 +10,7 @@ use waypost_shared::wire::{EventBatch, EventInput, ShipmentInput, ShopInput};
 
 use super::events::push_events;
 use super::health_upkeep;
-use super::memory::{MemoryStore, TestRuntime, block_on};
+use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::projection::health_schedule;
 use super::shipments::{ListQuery, list_shipments, put_shipment, shipment_counts};
 use super::store::{Runtime, ShopRecord, Store};
@@ -31,14 +31,7 @@ fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
         retention_days: None,
         history_days: None,
     };
-    let created = block_on(super::admin::create_shop(
-        &store,
-        &runtime,
-        input,
-        runtime.now(),
-    ))
-    .unwrap();
-    let shop = block_on(store.shop(&created.shop_id)).unwrap().unwrap();
+    let (shop, _) = create_shop(&store, &runtime, input);
     let now = runtime.now();
     let statuses = [
         (Status::InTransit, None),

@@ -11,6 +11,7 @@ use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::status::Status;
+use waypost_shared::wire::{ShopCreated, ShopInput};
 
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
@@ -591,6 +592,26 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("in-memory futures never wait"),
     }
+}
+
+/// Creates a shop through the admin service, as `POST /v1/admin/shops` does: the stored record
+/// and what the creation answered (its keys).
+pub fn create_shop(
+    store: &MemoryStore,
+    runtime: &TestRuntime,
+    input: ShopInput,
+) -> (ShopRecord, ShopCreated) {
+    let created = block_on(super::admin::create_shop(
+        store,
+        runtime,
+        input,
+        runtime.now(),
+    ))
+    .expect("a valid shop");
+    let shop = block_on(store.shop(&created.shop_id))
+        .expect("a memory read")
+        .expect("the shop just created");
+    (shop, created)
 }
 
 /// A shop record for tests.

@@ -7,7 +7,7 @@ use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{Contact, EventBatch, EventInput, OrderInput, ShipmentInput, ShopInput};
 
 use super::events::push_events;
-use super::memory::{MemoryStore, TestRuntime, block_on};
+use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::orders::{OrderProof, order_view, put_order};
 use super::shipments::{ListQuery, list_shipments, put_shipment};
 use super::store::{
@@ -33,14 +33,7 @@ fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
         retention_days: Some(30),
         history_days: None,
     };
-    let created = block_on(super::admin::create_shop(
-        &store,
-        &runtime,
-        input,
-        runtime.now(),
-    ))
-    .unwrap();
-    let shop = block_on(store.shop(&created.shop_id)).unwrap().unwrap();
+    let (shop, _) = create_shop(&store, &runtime, input);
     (store, runtime, shop)
 }
 

@@ -42,7 +42,7 @@ pub async fn answer(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Answer> {
-    let (parsed, _) = TrackingNumber::parse(number)?;
+    let parsed = TrackingNumber::normalize(number)?;
     let version = answers.version(runtime, &shop.id, &parsed).await?;
     let place = AnswerPlace {
         shop_id: &shop.id,

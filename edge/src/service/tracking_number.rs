@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use waypost_shared::detect::{Detection, detect};
+use waypost_shared::detect::{Detection, detect, normalized};
 
 use crate::error::{EdgeError, Result};
 
@@ -17,13 +17,15 @@ impl TrackingNumber {
     /// carrier of a new shipment, the 404's hints).
     pub fn parse(typed: &str) -> Result<(TrackingNumber, Detection)> {
         let detection = detect(typed)?;
-        let normalized = detection.normalized.clone().ok_or_else(|| {
-            EdgeError::bad_request(
-                "invalid_tracking_number",
-                "tracking numbers are letters and digits (spaces and dashes are ignored)",
-            )
-        })?;
-        Ok((TrackingNumber(normalized), detection))
+        let number = detection.normalized.clone().ok_or_else(invalid)?;
+        Ok((TrackingNumber(number), detection))
+    }
+
+    /// [`TrackingNumber::parse`] without detection: the same checks and the same number, for
+    /// a caller that needs only the number (the public look-up's cache key).
+    pub fn normalize(typed: &str) -> Result<TrackingNumber> {
+        let number = normalized(typed)?.ok_or_else(invalid)?;
+        Ok(TrackingNumber(number))
     }
 
     /// A number read back from storage, where only parsed numbers are written.
@@ -35,6 +37,13 @@ impl TrackingNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+fn invalid() -> EdgeError {
+    EdgeError::bad_request(
+        "invalid_tracking_number",
+        "tracking numbers are letters and digits (spaces and dashes are ignored)",
+    )
 }
 
 impl fmt::Display for TrackingNumber {
@@ -53,6 +62,19 @@ mod tests {
         assert_eq!(number.as_str(), "1Z5R89390357567127");
         for bad in ["", "../../etc", "<script>", &"1".repeat(65)] {
             assert!(TrackingNumber::parse(bad).is_err(), "{bad:?}");
+            assert!(TrackingNumber::normalize(bad).is_err(), "{bad:?}");
+        }
+        for typed in [
+            " 1z5r-8939 0357567127",
+            "rr 123 456 785 cn",
+            "9400\u{2011}1000",
+            "x",
+        ] {
+            assert_eq!(
+                TrackingNumber::normalize(typed).ok(),
+                TrackingNumber::parse(typed).ok().map(|(number, _)| number),
+                "{typed:?}: normalising alone reads the number as detection does"
+            );
         }
     }
 }

@@ -278,6 +278,13 @@ pub fn hint(input: &str) -> Hint {
     }
 }
 
+/// The number as [`detect`] reads it ([`Detection::normalized`]), without matching any format:
+/// for a caller that needs only the number (a cache key), not what it is.
+pub fn normalized(input: &str) -> Result<Option<String>, Error> {
+    let mut buffer = [0u8; MAX_INPUT_CHARS];
+    Ok(checked(input, &mut buffer)?.map(|number| number.iter().map(|&b| char::from(b)).collect()))
+}
+
 /// Refuses over-long input, then normalises it into `buffer`.
 fn checked<'a>(
     input: &str,
