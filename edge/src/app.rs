@@ -14,6 +14,7 @@ use crate::platform::runtime::WorkerRuntime;
 use crate::service::answers::Answers;
 use crate::service::live::{CarrierConfig, LiveCarriers};
 use crate::service::refresh::RefreshLimits;
+use crate::service::sealing::SealingKey;
 use crate::service::store::Runtime;
 
 /// What every request and cron run works with.
@@ -68,6 +69,13 @@ impl<'a> App<'a> {
             .var("ADMIN_TOKEN")
             .ok()
             .map(|token| token.to_string())
+    }
+
+    /// The key that seals integration secrets: from the `INTEGRATIONS_KEY` secret, when set and
+    /// long enough.
+    pub fn sealing_key(&self) -> Option<SealingKey> {
+        let secret = self.env.secret("INTEGRATIONS_KEY").ok()?.to_string();
+        SealingKey::from_secret(&secret)
     }
 
     /// The cron refresh's limits.

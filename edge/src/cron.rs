@@ -1,13 +1,13 @@
 //! The Cron Trigger's work: one refresh run over active shipments, one retention pass, one pass
-//! deleting what the shops no longer keep and one upkeep pass of stored health schedules; what
-//! each did (or why it could not) goes to the log.
+//! deleting what the shops no longer keep, one upkeep pass of stored health schedules and one
+//! pass forgetting old webhook delivery ids; what each did (or why it could not) goes to the log.
 
 use worker::{console_error, console_log};
 
 use crate::app::App;
-use crate::limits::{HISTORY_BATCH, RETENTION_BATCH};
+use crate::limits::{DELIVERY_FORGET_BATCH, DELIVERY_MEMORY_DAYS, HISTORY_BATCH, RETENTION_BATCH};
 use crate::service::store::Runtime;
-use crate::service::{customers, health_upkeep, refresh, shipments};
+use crate::service::{customers, health_upkeep, inbound, refresh, shipments};
 
 /// Erases the personal data of orders whose parcels ended longer ago than their shop keeps it.
 pub async fn expire_personal_data(app: &App<'_>) {
@@ -57,5 +57,14 @@ pub async fn refresh(app: &App<'_>) {
             report.deferred
         ),
         Err(error) => console_error!("refresh failed: {error}"),
+    }
+}
+
+/// Forgets webhook delivery ids remembered longer than platforms retry.
+pub async fn forget_old_deliveries(app: &App<'_>) {
+    let before = app.runtime.now() - chrono::TimeDelta::days(DELIVERY_MEMORY_DAYS);
+    match inbound::forget_deliveries(&app.store, before, DELIVERY_FORGET_BATCH).await {
+        Ok(forgotten) => console_log!("webhooks: {forgotten} old delivery ids forgotten"),
+        Err(error) => console_error!("forgetting delivery ids failed: {error}"),
     }
 }

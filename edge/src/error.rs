@@ -2,7 +2,7 @@
 //! [`EdgeError::problem`]. 5xx bodies are generic; their detail goes to the log only.
 
 use thiserror::Error;
-use waypost_shared::wire::{Detection, Problem};
+use waypost_shared::wire::{Detection, Problem, RowError};
 
 /// Everything a request can fail with.
 #[derive(Debug, Error)]
@@ -49,15 +49,26 @@ pub enum EdgeError {
         /// The limit in bytes.
         limit: usize,
     },
-    /// The body is not JSON.
-    #[error("expected Content-Type: application/json")]
-    UnsupportedMediaType,
+    /// The body is of a type the route does not take; the detail says which it takes.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// An import with bad rows: every one of them (up to a cap), and how many in all.
+    #[error("{total} rows of the file are not valid; nothing was imported")]
+    InvalidRows {
+        /// The bad rows, by line, up to [`crate::limits::MAX_LISTED_ROW_ERRORS`].
+        rows: Vec<RowError>,
+        /// How many rows are bad in all.
+        total: u64,
+    },
     /// Too many requests; try again after this many seconds.
     #[error("too many requests, retry after {retry_after} s")]
     RateLimited {
         /// Seconds to wait.
         retry_after: u32,
     },
+    /// A feature this deployment has not been given what it needs for (a secret not set).
+    #[error("{0}")]
+    NotConfigured(&'static str),
     /// Storage or runtime failure: logged in full, answered generically.
     #[error("internal error: {0}")]
     Internal(String),
@@ -75,15 +86,16 @@ impl EdgeError {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
-            EdgeError::BadRequest { .. } => 400,
+            EdgeError::BadRequest { .. } | EdgeError::InvalidRows { .. } => 400,
             EdgeError::Unauthorized => 401,
             EdgeError::Forbidden(_) => 403,
             EdgeError::NotFound { .. } | EdgeError::NoRoute(_) => 404,
             EdgeError::MethodNotAllowed { .. } => 405,
             EdgeError::WriteConflict => 409,
             EdgeError::PayloadTooLarge { .. } => 413,
-            EdgeError::UnsupportedMediaType => 415,
+            EdgeError::UnsupportedMediaType(_) => 415,
             EdgeError::RateLimited { .. } => 429,
+            EdgeError::NotConfigured(_) => 503,
             EdgeError::Internal(_) => 500,
         }
     }
@@ -99,8 +111,12 @@ impl EdgeError {
             EdgeError::MethodNotAllowed { .. } => ("method_not_allowed", "Method not allowed"),
             EdgeError::WriteConflict => ("write_conflict", "Conflict"),
             EdgeError::PayloadTooLarge { .. } => ("payload_too_large", "Payload too large"),
-            EdgeError::UnsupportedMediaType => ("unsupported_media_type", "Unsupported media type"),
+            EdgeError::UnsupportedMediaType(_) => {
+                ("unsupported_media_type", "Unsupported media type")
+            }
+            EdgeError::InvalidRows { .. } => ("invalid_rows", "Bad request"),
             EdgeError::RateLimited { .. } => ("rate_limited", "Too many requests"),
+            EdgeError::NotConfigured(_) => ("not_configured", "Service unavailable"),
             EdgeError::Internal(_) => ("internal", "Internal error"),
         };
         let detail = match self {
@@ -112,6 +128,10 @@ impl EdgeError {
         let mut problem = Problem::new(self.status(), code, title, detail);
         if let EdgeError::NotFound { detection, .. } = self {
             problem.detection = detection.as_deref().cloned();
+        }
+        if let EdgeError::InvalidRows { rows, total } = self {
+            problem.rows = rows.clone();
+            problem.rows_total = Some(*total);
         }
         problem
     }

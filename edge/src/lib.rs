@@ -43,6 +43,7 @@ pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) 
             cron::refresh(&app).await;
             cron::expire_personal_data(&app).await;
             cron::delete_ended_shipments(&app).await;
+            cron::forget_old_deliveries(&app).await;
         }
         Err(error) => console_error!("refresh: {error}"),
     }

@@ -36,3 +36,20 @@ pub const SCHEDULE_BATCH: usize = 500;
 /// Most shipments of each kind one upkeep pass re-derives or clears (a change of the rules over
 /// a million shipments is re-derived within a day of Cron Triggers).
 pub const SCHEDULE_PASS_ROWS: usize = 20_000;
+/// Largest CSV file `POST /v1/imports` takes, in bytes.
+pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
+/// Most data rows of one import (the header not counted).
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+/// Most bad rows an `invalid_rows` problem lists (it counts them all).
+pub const MAX_LISTED_ROW_ERRORS: usize = 1_000;
+/// Most bytes of JSON one import statement binds (D1 takes a string of up to 2 MB).
+pub const MAX_IMPORT_STATEMENT_BYTES: usize = 1_000_000;
+/// Most keys one import read binds (its rows come back in one result).
+pub const IMPORT_READ_CHUNK: usize = 2_000;
+/// Largest platform webhook body, in bytes (a Shopify order with hundreds of line items fits).
+pub const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
+/// Days a webhook delivery id is remembered to refuse its repeats (platforms retry for two days at
+/// most).
+pub const DELIVERY_MEMORY_DAYS: i64 = 7;
+/// Delivery ids the cron forgets per run once remembered long enough.
+pub const DELIVERY_FORGET_BATCH: usize = 1_000;

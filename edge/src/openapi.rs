@@ -12,7 +12,7 @@ use waypost_shared::health::{Health, Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
 use waypost_shared::milestone::{Milestone, StepState};
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::KeyKind;
+use waypost_shared::wire::{KeyKind, Platform, WebhookOutcome};
 
 use crate::carriers::LiveCarrier;
 use crate::limits::{
@@ -20,6 +20,8 @@ use crate::limits::{
     MAX_HISTORY_DAYS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS,
     MAX_TEXT_CHARS,
 };
+use crate::limits::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_WEBHOOK_BYTES};
+use crate::service::import_csv::HEADER_NAMES;
 
 /// The whole document.
 pub fn document() -> Value {
@@ -69,6 +71,7 @@ fn paths() -> Value {
         r("OrderNumber"),
     );
     order["example"] = json!("1002");
+    let platform = path_param("platform", "The shop platform.", r("Platform"));
     let mut lang = query_param(
         "lang",
         "Label language: en, es, fr or de, or a tag whose primary subtag is one of them (es-MX); anything else falls back to Accept-Language, then English.",
@@ -144,6 +147,22 @@ fn paths() -> Value {
                 SECRET, &[customer], &[(200, "CustomerErased"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
             ),
         },
+        "/v1/imports": { "post": import_operation() },
+        "/v1/integrations/{platform}": {
+            "put": operation(
+                "Sets the secret a platform (Shopify, WooCommerce) signs this shop's webhooks with, replacing any before, and answers the webhook URL to paste into the platform; the secret is stored sealed and never shown again; 503 `not_configured` when the deployment has no INTEGRATIONS_KEY",
+                SECRET, std::slice::from_ref(&platform), &[(200, "IntegrationView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem"), (503, "Problem")], Some("IntegrationInput"),
+            ),
+            "get": operation(
+                "The platform's webhook URL for this shop (never the secret)",
+                SECRET, std::slice::from_ref(&platform), &[(200, "IntegrationView"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
+            ),
+            "delete": operation(
+                "Removes the platform's secret: its webhooks are refused from then on",
+                SECRET, std::slice::from_ref(&platform), &[(204, "Empty"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
+            ),
+        },
+        "/v1/webhooks/{platform}/{shop_id}": { "post": webhook_operation(platform) },
         "/v1/admin/shops": { "post": operation(
             "Creates a shop with a publishable and a secret key (the secret key is shown only here)",
             ADMIN, &[], &[(201, "ShopCreated"), (400, "Problem"), (401, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShopInput"),
@@ -157,6 +176,83 @@ fn paths() -> Value {
             ADMIN, &[path_param("shop_id", "The shop.", string()), path_param("key_id", "The key's id.", string())], &[(204, "Empty"), (401, "Problem"), (404, "Problem")], None,
         )},
     })
+}
+
+/// `POST /v1/webhooks/{platform}/{shop_id}`: the platform's own payload, signed.
+fn webhook_operation(platform: Value) -> Value {
+    let mut op = operation(
+        &format!(
+            "Receives a platform's webhook for a shop (the URL `PUT /v1/integrations/{{platform}}` answers). The body's signature is checked \
+             before anything else: Shopify's `X-Shopify-Hmac-Sha256`, WooCommerce's `X-WC-Webhook-Signature` (base64 HMAC-SHA256 of the raw body \
+             with the shop's webhook secret); a missing or wrong one is 401 and changes nothing. Shopify topics `orders/create`, `orders/updated`, \
+             `orders/cancelled`, `fulfillments/create`, `fulfillments/update` and WooCommerce topics `order.created`, `order.updated` are applied; \
+             other topics, and WooCommerce's unsigned delivery test (`webhook_id=...`), are acknowledged and ignored. A delivery id seen before \
+             (`X-Shopify-Webhook-Id`, `X-WC-Webhook-Delivery-ID`) is acknowledged as `duplicate`; an older version of an order or fulfillment than \
+             one applied is acknowledged as `outdated`; a tracking number no longer listed is removed. At most {MAX_WEBHOOK_BYTES} bytes."
+        ),
+        OPEN,
+        &[platform, path_param("shop_id", "The shop.", string())],
+        &[
+            (200, "WebhookAck"),
+            (400, "Problem"),
+            (401, "Problem"),
+            (413, "Problem"),
+        ],
+        None,
+    );
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/json": { "schema": { "type": "object", "description": "The platform's order or fulfillment resource, as it sends it" } } },
+    });
+    op
+}
+
+/// `POST /v1/imports`: its body is a CSV file, not JSON.
+fn import_operation() -> Value {
+    let mut op = operation(
+        &format!(
+            "Imports orders and tracking numbers from a CSV export (a header row, then at most {MAX_IMPORT_ROWS} rows, \
+             at most {MAX_IMPORT_BYTES} bytes, UTF-8): every row is checked first, and a file with any bad row stores nothing \
+             (400 `invalid_rows` listing each bad row by line); only what differs from what is stored is written, all or nothing, \
+             so the same file sent again changes nothing; 409 when other writes kept changing its shipments (nothing written, retry)"
+        ),
+        SECRET,
+        &[query_param(
+            "dry_run",
+            "`true`: check the file and answer what would change, writing nothing.",
+            boolean(),
+        )],
+        &[
+            (200, "ImportResult"),
+            (400, "Problem"),
+            (401, "Problem"),
+            (403, "Problem"),
+            (409, "Problem"),
+            (413, "Problem"),
+            (415, "Problem"),
+        ],
+        None,
+    );
+    let columns: Vec<String> = HEADER_NAMES
+        .iter()
+        .map(|(column, names)| format!("{}: {}", column.label(), names.join(", ")))
+        .collect();
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "text/csv": { "schema": {
+            "type": "string",
+            "maxLength": MAX_IMPORT_BYTES,
+            "description": format!(
+                "A CSV file in UTF-8 (a byte-order mark is ignored), cells separated by `,`, `;` or tab. \
+                 Columns are recognised by their header, case, spaces and punctuation ignored; order number, email and tracking number \
+                 are required, carrier, postal code and customer name optional, other columns ignored. Recognised headers: {}. \
+                 A leading `#` of an order number is dropped; a blank tracking number registers the order only; a blank or unknown \
+                 carrier is detected from the number. Cells are stored as the text they are, never interpreted.",
+                columns.join("; ")
+            ),
+        }}},
+    });
+    op
 }
 
 /// No credentials.
@@ -423,6 +519,8 @@ fn schemas() -> Value {
         "Scope": enumeration(&Scope::NAMES),
         "ServiceLevel": enumeration(&ServiceLevel::NAMES),
         "KeyKind": enumeration(&KeyKind::NAMES),
+        "Platform": enumeration(&Platform::NAMES),
+        "WebhookOutcome": enumeration(&WebhookOutcome::NAMES),
         "TrackingNumber": tracking_number(),
         "OrderNumber": order_number(),
         "StatusPairing": status_pairing(),
@@ -431,6 +529,7 @@ fn schemas() -> Value {
             "properties": {
                 "type": string(), "title": string(), "status": integer(), "detail": string(), "code": string(),
                 "detection": r("Detection"),
+                "rows": array(r("RowError")), "rows_total": integer(),
             },
             "required": ["type", "title", "status", "detail", "code"],
             "additionalProperties": false,
@@ -495,6 +594,7 @@ fn schemas() -> Value {
         "OrderInput": with_status_pairing(input(&["status"], &[
             ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("customer", r("Contact")),
             ("postal_code", nullable(postal_code())), ("promised_delivery", nullable(r("EtaWindowInput"))),
+            ("lang", nullable(r("Lang"))),
         ])),
         "OrderAck": closed(&[("order_number", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus")))]),
         "DestinationInput": input(&[], &[
@@ -544,9 +644,22 @@ fn schemas() -> Value {
         "ContactView": closed(&[("name", nullable(string())), ("email", nullable(string())), ("phone", nullable(string()))]),
         "CustomerShipment": closed(&[("tracking_number", string()), ("postal_code", nullable(string()))]),
         "CustomerErased": closed(&[("orders", integer()), ("shipments", integer())]),
+        "ImportResult": closed(&[
+            ("dry_run", boolean()), ("rows", integer()), ("orders_created", integer()), ("orders_updated", integer()),
+            ("orders_unchanged", integer()), ("shipments_created", integer()), ("shipments_updated", integer()),
+            ("shipments_unchanged", integer()), ("changed", boolean()),
+        ]),
+        "RowError": closed(&[("line", json!({ "type": "integer", "minimum": 1 })), ("reason", string())]),
         "ShopCreated": closed(&[("shop_id", string()), ("publishable_key", string()), ("secret_key", string())]),
         "KeyInput": input(&["kind"], &[("kind", r("KeyKind"))]),
         "KeyCreated": closed(&[("key_id", string()), ("kind", r("KeyKind")), ("key", string())]),
+        "IntegrationInput": input(&["webhook_secret"], &[
+            ("webhook_secret", json!({ "type": "string", "minLength": 8, "maxLength": 256, "description": "The secret the platform signs webhooks with" })),
+        ]),
+        "IntegrationView": closed(&[
+            ("platform", r("Platform")), ("webhook_url", string()), ("created_at", json!({ "type": "string", "format": "date-time" })),
+        ]),
+        "WebhookAck": closed(&[("outcome", r("WebhookOutcome")), ("parcels", integer()), ("removed", integer())]),
     })
 }
 

@@ -3,9 +3,10 @@
 
 use chrono::{FixedOffset, TimeDelta, Utc};
 use serde_json::{Value, json};
-use waypost_shared::wire::ShopCreated;
+use waypost_shared::wire::{IntegrationView, ShopCreated};
 
 use crate::client::Client;
+use crate::platform_webhooks::{shopify_fulfillment, sign};
 
 /// What the demo seeding made.
 pub struct Demo {
@@ -15,7 +16,23 @@ pub struct Demo {
     pub shipments: Vec<(&'static str, &'static str)>,
     /// Each demo order: what it shows, its number and the email that opens it.
     pub orders: Vec<(&'static str, &'static str, &'static str)>,
+    /// The shop's platform integrations: platform, webhook URL and signing secret.
+    pub integrations: Vec<(&'static str, String, String)>,
+    /// A Shopify fulfillment for a new order, signed with the demo shop's Shopify secret, ready to
+    /// send to its webhook URL.
+    pub sample_webhook: SampleWebhook,
 }
+
+/// A signed webhook delivery: where it goes, its headers (besides `Content-Type:
+/// application/json`) and its body.
+pub struct SampleWebhook {
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+/// The tracking number and order of the demo's sample Shopify fulfillment.
+pub const SAMPLE_FULFILLMENT: (&str, &str) = ("1Z999AA10123456784", "1099");
 
 /// Origins the demo shop allows: the Worker itself and the usual local storefront ports.
 pub const DEMO_ORIGINS: [&str; 3] = [
@@ -379,7 +396,41 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         ],
     )?;
 
+    let mut integrations = Vec::new();
+    for platform in ["shopify", "woocommerce"] {
+        let secret = format!("demo-{platform}-secret-{}", shop.shop_id);
+        let reply = client
+            .put(&format!("/v1/integrations/{platform}"))
+            .bearer(&shop.secret_key)
+            .json(&json!({ "webhook_secret": secret }))
+            .send()?;
+        if reply.status != 200 {
+            return Err(format!(
+                "{platform} integration: {} {}",
+                reply.status,
+                reply.text()
+            ));
+        }
+        let view: IntegrationView = reply.parse();
+        integrations.push((platform, view.webhook_url, secret));
+    }
+    let (number, order) = SAMPLE_FULFILLMENT;
+    let at = ago(1, -5);
+    let body = shopify_fulfillment(4_100_000_001, order, &[number], "UPS", &at).to_string();
+    let (_, url, secret) = &integrations[0];
+    let sample_webhook = SampleWebhook {
+        url: url.clone(),
+        headers: vec![
+            ("X-Shopify-Topic", "fulfillments/create".to_owned()),
+            ("X-Shopify-Webhook-Id", format!("demo-{}", shop.shop_id)),
+            ("X-Shopify-Hmac-Sha256", sign(secret, body.as_bytes())),
+        ],
+        body,
+    };
+
     Ok(Demo {
+        integrations,
+        sample_webhook,
         shop,
         shipments: vec![
             ("in transit (part 1 of order 1002)", "1Z5R89390357567127"),

@@ -1,12 +1,13 @@
 //! Support for end-to-end tests and the local demo: start the real Worker on `wrangler dev`
 //! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data;
 //! a storefront on another origin, a relay that can take the API down, a fake of the carriers'
-//! tracking APIs, chromedriver.
+//! tracking APIs, signed shop-platform webhooks, chromedriver.
 
 pub mod chromedriver;
 pub mod client;
 pub mod demo;
 pub mod fake_carrier;
+pub mod platform_webhooks;
 pub mod proxy;
 pub mod server;
 pub mod storefront;

@@ -96,6 +96,7 @@ impl EdgeServer {
             ));
         }
         let admin_token = format!("admin-{}-{}", std::process::id(), unique());
+        let integrations_key = integrations_key(&state)?;
         let log = File::create(state.join("wrangler.log")).map_err(|e| e.to_string())?;
         let mut command = wrangler_command(&wrangler, &edge, &state);
         command
@@ -106,6 +107,7 @@ impl EdgeServer {
                 "--show-interactive-dev-session=false",
             ])
             .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
+            .args(["--var", &format!("INTEGRATIONS_KEY:{integrations_key}")])
             .args(
                 vars.iter()
                     .flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]),
@@ -240,6 +242,19 @@ fn wrangler_command(wrangler: &Path, edge: &Path, state: &Path) -> Command {
         .env("XDG_CONFIG_HOME", state.join("config"))
         .env("WRANGLER_LOG_PATH", state.join("logs"));
     command
+}
+
+/// The key that seals integration secrets in this state folder's D1: made on first start and kept
+/// with the state, as a deployment keeps its `INTEGRATIONS_KEY` secret, so secrets set in an
+/// earlier `cargo xtask dev` still open.
+fn integrations_key(state: &Path) -> Result<String, String> {
+    let file = state.join("integrations.key");
+    if let Ok(key) = std::fs::read_to_string(&file) {
+        return Ok(key.trim().to_owned());
+    }
+    let key = format!("local-{:032x}{:08x}", unique(), std::process::id());
+    std::fs::write(&file, &key).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(key)
 }
 
 /// A port nobody listens on right now.

@@ -16,6 +16,11 @@ use waypost_shared::wire::{
 };
 use waypost_tests::{Client, EdgeServer, Reply, demo};
 
+#[path = "edge_api/imports.rs"]
+mod imports;
+#[path = "edge_api/webhooks.rs"]
+mod webhooks;
+
 const UPS: &str = "1Z5R89390357567127";
 const ORIGIN: &str = "https://shop.example";
 
@@ -1764,6 +1769,25 @@ fn demo_seed_shows_every_state(ctx: &Ctx) {
         seeded.shop.publishable_key
     ));
     assert_eq!(split.parse::<OrderView>().shipments.len(), 2);
+    // The sample webhook `cargo xtask dev` prints is signed right and registers its parcel.
+    let sample = &seeded.sample_webhook;
+    let path = sample
+        .url
+        .split_once("/v1/")
+        .map(|(_, p)| format!("/v1/{p}"))
+        .unwrap();
+    let mut call = ctx.client.post(&path);
+    for (name, value) in &sample.headers {
+        call = call.header(name, value);
+    }
+    let reply = call
+        .raw("application/json", sample.body.clone().into_bytes())
+        .send()
+        .unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let (number, order) = demo::SAMPLE_FULFILLMENT;
+    let view: TrackingView = ctx.track(&seeded.shop.publishable_key, number).parse();
+    assert_eq!(view.order_reference.as_deref(), Some(order));
 }
 
 /// The public answer cache (#10): a repeated look-up is a 304 for the ETag it gave; every kind of
@@ -1881,7 +1905,7 @@ fn main() -> ExitCode {
         openapi,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 21] = [
+    let core: [Test; 21] = [
         (
             "cached_answers_follow_every_write",
             cached_answers_follow_every_write,
@@ -1961,6 +1985,11 @@ fn main() -> ExitCode {
             lists_and_parcels_come_in_their_documented_order,
         ),
     ];
+    let tests = core
+        .iter()
+        .chain(imports::TESTS)
+        .chain(webhooks::TESTS)
+        .copied();
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();
     println!(

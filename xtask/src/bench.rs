@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
-//! (tracking look-ups and event ingestion; a warm look-up against `/healthz`, `bench_track`); live carrier look-ups against a fake carrier (carrier
-//! calls per burst, cached look-up latency); the widget's time to first timeline in headless
-//! Chromium; one shop with a million shipments in local D1 (`bench_scale`). Prints figures;
-//! asserts nothing.
+//! (tracking look-ups and event ingestion; a warm look-up against `/healthz`, `bench_track`); a
+//! 20,000-row CSV import (`bench_imports`); Shopify webhook deliveries per second
+//! (`bench_webhooks`); live carrier look-ups against a fake carrier (carrier calls per burst,
+//! cached look-up latency); the widget's time to first timeline in headless Chromium; one shop
+//! with a million shipments in local D1 (`bench_scale`). Prints figures; asserts nothing.
 
 use std::path::Path;
 use std::time::Instant;
@@ -82,6 +83,8 @@ end
     )?;
     drop(server);
     crate::bench_track::bench_track()?;
+    crate::bench_imports::bench_imports()?;
+    crate::bench_webhooks::bench_webhooks()?;
     carriers()?;
     crate::bench_scale::bench_scale()?;
     crate::toolchain::ensure_chromium()?;

@@ -118,6 +118,30 @@ fn print_welcome(server: &EdgeServer, seeded: &demo::Demo) {
     for (label, order, email) in &seeded.orders {
         println!("  {base}/v1/orders/{order}?key={pk}&email={email}   {label}");
     }
+    println!("\nWebhooks (paste the URL and the secret into the platform's webhook settings):");
+    for (platform, url, secret) in &seeded.integrations {
+        println!("  {platform:<12} {url}   secret: {secret}");
+    }
+    let sample = &seeded.sample_webhook;
+    let body_file = PathBuf::from(server.state_dir()).join("sample-fulfillment.json");
+    match std::fs::write(&body_file, &sample.body) {
+        Ok(()) => {
+            let (number, order) = demo::SAMPLE_FULFILLMENT;
+            println!("\nSend a signed Shopify fulfillment (order {order}, parcel {number}):");
+            let headers: String = sample
+                .headers
+                .iter()
+                .map(|(name, value)| format!(" -H '{name}: {value}'"))
+                .collect();
+            println!(
+                "  curl -s -X POST '{}' -H 'Content-Type: application/json'{headers} --data-binary @{}",
+                sample.url,
+                body_file.display()
+            );
+            println!("  then: curl -s '{base}/v1/track/{number}?key={pk}'");
+        }
+        Err(error) => println!("\n(could not write the sample webhook: {error})"),
+    }
     println!("\nAlso: {base}/v1/openapi.json  {base}/v1/carriers  {base}/healthz\n");
     println!("Try it:\n  curl -s '{base}/v1/track/1ZXX3150YW44070023?key={pk}&lang=es'\n");
     println!(

@@ -4,13 +4,16 @@
 //! - `test`: formatting, clippy (host and wasm32), every test, the wasm32 build of the shared crate.
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one, `bench
-//!   track` only the warm look-up against `/healthz`.
+//!   track` only the warm look-up against `/healthz`, `bench imports` only the 20,000-row CSV
+//!   import, `bench webhooks` only the Shopify webhook deliveries per second.
 //! - `size`: the widget's download size, checked against its budget.
 //! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
 mod bench;
+mod bench_imports;
 mod bench_scale;
 mod bench_track;
+mod bench_webhooks;
 mod edge;
 mod fuzz;
 mod run;
@@ -28,11 +31,15 @@ fn main() -> ExitCode {
         "dev" => dev(),
         "bench" if std::env::args().nth(2).as_deref() == Some("scale") => bench_scale(),
         "bench" if std::env::args().nth(2).as_deref() == Some("track") => bench_track(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("imports") => bench_imports(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("webhooks") => bench_webhooks(),
         "bench" => bench(),
         "size" => size(),
         "fuzz" => fuzz::fuzz(),
         _ => {
-            eprintln!("usage: cargo xtask <test | dev | bench [scale | track] | size | fuzz>");
+            eprintln!(
+                "usage: cargo xtask <test | dev | bench [scale | track | imports | webhooks] | size | fuzz>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -160,6 +167,20 @@ fn bench_track() -> Result<(), String> {
     widget::build()?;
     edge::build_worker()?;
     bench_track::bench_track()
+}
+
+/// Only the 20,000-row CSV import (dry run, real, and again unchanged).
+fn bench_imports() -> Result<(), String> {
+    widget::build()?;
+    edge::build_worker()?;
+    bench_imports::bench_imports()
+}
+
+/// Only the Shopify webhook deliveries per second (new, then repeated).
+fn bench_webhooks() -> Result<(), String> {
+    widget::build()?;
+    edge::build_worker()?;
+    bench_webhooks::bench_webhooks()
 }
 
 /// Only the big-shop benchmark (one shop with a million shipments in local D1).

@@ -4,22 +4,25 @@
 //! one place they become text and back.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use waypost_shared::WireEnum;
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
+use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::KeyKind;
+use waypost_shared::wire::{KeyKind, Platform};
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, console_error};
+use worker::{D1Database, D1PreparedStatement, console_error, console_log};
 
 use crate::error::{EdgeError, Result};
+use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
-    KeyRecord, ListPosition, ListedShipment, OrderRecord, ShipmentHistory, ShipmentRecord,
-    ShopRecord, Store, StoredCounts, StoredEvent,
+    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, OrderRecord, ShipmentHistory,
+    ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -79,10 +82,6 @@ fn instant_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn maybe_instant(at: Option<DateTime<Utc>>) -> JsValue {
-    at.map_or(JsValue::NULL, instant)
-}
-
 fn read_instant(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
@@ -120,7 +119,9 @@ enum_wire_text!(
     Scope,
     ServiceLevel,
     KeyKind,
-    Health
+    Health,
+    Lang,
+    Platform
 );
 
 impl WireText for NaiveDate {
@@ -196,6 +197,27 @@ struct KeyRow {
     revoked: u8,
 }
 
+/// An integration joined with its shop.
+#[derive(Deserialize)]
+struct IntegrationShopRow {
+    platform: String,
+    sealed_secret: String,
+    /// When the integration was set (the shop's own `created_at` is the shop's).
+    set_at: String,
+    #[serde(flatten)]
+    shop: ShopRow,
+}
+
+/// A row that only says something matched.
+#[derive(Deserialize)]
+struct Exists {}
+
+/// A tracking number column.
+#[derive(Deserialize)]
+struct NumberRow {
+    tracking_number: String,
+}
+
 #[derive(Deserialize)]
 struct OrderRow {
     shop_id: String,
@@ -208,6 +230,7 @@ struct OrderRow {
     postal_code: Option<String>,
     promised_from: Option<String>,
     promised_to: Option<String>,
+    lang: Option<String>,
     updated_at: String,
 }
 
@@ -224,6 +247,7 @@ impl OrderRow {
             postal_code: self.postal_code,
             promised_from: maybe_unwire(self.promised_from)?,
             promised_to: maybe_unwire(self.promised_to)?,
+            lang: maybe_unwire(self.lang)?,
             updated_at: read_instant(&self.updated_at)?,
         })
     }
@@ -326,14 +350,63 @@ const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier,
      sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision, \
      health_fixed, late_from, stalled_after, schedule_version, erase_due_at, delete_due_at";
 
-/// The health schedule columns' values, at the current version of the rules.
-fn schedule_values(schedule: &HealthSchedule) -> [JsValue; 4] {
-    [
-        maybe_wire(schedule.fixed.as_ref()),
-        maybe_instant(schedule.late_from),
-        maybe_instant(schedule.stalled_after),
-        JsValue::from(HealthSchedule::VERSION),
+/// The values of every [`SHIPMENT_COLUMNS`] column of a shipment's row written at revision
+/// `next`, the derived ones computed here (its health schedule at the current version of the
+/// rules, when its data falls due): the one place a shipment becomes a row, whether bound to one
+/// statement or carried with many others in a JSON array.
+fn shipment_row(shop: &ShopRecord, s: &ShipmentRecord, next: &str) -> Vec<Value> {
+    let schedule = health_schedule(shop, s);
+    let dues = ended_dues(shop, s);
+    vec![
+        Value::from(s.shop_id.as_str()),
+        Value::from(s.tracking_number.as_str()),
+        maybe_json(s.order_number.as_deref()),
+        maybe_wire_json(s.carrier.as_ref()),
+        maybe_json(s.dest_city.as_deref()),
+        maybe_json(s.dest_region.as_deref()),
+        maybe_json(s.dest_postal_code.as_deref()),
+        maybe_json(s.dest_country.as_deref()),
+        Value::from(s.scope.to_text()),
+        Value::from(s.service_level.to_text()),
+        maybe_wire_json(s.eta_from.as_ref()),
+        maybe_wire_json(s.eta_to.as_ref()),
+        maybe_wire_json(s.shipped_on.as_ref()),
+        Value::from(s.status.to_text()),
+        maybe_wire_json(s.sub_status.as_ref()),
+        maybe_instant_json(s.last_event_at),
+        maybe_instant_json(s.carrier_checked_at),
+        Value::from(instant_text(s.created_at)),
+        Value::from(instant_text(s.updated_at)),
+        Value::from(next),
+        maybe_wire_json(schedule.fixed.as_ref()),
+        maybe_instant_json(schedule.late_from),
+        maybe_instant_json(schedule.stalled_after),
+        Value::from(HealthSchedule::VERSION),
+        maybe_instant_json(dues.map(|due| due.erase_at)),
+        maybe_instant_json(dues.map(|due| due.delete_at)),
     ]
+}
+
+fn maybe_json(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, Value::from)
+}
+
+fn maybe_wire_json<T: WireText>(value: Option<&T>) -> Value {
+    value.map_or(Value::Null, |value| Value::from(value.to_text()))
+}
+
+fn maybe_instant_json(at: Option<DateTime<Utc>>) -> Value {
+    at.map_or(Value::Null, |at| Value::from(instant_text(at)))
+}
+
+/// A value of [`shipment_row`] bound on its own.
+fn bound(value: &Value) -> JsValue {
+    match value {
+        Value::String(text) => JsValue::from_str(text),
+        Value::Number(number) => number.as_f64().map_or(JsValue::NULL, JsValue::from),
+        Value::Bool(flag) => JsValue::from(*flag),
+        _ => JsValue::NULL,
+    }
 }
 
 impl D1Store {
@@ -363,32 +436,7 @@ impl D1Store {
         next: &str,
     ) -> Result<D1PreparedStatement> {
         let columns: Vec<&str> = SHIPMENT_COLUMNS.split(", ").collect();
-        let mut values = vec![
-            text(&s.shop_id),
-            text(s.tracking_number.as_str()),
-            maybe(s.order_number.as_deref()),
-            maybe_wire(s.carrier.as_ref()),
-            maybe(s.dest_city.as_deref()),
-            maybe(s.dest_region.as_deref()),
-            maybe(s.dest_postal_code.as_deref()),
-            maybe(s.dest_country.as_deref()),
-            wire(&s.scope),
-            wire(&s.service_level),
-            maybe_wire(s.eta_from.as_ref()),
-            maybe_wire(s.eta_to.as_ref()),
-            maybe_wire(s.shipped_on.as_ref()),
-            wire(&s.status),
-            maybe_wire(s.sub_status.as_ref()),
-            maybe_instant(s.last_event_at),
-            maybe_instant(s.carrier_checked_at),
-            instant(s.created_at),
-            instant(s.updated_at),
-            text(next),
-        ];
-        values.extend(schedule_values(&health_schedule(shop, s)));
-        let dues = ended_dues(shop, s);
-        values.push(maybe_instant(dues.map(|due| due.erase_at)));
-        values.push(maybe_instant(dues.map(|due| due.delete_at)));
+        let mut values: Vec<JsValue> = shipment_row(shop, s, next).iter().map(bound).collect();
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = match &s.revision {
             None => format!(
@@ -544,12 +592,13 @@ impl Store for D1Store {
     async fn upsert_order(&self, o: &OrderRecord) -> Result<()> {
         self.run(
             "INSERT INTO orders (shop_id, order_number, status, sub_status, customer_name, email, \
-             phone, postal_code, promised_from, promised_to, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             phone, postal_code, promised_from, promised_to, lang, updated_at, source_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL) \
              ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
              sub_status = excluded.sub_status, customer_name = excluded.customer_name, email = excluded.email, \
              phone = excluded.phone, postal_code = excluded.postal_code, promised_from = excluded.promised_from, \
-             promised_to = excluded.promised_to, updated_at = excluded.updated_at",
+             promised_to = excluded.promised_to, lang = excluded.lang, updated_at = excluded.updated_at, \
+             source_at = NULL",
             &[
                 text(&o.shop_id),
                 text(&o.order_number),
@@ -561,6 +610,7 @@ impl Store for D1Store {
                 maybe(o.postal_code.as_deref()),
                 maybe_wire(o.promised_from.as_ref()),
                 maybe_wire(o.promised_to.as_ref()),
+                maybe_wire(o.lang.as_ref()),
                 instant(o.updated_at),
             ],
         )
@@ -1063,6 +1113,436 @@ impl Store for D1Store {
             )
             .await?;
         Ok(readable(rows, DueRow::into_pair))
+    }
+
+    async fn put_integration(&self, i: &IntegrationRecord) -> Result<()> {
+        self.run(
+            "INSERT INTO integrations (shop_id, platform, sealed_secret, created_at) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop_id, platform) DO UPDATE SET \
+             sealed_secret = excluded.sealed_secret, created_at = excluded.created_at",
+            &[
+                text(&i.shop_id),
+                wire(&i.platform),
+                text(&i.sealed_secret),
+                instant(i.created_at),
+            ],
+        )
+        .await
+    }
+
+    async fn integration_with_shop(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+    ) -> Result<Option<(IntegrationRecord, ShopRecord)>> {
+        let sql = "SELECT i.platform, i.sealed_secret, i.created_at AS set_at, s.id, s.name, \
+                   s.allowed_origins, s.transit_min_days, s.transit_max_days, s.created_at, \
+                   s.live_carriers, s.retention_days, s.history_days \
+                   FROM integrations i JOIN shops s ON s.id = i.shop_id \
+                   WHERE i.shop_id = ?1 AND i.platform = ?2";
+        let row: Option<IntegrationShopRow> =
+            self.row(sql, &[text(shop_id), wire(&platform)]).await?;
+        row.map(|row| {
+            let shop = row.shop.into_record()?;
+            let integration = IntegrationRecord {
+                shop_id: shop.id.clone(),
+                platform: unwire(&row.platform)?,
+                sealed_secret: row.sealed_secret,
+                created_at: read_instant(&row.set_at)?,
+            };
+            Ok((integration, shop))
+        })
+        .transpose()
+    }
+
+    async fn delete_integration(&self, shop_id: &str, platform: Platform) -> Result<bool> {
+        let result = self
+            .statement(
+                "DELETE FROM integrations WHERE shop_id = ?1 AND platform = ?2",
+                &[text(shop_id), wire(&platform)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        changed_a_row(&result)
+    }
+
+    async fn delivery_seen(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+    ) -> Result<bool> {
+        let row: Option<Exists> = self
+            .row(
+                "SELECT 1 AS found FROM webhook_deliveries \
+                 WHERE shop_id = ?1 AND platform = ?2 AND delivery_id = ?3",
+                &[text(shop_id), wire(&platform), text(delivery_id)],
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn record_delivery(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.run(
+            "INSERT OR IGNORE INTO webhook_deliveries (shop_id, platform, delivery_id, received_at) \
+             VALUES (?1, ?2, ?3, ?4)",
+            &[text(shop_id), wire(&platform), text(delivery_id), instant(at)],
+        )
+        .await
+    }
+
+    async fn forget_deliveries(&self, before: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let result = self
+            .statement(
+                "DELETE FROM webhook_deliveries WHERE rowid IN (SELECT rowid FROM webhook_deliveries \
+                 WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)",
+                &[instant(before), JsValue::from(limit as u32)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        rows_changed(&result)
+    }
+
+    async fn merge_platform_order(
+        &self,
+        o: &OrderRecord,
+        version_at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let result = self
+            .statement(
+                "INSERT INTO orders (shop_id, order_number, status, sub_status, email, postal_code, \
+                 lang, updated_at, source_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
+                 sub_status = excluded.sub_status, email = COALESCE(excluded.email, email), \
+                 postal_code = COALESCE(excluded.postal_code, postal_code), \
+                 lang = COALESCE(excluded.lang, lang), updated_at = excluded.updated_at, \
+                 source_at = excluded.source_at \
+                 WHERE orders.source_at IS NULL OR orders.source_at <= excluded.source_at",
+                &[
+                    text(&o.shop_id),
+                    text(&o.order_number),
+                    wire(&o.status),
+                    maybe_wire(o.sub_status.as_ref()),
+                    maybe(o.email.as_deref()),
+                    maybe(o.postal_code.as_deref()),
+                    maybe_wire(o.lang.as_ref()),
+                    instant(o.updated_at),
+                    instant(version_at),
+                ],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        changed_a_row(&result)
+    }
+
+    async fn insert_order_if_missing(&self, o: &OrderRecord) -> Result<()> {
+        self.run(
+            "INSERT OR IGNORE INTO orders (shop_id, order_number, status, sub_status, email, \
+             postal_code, lang, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            &[
+                text(&o.shop_id),
+                text(&o.order_number),
+                wire(&o.status),
+                maybe_wire(o.sub_status.as_ref()),
+                maybe(o.email.as_deref()),
+                maybe(o.postal_code.as_deref()),
+                maybe_wire(o.lang.as_ref()),
+                instant(o.updated_at),
+            ],
+        )
+        .await
+    }
+
+    async fn claim_source(&self, claim: &SourceClaim) -> Result<bool> {
+        let numbers: Vec<&str> = claim.numbers.iter().map(TrackingNumber::as_str).collect();
+        let result = self
+            .statement(
+                "INSERT INTO parcel_sources (shop_id, source, order_number, version_at, numbers) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (shop_id, source) DO UPDATE SET \
+                 order_number = excluded.order_number, version_at = excluded.version_at, \
+                 numbers = excluded.numbers WHERE parcel_sources.version_at <= excluded.version_at",
+                &[
+                    text(&claim.shop_id),
+                    text(&claim.source),
+                    text(&claim.order_number),
+                    instant(claim.version_at),
+                    text(&serde_json::to_string(&numbers).map_err(internal)?),
+                ],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        changed_a_row(&result)
+    }
+
+    async fn link_source_parcel(
+        &self,
+        shop_id: &str,
+        source: &str,
+        number: &TrackingNumber,
+    ) -> Result<()> {
+        self.run(
+            "INSERT OR IGNORE INTO source_parcels (shop_id, source, tracking_number) VALUES (?1, ?2, ?3)",
+            &[text(shop_id), text(source), text(number.as_str())],
+        )
+        .await
+    }
+
+    async fn drop_unlisted_parcels(
+        &self,
+        shop_id: &str,
+        source: &str,
+    ) -> Result<Vec<TrackingNumber>> {
+        // The numbers the source registered, no longer listed, still of its order: one subquery
+        // that every statement of the transaction reads the same way.
+        let unlisted = "SELECT p.tracking_number FROM source_parcels p \
+             JOIN parcel_sources c ON c.shop_id = p.shop_id AND c.source = p.source \
+             JOIN shipments s ON s.shop_id = p.shop_id AND s.tracking_number = p.tracking_number \
+             WHERE p.shop_id = ?1 AND p.source = ?2 AND s.order_number = c.order_number \
+             AND p.tracking_number NOT IN (SELECT value FROM json_each(c.numbers))";
+        let values = [text(shop_id), text(source)];
+        let statements = vec![
+            self.statement(unlisted, &values)?,
+            self.statement(
+                &format!(
+                    "DELETE FROM events WHERE shop_id = ?1 AND tracking_number IN ({unlisted})"
+                ),
+                &values,
+            )?,
+            self.statement(
+                &format!(
+                    "DELETE FROM shipments WHERE shop_id = ?1 AND tracking_number IN ({unlisted})"
+                ),
+                &values,
+            )?,
+            self.statement(
+                "DELETE FROM source_parcels WHERE shop_id = ?1 AND source = ?2 AND tracking_number \
+                 NOT IN (SELECT value FROM json_each((SELECT numbers FROM parcel_sources \
+                 WHERE shop_id = ?1 AND source = ?2)))",
+                &values,
+            )?,
+        ];
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        let listed: Vec<NumberRow> = results
+            .first()
+            .ok_or_else(|| internal("a batch answered no results"))?
+            .results()
+            .map_err(internal)?;
+        Ok(listed
+            .into_iter()
+            .map(|row| TrackingNumber::from_stored(row.tracking_number))
+            .collect())
+    }
+
+    async fn orders_among(
+        &self,
+        shop_id: &str,
+        order_numbers: &[&str],
+    ) -> Result<Vec<OrderRecord>> {
+        let rows: Vec<OrderRow> = self
+            .rows_among(
+                "SELECT * FROM orders WHERE shop_id = ?1 \
+                 AND order_number IN (SELECT value FROM json_each(?2))",
+                shop_id,
+                order_numbers,
+            )
+            .await?;
+        rows.into_iter().map(OrderRow::into_record).collect()
+    }
+
+    async fn shipments_among(
+        &self,
+        shop_id: &str,
+        numbers: &[&TrackingNumber],
+    ) -> Result<Vec<ShipmentRecord>> {
+        let numbers: Vec<&str> = numbers.iter().map(|number| number.as_str()).collect();
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 \
+             AND tracking_number IN (SELECT value FROM json_each(?2))"
+        );
+        let rows: Vec<ShipmentRow> = self.rows_among(&sql, shop_id, &numbers).await?;
+        rows.into_iter().map(ShipmentRow::into_record).collect()
+    }
+
+    /// The batch: first the guards (every shipment row still at the revision it was read at, a
+    /// new one still absent; a guard that finds otherwise fails the batch, which D1 then rolls
+    /// back whole), then the orders, the new shipments and the changed ones, each statement
+    /// carrying up to [`MAX_IMPORT_STATEMENT_BYTES`] of rows as a JSON array. A full import of
+    /// [`crate::limits::MAX_IMPORT_ROWS`] new rows is 1 guard, 2 to 3 order and 7 to 9 shipment
+    /// statements (plus the reads before it: 2 batches of 10 statements each).
+    async fn write_import(
+        &self,
+        shop: &ShopRecord,
+        orders: &[OrderRecord],
+        shipments: &[ShipmentRecord],
+    ) -> Result<bool> {
+        let next = next_revision()?;
+        let shop_id = text(&shop.id);
+        let mut statements = Vec::new();
+        let expected: Vec<(&str, Option<&str>)> = shipments
+            .iter()
+            .map(|s| (s.tracking_number.as_str(), s.revision.as_deref()))
+            .collect();
+        for chunk in json_chunks(&expected)? {
+            statements.push(self.statement(
+                &format!(
+                    "SELECT json_extract('{{}}', CASE WHEN EXISTS (SELECT 1 FROM json_each(?2) j \
+                     LEFT JOIN shipments s ON s.shop_id = ?1 AND s.tracking_number = json_extract(j.value, '$[0]') \
+                     WHERE s.revision IS NOT json_extract(j.value, '$[1]')) THEN '{IMPORT_CONFLICT}' ELSE '$' END) \
+                     AS guard"
+                ),
+                &[shop_id.clone(), text(&chunk)],
+            )?);
+        }
+        let order_rows: Vec<_> = orders
+            .iter()
+            .map(|o| {
+                (
+                    o.order_number.as_str(),
+                    o.status.to_text(),
+                    o.customer_name.as_deref(),
+                    o.email.as_deref(),
+                    o.postal_code.as_deref(),
+                    instant_text(o.updated_at),
+                )
+            })
+            .collect();
+        for chunk in json_chunks(&order_rows)? {
+            statements.push(self.statement(
+                "INSERT INTO orders (shop_id, order_number, status, customer_name, email, postal_code, updated_at) \
+                 SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), \
+                 json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') \
+                 FROM json_each(?2) WHERE true \
+                 ON CONFLICT (shop_id, order_number) DO UPDATE SET \
+                 customer_name = COALESCE(excluded.customer_name, orders.customer_name), \
+                 email = COALESCE(excluded.email, orders.email), \
+                 postal_code = COALESCE(excluded.postal_code, orders.postal_code), \
+                 updated_at = excluded.updated_at",
+                &[shop_id.clone(), text(&chunk)],
+            )?);
+        }
+        let columns: Vec<&str> = SHIPMENT_COLUMNS.split(", ").collect();
+        let extracted: Vec<String> = (0..columns.len())
+            .map(|i| format!("json_extract(value, '$[{i}]') AS c{i}"))
+            .collect();
+        let (created, changed): (Vec<_>, Vec<_>) =
+            shipments.iter().partition(|s| s.revision.is_none());
+        let created: Vec<Vec<Value>> = created
+            .iter()
+            .map(|s| shipment_row(shop, s, &next))
+            .collect();
+        for chunk in json_chunks(&created)? {
+            statements.push(self.statement(
+                &format!(
+                    "INSERT INTO shipments ({SHIPMENT_COLUMNS}) SELECT {} FROM json_each(?1) WHERE true \
+                     ON CONFLICT (shop_id, tracking_number) DO NOTHING",
+                    extracted.join(", ")
+                ),
+                &[text(&chunk)],
+            )?);
+        }
+        let changed: Vec<Vec<Value>> = changed
+            .iter()
+            .map(|s| {
+                let mut row = shipment_row(shop, s, &next);
+                row.push(maybe_json(s.revision.as_deref()));
+                row
+            })
+            .collect();
+        let updates: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .skip(2)
+            .map(|(i, column)| format!("{column} = v.c{i}"))
+            .collect();
+        let read_at = columns.len();
+        for chunk in json_chunks(&changed)? {
+            statements.push(self.statement(
+                &format!(
+                    "UPDATE shipments SET {} FROM (SELECT {}, json_extract(value, '$[{read_at}]') AS read_at \
+                     FROM json_each(?1)) AS v WHERE shipments.shop_id = v.c0 \
+                     AND shipments.tracking_number = v.c1 AND shipments.revision = v.read_at",
+                    updates.join(", "),
+                    extracted.join(", ")
+                ),
+                &[text(&chunk)],
+            )?);
+        }
+        if statements.is_empty() {
+            return Ok(true);
+        }
+        match self.db.batch(statements).await {
+            Ok(_) => Ok(true),
+            Err(error) if error.to_string().contains(IMPORT_CONFLICT) => {
+                console_log!("an import found a shipment changed since its read; it reads again");
+                Ok(false)
+            }
+            Err(error) => Err(internal(error)),
+        }
+    }
+}
+
+/// What an import's guard fails with when a shipment row changed since it was read: an invalid
+/// JSON path, the only way a plain statement can fail a D1 batch on a condition (SQLite's
+/// `RAISE` works in triggers only); D1 names it in the error.
+const IMPORT_CONFLICT: &str = "waypost_import_conflict";
+
+/// `items` as JSON arrays of at most [`MAX_IMPORT_STATEMENT_BYTES`] each (an item longer than that
+/// alone in its array), for statements that read their rows from `json_each`.
+fn json_chunks<T: Serialize>(items: &[T]) -> Result<Vec<String>> {
+    let mut chunks = Vec::new();
+    let mut chunk = String::from("[");
+    for item in items {
+        let json = serde_json::to_string(item).map_err(internal)?;
+        if chunk.len() > 1 && chunk.len() + json.len() + 2 > MAX_IMPORT_STATEMENT_BYTES {
+            chunk.push(']');
+            chunks.push(std::mem::replace(&mut chunk, String::from("[")));
+        }
+        if chunk.len() > 1 {
+            chunk.push(',');
+        }
+        chunk.push_str(&json);
+    }
+    if chunk.len() > 1 {
+        chunk.push(']');
+        chunks.push(chunk);
+    }
+    Ok(chunks)
+}
+
+impl D1Store {
+    /// The rows `sql` answers for `keys` (bound as a JSON array in `?2`, the shop in `?1`), in
+    /// chunks of [`IMPORT_READ_CHUNK`] keys, all in one batch.
+    async fn rows_among<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        shop_id: &str,
+        keys: &[&str],
+    ) -> Result<Vec<T>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statements = keys
+            .chunks(IMPORT_READ_CHUNK)
+            .map(|chunk| {
+                let keys = serde_json::to_string(chunk).map_err(internal)?;
+                self.statement(sql, &[text(shop_id), text(&keys)])
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut rows = Vec::new();
+        for result in self.db.batch(statements).await.map_err(internal)? {
+            rows.extend(result.results::<T>().map_err(internal)?);
+        }
+        Ok(rows)
     }
 }
 

@@ -4,11 +4,15 @@
 mod admin;
 mod customers;
 mod detect;
+mod imports;
+mod integrations;
 mod meta;
 mod orders;
 mod shipments;
 mod track;
+mod webhooks;
 
+use waypost_shared::wire::Platform;
 use worker::{Method, Response};
 
 use crate::app::App;
@@ -30,6 +34,8 @@ enum Route {
     Private(Private),
     /// The admin token; no browser.
     Admin(Admin),
+    /// A platform's signature over the body, with the shop's webhook secret; no browser.
+    Signed(Signed),
 }
 
 enum Open {
@@ -52,6 +58,15 @@ enum Private {
     CountShipments,
     ExportCustomer,
     EraseCustomer,
+    Import,
+    PutIntegration(Platform),
+    GetIntegration(Platform),
+    DeleteIntegration(Platform),
+}
+
+enum Signed {
+    /// A platform's webhook for a shop.
+    Webhook(Platform, String),
 }
 
 enum Admin {
@@ -86,6 +101,19 @@ impl Route {
             (Get, ["v1", "shipments", "counts"]) => Route::Private(Private::CountShipments),
             (Get, ["v1", "customers"]) => Route::Private(Private::ExportCustomer),
             (Delete, ["v1", "customers"]) => Route::Private(Private::EraseCustomer),
+            (Post, ["v1", "imports"]) => Route::Private(Private::Import),
+            (Put, ["v1", "integrations", platform]) => {
+                Route::Private(Private::PutIntegration(Platform::from_wire(platform)?))
+            }
+            (Get, ["v1", "integrations", platform]) => {
+                Route::Private(Private::GetIntegration(Platform::from_wire(platform)?))
+            }
+            (Delete, ["v1", "integrations", platform]) => {
+                Route::Private(Private::DeleteIntegration(Platform::from_wire(platform)?))
+            }
+            (Post, ["v1", "webhooks", platform, shop]) => {
+                Route::Signed(Signed::Webhook(Platform::from_wire(platform)?, owned(shop)))
+            }
             (Post, ["v1", "admin", "shops"]) => Route::Admin(Admin::CreateShop),
             (Post, ["v1", "admin", "shops", shop, "keys"]) => {
                 Route::Admin(Admin::CreateKey(owned(shop)))
@@ -237,6 +265,10 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
             private(app, &mut req, route).await,
         ),
         Route::Admin(route) => (Dressing::new(Cors::None), admin(app, &mut req, route).await),
+        Route::Signed(Signed::Webhook(platform, shop)) => (
+            Dressing::new(Cors::None),
+            webhooks::receive(app, &mut req, platform, &shop).await,
+        ),
     }
 }
 
@@ -250,6 +282,10 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::CountShipments => shipments::counts(app, &shop).await,
         Private::ExportCustomer => customers::export(app, &shop, req).await,
         Private::EraseCustomer => customers::erase(app, &shop, req).await,
+        Private::Import => imports::import(app, &shop, req).await,
+        Private::PutIntegration(platform) => integrations::put(app, &shop, req, platform).await,
+        Private::GetIntegration(platform) => integrations::get(app, &shop, req, platform).await,
+        Private::DeleteIntegration(platform) => integrations::delete(app, &shop, platform).await,
     }
 }
 

@@ -11,12 +11,12 @@ use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::status::Status;
-use waypost_shared::wire::{ShopCreated, ShopInput};
+use waypost_shared::wire::{Platform, ShopCreated, ShopInput};
 
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
-    KeyRecord, ListPosition, ListedShipment, OrderRecord, Runtime, ShipmentHistory, ShipmentRecord,
-    ShopRecord, Store, StoredCounts, StoredEvent,
+    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, OrderRecord, Runtime,
+    ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
@@ -54,6 +54,15 @@ pub struct MemoryStore {
     derived: RefCell<BTreeMap<ShipmentKey, Derived>>,
     events: RefCell<EventRows>,
     revisions: Cell<u64>,
+    integrations: RefCell<BTreeMap<(String, Platform), IntegrationRecord>>,
+    /// Applied webhook deliveries: shop, platform and delivery id, with when.
+    deliveries: RefCell<BTreeMap<(String, Platform, String), DateTime<Utc>>>,
+    /// The platform version (`source_at`) each order was stored at, if a platform stored it.
+    order_versions: RefCell<BTreeMap<(String, String), DateTime<Utc>>>,
+    /// Parcel sources by shop and key.
+    sources: RefCell<BTreeMap<(String, String), SourceClaim>>,
+    /// Numbers each source registered.
+    source_parcels: RefCell<std::collections::BTreeSet<(String, String, TrackingNumber)>>,
     /// Calls of any [`Store`] method so far (each stands for at least one D1 query).
     calls: Cell<usize>,
 }
@@ -113,32 +122,10 @@ impl Store for MemoryStore {
     }
     async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
         self.count_call();
-        let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
-        let current = self
-            .shipments
-            .borrow()
-            .get(&key)
-            .map(|row| row.revision.clone());
-        // No row for a new shipment; otherwise the row at the revision it was read at.
-        if current != shipment.revision.clone().map(Some) {
+        if !self.still_as_read(shipment) {
             return Ok(false);
         }
-        self.revisions.set(self.revisions.get() + 1);
-        let mut stored = shipment.clone();
-        stored.last_event_at = stored.last_event_at.map(to_second);
-        stored.carrier_checked_at = stored.carrier_checked_at.map(to_second);
-        stored.created_at = to_second(stored.created_at);
-        stored.updated_at = to_second(stored.updated_at);
-        stored.revision = Some(format!("r{}", self.revisions.get()));
-        let dues = ended_dues(shop, &stored);
-        let derived = Derived {
-            schedule: health_schedule(shop, &stored),
-            version: HealthSchedule::VERSION,
-            erase_due_at: dues.map(|due| due.erase_at),
-            delete_due_at: dues.map(|due| due.delete_at),
-        };
-        self.derived.borrow_mut().insert(key.clone(), derived);
-        self.shipments.borrow_mut().insert(key, stored);
+        self.write_shipment(shop, shipment);
         Ok(true)
     }
     async fn shipment(
@@ -448,9 +435,295 @@ impl Store for MemoryStore {
         due.truncate(limit);
         Ok(due)
     }
+    async fn put_integration(&self, integration: &IntegrationRecord) -> Result<()> {
+        self.count_call();
+        self.integrations.borrow_mut().insert(
+            (integration.shop_id.clone(), integration.platform),
+            integration.clone(),
+        );
+        Ok(())
+    }
+    async fn integration_with_shop(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+    ) -> Result<Option<(IntegrationRecord, ShopRecord)>> {
+        self.count_call();
+        let integration = self
+            .integrations
+            .borrow()
+            .get(&(shop_id.to_owned(), platform))
+            .cloned();
+        Ok(integration.and_then(|integration| {
+            let shop = self.shops.borrow().get(shop_id).cloned()?;
+            Some((integration, shop))
+        }))
+    }
+    async fn delete_integration(&self, shop_id: &str, platform: Platform) -> Result<bool> {
+        self.count_call();
+        Ok(self
+            .integrations
+            .borrow_mut()
+            .remove(&(shop_id.to_owned(), platform))
+            .is_some())
+    }
+    async fn delivery_seen(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+    ) -> Result<bool> {
+        self.count_call();
+        Ok(self.deliveries.borrow().contains_key(&(
+            shop_id.to_owned(),
+            platform,
+            delivery_id.to_owned(),
+        )))
+    }
+    async fn record_delivery(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.count_call();
+        self.deliveries
+            .borrow_mut()
+            .entry((shop_id.to_owned(), platform, delivery_id.to_owned()))
+            .or_insert(to_second(at));
+        Ok(())
+    }
+    async fn forget_deliveries(&self, before: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
+        let mut deliveries = self.deliveries.borrow_mut();
+        let mut old: Vec<_> = deliveries
+            .iter()
+            .filter(|(_, at)| **at < before)
+            .map(|(key, at)| (*at, key.clone()))
+            .collect();
+        old.sort();
+        old.truncate(limit);
+        for (_, key) in &old {
+            deliveries.remove(key);
+        }
+        Ok(old.len())
+    }
+    async fn merge_platform_order(
+        &self,
+        order: &OrderRecord,
+        version_at: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.count_call();
+        let key = (order.shop_id.clone(), order.order_number.clone());
+        let version_at = to_second(version_at);
+        if self
+            .order_versions
+            .borrow()
+            .get(&key)
+            .is_some_and(|stored| *stored > version_at)
+        {
+            return Ok(false);
+        }
+        let mut orders = self.orders.borrow_mut();
+        let mut merged = orders.get(&key).cloned().unwrap_or_else(|| OrderRecord {
+            customer_name: None,
+            phone: None,
+            promised_from: None,
+            promised_to: None,
+            ..order.clone()
+        });
+        merged.status = order.status;
+        merged.sub_status = order.sub_status;
+        merged.email = order.email.clone().or(merged.email);
+        merged.postal_code = order.postal_code.clone().or(merged.postal_code);
+        merged.lang = order.lang.or(merged.lang);
+        merged.updated_at = to_second(order.updated_at);
+        orders.insert(key.clone(), merged);
+        self.order_versions.borrow_mut().insert(key, version_at);
+        Ok(true)
+    }
+    async fn insert_order_if_missing(&self, order: &OrderRecord) -> Result<()> {
+        self.count_call();
+        let mut stored = order.clone();
+        stored.updated_at = to_second(stored.updated_at);
+        self.orders
+            .borrow_mut()
+            .entry((order.shop_id.clone(), order.order_number.clone()))
+            .or_insert(stored);
+        Ok(())
+    }
+    async fn claim_source(&self, claim: &SourceClaim) -> Result<bool> {
+        self.count_call();
+        let mut sources = self.sources.borrow_mut();
+        let key = (claim.shop_id.clone(), claim.source.clone());
+        let version_at = to_second(claim.version_at);
+        if sources
+            .get(&key)
+            .is_some_and(|stored| stored.version_at > version_at)
+        {
+            return Ok(false);
+        }
+        sources.insert(
+            key,
+            SourceClaim {
+                version_at,
+                ..claim.clone()
+            },
+        );
+        Ok(true)
+    }
+    async fn link_source_parcel(
+        &self,
+        shop_id: &str,
+        source: &str,
+        number: &TrackingNumber,
+    ) -> Result<()> {
+        self.count_call();
+        self.source_parcels.borrow_mut().insert((
+            shop_id.to_owned(),
+            source.to_owned(),
+            number.clone(),
+        ));
+        Ok(())
+    }
+    async fn drop_unlisted_parcels(
+        &self,
+        shop_id: &str,
+        source: &str,
+    ) -> Result<Vec<TrackingNumber>> {
+        self.count_call();
+        let Some(claim) = self
+            .sources
+            .borrow()
+            .get(&(shop_id.to_owned(), source.to_owned()))
+            .cloned()
+        else {
+            return Ok(Vec::new());
+        };
+        let mut linked = self.source_parcels.borrow_mut();
+        let unlisted: Vec<TrackingNumber> = linked
+            .iter()
+            .filter(|(shop, from, number)| {
+                shop == shop_id && from == source && !claim.numbers.contains(number)
+            })
+            .map(|(_, _, number)| number.clone())
+            .collect();
+        let mut dropped = Vec::new();
+        for number in unlisted {
+            linked.remove(&(shop_id.to_owned(), source.to_owned(), number.clone()));
+            let key = (shop_id.to_owned(), number.clone());
+            let of_order =
+                self.shipments.borrow().get(&key).is_some_and(|s| {
+                    s.order_number.as_deref() == Some(claim.order_number.as_str())
+                });
+            if of_order {
+                self.shipments.borrow_mut().remove(&key);
+                self.derived.borrow_mut().remove(&key);
+                self.events
+                    .borrow_mut()
+                    .retain(|(shop, n, _), _| !(shop == shop_id && *n == number));
+                dropped.push(number);
+            }
+        }
+        Ok(dropped)
+    }
+    async fn orders_among(
+        &self,
+        shop_id: &str,
+        order_numbers: &[&str],
+    ) -> Result<Vec<OrderRecord>> {
+        self.count_call();
+        let orders = self.orders.borrow();
+        Ok(order_numbers
+            .iter()
+            .filter_map(|number| orders.get(&(shop_id.to_owned(), (*number).to_owned())))
+            .cloned()
+            .collect())
+    }
+    async fn shipments_among(
+        &self,
+        shop_id: &str,
+        numbers: &[&TrackingNumber],
+    ) -> Result<Vec<ShipmentRecord>> {
+        self.count_call();
+        let shipments = self.shipments.borrow();
+        Ok(numbers
+            .iter()
+            .filter_map(|number| shipments.get(&(shop_id.to_owned(), (*number).clone())))
+            .cloned()
+            .collect())
+    }
+    async fn write_import(
+        &self,
+        shop: &ShopRecord,
+        orders: &[OrderRecord],
+        shipments: &[ShipmentRecord],
+    ) -> Result<bool> {
+        self.count_call();
+        // One transaction: every condition holds, or nothing is written.
+        if !shipments
+            .iter()
+            .all(|shipment| self.still_as_read(shipment))
+        {
+            return Ok(false);
+        }
+        for order in orders {
+            let key = (shop.id.clone(), order.order_number.clone());
+            let mut stored = self.orders.borrow().get(&key).cloned().map_or_else(
+                || order.clone(),
+                |mut stored| {
+                    stored.customer_name = order.customer_name.clone().or(stored.customer_name);
+                    stored.email = order.email.clone().or(stored.email);
+                    stored.postal_code = order.postal_code.clone().or(stored.postal_code);
+                    stored.updated_at = order.updated_at;
+                    stored
+                },
+            );
+            stored.updated_at = to_second(stored.updated_at);
+            self.orders.borrow_mut().insert(key, stored);
+        }
+        for shipment in shipments {
+            self.write_shipment(shop, shipment);
+        }
+        Ok(true)
+    }
 }
 
 impl MemoryStore {
+    /// Whether a shipment's row is still at the revision it was read at (for a new shipment:
+    /// whether there is still no row), as D1's conditional writes check.
+    fn still_as_read(&self, shipment: &ShipmentRecord) -> bool {
+        let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
+        let current = self
+            .shipments
+            .borrow()
+            .get(&key)
+            .map(|row| row.revision.clone());
+        current == shipment.revision.clone().map(Some)
+    }
+
+    /// Writes a shipment's row at a fresh revision, with its derived columns, as D1 does.
+    fn write_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) {
+        let key = (shipment.shop_id.clone(), shipment.tracking_number.clone());
+        self.revisions.set(self.revisions.get() + 1);
+        let mut stored = shipment.clone();
+        stored.last_event_at = stored.last_event_at.map(to_second);
+        stored.carrier_checked_at = stored.carrier_checked_at.map(to_second);
+        stored.created_at = to_second(stored.created_at);
+        stored.updated_at = to_second(stored.updated_at);
+        stored.revision = Some(format!("r{}", self.revisions.get()));
+        let dues = ended_dues(shop, &stored);
+        let derived = Derived {
+            schedule: health_schedule(shop, &stored),
+            version: HealthSchedule::VERSION,
+            erase_due_at: dues.map(|due| due.erase_at),
+            delete_due_at: dues.map(|due| due.delete_at),
+        };
+        self.derived.borrow_mut().insert(key.clone(), derived);
+        self.shipments.borrow_mut().insert(key, stored);
+    }
+
     /// How many times the service called the store: what a D1 store would have queried.
     pub fn calls(&self) -> usize {
         self.calls.get()

@@ -10,23 +10,35 @@ pub mod carrier_sync;
 pub mod customers;
 pub mod events;
 pub mod health_upkeep;
+pub mod import_csv;
+pub mod imports;
+pub mod inbound;
+pub mod integrations;
 pub mod list_cursor;
 pub mod live;
 pub mod merge;
 pub mod orders;
 pub mod projection;
 pub mod refresh;
+pub mod sealing;
 pub mod shipments;
+pub mod shopify;
+pub mod signature;
 pub mod single_flight;
 pub mod store;
 pub mod tracking;
 pub mod tracking_number;
 pub mod validate;
+pub mod woocommerce;
 
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]
 mod health_list_tests;
+#[cfg(test)]
+mod imports_tests;
+#[cfg(test)]
+mod inbound_tests;
 #[cfg(test)]
 mod live_tests;
 #[cfg(test)]

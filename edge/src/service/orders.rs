@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use subtle::ConstantTimeEq;
 use waypost_shared::labels::{Key, Lang};
 use waypost_shared::milestone::StepState;
-use waypost_shared::status::StatusDetail;
+use waypost_shared::status::{StatusDetail, SubStatus};
 use waypost_shared::wire::{OrderInput, OrderView, TrackingView};
 
 use super::answers::Answers;
@@ -41,6 +41,7 @@ pub async fn put_order(
         postal_code: validate::postal_code("postal_code", input.postal_code.as_deref())?,
         promised_from: input.promised_delivery.map(|eta| eta.from()),
         promised_to: input.promised_delivery.map(|eta| eta.to()),
+        lang: input.lang,
         updated_at: now,
     };
     store.upsert_order(&record).await?;
@@ -113,8 +114,11 @@ pub async fn order_view(
             now,
         ));
     }
-    // An order is as far along as its least advanced parcel.
-    let least_advanced = shipments.iter().min_by_key(|view| steps_done(view));
+    // An order is as far along as its least advanced parcel, unless it was cancelled.
+    let least_advanced = shipments
+        .iter()
+        .min_by_key(|view| steps_done(view))
+        .filter(|_| order.sub_status != Some(SubStatus::Cancelled));
     let (status, sub_status) = least_advanced.map_or((order.status, order.sub_status), |view| {
         (view.status, view.sub_status)
     });

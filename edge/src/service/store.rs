@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
+use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::KeyKind;
+use waypost_shared::wire::{KeyKind, Platform};
 
 use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
@@ -62,6 +63,8 @@ pub struct OrderRecord {
     pub promised_from: Option<NaiveDate>,
     /// Promised delivery window, last day.
     pub promised_to: Option<NaiveDate>,
+    /// The customer's language, when the retailer or platform gave it.
+    pub lang: Option<Lang>,
     /// When the retailer last pushed it.
     pub updated_at: DateTime<Utc>,
 }
@@ -298,6 +301,111 @@ pub trait Store {
         checked_by: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<(ShipmentRecord, ShopRecord)>>;
+    /// Sets (or replaces) a shop's integration with a platform.
+    async fn put_integration(&self, integration: &IntegrationRecord) -> Result<()>;
+    /// A shop's integration with a platform, with the shop, in one read (every webhook delivery
+    /// does this).
+    async fn integration_with_shop(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+    ) -> Result<Option<(IntegrationRecord, ShopRecord)>>;
+    /// Removes a shop's integration with a platform; false when there was none.
+    async fn delete_integration(&self, shop_id: &str, platform: Platform) -> Result<bool>;
+    /// Whether a platform's webhook delivery to a shop was applied before.
+    async fn delivery_seen(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+    ) -> Result<bool>;
+    /// Notes a platform's webhook delivery to a shop as applied.
+    async fn record_delivery(
+        &self,
+        shop_id: &str,
+        platform: Platform,
+        delivery_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Forgets, across shops, up to `limit` deliveries noted before `before`, by index; answers
+    /// how many.
+    async fn forget_deliveries(&self, before: DateTime<Utc>, limit: usize) -> Result<usize>;
+    /// Stores a platform's version of an order, as of `version_at`, unless a newer version was
+    /// stored before (in one conditional statement): status, language and the contact fields it
+    /// gives are set, the rest kept. False when it was older and nothing was written.
+    async fn merge_platform_order(
+        &self,
+        order: &OrderRecord,
+        version_at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Adds an order unless the shop has one by that number (a parcel that arrives before its
+    /// order brings its contact).
+    async fn insert_order_if_missing(&self, order: &OrderRecord) -> Result<()>;
+    /// Takes `claim` as the source's current version unless a newer one was taken before (in one
+    /// conditional statement); false when it is older and must change nothing.
+    async fn claim_source(&self, claim: &SourceClaim) -> Result<bool>;
+    /// Notes that a source registered a tracking number.
+    async fn link_source_parcel(
+        &self,
+        shop_id: &str,
+        source: &str,
+        number: &TrackingNumber,
+    ) -> Result<()>;
+    /// Deletes, in one transaction, the shipments (with their events) a source registered that
+    /// its current version no longer lists, where they still belong to its order; answers their
+    /// numbers.
+    async fn drop_unlisted_parcels(
+        &self,
+        shop_id: &str,
+        source: &str,
+    ) -> Result<Vec<TrackingNumber>>;
+    /// A shop's orders among `order_numbers`, in any order (those not stored left out); read in
+    /// chunks of [`crate::limits::IMPORT_READ_CHUNK`] numbers, in one round trip.
+    async fn orders_among(&self, shop_id: &str, order_numbers: &[&str])
+    -> Result<Vec<OrderRecord>>;
+    /// A shop's shipments among `numbers`, in any order (those not stored left out), each with
+    /// the revision it was read at; read like [`Store::orders_among`].
+    async fn shipments_among(
+        &self,
+        shop_id: &str,
+        numbers: &[&TrackingNumber],
+    ) -> Result<Vec<ShipmentRecord>>;
+    /// Writes an import of `shop` in one transaction: each order inserted, or for a stored one
+    /// its customer name, email and postal code set where the record has them (its other fields
+    /// kept); each shipment written under the condition of [`Store::save_shipment`]. All or
+    /// nothing: `false` when any shipment row changed since it was read (or appeared, for a new
+    /// one), and then nothing at all was written.
+    async fn write_import(
+        &self,
+        shop: &ShopRecord,
+        orders: &[OrderRecord],
+        shipments: &[ShipmentRecord],
+    ) -> Result<bool>;
+}
+
+/// A shop's connection to a platform, its webhook secret sealed ([`super::sealing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationRecord {
+    pub shop_id: String,
+    pub platform: Platform,
+    /// The webhook signing secret, sealed for this shop and platform.
+    pub sealed_secret: String,
+    /// When it was set.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A platform source of parcels (a Shopify fulfillment, a WooCommerce order) at one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceClaim {
+    pub shop_id: String,
+    /// Its key, e.g. `shopify/fulfillment/255858046`.
+    pub source: String,
+    /// The order its parcels belong to.
+    pub order_number: String,
+    /// The platform's `updated_at` of this version.
+    pub version_at: DateTime<Utc>,
+    /// The tracking numbers this version lists.
+    pub numbers: Vec<TrackingNumber>,
 }
 
 /// How many times a write that lost a race is computed again from a fresh read before the request

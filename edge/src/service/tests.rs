@@ -230,6 +230,7 @@ fn wrong_email_reads_like_an_unknown_order() {
         },
         postal_code: Some("SW1A 1AA".into()),
         promised_delivery: None,
+        lang: None,
     };
     block_on(put_order(
         &store,
@@ -282,6 +283,7 @@ fn order_with_two_parcels_and_no_personal_data_in_the_view() {
         },
         postal_code: Some("10001".into()),
         promised_delivery: None,
+        lang: None,
     };
     block_on(put_order(
         &store,
@@ -676,6 +678,7 @@ fn personal_data_is_exported_erased_and_expired() {
         },
         postal_code: Some("10001".into()),
         promised_delivery: None,
+        lang: None,
     };
     block_on(put_order(
         &store,

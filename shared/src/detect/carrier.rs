@@ -78,4 +78,88 @@ impl Carrier {
     pub fn from_code(code: &str) -> Option<Carrier> {
         Carrier::from_wire(code)
     }
+
+    /// Looks a carrier up by the name a shop platform, plugin or export gives it: its wire code,
+    /// the name people know it by, or a service name that platforms list separately (Shopify's
+    /// "DHL Express", WooCommerce Shipment Tracking's "fedex-ground", a CSV's "Amazon Logistics
+    /// US"), compared without case, spaces or punctuation. `None` for a name it does not know
+    /// (national posts among them: their numbers say more than their names), and callers fall back
+    /// to detection.
+    pub fn from_name(name: &str) -> Option<Carrier> {
+        let key: String = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if key.is_empty() {
+            return None;
+        }
+        let plain = |text: &str| {
+            text.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<String>()
+        };
+        if let Some(carrier) = Carrier::ALL
+            .iter()
+            .find(|carrier| plain(carrier.code()) == key || plain(carrier.name()) == key)
+        {
+            return Some(*carrier);
+        }
+        SERVICE_NAMES
+            .iter()
+            .find(|(service, _)| *service == key)
+            .map(|(_, carrier)| *carrier)
+    }
+}
+
+/// Service and brand names platforms list apart from the carrier's own name, as [`Carrier::from_name`]
+/// compares them (lower case, letters and digits only).
+const SERVICE_NAMES: &[(&str, Carrier)] = &[
+    ("unitedparcelservice", Carrier::Ups),
+    ("upsmailinnovations", Carrier::Ups),
+    ("unitedstatespostalservice", Carrier::Usps),
+    ("fedexground", Carrier::Fedex),
+    ("fedexexpress", Carrier::Fedex),
+    ("fedexsmartpost", Carrier::Fedex),
+    ("dhlexpress", Carrier::Dhl),
+    ("dhlecommerce", Carrier::Dhl),
+    ("dhlecommerceasia", Carrier::Dhl),
+    ("dhlparcel", Carrier::Dhl),
+    ("amazonlogisticsus", Carrier::Amazon),
+    ("amazonlogisticsuk", Carrier::Amazon),
+    ("amazonshipping", Carrier::Amazon),
+    ("amazon", Carrier::Amazon),
+    ("dpduk", Carrier::Dpd),
+    ("dpdlocal", Carrier::Dpd),
+    ("yunexpressusa", Carrier::Yunexpress),
+    ("yuntrack", Carrier::Yunexpress),
+    ("lasershipontrac", Carrier::Ontrac),
+    ("gofo", Carrier::Gofo),
+    ("landmarkglobal", Carrier::Landmark),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::Carrier;
+
+    #[test]
+    fn platform_names_read_as_carriers() {
+        let cases = [
+            ("UPS", Some(Carrier::Ups)),
+            ("ups", Some(Carrier::Ups)),
+            ("DHL Express", Some(Carrier::Dhl)),
+            ("fedex-ground", Some(Carrier::Fedex)),
+            ("Canada Post", Some(Carrier::CanadaPost)),
+            ("canada_post", Some(Carrier::CanadaPost)),
+            ("Amazon Logistics US", Some(Carrier::Amazon)),
+            ("YunExpress", Some(Carrier::Yunexpress)),
+            ("Royal Mail", None),
+            ("Other", None),
+            ("", None),
+        ];
+        for (name, carrier) in cases {
+            assert_eq!(Carrier::from_name(name), carrier, "{name:?}");
+        }
+    }
 }

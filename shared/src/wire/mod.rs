@@ -6,6 +6,8 @@ mod admin;
 #[cfg(feature = "compact-json")]
 pub mod compact;
 mod customers;
+mod imports;
+mod integrations;
 mod object;
 mod orders;
 mod problem;
@@ -18,6 +20,8 @@ pub use crate::detect::{
 };
 pub use admin::{KeyCreated, KeyInput, KeyKind, ShopCreated, ShopInput};
 pub use customers::{CustomerErased, CustomerExport, CustomerOrder, CustomerShipment};
+pub use imports::{ImportResult, RowError};
+pub use integrations::{IntegrationInput, IntegrationView, Platform, WebhookAck, WebhookOutcome};
 pub use orders::{Contact, OrderAck, OrderInput, OrderView};
 pub use problem::{Liveness, Problem};
 pub use shipments::{

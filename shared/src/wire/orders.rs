@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::eta::EtaWindow;
+use crate::labels::Lang;
 use crate::status::{Status, SubStatus};
 use crate::wire::TrackingView;
 
@@ -39,6 +40,9 @@ pub struct OrderInput {
     /// What the shop promised at checkout.
     #[serde(default, deserialize_with = "super::object::optional_object")]
     pub promised_delivery: Option<EtaWindow>,
+    /// The customer's language, for what is sent to them.
+    #[serde(default)]
+    pub lang: Option<Lang>,
 }
 
 /// `GET /v1/orders/{order_number}`: the order and every parcel of it, no personal data.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::detect::Detection;
+use crate::wire::RowError;
 
 /// An error body (RFC 9457 `application/problem+json`) with a stable `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +22,13 @@ pub struct Problem {
     /// For unknown tracking numbers: what detection found, so the customer still gets somewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection: Option<Detection>,
+    /// For an import with bad rows (`invalid_rows`): each bad row by line, up to a cap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
+    /// For an import with bad rows: how many there are in all (more than `rows` lists when
+    /// capped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_total: Option<u64>,
 }
 
 impl Problem {
@@ -33,6 +41,8 @@ impl Problem {
             detail: detail.into(),
             code: code.to_owned(),
             detection: None,
+            rows: Vec::new(),
+            rows_total: None,
         }
     }
 }
