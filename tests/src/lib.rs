@@ -1,12 +1,14 @@
 //! Support for end-to-end tests and the local demo: start the real Worker on `wrangler dev`
 //! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data;
 //! a storefront on another origin, a relay that can take the API down, a fake of the carriers'
-//! tracking APIs, signed shop-platform webhooks, chromedriver.
+//! tracking APIs, a fake of the Cloudflare API for wrangler's deploy steps, signed shop-platform
+//! webhooks, chromedriver.
 
 pub mod chromedriver;
 pub mod client;
 pub mod demo;
 pub mod fake_carrier;
+pub mod fake_cloudflare;
 pub mod platform_webhooks;
 pub mod proxy;
 pub mod server;
@@ -14,4 +16,5 @@ pub mod storefront;
 
 pub use client::{Client, Reply};
 pub use fake_carrier::{Behaviour, FakeCarrier};
+pub use fake_cloudflare::FakeCloudflare;
 pub use server::{EdgeServer, Mode};

@@ -6,6 +6,8 @@
 //! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one, `bench
 //!   track` only the warm look-up against `/healthz`, `bench imports` only the 20,000-row CSV
 //!   import, `bench webhooks` only the Shopify webhook deliveries per second.
+//! - `deploy`: puts Waypost on the retailer's Cloudflare account, or upgrades it there;
+//!   `deploy --dry-run` builds and bundles and prints the plan without the account.
 //! - `size`: the widget's download size, checked against its budget.
 //! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
@@ -14,6 +16,9 @@ mod bench_imports;
 mod bench_scale;
 mod bench_track;
 mod bench_webhooks;
+mod deploy;
+#[cfg(test)]
+mod deploy_tests;
 mod edge;
 mod fuzz;
 mod run;
@@ -34,11 +39,12 @@ fn main() -> ExitCode {
         "bench" if std::env::args().nth(2).as_deref() == Some("imports") => bench_imports(),
         "bench" if std::env::args().nth(2).as_deref() == Some("webhooks") => bench_webhooks(),
         "bench" => bench(),
+        "deploy" => deploy(),
         "size" => size(),
         "fuzz" => fuzz::fuzz(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | dev | bench [scale | track | imports | webhooks] | size | fuzz>"
+                "usage: cargo xtask <test | dev | deploy [--dry-run] | bench [scale | track | imports | webhooks] | size | fuzz>"
             );
             return ExitCode::from(2);
         }
@@ -115,7 +121,8 @@ fn test() -> Result<(), String> {
     widget::build()?;
     widget::check_size()?;
     edge::build_worker()?;
-    edge::dry_run()?;
+    println!("\n==> cargo xtask deploy --dry-run");
+    deploy::Deployer::for_repository(&deploy::DeployOptions::default()).dry_run()?;
     toolchain::ensure_chromium()?;
     Step::cargo(
         "widget component tests in headless Chromium (wasm-bindgen-test)",
@@ -174,6 +181,12 @@ fn bench_imports() -> Result<(), String> {
     widget::build()?;
     edge::build_worker()?;
     bench_imports::bench_imports()
+}
+
+/// `cargo xtask deploy [--dry-run] [--url <url>] [--shop-name <name>] [--origin <origin>]...`.
+fn deploy() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    deploy::deploy(&deploy::DeployOptions::parse(&args)?)
 }
 
 /// Only the Shopify webhook deliveries per second (new, then repeated).

@@ -1,0 +1,805 @@
+//! `cargo xtask deploy`: puts Waypost on the retailer's own Cloudflare account with wrangler, and
+//! upgrades it in place when run again.
+//!
+//! The committed `edge/wrangler.toml` holds no account's ids. A deployment keeps its own in a
+//! git-ignored folder (`edge/.deploy/`): the ids of the resources it made or found, the wrangler
+//! configuration generated from `wrangler.toml` with them, the admin token and the first shop's
+//! secret key (both readable by the owner only). Every step finds what an earlier run made (by
+//! name) before making anything, so a run that stopped halfway is completed by running it again,
+//! and a run on a finished deployment creates nothing: it applies the new D1 migrations and
+//! uploads the new Worker, data kept.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use waypost_shared::wire::ShopCreated;
+use waypost_tests::Client;
+
+use crate::run::Step;
+use crate::toolchain::edge_dir;
+
+/// The secrets the Worker gets on its first deploy.
+const GENERATED_SECRETS: [&str; 2] = ["ADMIN_TOKEN", "INTEGRATIONS_KEY"];
+/// Carrier secrets a retailer sets for live tracking (each carrier is asked only with all of its).
+const CARRIER_SECRETS: [&str; 7] = [
+    "UPS_CLIENT_ID",
+    "UPS_CLIENT_SECRET",
+    "FEDEX_CLIENT_ID",
+    "FEDEX_CLIENT_SECRET",
+    "USPS_CLIENT_ID",
+    "USPS_CLIENT_SECRET",
+    "DHL_API_KEY",
+];
+
+/// What the command line asks for.
+#[derive(Debug, Default, Clone)]
+pub struct DeployOptions {
+    /// Build and plan only; the account is not touched.
+    pub dry_run: bool,
+    /// Where the Worker answers when that is not the URL wrangler reports (a custom domain).
+    pub url: Option<String>,
+    /// The first shop's name.
+    pub shop_name: Option<String>,
+    /// Storefront origins the first shop's widget runs on.
+    pub origins: Vec<String>,
+}
+
+impl DeployOptions {
+    /// Reads `--dry-run`, `--url <url>`, `--shop-name <name>` and `--origin <origin>` (repeatable).
+    pub fn parse(args: &[String]) -> Result<DeployOptions, String> {
+        let mut options = DeployOptions::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match arg.as_str() {
+                "--dry-run" => options.dry_run = true,
+                "--url" => options.url = Some(value("--url")?),
+                "--shop-name" => options.shop_name = Some(value("--shop-name")?),
+                "--origin" => options.origins.push(value("--origin")?),
+                other => {
+                    return Err(format!(
+                        "unknown option {other:?}; cargo xtask deploy [--dry-run] [--url <url>] [--shop-name <name>] [--origin <https://store.example>]..."
+                    ));
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// `cargo xtask deploy`: builds the widget and the Worker, then deploys (or, with `--dry-run`,
+/// bundles and prints the plan).
+pub fn deploy(options: &DeployOptions) -> Result<(), String> {
+    crate::widget::build()?;
+    crate::edge::build_worker()?;
+    let deployer = Deployer::for_repository(options);
+    if options.dry_run {
+        return deployer.dry_run();
+    }
+    deployer.run().map(|report| report.print())
+}
+
+/// A deployment: which configuration, which wrangler, where its state is kept, how wrangler
+/// reaches the account.
+pub struct Deployer {
+    /// The committed wrangler configuration the deployment is made from.
+    pub config: PathBuf,
+    /// The wrangler binary.
+    pub wrangler: PathBuf,
+    /// The git-ignored folder that keeps this deployment.
+    pub state: PathBuf,
+    /// Environment for wrangler besides this process's (tests point it at a stand-in API).
+    pub env: Vec<(String, String)>,
+    /// Where the deployed Worker answers, when not the URL wrangler reports.
+    pub url: Option<String>,
+    /// The admin token to set on the first deploy; generated when `None`.
+    pub admin_token: Option<String>,
+    /// The first shop's name.
+    pub shop_name: String,
+    /// The first shop's storefront origins; without any, the first shop waits for a run with
+    /// `--origin`.
+    pub origins: Vec<String>,
+}
+
+/// A resource the Worker binds, as `wrangler.toml` declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    /// The binding name (`DB`, `CARRIER_CACHE`).
+    pub binding: String,
+    /// The name it has on the account: the D1 `database_name`, or `<worker>-<binding>` for a
+    /// KV namespace (wrangler's own convention).
+    pub name: String,
+}
+
+/// The kinds of resources a deployment creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    D1,
+    Kv,
+}
+
+impl ResourceKind {
+    fn label(self) -> &'static str {
+        match self {
+            ResourceKind::D1 => "D1 database",
+            ResourceKind::Kv => "KV namespace",
+        }
+    }
+}
+
+/// What a deployment keeps between runs (`deployment.json` in its state folder).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct DeploymentState {
+    /// Resource ids by `<kind>:<binding>`.
+    pub ids: std::collections::BTreeMap<String, String>,
+    /// Whether the generated secrets are on the Worker.
+    pub secrets_set: bool,
+    /// Where the Worker answers.
+    pub url: Option<String>,
+    /// The first shop, once created.
+    pub first_shop: Option<FirstShop>,
+}
+
+/// The shop the first deploy created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FirstShop {
+    pub shop_id: String,
+    pub publishable_key: String,
+}
+
+/// What a run did, for the closing message.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Each resource: its label, name, id, and whether this run created it.
+    pub resources: Vec<(String, String, String, bool)>,
+    /// Where the Worker answers.
+    pub url: String,
+    /// The first shop, and whether this run created it.
+    pub shop: Option<(FirstShop, bool)>,
+    /// Files of the state folder worth knowing.
+    pub admin_token_file: PathBuf,
+    pub secret_key_file: PathBuf,
+    pub config_file: PathBuf,
+    /// The admin token, when this run generated it (printed once).
+    pub new_admin_token: Option<String>,
+    /// Why the first shop is not there yet, when it is not.
+    pub shop_note: Option<String>,
+}
+
+impl Deployer {
+    /// The repository's deployment: `edge/wrangler.toml`, its wrangler, state in `edge/.deploy/`.
+    pub fn for_repository(options: &DeployOptions) -> Deployer {
+        let edge = edge_dir();
+        Deployer {
+            config: edge.join("wrangler.toml"),
+            wrangler: edge.join("node_modules/.bin/wrangler"),
+            state: edge.join(".deploy"),
+            env: Vec::new(),
+            url: options.url.clone(),
+            admin_token: std::env::var("WAYPOST_ADMIN_TOKEN").ok(),
+            shop_name: options
+                .shop_name
+                .clone()
+                .unwrap_or_else(|| "My shop".into()),
+            origins: options.origins.clone(),
+        }
+    }
+
+    /// `--dry-run`: every step that needs no account (the bundle), then the plan.
+    pub fn dry_run(&self) -> Result<(), String> {
+        let manifest = Manifest::read(&self.config)?;
+        crate::edge::dry_run()?;
+        let state = self.load_state()?;
+        let mut plan = vec![
+            "check that wrangler is logged in (wrangler login, or CLOUDFLARE_API_TOKEN)".to_owned(),
+        ];
+        for resource in &manifest.resources {
+            let known = state
+                .ids
+                .get(&resource.key())
+                .map_or("find it by name, or create it".to_owned(), |id| {
+                    format!("kept from the last deploy: {id}")
+                });
+            plan.push(format!(
+                "{} {:?} (binding {}): {known}",
+                resource.kind.label(),
+                resource.name,
+                resource.binding
+            ));
+        }
+        plan.push(format!(
+            "write {} with those ids",
+            self.generated_config().display()
+        ));
+        let migrations = manifest.migration_files()?;
+        plan.push(format!(
+            "apply the D1 migrations not applied yet, of {}: {}",
+            migrations.len(),
+            migrations.join(", ")
+        ));
+        plan.push(if state.secrets_set {
+            format!("keep the Worker's secrets ({})", GENERATED_SECRETS.join(", "))
+        } else {
+            format!(
+                "generate {} and set them as secrets with the upload (the admin token is printed once and kept in {})",
+                GENERATED_SECRETS.join(" and "),
+                self.admin_token_file().display()
+            )
+        });
+        plan.push(format!(
+            "upload Worker {:?} with the widget, its Cron Trigger and bindings",
+            manifest.worker_name
+        ));
+        plan.push(if state.first_shop.is_some() {
+            "keep the first shop".to_owned()
+        } else {
+            "create the first shop (needs --origin) and print its snippet and keys".to_owned()
+        });
+        println!("\nPlan for `cargo xtask deploy` (nothing below was done):");
+        for (number, step) in plan.iter().enumerate() {
+            println!("  {}. {step}", number + 1);
+        }
+        Ok(())
+    }
+
+    /// Deploys: provisions, migrates, uploads, creates the first shop; answers what it did.
+    pub fn run(&self) -> Result<Report, String> {
+        let manifest = Manifest::read(&self.config)?;
+        std::fs::create_dir_all(&self.state)
+            .map_err(|e| format!("{}: {e}", self.state.display()))?;
+        let mut state = self.load_state()?;
+        let mut report = Report {
+            admin_token_file: self.admin_token_file(),
+            secret_key_file: self.secret_key_file(),
+            config_file: self.generated_config(),
+            ..Report::default()
+        };
+        self.check_login()?;
+
+        for resource in &manifest.resources {
+            let (id, created) = self.provision(resource)?;
+            state.ids.insert(resource.key(), id.clone());
+            self.save_state(&state)?;
+            report.resources.push((
+                resource.kind.label().to_owned(),
+                resource.name.clone(),
+                id,
+                created,
+            ));
+        }
+        let config = self.generated_config();
+        write_private(&config, &manifest.generated(&state.ids)?)?;
+
+        for resource in manifest
+            .resources
+            .iter()
+            .filter(|r| r.kind == ResourceKind::D1)
+        {
+            let output = self.wrangler(
+                &format!("applying the D1 migrations of {}", resource.binding),
+                &[
+                    "d1",
+                    "migrations",
+                    "apply",
+                    &resource.binding,
+                    "--remote",
+                    "--config",
+                    &config.to_string_lossy(),
+                ],
+            )?;
+            print_indented(&output);
+        }
+
+        let secrets_file = self.state.join("secrets.json");
+        let mut deploy_args = vec!["deploy".to_owned(), "--config".into(), path_text(&config)];
+        if !state.secrets_set {
+            let admin_token = match (&self.admin_token, read_trimmed(&self.admin_token_file())) {
+                (Some(given), _) => given.clone(),
+                (None, Some(kept)) => kept,
+                (None, None) => random_token()?,
+            };
+            write_private(&self.admin_token_file(), &admin_token)?;
+            let secrets =
+                json!({ "ADMIN_TOKEN": admin_token, "INTEGRATIONS_KEY": random_token()? });
+            write_private(&secrets_file, &secrets.to_string())?;
+            deploy_args.extend(["--secrets-file".into(), path_text(&secrets_file)]);
+            report.new_admin_token = Some(admin_token);
+        }
+        let outputs = self.state.join("wrangler-output.jsonl");
+        let _ = std::fs::remove_file(&outputs);
+        let args: Vec<&str> = deploy_args.iter().map(String::as_str).collect();
+        let output = self.wrangler_with(
+            "uploading the Worker (wrangler deploy)",
+            &args,
+            &[("WRANGLER_OUTPUT_FILE_PATH", &path_text(&outputs))],
+        );
+        let _ = std::fs::remove_file(&secrets_file);
+        print_indented(&output?);
+        state.secrets_set = true;
+        let url = self
+            .url
+            .clone()
+            .or_else(|| deployed_url(&outputs))
+            .or(state.url.clone())
+            .ok_or(
+                "wrangler deployed but reported no URL; pass --url <where the Worker answers>",
+            )?;
+        state.url = Some(url.clone());
+        self.save_state(&state)?;
+        report.url = url.clone();
+
+        match &state.first_shop {
+            Some(shop) => report.shop = Some((shop.clone(), false)),
+            None if self.origins.is_empty() => {
+                report.shop_note = Some(
+                    "no shop yet: run `cargo xtask deploy --origin https://your-store.example` (the storefront where the widget goes) to create it".into(),
+                );
+            }
+            None => {
+                let shop = self.create_first_shop(&url)?;
+                state.first_shop = Some(shop.clone());
+                self.save_state(&state)?;
+                report.shop = Some((shop, true));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Fails with what to do when wrangler cannot reach an account.
+    fn check_login(&self) -> Result<(), String> {
+        let has_token = self
+            .env
+            .iter()
+            .any(|(name, _)| name == "CLOUDFLARE_API_TOKEN")
+            || std::env::var_os("CLOUDFLARE_API_TOKEN").is_some();
+        if has_token {
+            return Ok(());
+        }
+        let whoami = self.wrangler(
+            "checking the Cloudflare login (wrangler whoami)",
+            &["whoami"],
+        );
+        match whoami {
+            Ok(output) if !output.contains("not authenticated") => Ok(()),
+            _ => Err(
+                "wrangler is not logged in to Cloudflare. Run `cd edge && npx wrangler login` (it opens a browser), \
+                 or set CLOUDFLARE_API_TOKEN (an API token allowed to edit Workers Scripts, D1 and Workers KV) \
+                 and CLOUDFLARE_ACCOUNT_ID; then run `cargo xtask deploy` again."
+                    .into(),
+            ),
+        }
+    }
+
+    /// Finds a resource by name, or creates it; answers its id and whether it was created.
+    fn provision(&self, resource: &Resource) -> Result<(String, bool), String> {
+        if let Some(id) = self.find(resource)? {
+            println!(
+                "  {} {:?}: found, {id}",
+                resource.kind.label(),
+                resource.name
+            );
+            return Ok((id, false));
+        }
+        let name = &resource.name;
+        let create = match resource.kind {
+            ResourceKind::D1 => vec!["d1", "create", name],
+            ResourceKind::Kv => vec!["kv", "namespace", "create", name],
+        };
+        self.wrangler(
+            &format!("creating {} {name:?}", resource.kind.label()),
+            &create,
+        )?;
+        let id = self.find(resource)?.ok_or_else(|| {
+            format!(
+                "{} {name:?} was created but is not listed; run `cargo xtask deploy` again",
+                resource.kind.label()
+            )
+        })?;
+        println!("  {} {name:?}: created, {id}", resource.kind.label());
+        Ok((id, true))
+    }
+
+    /// A resource's id on the account, found by its name.
+    fn find(&self, resource: &Resource) -> Result<Option<String>, String> {
+        let (list, name_field, id_field) = match resource.kind {
+            ResourceKind::D1 => (vec!["d1", "list", "--json"], "name", "uuid"),
+            ResourceKind::Kv => (vec!["kv", "namespace", "list"], "title", "id"),
+        };
+        let output = self.wrangler(&format!("listing {}s", resource.kind.label()), &list)?;
+        let start = output
+            .find('[')
+            .ok_or_else(|| format!("wrangler {} printed no list: {output}", list.join(" ")))?;
+        let items: Vec<Value> = serde_json::from_str(&output[start..])
+            .map_err(|e| format!("wrangler {}: {e}", list.join(" ")))?;
+        Ok(items
+            .iter()
+            .find(|item| item[name_field].as_str() == Some(&resource.name))
+            .and_then(|item| item[id_field].as_str())
+            .map(str::to_owned))
+    }
+
+    /// Creates the first shop on the deployed Worker and keeps its secret key in the state.
+    fn create_first_shop(&self, url: &str) -> Result<FirstShop, String> {
+        let admin_token = read_trimmed(&self.admin_token_file())
+            .ok_or("the admin token of this deployment is missing from its state folder")?;
+        println!("\n==> creating the first shop on {url}");
+        let reply = Client::new(url)
+            .post("/v1/admin/shops")
+            .bearer(&admin_token)
+            .json(&json!({
+                "name": self.shop_name,
+                "allowed_origins": self.origins,
+                "transit_days": { "min_days": 7, "max_days": 15 },
+            }))
+            .send()
+            .map_err(|e| format!("creating the first shop: the Worker at {url} did not answer ({e}); run `cargo xtask deploy` again in a minute"))?;
+        if reply.status != 201 {
+            return Err(format!(
+                "creating the first shop: {} {}; fix it and run `cargo xtask deploy` again",
+                reply.status,
+                reply.text()
+            ));
+        }
+        let created: ShopCreated = reply.parse();
+        write_private(&self.secret_key_file(), &created.secret_key)?;
+        Ok(FirstShop {
+            shop_id: created.shop_id,
+            publishable_key: created.publishable_key,
+        })
+    }
+
+    fn wrangler(&self, name: &str, args: &[&str]) -> Result<String, String> {
+        self.wrangler_with(name, args, &[])
+    }
+
+    /// Runs wrangler non-interactively (stdin closed, so it never prompts) and answers its
+    /// output; a failure says which step failed and how to go on.
+    fn wrangler_with(
+        &self,
+        name: &str,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+    ) -> Result<String, String> {
+        println!("\n==> {name}");
+        let mut step = Step::new(name, &self.wrangler.to_string_lossy(), args)
+            .dir(self.config.parent().unwrap_or(Path::new(".")))
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("WRANGLER_SEND_ERROR_REPORTS", "false")
+            .env("WRANGLER_HIDE_BANNER", "true")
+            .env("WRANGLER_LOG_PATH", &path_text(&self.state.join("logs")));
+        for (key, value) in &self.env {
+            step = step.env(key, value);
+        }
+        for (key, value) in extra_env {
+            step = step.env(key, value);
+        }
+        step.output().map_err(|error| {
+            format!(
+                "{}\n\nThe deploy stopped there; nothing after it ran. What is done is kept ({}) and found again: \
+                 fix the cause and run `cargo xtask deploy` again.",
+                strip_ansi(&error),
+                self.state.display()
+            )
+        })
+    }
+
+    fn generated_config(&self) -> PathBuf {
+        self.state.join("wrangler.toml")
+    }
+
+    fn admin_token_file(&self) -> PathBuf {
+        self.state.join("admin-token")
+    }
+
+    fn secret_key_file(&self) -> PathBuf {
+        self.state.join("first-shop-secret-key")
+    }
+
+    fn load_state(&self) -> Result<DeploymentState, String> {
+        let file = self.state.join("deployment.json");
+        match std::fs::read_to_string(&file) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display())),
+            Err(_) => Ok(DeploymentState::default()),
+        }
+    }
+
+    fn save_state(&self, state: &DeploymentState) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(state).map_err(|e| e.to_string())?;
+        write_private(&self.state.join("deployment.json"), &text)
+    }
+}
+
+impl Resource {
+    /// Its key in [`DeploymentState::ids`].
+    fn key(&self) -> String {
+        let kind = match self.kind {
+            ResourceKind::D1 => "d1",
+            ResourceKind::Kv => "kv",
+        };
+        format!("{kind}:{}", self.binding)
+    }
+}
+
+impl Report {
+    /// The closing message: where it runs, the snippet, the keys, what to set next.
+    pub fn print(&self) {
+        println!("\nWaypost is deployed at {}\n", self.url);
+        for (label, name, id, created) in &self.resources {
+            let how = if *created { "created" } else { "kept" };
+            println!("  {label} {name:?}: {id} ({how})");
+        }
+        if let Some(token) = &self.new_admin_token {
+            println!(
+                "\n  ADMIN_TOKEN (set as a secret; shown this once, kept in {}):\n    {token}",
+                self.admin_token_file.display()
+            );
+        }
+        match (&self.shop, &self.shop_note) {
+            (Some((shop, _)), _) => {
+                println!("\nPaste this into your storefront:\n");
+                println!(
+                    "  <script type=\"module\" src=\"{}/widget.js\"></script>\n  <waypost-tracker shop=\"{}\"></waypost-tracker>\n",
+                    self.url, shop.publishable_key
+                );
+                println!("  shop id:          {}", shop.shop_id);
+                println!("  publishable key:  {}", shop.publishable_key);
+                println!(
+                    "  secret key:       in {} (server side only)",
+                    self.secret_key_file.display()
+                );
+            }
+            (None, Some(note)) => println!("\n  {note}"),
+            (None, None) => {}
+        }
+        println!(
+            "  console:          not part of this version (the API is: {}/v1/openapi.json)",
+            self.url
+        );
+        let config = self.config_file.display();
+        println!(
+            "\nLive carrier tracking: set the secrets of the carriers you have accounts with, e.g."
+        );
+        for secret in CARRIER_SECRETS {
+            println!("  (cd edge && npx wrangler secret put {secret} --config {config})");
+        }
+        println!(
+            "\nUpgrade: run `cargo xtask deploy` again. Roll back: (cd edge && npx wrangler rollback --config {config}). \
+             Back up D1: (cd edge && npx wrangler d1 export waypost --remote --output backup.sql --config {config})."
+        );
+    }
+}
+
+/// What `wrangler.toml` declares that a deployment provisions.
+#[derive(Debug)]
+struct Manifest {
+    /// The whole file, to generate the deployment's own from.
+    table: toml::Table,
+    /// Its folder, against which its relative paths resolve.
+    dir: PathBuf,
+    worker_name: String,
+    resources: Vec<Resource>,
+}
+
+impl Manifest {
+    fn read(config: &Path) -> Result<Manifest, String> {
+        let text =
+            std::fs::read_to_string(config).map_err(|e| format!("{}: {e}", config.display()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e| format!("{}: {e}", config.display()))?;
+        let worker_name = table
+            .get("name")
+            .and_then(toml::Value::as_str)
+            .ok_or("wrangler.toml has no name")?
+            .to_owned();
+        let entries = |key: &str| -> Vec<toml::Table> {
+            table
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|item| item.as_table().cloned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let field = |entry: &toml::Table, key: &str| -> Result<String, String> {
+            entry
+                .get(key)
+                .and_then(toml::Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("wrangler.toml: a binding lacks {key}"))
+        };
+        let mut resources = Vec::new();
+        for entry in entries("d1_databases") {
+            resources.push(Resource {
+                kind: ResourceKind::D1,
+                binding: field(&entry, "binding")?,
+                name: field(&entry, "database_name")?,
+            });
+        }
+        for entry in entries("kv_namespaces") {
+            let binding = field(&entry, "binding")?;
+            resources.push(Resource {
+                kind: ResourceKind::Kv,
+                name: format!("{worker_name}-{binding}"),
+                binding,
+            });
+        }
+        if table.contains_key("queues") || table.contains_key("r2_buckets") {
+            return Err("wrangler.toml declares queues or R2 buckets, which `cargo xtask deploy` does not provision yet".into());
+        }
+        Ok(Manifest {
+            dir: config.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            table,
+            worker_name,
+            resources,
+        })
+    }
+
+    /// The configuration to deploy with: this one with the resources' ids, its paths absolute
+    /// (it lives in the state folder).
+    fn generated(
+        &self,
+        ids: &std::collections::BTreeMap<String, String>,
+    ) -> Result<String, String> {
+        let mut table = self.table.clone();
+        let absolute = |value: &toml::Value| -> Option<toml::Value> {
+            let path = self.dir.join(value.as_str()?);
+            Some(toml::Value::String(path_text(&path)))
+        };
+        if let Some(main) = table.get("main").and_then(absolute) {
+            table.insert("main".into(), main);
+        }
+        if let Some(assets) = table.get_mut("assets").and_then(toml::Value::as_table_mut)
+            && let Some(directory) = assets.get("directory").and_then(absolute)
+        {
+            assets.insert("directory".into(), directory);
+        }
+        for (key, id_field, kind) in [
+            ("d1_databases", "database_id", "d1"),
+            ("kv_namespaces", "id", "kv"),
+        ] {
+            let Some(entries) = table.get_mut(key).and_then(toml::Value::as_array_mut) else {
+                continue;
+            };
+            for entry in entries.iter_mut().filter_map(toml::Value::as_table_mut) {
+                let binding = entry
+                    .get("binding")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let id = ids
+                    .get(&format!("{kind}:{binding}"))
+                    .ok_or_else(|| format!("no id for {kind} binding {binding}"))?;
+                entry.insert(id_field.into(), toml::Value::String(id.clone()));
+                if let Some(dir) = entry.get("migrations_dir").and_then(absolute) {
+                    entry.insert("migrations_dir".into(), dir);
+                }
+            }
+        }
+        let text = toml::to_string(&table).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# Generated by `cargo xtask deploy` from {} with this account's ids. Do not commit.\n{text}",
+            path_text(&self.dir.join("wrangler.toml"))
+        ))
+    }
+
+    /// The D1 migration files, in the order they apply.
+    fn migration_files(&self) -> Result<Vec<String>, String> {
+        let mut files = Vec::new();
+        let dirs: Vec<PathBuf> = self
+            .table
+            .get("d1_databases")
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                entry
+                    .get("migrations_dir")?
+                    .as_str()
+                    .map(|d| self.dir.join(d))
+            })
+            .collect();
+        for dir in dirs {
+            let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".sql") {
+                    files.push(name);
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+}
+
+/// The URL of the last `deploy` entry wrangler wrote to its output file.
+fn deployed_url(outputs: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(outputs).ok()?;
+    text.lines()
+        .rev()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|entry| entry["type"] == "deploy")
+        .filter_map(|entry| {
+            entry["targets"]
+                .as_array()?
+                .first()?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .next()
+        .map(|url| url.trim_end_matches('/').to_owned())
+}
+
+/// 32 random bytes as hex, from the operating system.
+fn random_token() -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = [0_u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .map_err(|e| format!("reading /dev/urandom: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Writes a file only its owner can read.
+fn write_private(file: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut handle = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(file)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    handle
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn read_trimmed(file: &Path) -> Option<String> {
+    std::fs::read_to_string(file)
+        .ok()
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn print_indented(output: &str) {
+    for line in strip_ansi(output)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+    {
+        println!("  {line}");
+    }
+}
+
+/// Text without terminal colour codes (wrangler always writes them to stderr).
+fn strip_ansi(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for code in chars.by_ref() {
+                if code.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}

@@ -1,0 +1,230 @@
+//! `cargo xtask deploy` against a local stand-in of the Cloudflare API (the D1, Workers KV and
+//! Workers endpoints wrangler calls, on 127.0.0.1, recording every call), with a real Worker on
+//! `wrangler dev` standing for the deployed one (the first shop is created on it). Needs the
+//! built Worker and widget, as `cargo xtask test` makes them before the tests.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use waypost_tests::fake_cloudflare::WRANGLER_ENV_REMOVE;
+use waypost_tests::{EdgeServer, FakeCloudflare};
+
+use crate::deploy::Deployer;
+use crate::toolchain::edge_dir;
+
+const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "test-api-token";
+const WORKER: &str = "/workers/scripts/waypost-edge";
+
+/// A folder of its own for this run, removed at the end.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The repository's wrangler configuration with its paths made absolute and its migrations in a
+/// folder of the test's (so a test can add one), and a deployer of it pointed at the stand-in.
+fn deployer(fake: &FakeCloudflare, server: &EdgeServer, dir: &Path) -> Deployer {
+    let edge = edge_dir();
+    let text = std::fs::read_to_string(edge.join("wrangler.toml")).unwrap();
+    let text = text
+        .replace(
+            "main = \"build/worker/shim.mjs\"",
+            &format!("main = {:?}", edge.join("build/worker/shim.mjs")),
+        )
+        .replace(
+            "directory = \"../widget/dist\"",
+            &format!("directory = {:?}", edge.join("../widget/dist")),
+        )
+        .replace(
+            "migrations_dir = \"migrations\"",
+            &format!("migrations_dir = {:?}", dir.join("migrations")),
+        );
+    std::fs::create_dir_all(dir.join("edge")).unwrap();
+    std::fs::write(dir.join("edge/wrangler.toml"), text).unwrap();
+    let home = dir.join("home");
+    let mut env = fake.wrangler_env();
+    env.extend(
+        WRANGLER_ENV_REMOVE
+            .iter()
+            .map(|name| ((*name).to_owned(), String::new())),
+    );
+    env.push(("HOME".into(), home.to_string_lossy().into_owned()));
+    env.push((
+        "XDG_CONFIG_HOME".into(),
+        home.join(".config").to_string_lossy().into_owned(),
+    ));
+    Deployer {
+        config: dir.join("edge/wrangler.toml"),
+        wrangler: edge.join("node_modules/.bin/wrangler"),
+        state: dir.join("edge/.deploy"),
+        env,
+        url: Some(server.base_url.clone()),
+        admin_token: Some(server.admin_token.clone()),
+        shop_name: "Test shop".into(),
+        origins: vec!["https://store.example".into()],
+    }
+}
+
+/// The repository's migration files, in order.
+fn migration_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(edge_dir().join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn copy_into(dir: &Path, file: &Path) {
+    std::fs::copy(file, dir.join(file.file_name().unwrap())).unwrap();
+}
+
+/// `POST`s that create a resource: to the collection's own path (`.../d1/database`), not to one of
+/// its members (`.../d1/database/<id>/query`).
+fn creations(fake: &FakeCloudflare, collection: &str) -> usize {
+    fake.calls()
+        .iter()
+        .filter(|call| call.method == "POST" && call.path.ends_with(collection))
+        .count()
+}
+
+fn name_of(file: &Path) -> String {
+    file.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("waypost-deploy-{}", std::process::id())));
+    let dir = &scratch.0;
+    let fake = FakeCloudflare::start(ACCOUNT, TOKEN).expect("the stand-in starts");
+    let server = EdgeServer::start_for_tests().expect("the Worker starts");
+    let deployer = deployer(&fake, &server, dir);
+    let files = migration_files();
+    let (earlier, newest) = files.split_at(files.len() - 1);
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    for file in earlier {
+        copy_into(&dir.join("migrations"), file);
+    }
+
+    // A first deploy that fails halfway: the Worker upload is refused.
+    fake.fail_next("PUT", WORKER, 400);
+    let error = deployer.run().expect_err("the upload was refused");
+    assert!(error.contains("uploading the Worker"), "{error}");
+    assert!(error.contains("run `cargo xtask deploy` again"), "{error}");
+    assert!(
+        fake.worker("waypost-edge").is_none(),
+        "nothing was deployed"
+    );
+
+    // Run again: it completes, creating nothing twice.
+    let report = deployer.run().expect("the second run completes");
+    assert_eq!(creations(&fake, "/d1/database"), 1, "{:#?}", fake.calls());
+    assert_eq!(creations(&fake, "/storage/kv/namespaces"), 1);
+    let databases = fake.d1_databases();
+    assert_eq!(databases.len(), 1);
+    assert_eq!(databases[0].0, "waypost");
+    let db = databases[0].1.clone();
+    let titles: Vec<String> = fake
+        .kv_namespaces()
+        .into_iter()
+        .map(|(title, _)| title)
+        .collect();
+    assert_eq!(titles, ["waypost-edge-CARRIER_CACHE"]);
+    let applied = fake.migrations(&db);
+    let expected: Vec<String> = earlier.iter().map(|file| name_of(file)).collect();
+    assert_eq!(applied, expected, "every migration, once, in order");
+    for (name, sql) in fake.migration_sql(&db) {
+        let file = std::fs::read_to_string(dir.join("migrations").join(&name)).unwrap();
+        assert!(sql.contains(file.trim()), "{name} was sent as written");
+    }
+    let worker = fake.worker("waypost-edge").expect("the Worker is deployed");
+    let secrets: Vec<&str> = worker
+        .secrets
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(secrets, ["ADMIN_TOKEN", "INTEGRATIONS_KEY"]);
+    assert!(
+        worker
+            .secrets
+            .contains(&("ADMIN_TOKEN".into(), server.admin_token.clone()))
+    );
+    for binding in [("d1", "DB"), ("kv_namespace", "CARRIER_CACHE")] {
+        assert!(
+            worker
+                .bindings
+                .contains(&(binding.0.into(), binding.1.into())),
+            "{:?}",
+            worker.bindings
+        );
+    }
+    assert_eq!(worker.schedules, ["*/15 * * * *"]);
+    assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
+
+    // The first shop, on the Worker the deploy points at; its secret key kept for the owner only.
+    let (shop, created) = report.shop.clone().expect("the first shop");
+    assert!(created);
+    let answer = server
+        .client()
+        .get(&format!(
+            "/v1/track/1Z5R89390357567127?key={}",
+            shop.publishable_key
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(
+        answer.status,
+        404,
+        "a valid key of an empty shop: {}",
+        answer.text()
+    );
+    let secret_key = std::fs::metadata(&report.secret_key_file).unwrap();
+    assert_eq!(secret_key.permissions().mode() & 0o777, 0o600);
+    let generated = std::fs::read_to_string(&report.config_file).unwrap();
+    assert!(
+        generated.contains(&db),
+        "the generated config holds the account's ids"
+    );
+    assert_eq!(
+        report.new_admin_token.as_deref(),
+        Some(server.admin_token.as_str())
+    );
+
+    // A new migration, and the deploy again: nothing created, only that migration applied, the
+    // Worker uploaded anew with its secrets kept, the shop kept.
+    copy_into(&dir.join("migrations"), &newest[0]);
+    let uploads = worker.uploads;
+    fake.clear_calls();
+    let again = deployer.run().expect("the upgrade completes");
+    assert_eq!(creations(&fake, "/d1/database"), 0, "{:#?}", fake.calls());
+    assert_eq!(creations(&fake, "/storage/kv/namespaces"), 0);
+    let applied = fake.migrations(&db);
+    assert_eq!(applied.len(), files.len());
+    assert_eq!(applied.last(), Some(&name_of(&newest[0])));
+    let sent_now: usize = fake
+        .calls()
+        .iter()
+        .filter(|call| {
+            call.body
+                .as_ref()
+                .and_then(|body| body["sql"].as_str())
+                .is_some_and(|sql| sql.contains("INSERT INTO d1_migrations"))
+        })
+        .count();
+    assert_eq!(sent_now, 1, "only the new migration is applied");
+    let worker = fake.worker("waypost-edge").unwrap();
+    assert!(worker.uploads > uploads, "the new Worker is uploaded");
+    assert_eq!(worker.secrets.len(), 2, "its secrets are kept");
+    assert!(again.new_admin_token.is_none(), "no new admin token");
+    let (kept, created) = again.shop.expect("the shop is kept");
+    assert!(!created);
+    assert_eq!(kept.shop_id, shop.shop_id);
+    assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
+}
