@@ -251,6 +251,7 @@ impl Deployer {
     /// Deploys: provisions, migrates, uploads, creates the first shop; answers what it did.
     pub fn run(&self) -> Result<Report, String> {
         let manifest = Manifest::read(&self.config)?;
+        self.check_login()?;
         std::fs::create_dir_all(&self.state)
             .map_err(|e| format!("{}: {e}", self.state.display()))?;
         let mut state = self.load_state()?;
@@ -260,7 +261,6 @@ impl Deployer {
             config_file: self.generated_config(),
             ..Report::default()
         };
-        self.check_login()?;
 
         for resource in &manifest.resources {
             let (id, created) = self.provision(resource)?;
@@ -353,12 +353,14 @@ impl Deployer {
 
     /// Fails with what to do when wrangler cannot reach an account.
     fn check_login(&self) -> Result<(), String> {
-        let has_token = self
+        let token = self
             .env
             .iter()
-            .any(|(name, _)| name == "CLOUDFLARE_API_TOKEN")
-            || std::env::var_os("CLOUDFLARE_API_TOKEN").is_some();
-        if has_token {
+            .rev()
+            .find(|(name, _)| name == "CLOUDFLARE_API_TOKEN")
+            .map(|(_, value)| value.clone())
+            .or_else(|| std::env::var("CLOUDFLARE_API_TOKEN").ok());
+        if token.is_some_and(|token| !token.is_empty()) {
             return Ok(());
         }
         let whoami = self.wrangler(

@@ -228,3 +228,44 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     assert_eq!(kept.shop_id, shop.shop_id);
     assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
 }
+
+#[test]
+fn a_deploy_without_a_login_says_what_to_do_and_touches_nothing() {
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("waypost-deploy-login-{}", std::process::id())));
+    let home = scratch.0.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let edge = edge_dir();
+    let mut env: Vec<(String, String)> = WRANGLER_ENV_REMOVE
+        .iter()
+        .map(|name| ((*name).to_owned(), String::new()))
+        .collect();
+    env.extend([
+        ("CLOUDFLARE_API_TOKEN".to_owned(), String::new()),
+        ("CLOUDFLARE_ACCOUNT_ID".to_owned(), String::new()),
+        ("HOME".to_owned(), home.to_string_lossy().into_owned()),
+        (
+            "XDG_CONFIG_HOME".to_owned(),
+            home.join(".config").to_string_lossy().into_owned(),
+        ),
+    ]);
+    let deployer = Deployer {
+        config: edge.join("wrangler.toml"),
+        wrangler: edge.join("node_modules/.bin/wrangler"),
+        state: scratch.0.join("state"),
+        env,
+        url: None,
+        admin_token: None,
+        shop_name: "Test shop".into(),
+        origins: Vec::new(),
+    };
+    let error = deployer.run().expect_err("no login");
+    assert!(error.contains("wrangler login"), "{error}");
+    assert!(error.contains("CLOUDFLARE_API_TOKEN"), "{error}");
+    for file in ["deployment.json", "wrangler.toml", "admin-token"] {
+        assert!(
+            !scratch.0.join("state").join(file).exists(),
+            "{file} written before the login check"
+        );
+    }
+}
