@@ -266,6 +266,25 @@ fn path_str(path: &Path) -> Result<&str, String> {
     path.to_str().ok_or_else(|| "path is not UTF-8".to_owned())
 }
 
+/// A shop for a benchmark on `server`, made with the admin token.
+pub fn bench_shop(server: &EdgeServer) -> Result<ShopCreated, String> {
+    let reply = server
+        .client()
+        .post("/v1/admin/shops")
+        .bearer(&server.admin_token)
+        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }))
+        .send()?;
+    if reply.status == 201 {
+        Ok(reply.parse())
+    } else {
+        Err(format!(
+            "creating the bench shop: {} {}",
+            reply.status,
+            reply.text()
+        ))
+    }
+}
+
 /// wrk from Debian's packages, installed when missing.
 pub fn ensure_wrk() -> Result<(), String> {
     if Step::new("wrk --version", "wrk", &["--version"])

@@ -5,8 +5,7 @@
 
 use std::time::Instant;
 
-use serde_json::{Value, json};
-use waypost_shared::wire::ShopCreated;
+use serde_json::Value;
 use waypost_tests::server::free_port;
 use waypost_tests::{EdgeServer, Mode};
 
@@ -18,12 +17,7 @@ pub fn bench_imports() -> Result<(), String> {
     let state = std::env::temp_dir().join(format!("waypost-bench-imports-{}", std::process::id()));
     let server = EdgeServer::start(free_port()?, state, Mode::Bench, &[])?;
     let client = server.client();
-    let shop: ShopCreated = client
-        .post("/v1/admin/shops")
-        .bearer(&server.admin_token)
-        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }))
-        .send()?
-        .parse();
+    let shop = crate::bench::bench_shop(&server)?;
     let file = export(ROWS);
     println!(
         "\n==> POST /v1/imports: {ROWS} rows ({} bytes), one request each, timed from the client",

@@ -4,7 +4,6 @@
 //! figures are the sums and means over the rounds.
 
 use serde_json::json;
-use waypost_shared::wire::ShopCreated;
 use waypost_tests::server::free_port;
 use waypost_tests::{EdgeServer, Mode};
 
@@ -101,12 +100,7 @@ pub fn bench_track() -> Result<(), String> {
 /// A shop with one shipment of [`EVENTS`] events: its number and the publishable key.
 fn seed(server: &EdgeServer) -> Result<(String, String), String> {
     let client = server.client();
-    let shop: ShopCreated = client
-        .post("/v1/admin/shops")
-        .bearer(&server.admin_token)
-        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }))
-        .send()?
-        .parse();
+    let shop = crate::bench::bench_shop(server)?;
     let number = "1Z5R89390357567127";
     let events: Vec<_> = (0..EVENTS)
         .map(|k| {

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use waypost_shared::wire::{ShopCreated, WebhookAck, WebhookOutcome};
+use waypost_shared::wire::{WebhookAck, WebhookOutcome};
 use waypost_tests::platform_webhooks::{shopify_fulfillment, sign};
 use waypost_tests::server::free_port;
 use waypost_tests::{Client, EdgeServer, Mode};
@@ -33,12 +33,7 @@ pub fn bench_webhooks() -> Result<(), String> {
     let state = std::env::temp_dir().join(format!("waypost-bench-webhooks-{}", std::process::id()));
     let server = EdgeServer::start(free_port()?, state, Mode::Bench, &[])?;
     let client = server.client();
-    let shop: ShopCreated = client
-        .post("/v1/admin/shops")
-        .bearer(&server.admin_token)
-        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }))
-        .send()?
-        .parse();
+    let shop = crate::bench::bench_shop(&server)?;
     let reply = client
         .put("/v1/integrations/shopify")
         .bearer(&shop.secret_key)
