@@ -29,6 +29,10 @@ pub const TESTS: &[Test] = &[
         webhooks_apply_once_newest_first_and_move_corrected_numbers,
     ),
     (
+        "webhooks_racing_end_in_the_newest_version",
+        webhooks_racing_end_in_the_newest_version,
+    ),
+    (
         "shopify_cancelled_order_shows_cancelled",
         shopify_cancelled_order_shows_cancelled,
     ),
@@ -297,6 +301,54 @@ fn webhooks_apply_once_newest_first_and_move_corrected_numbers(ctx: &Ctx) {
         0,
         "the number moved to order 3002's fulfillment"
     );
+}
+
+/// A fulfillment's create (the supplier's first number) and its update (the corrected one) sent at
+/// the same moment, for several orders: each ends with its corrected number only, whichever
+/// delivery the Worker finished last.
+fn webhooks_racing_end_in_the_newest_version(ctx: &Ctx) {
+    let (shop, path) = connected(ctx, "shopify", SECRET);
+    let first = |k: usize| format!("RACEFIRST{k:03}");
+    let corrected = |k: usize| format!("RACEFIXED{k:03}");
+    std::thread::scope(|scope| {
+        for k in 0..6 {
+            let (order, id) = (format!("6{k:03}"), 600 + k as u64);
+            let create = shopify_fulfillment(id, &order, &[&first(k)], "", "2026-11-20T10:00:00Z");
+            let update =
+                shopify_fulfillment(id, &order, &[&corrected(k)], "", "2026-11-20T11:00:00Z");
+            let path = &path;
+            for (topic, body) in [
+                ("fulfillments/create", create),
+                ("fulfillments/update", update),
+            ] {
+                scope.spawn(move || {
+                    let reply = shopify(
+                        ctx,
+                        path,
+                        SECRET,
+                        topic,
+                        &format!("{topic}-{id}"),
+                        &bytes(&body),
+                    );
+                    assert_eq!(reply.status, 200, "{}", reply.text());
+                });
+            }
+        }
+    });
+    for k in 0..6 {
+        let view: OrderView = order(ctx, &shop.publishable_key, &format!("6{k:03}")).parse();
+        let numbers: Vec<&str> = view
+            .shipments
+            .iter()
+            .map(|s| s.tracking_number.as_str())
+            .collect();
+        assert_eq!(numbers, [corrected(k)], "order 6{k:03}");
+        ctx.problem(
+            &ctx.track(&shop.publishable_key, &first(k)),
+            404,
+            "tracking_not_found",
+        );
+    }
 }
 
 fn shopify_cancelled_order_shows_cancelled(ctx: &Ctx) {
