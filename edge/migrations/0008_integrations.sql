@@ -36,13 +36,15 @@ CREATE TABLE parcel_sources (
     PRIMARY KEY (shop_id, source)
 );
 
--- Every number a source ever registered, so a corrected number's old shipment is found.
+-- Every number a source ever registered, so a corrected number's old shipment is found (and one
+-- that another source still lists is kept).
 CREATE TABLE source_parcels (
     shop_id         TEXT NOT NULL,
     source          TEXT NOT NULL,
     tracking_number TEXT NOT NULL,
     PRIMARY KEY (shop_id, source, tracking_number)
 );
+CREATE INDEX source_parcels_by_number ON source_parcels (shop_id, tracking_number);
 
 -- The language of an order's customer (ISO 639-1), where the platform or retailer gives it.
 ALTER TABLE orders ADD COLUMN lang TEXT;

@@ -186,8 +186,8 @@ fn webhook_operation(platform: Value) -> Value {
              before anything else: Shopify's `X-Shopify-Hmac-Sha256`, WooCommerce's `X-WC-Webhook-Signature` (base64 HMAC-SHA256 of the raw body \
              with the shop's webhook secret); a missing or wrong one is 401 and changes nothing. Shopify topics `orders/create`, `orders/updated`, \
              `orders/cancelled`, `fulfillments/create`, `fulfillments/update` and WooCommerce topics `order.created`, `order.updated` are applied; \
-             other topics, and WooCommerce's unsigned delivery test (`webhook_id=...`), are acknowledged and ignored. A delivery id seen before \
-             (`X-Shopify-Webhook-Id`, `X-WC-Webhook-Delivery-ID`) is acknowledged as `duplicate`; an older version of an order or fulfillment than \
+             other topics, and WooCommerce's unsigned delivery test (`webhook_id=...`), are acknowledged and ignored. A delivery seen before \
+             (by `X-Shopify-Webhook-Id`; a WooCommerce delivery by its body) is acknowledged as `duplicate`; an older version of an order or fulfillment than \
              one applied is acknowledged as `outdated`; a tracking number no longer listed is removed. At most {MAX_WEBHOOK_BYTES} bytes."
         ),
         OPEN,

@@ -138,8 +138,6 @@ impl ResourceKind {
 pub struct DeploymentState {
     /// Resource ids by `<kind>:<binding>`.
     pub ids: std::collections::BTreeMap<String, String>,
-    /// Whether the generated secrets are on the Worker.
-    pub secrets_set: bool,
     /// Where the Worker answers.
     pub url: Option<String>,
     /// The first shop, once created.
@@ -223,15 +221,11 @@ impl Deployer {
             migrations.len(),
             migrations.join(", ")
         ));
-        plan.push(if state.secrets_set {
-            format!("keep the Worker's secrets ({})", GENERATED_SECRETS.join(", "))
-        } else {
-            format!(
-                "generate {} and set them as secrets with the upload (the admin token is printed once and kept in {})",
-                GENERATED_SECRETS.join(" and "),
-                self.admin_token_file().display()
-            )
-        });
+        plan.push(format!(
+            "list the Worker's secrets; generate those of {} it lacks and set them with the upload (a new admin token is printed once and kept in {}); keep every other secret",
+            GENERATED_SECRETS.join(" and "),
+            self.admin_token_file().display()
+        ));
         plan.push(format!(
             "upload Worker {:?} with the widget, its Cron Trigger and bindings",
             manifest.worker_name
@@ -298,18 +292,27 @@ impl Deployer {
 
         let secrets_file = self.state.join("secrets.json");
         let mut deploy_args = vec!["deploy".to_owned(), "--config".into(), path_text(&config)];
-        if !state.secrets_set {
+        // The Worker's own secrets are the truth (not this folder, which another machine lacks):
+        // a secret it has is never replaced, or every sealed integration secret would stop
+        // opening.
+        let present = self.worker_secrets(&config)?;
+        let mut secrets = serde_json::Map::new();
+        if !present.iter().any(|name| name == "ADMIN_TOKEN") {
             let admin_token = match (&self.admin_token, read_trimmed(&self.admin_token_file())) {
                 (Some(given), _) => given.clone(),
                 (None, Some(kept)) => kept,
                 (None, None) => random_token()?,
             };
             write_private(&self.admin_token_file(), &admin_token)?;
-            let secrets =
-                json!({ "ADMIN_TOKEN": admin_token, "INTEGRATIONS_KEY": random_token()? });
-            write_private(&secrets_file, &secrets.to_string())?;
-            deploy_args.extend(["--secrets-file".into(), path_text(&secrets_file)]);
+            secrets.insert("ADMIN_TOKEN".into(), admin_token.clone().into());
             report.new_admin_token = Some(admin_token);
+        }
+        if !present.iter().any(|name| name == "INTEGRATIONS_KEY") {
+            secrets.insert("INTEGRATIONS_KEY".into(), random_token()?.into());
+        }
+        if !secrets.is_empty() {
+            write_private(&secrets_file, &Value::Object(secrets).to_string())?;
+            deploy_args.extend(["--secrets-file".into(), path_text(&secrets_file)]);
         }
         let outputs = self.state.join("wrangler-output.jsonl");
         let _ = std::fs::remove_file(&outputs);
@@ -321,7 +324,6 @@ impl Deployer {
         );
         let _ = std::fs::remove_file(&secrets_file);
         print_indented(&output?);
-        state.secrets_set = true;
         let url = self
             .url
             .clone()
@@ -341,12 +343,23 @@ impl Deployer {
                     "no shop yet: run `cargo xtask deploy --origin https://your-store.example` (the storefront where the widget goes) to create it".into(),
                 );
             }
-            None => {
-                let shop = self.create_first_shop(&url)?;
-                state.first_shop = Some(shop.clone());
-                self.save_state(&state)?;
-                report.shop = Some((shop, true));
-            }
+            None => match self
+                .admin_token
+                .clone()
+                .or_else(|| read_trimmed(&self.admin_token_file()))
+            {
+                None => {
+                    report.shop_note = Some(
+                        "no shop yet: the Worker has an ADMIN_TOKEN this machine does not keep; run `WAYPOST_ADMIN_TOKEN=<it> cargo xtask deploy --origin ...` to create the first shop".into(),
+                    );
+                }
+                Some(admin_token) => {
+                    let shop = self.create_first_shop(&url, &admin_token)?;
+                    state.first_shop = Some(shop.clone());
+                    self.save_state(&state)?;
+                    report.shop = Some((shop, true));
+                }
+            },
         }
         Ok(report)
     }
@@ -426,14 +439,34 @@ impl Deployer {
             .map(str::to_owned))
     }
 
+    /// The names of the deployed Worker's secrets; none when it is not deployed yet.
+    fn worker_secrets(&self, config: &Path) -> Result<Vec<String>, String> {
+        let listed = self.wrangler(
+            "listing the Worker's secrets",
+            &["secret", "list", "--config", &path_text(config)],
+        );
+        let output = match listed {
+            Ok(output) => output,
+            Err(error) if error.contains("not found") => return Ok(Vec::new()),
+            Err(error) => return Err(error),
+        };
+        let start = output
+            .find('[')
+            .ok_or_else(|| format!("wrangler secret list printed no list: {output}"))?;
+        let secrets: Vec<Value> = serde_json::from_str(&output[start..])
+            .map_err(|e| format!("wrangler secret list: {e}"))?;
+        Ok(secrets
+            .iter()
+            .filter_map(|secret| secret["name"].as_str().map(str::to_owned))
+            .collect())
+    }
+
     /// Creates the first shop on the deployed Worker and keeps its secret key in the state.
-    fn create_first_shop(&self, url: &str) -> Result<FirstShop, String> {
-        let admin_token = read_trimmed(&self.admin_token_file())
-            .ok_or("the admin token of this deployment is missing from its state folder")?;
+    fn create_first_shop(&self, url: &str, admin_token: &str) -> Result<FirstShop, String> {
         println!("\n==> creating the first shop on {url}");
         let reply = Client::new(url)
             .post("/v1/admin/shops")
-            .bearer(&admin_token)
+            .bearer(admin_token)
             .json(&json!({
                 "name": self.shop_name,
                 "allowed_origins": self.origins,

@@ -27,7 +27,7 @@ impl Drop for Scratch {
 
 /// The repository's wrangler configuration with its paths made absolute and its migrations in a
 /// folder of the test's (so a test can add one), and a deployer of it pointed at the stand-in.
-fn deployer(fake: &FakeCloudflare, server: &EdgeServer, dir: &Path) -> Deployer {
+fn deployer_for(fake: &FakeCloudflare, server: &EdgeServer, dir: &Path) -> Deployer {
     let edge = edge_dir();
     let text = std::fs::read_to_string(edge.join("wrangler.toml")).unwrap();
     let text = text
@@ -105,7 +105,7 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     let dir = &scratch.0;
     let fake = FakeCloudflare::start(ACCOUNT, TOKEN).expect("the stand-in starts");
     let server = EdgeServer::start_for_tests().expect("the Worker starts");
-    let deployer = deployer(&fake, &server, dir);
+    let deployer = deployer_for(&fake, &server, dir);
     let files = migration_files();
     let (earlier, newest) = files.split_at(files.len() - 1);
     std::fs::create_dir_all(dir.join("migrations")).unwrap();
@@ -226,6 +226,24 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     let (kept, created) = again.shop.expect("the shop is kept");
     assert!(!created);
     assert_eq!(kept.shop_id, shop.shop_id);
+    assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
+
+    // Another machine (no state folder, no admin token) deploys the same account: nothing
+    // created, the Worker's secrets left as they are (a new INTEGRATIONS_KEY would lock every
+    // shop's integrations out), and it says how to create the shop it cannot see.
+    let secrets = fake.worker("waypost-edge").unwrap().secrets;
+    std::fs::remove_dir_all(&deployer.state).unwrap();
+    let mut other_machine = deployer_for(&fake, &server, dir);
+    other_machine.admin_token = None;
+    fake.clear_calls();
+    let third = other_machine.run().expect("a deploy from another machine");
+    assert_eq!(creations(&fake, "/d1/database"), 0);
+    assert_eq!(creations(&fake, "/storage/kv/namespaces"), 0);
+    assert_eq!(fake.worker("waypost-edge").unwrap().secrets, secrets);
+    assert!(third.new_admin_token.is_none());
+    assert!(third.shop.is_none());
+    let note = third.shop_note.unwrap_or_default();
+    assert!(note.contains("WAYPOST_ADMIN_TOKEN"), "{note}");
     assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
 }
 

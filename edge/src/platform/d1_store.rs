@@ -212,6 +212,12 @@ struct IntegrationShopRow {
 #[derive(Deserialize)]
 struct Exists {}
 
+/// A parcel source's version.
+#[derive(Deserialize)]
+struct VersionRow {
+    version_at: String,
+}
+
 /// A tracking number column.
 #[derive(Deserialize)]
 struct NumberRow {
@@ -1284,6 +1290,16 @@ impl Store for D1Store {
         changed_a_row(&result)
     }
 
+    async fn source_version(&self, shop_id: &str, source: &str) -> Result<Option<DateTime<Utc>>> {
+        let row: Option<VersionRow> = self
+            .row(
+                "SELECT version_at FROM parcel_sources WHERE shop_id = ?1 AND source = ?2",
+                &[text(shop_id), text(source)],
+            )
+            .await?;
+        row.map(|row| read_instant(&row.version_at)).transpose()
+    }
+
     async fn link_source_parcel(
         &self,
         shop_id: &str,
@@ -1308,7 +1324,11 @@ impl Store for D1Store {
              JOIN parcel_sources c ON c.shop_id = p.shop_id AND c.source = p.source \
              JOIN shipments s ON s.shop_id = p.shop_id AND s.tracking_number = p.tracking_number \
              WHERE p.shop_id = ?1 AND p.source = ?2 AND s.order_number = c.order_number \
-             AND p.tracking_number NOT IN (SELECT value FROM json_each(c.numbers))";
+             AND p.tracking_number NOT IN (SELECT value FROM json_each(c.numbers)) \
+             AND NOT EXISTS (SELECT 1 FROM source_parcels q JOIN parcel_sources o \
+             ON o.shop_id = q.shop_id AND o.source = q.source \
+             WHERE q.shop_id = p.shop_id AND q.tracking_number = p.tracking_number \
+             AND q.source <> p.source AND q.tracking_number IN (SELECT value FROM json_each(o.numbers)))";
         let values = [text(shop_id), text(source)];
         let statements = vec![
             self.statement(unlisted, &values)?,

@@ -21,17 +21,9 @@ pub async fn receive(
     shop_id: &str,
 ) -> Result<Response> {
     let body = req.webhook_body().await?;
-    let (signature_header, topic_header, id_header) = match platform {
-        Platform::Shopify => (
-            "X-Shopify-Hmac-Sha256",
-            "X-Shopify-Topic",
-            "X-Shopify-Webhook-Id",
-        ),
-        Platform::Woocommerce => (
-            "X-WC-Webhook-Signature",
-            "X-WC-Webhook-Topic",
-            "X-WC-Webhook-Delivery-ID",
-        ),
+    let (signature_header, topic_header) = match platform {
+        Platform::Shopify => ("X-Shopify-Hmac-Sha256", "X-Shopify-Topic"),
+        Platform::Woocommerce => ("X-WC-Webhook-Signature", "X-WC-Webhook-Topic"),
     };
     let signature_given = req.header(signature_header);
     if platform == Platform::Woocommerce && signature_given.is_none() && woocommerce::is_ping(&body)
@@ -55,12 +47,7 @@ pub async fn receive(
     let Some(delivery) = delivery else {
         return json(200, &ignored());
     };
-    // Platforms name each delivery; one that does not is known by its body.
-    let delivery_id = req
-        .header(id_header)
-        .map(|id| id.trim().to_owned())
-        .filter(|id| !id.is_empty() && id.len() <= 128)
-        .unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(&body))));
+    let delivery_id = delivery_id(req, platform, &body);
     let ack = inbound::receive(
         &app.store,
         &app.answers(),
@@ -72,6 +59,22 @@ pub async fn receive(
     )
     .await?;
     json(200, &ack)
+}
+
+/// What names a delivery, so that a repeat is applied once. Shopify names each one
+/// (`X-Shopify-Webhook-Id`, the same on its retries). WooCommerce's `X-WC-Webhook-Delivery-ID`
+/// is a hash of the webhook and the current second, shared by every delivery of that second, so
+/// a WooCommerce delivery (and a Shopify one without its id) is known by its body: a repeated
+/// body is the same version of the order.
+fn delivery_id(req: &Incoming, platform: Platform, body: &[u8]) -> String {
+    let named = match platform {
+        Platform::Shopify => req
+            .header("X-Shopify-Webhook-Id")
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty() && id.len() <= 128),
+        Platform::Woocommerce => None,
+    };
+    named.unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(body))))
 }
 
 fn ignored() -> WebhookAck {

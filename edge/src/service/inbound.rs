@@ -111,6 +111,19 @@ pub struct PlatformParcel {
     pub status: Option<StatusDetail>,
 }
 
+/// The order number of a platform's order name: without its leading `#` and any character order
+/// numbers do not take (`#SO 1001` → `SO1001`), so that an order and its fulfillments agree on
+/// it whatever the shop's naming; `None` when nothing usable is left.
+pub fn platform_order_number(name: &str) -> Option<String> {
+    let kept: String = name
+        .trim()
+        .trim_start_matches('#')
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.#".contains(*c))
+        .collect();
+    validate::order_number(&kept).ok()
+}
+
 /// Applies a platform's webhook delivery to a shop, once per `delivery_id`; answers what it did.
 pub async fn receive(
     store: &impl Store,
@@ -198,7 +211,7 @@ pub async fn receive(
 
 /// Registers a platform's parcel for its order: order, carrier and destination set, the
 /// platform's status used while no carrier event is known. Nothing is written when nothing
-/// changes.
+/// changes, nor once a newer version of its source was taken.
 async fn register(
     store: &impl Store,
     shop: &ShopRecord,
@@ -210,6 +223,12 @@ async fn register(
 ) -> Result<()> {
     until_written(async || {
         let existing = store.shipment(&shop.id, number).await?;
+        // Read after the row: a newer version of the source that wrote the row first is seen
+        // here, and one that writes it after fails this write's revision check.
+        let current = store.source_version(&shop.id, &source.key).await?;
+        if current.is_some_and(|current| current > source.version_at) {
+            return Ok(Some(()));
+        }
         let mut record = existing
             .clone()
             .unwrap_or_else(|| ShipmentRecord::new(&shop.id, number.clone(), carrier, now));

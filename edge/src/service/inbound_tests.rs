@@ -362,3 +362,65 @@ fn unused_topics_and_bad_payloads_are_told_apart() {
     assert!(woocommerce::is_ping(b"webhook_id=12"));
     assert!(!woocommerce::is_ping(b"webhook_id=12&x=1"));
 }
+
+#[test]
+fn a_number_another_fulfillment_still_lists_is_kept() {
+    let (store, runtime, shop) = setup();
+    let mut first = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
+    let mut second = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
+    first["id"] = json!(1);
+    second["id"] = json!(2);
+    send(&store, &runtime, &shop, "fulfillments/create", "f1", &first);
+    send(
+        &store,
+        &runtime,
+        &shop,
+        "fulfillments/create",
+        "f2",
+        &second,
+    );
+    first["status"] = json!("cancelled");
+    first["updated_at"] = json!("2022-01-02T00:00:00Z");
+    let ack = send(
+        &store,
+        &runtime,
+        &shop,
+        "fulfillments/update",
+        "f1-cancel",
+        &first,
+    );
+    assert_eq!(ack.removed, 0, "the second fulfillment still lists it");
+    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_A]);
+    second["status"] = json!("cancelled");
+    second["updated_at"] = json!("2022-01-02T00:00:00Z");
+    let ack = send(
+        &store,
+        &runtime,
+        &shop,
+        "fulfillments/update",
+        "f2-cancel",
+        &second,
+    );
+    assert_eq!(ack.removed, 1);
+    assert!(numbers_of(&store, &shop, "9999").is_empty());
+}
+
+#[test]
+fn an_order_name_with_spaces_keeps_order_and_fulfillments_together() {
+    let (store, runtime, shop) = setup();
+    let mut order: Value = serde_json::from_str(ORDER).unwrap();
+    order["name"] = json!("#SO 2001");
+    send(&store, &runtime, &shop, "orders/create", "o1", &order);
+    let mut parcel = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
+    parcel["name"] = json!("#SO 2001.1");
+    let ack = send(
+        &store,
+        &runtime,
+        &shop,
+        "fulfillments/create",
+        "f1",
+        &parcel,
+    );
+    assert_eq!(ack.parcels, 1);
+    assert_eq!(numbers_of(&store, &shop, "SO2001"), [UPS_A]);
+}

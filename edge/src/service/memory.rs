@@ -107,9 +107,10 @@ impl Store for MemoryStore {
         self.count_call();
         let mut stored = order.clone();
         stored.updated_at = to_second(stored.updated_at);
-        self.orders
-            .borrow_mut()
-            .insert((order.shop_id.clone(), order.order_number.clone()), stored);
+        let key = (order.shop_id.clone(), order.order_number.clone());
+        // As in D1: an order pushed through the API holds no platform version.
+        self.order_versions.borrow_mut().remove(&key);
+        self.orders.borrow_mut().insert(key, stored);
         Ok(())
     }
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
@@ -573,6 +574,14 @@ impl Store for MemoryStore {
         );
         Ok(true)
     }
+    async fn source_version(&self, shop_id: &str, source: &str) -> Result<Option<DateTime<Utc>>> {
+        self.count_call();
+        Ok(self
+            .sources
+            .borrow()
+            .get(&(shop_id.to_owned(), source.to_owned()))
+            .map(|claim| claim.version_at))
+    }
     async fn link_source_parcel(
         &self,
         shop_id: &str,
@@ -601,6 +610,11 @@ impl Store for MemoryStore {
         else {
             return Ok(Vec::new());
         };
+        let listed_elsewhere = |number: &TrackingNumber| {
+            self.sources.borrow().iter().any(|((shop, from), other)| {
+                shop == shop_id && from != source && other.numbers.contains(number)
+            })
+        };
         let mut linked = self.source_parcels.borrow_mut();
         let unlisted: Vec<TrackingNumber> = linked
             .iter()
@@ -617,7 +631,7 @@ impl Store for MemoryStore {
                 self.shipments.borrow().get(&key).is_some_and(|s| {
                     s.order_number.as_deref() == Some(claim.order_number.as_str())
                 });
-            if of_order {
+            if of_order && !listed_elsewhere(&number) {
                 self.shipments.borrow_mut().remove(&key);
                 self.derived.borrow_mut().remove(&key);
                 self.events

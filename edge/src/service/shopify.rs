@@ -11,8 +11,8 @@ use waypost_shared::status::{Status, StatusDetail, SubStatus};
 
 use super::inbound::{
     Delivery, ParcelSource, PlatformContact, PlatformDestination, PlatformOrder, PlatformParcel,
+    platform_order_number,
 };
-use super::validate;
 use crate::error::{EdgeError, Result};
 
 /// The payload of a signed delivery of `topic`, read; `None` for a topic Waypost does not use.
@@ -88,7 +88,7 @@ impl ShopifyOrder {
         let order_number = self
             .name
             .as_deref()
-            .and_then(|name| validate::order_number(name.trim_start_matches('#')).ok())
+            .and_then(platform_order_number)
             .or_else(|| self.order_number.map(|number| number.to_string()))
             .ok_or_else(|| {
                 EdgeError::bad_request(
@@ -143,7 +143,7 @@ impl ShopifyFulfillment {
             }
             _ => name,
         };
-        validate::order_number(order).map_err(|_| {
+        platform_order_number(order).ok_or_else(|| {
             EdgeError::bad_request(
                 "invalid_payload",
                 "the fulfillment's name does not hold its order's name (#1001.1)",

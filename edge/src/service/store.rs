@@ -344,6 +344,8 @@ pub trait Store {
     /// Takes `claim` as the source's current version unless a newer one was taken before (in one
     /// conditional statement); false when it is older and must change nothing.
     async fn claim_source(&self, claim: &SourceClaim) -> Result<bool>;
+    /// The version of a source taken last ([`Store::claim_source`]), if any.
+    async fn source_version(&self, shop_id: &str, source: &str) -> Result<Option<DateTime<Utc>>>;
     /// Notes that a source registered a tracking number.
     async fn link_source_parcel(
         &self,
@@ -352,8 +354,8 @@ pub trait Store {
         number: &TrackingNumber,
     ) -> Result<()>;
     /// Deletes, in one transaction, the shipments (with their events) a source registered that
-    /// its current version no longer lists, where they still belong to its order; answers their
-    /// numbers.
+    /// its current version no longer lists, where they still belong to its order and no other
+    /// source of the shop lists them now; answers their numbers.
     async fn drop_unlisted_parcels(
         &self,
         shop_id: &str,

@@ -12,8 +12,8 @@ use waypost_shared::status::{Status, StatusDetail, SubStatus};
 
 use super::inbound::{
     Delivery, ParcelSource, PlatformContact, PlatformDestination, PlatformOrder, PlatformParcel,
+    platform_order_number,
 };
-use super::validate;
 use crate::error::{EdgeError, Result};
 
 /// The order meta key both tracking plugins keep their items under.
@@ -83,14 +83,12 @@ struct TrackingItem {
 
 impl WooOrder {
     fn into_delivery(self) -> Result<Delivery> {
-        let number = self.number.clone().unwrap_or_else(|| self.id.to_string());
-        let order_number =
-            validate::order_number(number.trim_start_matches('#')).map_err(|_| {
-                EdgeError::bad_request(
-                    "invalid_payload",
-                    "the order's number is not a usable order number",
-                )
-            })?;
+        // A plugin's number when it is usable, else WooCommerce's own id.
+        let order_number = self
+            .number
+            .as_deref()
+            .and_then(platform_order_number)
+            .unwrap_or_else(|| self.id.to_string());
         let email = self.billing.as_ref().and_then(|b| b.email.as_deref());
         let address = self
             .shipping

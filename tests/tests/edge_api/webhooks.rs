@@ -413,19 +413,33 @@ fn woocommerce_order_and_delivery_test(ctx: &Ctx) {
     payload["meta_data"][0]["value"][0]["tracking_number"] = json!(UPS);
     payload["meta_data"][0]["value"][0]["tracking_provider"] = json!("ups");
     let body = bytes(&payload);
-    let reply = ctx
-        .client
-        .post(&path)
-        .header("X-WC-Webhook-Topic", "order.updated")
-        .header("X-WC-Webhook-Resource", "order")
-        .header("X-WC-Webhook-Event", "updated")
-        .header("X-WC-Webhook-Delivery-ID", "d-1")
-        .header("X-WC-Webhook-Signature", &sign(secret, &body))
-        .raw("application/json", body.clone())
-        .send()
-        .unwrap();
-    let done = ack(ctx, &reply);
+    // WooCommerce's delivery id is the same for every delivery of one webhook in one second.
+    let deliver = |body: &[u8]| {
+        let reply = ctx
+            .client
+            .post(&path)
+            .header("X-WC-Webhook-Topic", "order.updated")
+            .header("X-WC-Webhook-Resource", "order")
+            .header("X-WC-Webhook-Event", "updated")
+            .header("X-WC-Webhook-Delivery-ID", "same-second")
+            .header("X-WC-Webhook-Signature", &sign(secret, body))
+            .raw("application/json", body.to_vec())
+            .send()
+            .unwrap();
+        ack(ctx, &reply)
+    };
+    let done = deliver(&body);
     assert_eq!((done.outcome, done.parcels), (WebhookOutcome::Applied, 1));
+    assert_eq!(deliver(&body).outcome, WebhookOutcome::Duplicate);
+    // Another order of the same second, under the same delivery id: applied too.
+    let mut other = payload.clone();
+    other["id"] = json!(728);
+    other["number"] = json!("728");
+    other["meta_data"][0]["value"][0]["tracking_number"] = json!(UPS_CORRECTED);
+    let done = deliver(&bytes(&other));
+    assert_eq!((done.outcome, done.parcels), (WebhookOutcome::Applied, 1));
+    let view: TrackingView = ctx.track(&shop.publishable_key, UPS_CORRECTED).parse();
+    assert_eq!(view.order_reference.as_deref(), Some("728"));
     let view: TrackingView = ctx.track(&shop.publishable_key, UPS).parse();
     assert_eq!(view.order_reference.as_deref(), Some("727"));
     let found = ctx.get(&format!(
