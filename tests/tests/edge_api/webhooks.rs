@@ -294,6 +294,44 @@ fn webhooks_apply_once_newest_first_and_move_corrected_numbers(ctx: &Ctx) {
         .map(|s| s.tracking_number.as_str())
         .collect();
     assert_eq!(numbers, [UPS_CORRECTED]);
+    // A number two fulfillments of one order list (one box) stays while either lists it.
+    let first = bytes(&shopify_fulfillment(
+        11,
+        "3003",
+        &[UPS],
+        "UPS",
+        "2026-11-23T08:00:00Z",
+    ));
+    let second = bytes(&shopify_fulfillment(
+        12,
+        "3003",
+        &[UPS],
+        "UPS",
+        "2026-11-23T08:00:00Z",
+    ));
+    let mut cancelled = shopify_fulfillment(11, "3003", &[UPS], "UPS", "2026-11-23T09:00:00Z");
+    cancelled["status"] = json!("cancelled");
+    shopify(ctx, &path, SECRET, "fulfillments/create", "box-1", &first);
+    shopify(ctx, &path, SECRET, "fulfillments/create", "box-2", &second);
+    let kept = ack(
+        ctx,
+        &shopify(
+            ctx,
+            &path,
+            SECRET,
+            "fulfillments/update",
+            "box-1-cancel",
+            &bytes(&cancelled),
+        ),
+    );
+    assert_eq!(kept.removed, 0);
+    let view: OrderView = order(ctx, &shop.publishable_key, "3003").parse();
+    assert_eq!(
+        view.shipments.len(),
+        1,
+        "the other fulfillment still lists it"
+    );
+
     // Its order 3001 kept its own parcel.
     let view: OrderView = order(ctx, &shop.publishable_key, "3001").parse();
     assert_eq!(
