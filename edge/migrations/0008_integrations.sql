@@ -48,6 +48,12 @@ CREATE INDEX source_parcels_by_number ON source_parcels (shop_id, tracking_numbe
 
 -- The language of an order's customer (ISO 639-1), where the platform or retailer gives it.
 ALTER TABLE orders ADD COLUMN lang TEXT;
+-- Orders holding personal data, oldest write first: the Cron Trigger erases the contact of an
+-- order that never got a parcel once its shop's retention period has passed since its last write
+-- (orders with parcels are erased through their parcels' due dates).
+CREATE INDEX orders_personal_by_update ON orders (updated_at)
+    WHERE email IS NOT NULL OR customer_name IS NOT NULL OR phone IS NOT NULL OR postal_code IS NOT NULL;
+
 -- The platform's updated_at of the order version stored (NULL: pushed through the API), so an
 -- older webhook arriving late does not undo a newer one.
 ALTER TABLE orders ADD COLUMN source_at TEXT;

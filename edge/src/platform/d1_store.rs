@@ -982,6 +982,27 @@ impl Store for D1Store {
             .sum()
     }
 
+    async fn expire_parcelless_orders(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let result = self
+            .statement(
+                &format!(
+                    "{ERASE_ORDERS} WHERE rowid IN (SELECT o.rowid FROM orders o \
+                     JOIN shops s ON s.id = o.shop_id \
+                     WHERE (o.email IS NOT NULL OR o.customer_name IS NOT NULL OR o.phone IS NOT NULL \
+                     OR o.postal_code IS NOT NULL) \
+                     AND o.updated_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '-' || s.retention_days || ' days') \
+                     AND NOT EXISTS (SELECT 1 FROM shipments x WHERE x.shop_id = o.shop_id \
+                     AND x.order_number = o.order_number) \
+                     ORDER BY o.updated_at LIMIT ?2)"
+                ),
+                &[instant(now), JsValue::from(limit as u32)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        rows_changed(&result)
+    }
+
     async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
         let due = self.due_parcels("delete_due_at", now, limit).await?;
         if due.is_empty() {
@@ -1318,14 +1339,17 @@ impl Store for D1Store {
         shop_id: &str,
         source: &str,
     ) -> Result<Vec<TrackingNumber>> {
-        // The numbers the source registered, no longer listed, still of its order: one subquery
-        // that every statement of the transaction reads the same way.
+        // The numbers the source registered, no longer listed, still of its order, listed by no
+        // other source: one subquery that every statement of the transaction reads the same way.
+        // Without statistics the planner would read the other sources' links by shop alone, so
+        // the index by number is named.
         let unlisted = "SELECT p.tracking_number FROM source_parcels p \
              JOIN parcel_sources c ON c.shop_id = p.shop_id AND c.source = p.source \
              JOIN shipments s ON s.shop_id = p.shop_id AND s.tracking_number = p.tracking_number \
              WHERE p.shop_id = ?1 AND p.source = ?2 AND s.order_number = c.order_number \
              AND p.tracking_number NOT IN (SELECT value FROM json_each(c.numbers)) \
-             AND NOT EXISTS (SELECT 1 FROM source_parcels q JOIN parcel_sources o \
+             AND NOT EXISTS (SELECT 1 FROM source_parcels q INDEXED BY source_parcels_by_number \
+             JOIN parcel_sources o \
              ON o.shop_id = q.shop_id AND o.source = q.source \
              WHERE q.shop_id = p.shop_id AND q.tracking_number = p.tracking_number \
              AND q.source <> p.source AND q.tracking_number IN (SELECT value FROM json_each(o.numbers)))";

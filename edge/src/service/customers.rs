@@ -47,10 +47,13 @@ pub async fn erase(store: &impl Store, shop: &ShopRecord, email: &str) -> Result
     Ok(CustomerErased { orders, shipments })
 }
 
-/// The cron's retention pass: erases up to `limit` orders whose parcels all reached a final
-/// status longer ago than their shop keeps personal data; answers how many.
+/// The cron's retention pass: erases the personal data of up to `limit` orders whose parcels all
+/// reached a final status longer ago than their shop keeps it, and of up to `limit` orders
+/// without a parcel last written that long ago; answers how many.
 pub async fn expire(store: &impl Store, now: DateTime<Utc>, limit: usize) -> Result<usize> {
-    store.expire_customers(now, limit).await
+    let through_parcels = store.expire_customers(now, limit).await?;
+    let without_parcels = store.expire_parcelless_orders(now, limit).await?;
+    Ok(through_parcels + without_parcels)
 }
 
 fn customer_email(email: &str) -> Result<String> {

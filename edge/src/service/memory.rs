@@ -339,6 +339,40 @@ impl Store for MemoryStore {
         }
         Ok(erased)
     }
+    async fn expire_parcelless_orders(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
+        let mut due = {
+            let shops = self.shops.borrow();
+            let shipments = self.shipments.borrow();
+            let orders = self.orders.borrow();
+            orders
+                .values()
+                .filter(|o| {
+                    o.email.is_some()
+                        || o.customer_name.is_some()
+                        || o.phone.is_some()
+                        || o.postal_code.is_some()
+                })
+                .filter(|o| {
+                    shops.get(&o.shop_id).is_some_and(|shop| {
+                        o.updated_at + chrono::TimeDelta::days(shop.retention_days.into()) < now
+                    })
+                })
+                .filter(|o| {
+                    !shipments.values().any(|s| {
+                        s.shop_id == o.shop_id && s.order_number.as_deref() == Some(&o.order_number)
+                    })
+                })
+                .map(|o| (o.updated_at, o.shop_id.clone(), o.order_number.clone()))
+                .collect::<Vec<(DateTime<Utc>, String, String)>>()
+        };
+        due.sort();
+        due.truncate(limit);
+        for (_, shop_id, order_number) in &due {
+            self.erase_orders(shop_id, std::slice::from_ref(order_number));
+        }
+        Ok(due.len())
+    }
     async fn delete_ended(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
         self.count_call();
         let due = self.due(now, limit, |derived| derived.delete_due_at);

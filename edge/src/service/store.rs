@@ -281,6 +281,10 @@ pub trait Store {
     /// parcel without an order), going through up to `limit` parcels whose erasure fell due, by
     /// index; answers how many orders it erased.
     async fn expire_customers(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
+    /// Erases, across shops, the personal data of up to `limit` orders that have no parcel and
+    /// were last written longer ago than their shop's retention period at `now`, oldest first,
+    /// through the index of orders holding personal data; answers how many.
+    async fn expire_parcelless_orders(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
     /// Deletes, across shops, up to `limit` parcels (with their events) whose final status is
     /// older than their shop's history period at `now`, by index, and their orders once no
     /// parcel of them is left; answers how many parcels.

@@ -810,3 +810,77 @@ fn personal_data_is_exported_erased_and_expired() {
     assert!(block_on(store.shipment(&shop.id, &kept)).unwrap().is_some());
     assert_eq!(delete(3000), 0, "an open parcel is kept");
 }
+
+/// An order that never got a parcel keeps its contact for the shop's retention period after its
+/// last write, then loses it; an order with a parcel waits for its parcels.
+#[test]
+fn an_order_without_parcels_expires_after_its_last_write() {
+    let (store, runtime, shop) = setup();
+    let contact = |email: &str| OrderInput {
+        status: Status::Pending,
+        sub_status: Some(SubStatus::AwaitingStock),
+        customer: Contact {
+            name: Some("Ana".into()),
+            email: Some(email.into()),
+            phone: None,
+        },
+        postal_code: Some("10115".into()),
+        promised_delivery: None,
+        lang: None,
+    };
+    let now = runtime.now();
+    block_on(put_order(
+        &store,
+        &answers(),
+        &shop,
+        "2001",
+        contact("ana@example.com"),
+        now,
+    ))
+    .unwrap();
+    block_on(put_order(
+        &store,
+        &answers(),
+        &shop,
+        "2002",
+        contact("ben@example.com"),
+        now,
+    ))
+    .unwrap();
+    let input = ShipmentInput {
+        order_number: Some("2002".into()),
+        ..ShipmentInput::default()
+    };
+    block_on(put_shipment(
+        &store,
+        &answers(),
+        &shop,
+        UPS,
+        input,
+        Lang::En,
+        now,
+    ))
+    .unwrap();
+    let expire = |days: i64| {
+        block_on(super::customers::expire(
+            &store,
+            now + chrono::TimeDelta::days(days),
+            10,
+        ))
+        .unwrap()
+    };
+    assert_eq!(expire(29), 0, "the shop keeps 30 days");
+    assert_eq!(expire(31), 1);
+    let ana = block_on(store.order(&shop.id, "2001")).unwrap().unwrap();
+    assert_eq!(
+        (ana.email, ana.customer_name, ana.postal_code),
+        (None, None, None)
+    );
+    let ben = block_on(store.order(&shop.id, "2002")).unwrap().unwrap();
+    assert_eq!(
+        ben.email.as_deref(),
+        Some("ben@example.com"),
+        "its open parcel keeps it"
+    );
+    assert_eq!(expire(60), 0, "nothing left to erase");
+}
