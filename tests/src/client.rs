@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use waypost_shared::wire::ShopCreated;
 
 /// Talks to one server.
 #[derive(Clone)]
@@ -52,6 +53,25 @@ impl Client {
             url: format!("{}{path}", self.base),
             headers: vec![],
             body: None,
+        }
+    }
+
+    /// Creates a shop with the admin token (`POST /v1/admin/shops`); an error says what the
+    /// Worker answered instead of 201.
+    pub fn create_shop(&self, admin_token: &str, input: &Value) -> Result<ShopCreated, String> {
+        let reply = self
+            .post("/v1/admin/shops")
+            .bearer(admin_token)
+            .json(input)
+            .send()?;
+        if reply.status == 201 {
+            Ok(reply.parse())
+        } else {
+            Err(format!(
+                "creating a shop: {} {}",
+                reply.status,
+                reply.text()
+            ))
         }
     }
 

@@ -75,19 +75,10 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         .copied()
         .chain(extra_origins.iter().copied())
         .collect();
-    let reply = client
-        .post("/v1/admin/shops")
-        .bearer(admin_token)
-        .json(&json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 } }))
-        .send()?;
-    if reply.status != 201 {
-        return Err(format!(
-            "creating the demo shop: {} {}",
-            reply.status,
-            reply.text()
-        ));
-    }
-    let shop: ShopCreated = reply.parse();
+    let shop = client.create_shop(
+        admin_token,
+        &json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 } }),
+    )?;
     let secret = shop.secret_key.clone();
     let put = |path: &str, body: Value| -> Result<(), String> {
         let reply = client.put(path).bearer(&secret).json(&body).send()?;

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Request, Response, Server};
+use tiny_http::{Header, Request, Response};
 
+use crate::local_server::LocalServer;
 use crate::server::workspace_root;
 
 /// The carriers the fake plays, by their shared codes.
@@ -111,34 +111,20 @@ struct Script {
 pub struct FakeCarrier {
     base: String,
     script: Arc<Mutex<Script>>,
-    server: Arc<Server>,
-    thread: Option<JoinHandle<()>>,
+    /// Serving while the fake lives; dropping it stops the server.
+    _server: LocalServer,
 }
 
 impl FakeCarrier {
     /// Starts on a free port of 127.0.0.1.
     pub fn start() -> Result<FakeCarrier, String> {
-        let server = Arc::new(Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
-        let port = server
-            .server_addr()
-            .to_ip()
-            .ok_or("the fake carrier has no IP address")?
-            .port();
+        let mut server = LocalServer::bind("the fake carrier")?;
         let script = Arc::new(Mutex::new(Script::default()));
-        let thread = {
-            let (server, script) = (Arc::clone(&server), Arc::clone(&script));
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let script = Arc::clone(&script);
-                    std::thread::spawn(move || answer(request, &script));
-                }
-            })
-        };
+        server.serve(Arc::clone(&script), answer);
         Ok(FakeCarrier {
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://127.0.0.1:{}", server.port),
             script,
-            server,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -201,15 +187,6 @@ impl FakeCarrier {
             .get(carrier)
             .copied()
             .unwrap_or(0)
-    }
-}
-
-impl Drop for FakeCarrier {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -10,12 +10,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tiny_http::{Header, Request, Response, Server};
+use tiny_http::{Header, Request, Response};
+
+use crate::local_server::LocalServer;
 
 /// The path every API route sits under, as on the real API.
 pub const PREFIX: &str = "/client/v4";
@@ -167,20 +168,16 @@ pub struct FakeCloudflare {
     account: String,
     token: String,
     state: Arc<Mutex<State>>,
-    server: Arc<Server>,
-    thread: Option<JoinHandle<()>>,
+    /// Serving while the fake lives; dropping it stops the server.
+    _server: LocalServer,
 }
 
 impl FakeCloudflare {
     /// Starts on a free port of 127.0.0.1, for the account `account_id`, accepting only
     /// `Authorization: Bearer <token>`.
     pub fn start(account_id: &str, token: &str) -> Result<FakeCloudflare, String> {
-        let server = Arc::new(Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
-        let port = server
-            .server_addr()
-            .to_ip()
-            .ok_or("the fake Cloudflare API has no IP address")?
-            .port();
+        let mut server = LocalServer::bind("the fake Cloudflare API")?;
+        let port = server.port;
         let seed = chrono::Utc::now()
             .timestamp_nanos_opt()
             .unwrap_or_default()
@@ -197,22 +194,13 @@ impl FakeCloudflare {
             workers: BTreeMap::new(),
             assets: BTreeSet::new(),
         }));
-        let thread = {
-            let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let state = Arc::clone(&state);
-                    std::thread::spawn(move || answer(request, &state));
-                }
-            })
-        };
+        server.serve(Arc::clone(&state), answer);
         Ok(FakeCloudflare {
             base: format!("http://127.0.0.1:{port}{PREFIX}"),
             account: account_id.to_owned(),
             token: token.to_owned(),
             state,
-            server,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -389,15 +377,6 @@ impl FakeCloudflare {
             metadata: worker.metadata.clone(),
             modules: worker.modules.clone(),
         })
-    }
-}
-
-impl Drop for FakeCloudflare {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod client;
 pub mod demo;
 pub mod fake_carrier;
 pub mod fake_cloudflare;
+pub mod local_server;
 pub mod platform_webhooks;
 pub mod proxy;
 pub mod server;

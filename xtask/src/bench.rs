@@ -116,12 +116,10 @@ fn carriers() -> Result<(), String> {
     let state = std::env::temp_dir().join(format!("waypost-bench-carriers-{}", std::process::id()));
     let server = EdgeServer::start(free_port()?, state, Mode::Bench, &fake.worker_vars())?;
     let client = server.client();
-    let shop: ShopCreated = client
-        .post("/v1/admin/shops")
-        .bearer(&server.admin_token)
-        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 2, "max_days": 6 }, "live_carriers": ["ups"] }))
-        .send()?
-        .parse();
+    let shop = client.create_shop(
+        &server.admin_token,
+        &json!({ "name": "Bench", "transit_days": { "min_days": 2, "max_days": 6 }, "live_carriers": ["ups"] }),
+    )?;
     let numbers: Vec<String> = (0..BURST_NUMBERS)
         .map(|i| format!("WPBENCH{i:03}"))
         .collect();
@@ -268,21 +266,10 @@ fn path_str(path: &Path) -> Result<&str, String> {
 
 /// A shop for a benchmark on `server`, made with the admin token.
 pub fn bench_shop(server: &EdgeServer) -> Result<ShopCreated, String> {
-    let reply = server
-        .client()
-        .post("/v1/admin/shops")
-        .bearer(&server.admin_token)
-        .json(&json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }))
-        .send()?;
-    if reply.status == 201 {
-        Ok(reply.parse())
-    } else {
-        Err(format!(
-            "creating the bench shop: {} {}",
-            reply.status,
-            reply.text()
-        ))
-    }
+    server.client().create_shop(
+        &server.admin_token,
+        &json!({ "name": "Bench", "transit_days": { "min_days": 7, "max_days": 15 } }),
+    )
 }
 
 /// wrk from Debian's packages, installed when missing.

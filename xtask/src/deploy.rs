@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use waypost_shared::wire::ShopCreated;
 use waypost_tests::Client;
 
 use crate::run::Step;
@@ -464,24 +463,14 @@ impl Deployer {
     /// Creates the first shop on the deployed Worker and keeps its secret key in the state.
     fn create_first_shop(&self, url: &str, admin_token: &str) -> Result<FirstShop, String> {
         println!("\n==> creating the first shop on {url}");
-        let reply = Client::new(url)
-            .post("/v1/admin/shops")
-            .bearer(admin_token)
-            .json(&json!({
-                "name": self.shop_name,
-                "allowed_origins": self.origins,
-                "transit_days": { "min_days": 7, "max_days": 15 },
-            }))
-            .send()
-            .map_err(|e| format!("creating the first shop: the Worker at {url} did not answer ({e}); run `cargo xtask deploy` again in a minute"))?;
-        if reply.status != 201 {
-            return Err(format!(
-                "creating the first shop: {} {}; fix it and run `cargo xtask deploy` again",
-                reply.status,
-                reply.text()
-            ));
-        }
-        let created: ShopCreated = reply.parse();
+        let input = json!({
+            "name": self.shop_name,
+            "allowed_origins": self.origins,
+            "transit_days": { "min_days": 7, "max_days": 15 },
+        });
+        let created = Client::new(url)
+            .create_shop(admin_token, &input)
+            .map_err(|e| format!("the first shop at {url}: {e}; run `cargo xtask deploy` again"))?;
         write_private(&self.secret_key_file(), &created.secret_key)?;
         Ok(FirstShop {
             shop_id: created.shop_id,

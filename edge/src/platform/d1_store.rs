@@ -524,6 +524,29 @@ fn final_statuses() -> Result<JsValue> {
 const ERASE_ORDERS: &str =
     "UPDATE orders SET customer_name = NULL, email = NULL, phone = NULL, postal_code = NULL";
 
+/// An order's own columns, bound `?1` to `?12` by [`order_values`].
+const ORDER_COLUMNS: &str = "shop_id, order_number, status, sub_status, customer_name, email, \
+     phone, postal_code, promised_from, promised_to, lang, updated_at";
+const ORDER_VALUES: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12";
+
+/// The values of [`ORDER_COLUMNS`] for an order.
+fn order_values(o: &OrderRecord) -> Vec<JsValue> {
+    vec![
+        text(&o.shop_id),
+        text(&o.order_number),
+        wire(&o.status),
+        maybe_wire(o.sub_status.as_ref()),
+        maybe(o.customer_name.as_deref()),
+        maybe(o.email.as_deref()),
+        maybe(o.phone.as_deref()),
+        maybe(o.postal_code.as_deref()),
+        maybe_wire(o.promised_from.as_ref()),
+        maybe_wire(o.promised_to.as_ref()),
+        maybe_wire(o.lang.as_ref()),
+        instant(o.updated_at),
+    ]
+}
+
 /// Erasing parcels' destination postal codes, each at a fresh revision (`?3`) so a concurrent
 /// write computed before the erasure cannot put one back; a `WHERE` on `?1`, `?2` follows.
 const ERASE_PARCELS: &str = "UPDATE shipments SET dest_postal_code = NULL, revision = ?3";
@@ -596,31 +619,15 @@ impl Store for D1Store {
     }
 
     async fn upsert_order(&self, o: &OrderRecord) -> Result<()> {
-        self.run(
-            "INSERT INTO orders (shop_id, order_number, status, sub_status, customer_name, email, \
-             phone, postal_code, promised_from, promised_to, lang, updated_at, source_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL) \
+        let sql = format!(
+            "INSERT INTO orders ({ORDER_COLUMNS}, source_at) VALUES ({ORDER_VALUES}, NULL) \
              ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
              sub_status = excluded.sub_status, customer_name = excluded.customer_name, email = excluded.email, \
              phone = excluded.phone, postal_code = excluded.postal_code, promised_from = excluded.promised_from, \
              promised_to = excluded.promised_to, lang = excluded.lang, updated_at = excluded.updated_at, \
-             source_at = NULL",
-            &[
-                text(&o.shop_id),
-                text(&o.order_number),
-                wire(&o.status),
-                maybe_wire(o.sub_status.as_ref()),
-                maybe(o.customer_name.as_deref()),
-                maybe(o.email.as_deref()),
-                maybe(o.phone.as_deref()),
-                maybe(o.postal_code.as_deref()),
-                maybe_wire(o.promised_from.as_ref()),
-                maybe_wire(o.promised_to.as_ref()),
-                maybe_wire(o.lang.as_ref()),
-                instant(o.updated_at),
-            ],
-        )
-        .await
+             source_at = NULL"
+        );
+        self.run(&sql, &order_values(o)).await
     }
 
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {
@@ -1243,28 +1250,19 @@ impl Store for D1Store {
         o: &OrderRecord,
         version_at: DateTime<Utc>,
     ) -> Result<bool> {
+        let sql = format!(
+            "INSERT INTO orders ({ORDER_COLUMNS}, source_at) VALUES ({ORDER_VALUES}, ?13) \
+             ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
+             sub_status = excluded.sub_status, email = COALESCE(excluded.email, email), \
+             postal_code = COALESCE(excluded.postal_code, postal_code), \
+             lang = COALESCE(excluded.lang, lang), updated_at = excluded.updated_at, \
+             source_at = excluded.source_at \
+             WHERE orders.source_at IS NULL OR orders.source_at <= excluded.source_at"
+        );
+        let mut values = order_values(o);
+        values.push(instant(version_at));
         let result = self
-            .statement(
-                "INSERT INTO orders (shop_id, order_number, status, sub_status, email, postal_code, \
-                 lang, updated_at, source_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                 ON CONFLICT (shop_id, order_number) DO UPDATE SET status = excluded.status, \
-                 sub_status = excluded.sub_status, email = COALESCE(excluded.email, email), \
-                 postal_code = COALESCE(excluded.postal_code, postal_code), \
-                 lang = COALESCE(excluded.lang, lang), updated_at = excluded.updated_at, \
-                 source_at = excluded.source_at \
-                 WHERE orders.source_at IS NULL OR orders.source_at <= excluded.source_at",
-                &[
-                    text(&o.shop_id),
-                    text(&o.order_number),
-                    wire(&o.status),
-                    maybe_wire(o.sub_status.as_ref()),
-                    maybe(o.email.as_deref()),
-                    maybe(o.postal_code.as_deref()),
-                    maybe_wire(o.lang.as_ref()),
-                    instant(o.updated_at),
-                    instant(version_at),
-                ],
-            )?
+            .statement(&sql, &values)?
             .run()
             .await
             .map_err(internal)?;
@@ -1272,21 +1270,8 @@ impl Store for D1Store {
     }
 
     async fn insert_order_if_missing(&self, o: &OrderRecord) -> Result<()> {
-        self.run(
-            "INSERT OR IGNORE INTO orders (shop_id, order_number, status, sub_status, email, \
-             postal_code, lang, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            &[
-                text(&o.shop_id),
-                text(&o.order_number),
-                wire(&o.status),
-                maybe_wire(o.sub_status.as_ref()),
-                maybe(o.email.as_deref()),
-                maybe(o.postal_code.as_deref()),
-                maybe_wire(o.lang.as_ref()),
-                instant(o.updated_at),
-            ],
-        )
-        .await
+        let sql = format!("INSERT OR IGNORE INTO orders ({ORDER_COLUMNS}) VALUES ({ORDER_VALUES})");
+        self.run(&sql, &order_values(o)).await
     }
 
     async fn claim_source(&self, claim: &SourceClaim) -> Result<bool> {

@@ -3,19 +3,18 @@
 use waypost_shared::detect::Carrier;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::Status;
-use waypost_shared::wire::{
-    EventBatch, ImportResult, OrderInput, ShipmentInput, ShopInput, TrackingView,
-};
+use waypost_shared::wire::{EventBatch, ImportResult, OrderInput, ShipmentInput, TrackingView};
 
 use super::answers::{AnswerMemory, Answers};
 use super::events::push_events;
 use super::import_csv::{self, ImportRow, Layout};
 use super::imports::{Plan, Wanted, import};
-use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
+use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::orders::put_order;
 use super::shipments::put_shipment;
 use super::store::{Runtime, ShopRecord, Store};
 use super::test_carriers::{MemoryCache, TestCarriers, answers};
+use super::tests::setup;
 use super::tracking::answer;
 use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
@@ -33,16 +32,6 @@ fn dsers_file() -> String {
          #1001,My Store,Ana Lopez,ana@example.com,10001,US,Plate,{UPS},\n\
          #1002,My Store,Ben Ode,ben@example.com,SW1A 1AA,GB,Lamp,{S10},\n"
     )
-}
-
-fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
-    let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
-    let input: ShopInput = serde_json::from_value(serde_json::json!({
-        "name": "Shop", "transit_days": {"min_days": 7, "max_days": 15}
-    }))
-    .unwrap();
-    let (shop, _) = create_shop(&store, &runtime, input);
-    (store, runtime, shop)
 }
 
 fn run(

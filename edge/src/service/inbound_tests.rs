@@ -3,16 +3,16 @@
 
 use serde_json::{Value, json};
 use waypost_shared::detect::Carrier;
-use waypost_shared::eta::TransitRange;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::{Platform, ShopInput, WebhookAck, WebhookOutcome};
+use waypost_shared::wire::{OrderView, Platform, WebhookAck, WebhookOutcome};
 
 use super::inbound::receive;
-use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
+use super::memory::{MemoryStore, TestRuntime, block_on};
 use super::orders::{OrderProof, order_view};
-use super::store::{Runtime, ShopRecord, Store};
+use super::store::{OrderRecord, Runtime, ShipmentRecord, ShopRecord, Store};
 use super::test_carriers::answers;
+use super::tests::setup;
 use super::tracking_number::TrackingNumber;
 use super::{shopify, woocommerce};
 
@@ -21,23 +21,6 @@ const ORDER: &str = include_str!("../../fixtures/webhooks/shopify_order.json");
 const WOO_ORDER: &str = include_str!("../../fixtures/webhooks/woocommerce_order.json");
 const UPS_A: &str = "1Z5R89390357567127";
 const UPS_B: &str = "1Z999AA10123456784";
-
-fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
-    let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
-    let input = ShopInput {
-        name: "Shop".into(),
-        allowed_origins: vec!["https://shop.example".into()],
-        transit_days: TransitRange {
-            min_days: 7,
-            max_days: 15,
-        },
-        live_carriers: Vec::new(),
-        retention_days: None,
-        history_days: None,
-    };
-    let (shop, _) = create_shop(&store, &runtime, input);
-    (store, runtime, shop)
-}
 
 /// The documented fulfillment with its tracking numbers and `updated_at` replaced.
 fn fulfillment(numbers: &[&str], updated_at: &str) -> Value {
@@ -48,88 +31,106 @@ fn fulfillment(numbers: &[&str], updated_at: &str) -> Value {
     payload
 }
 
-fn send(
-    store: &MemoryStore,
-    runtime: &TestRuntime,
-    shop: &ShopRecord,
-    topic: &str,
-    id: &str,
-    payload: &Value,
-) -> WebhookAck {
-    let body = serde_json::to_vec(payload).unwrap();
-    let (platform, delivery) = if topic.contains('/') {
-        (Platform::Shopify, shopify::delivery(topic, &body))
-    } else {
-        (Platform::Woocommerce, woocommerce::delivery(topic, &body))
-    };
-    let delivery = delivery.unwrap().expect("a topic in use");
-    block_on(receive(
-        store,
-        &answers(),
-        shop,
-        platform,
-        id,
-        delivery,
-        runtime.now(),
-    ))
-    .unwrap()
+/// A shop on the in-memory store, receiving webhooks.
+struct Shop {
+    store: MemoryStore,
+    runtime: TestRuntime,
+    record: ShopRecord,
 }
 
-fn numbers_of(store: &MemoryStore, shop: &ShopRecord, order: &str) -> Vec<String> {
-    block_on(store.order_shipments(&shop.id, order))
+impl Shop {
+    fn new() -> Shop {
+        let (store, runtime, record) = setup();
+        Shop {
+            store,
+            runtime,
+            record,
+        }
+    }
+
+    /// Reads and applies a delivery of `topic` (Shopify's have a `/`, WooCommerce's a `.`).
+    fn send(&self, topic: &str, id: &str, payload: &Value) -> WebhookAck {
+        let body = serde_json::to_vec(payload).unwrap();
+        let (platform, delivery) = if topic.contains('/') {
+            (Platform::Shopify, shopify::delivery(topic, &body))
+        } else {
+            (Platform::Woocommerce, woocommerce::delivery(topic, &body))
+        };
+        let delivery = delivery.unwrap().expect("a topic in use");
+        let now = self.runtime.now();
+        block_on(receive(
+            &self.store,
+            &answers(),
+            &self.record,
+            platform,
+            id,
+            delivery,
+            now,
+        ))
         .unwrap()
-        .into_iter()
-        .map(|s| s.tracking_number.to_string())
-        .collect()
+    }
+
+    /// The tracking numbers of an order's parcels.
+    fn numbers(&self, order: &str) -> Vec<String> {
+        block_on(self.store.order_shipments(&self.record.id, order))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.tracking_number.to_string())
+            .collect()
+    }
+
+    fn shipment(&self, number: &str) -> Option<ShipmentRecord> {
+        let number = TrackingNumber::normalize(number).unwrap();
+        block_on(self.store.shipment(&self.record.id, &number)).unwrap()
+    }
+
+    fn order(&self, order: &str) -> OrderRecord {
+        block_on(self.store.order(&self.record.id, order))
+            .unwrap()
+            .expect("the order")
+    }
+
+    fn view(&self, order: &str, proof: OrderProof) -> OrderView {
+        let now = self.runtime.now();
+        block_on(order_view(
+            &self.store,
+            &self.record,
+            order,
+            proof,
+            Lang::En,
+            now,
+        ))
+        .unwrap()
+    }
 }
 
 #[test]
 fn a_documented_fulfillment_registers_its_parcel_for_its_order() {
-    let (store, runtime, shop) = setup();
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
+    let shop = Shop::new();
+    let ack = shop.send(
         "fulfillments/create",
         "w1",
         &fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00"),
     );
     assert_eq!(ack.outcome, WebhookOutcome::Applied);
     assert_eq!(ack.parcels, 1);
-    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_A]);
-    let shipment = block_on(store.shipment(&shop.id, &TrackingNumber::normalize(UPS_A).unwrap()))
-        .unwrap()
-        .unwrap();
+    assert_eq!(shop.numbers("9999"), [UPS_A]);
+    let shipment = shop.shipment(UPS_A).unwrap();
     assert_eq!(shipment.carrier, Some(Carrier::Ups));
     assert_eq!(shipment.dest_country.as_deref(), Some("US"));
     // The order is found by its number and the fulfillment's email.
-    let view = block_on(order_view(
-        &store,
-        &shop,
-        "9999",
-        OrderProof::Email("Jon@Example.com".into()),
-        Lang::En,
-        runtime.now(),
-    ))
-    .unwrap();
+    let view = shop.view("9999", OrderProof::Email("Jon@Example.com".into()));
     assert_eq!(view.shipments.len(), 1);
 }
 
 #[test]
 fn a_delivery_applied_once_is_acknowledged_as_a_duplicate() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let payload = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     let outcomes: Vec<WebhookOutcome> = (0..3)
         .map(|_| {
-            send(
-                &store,
-                &runtime,
-                &shop,
-                "fulfillments/create",
-                "same-id",
-                &payload,
-            )
-            .outcome
+            shop.send("fulfillments/create", "same-id", &payload)
+                .outcome
         })
         .collect();
     assert_eq!(
@@ -140,124 +141,79 @@ fn a_delivery_applied_once_is_acknowledged_as_a_duplicate() {
             WebhookOutcome::Duplicate
         ]
     );
-    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_A]);
+    assert_eq!(shop.numbers("9999"), [UPS_A]);
 }
 
 #[test]
 fn an_update_arriving_before_its_create_wins() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let update = fulfillment(&[UPS_B], "2022-01-02T10:00:00-05:00");
     let create = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     assert_eq!(
-        send(
-            &store,
-            &runtime,
-            &shop,
-            "fulfillments/update",
-            "w2",
-            &update
-        )
-        .outcome,
+        shop.send("fulfillments/update", "w2", &update).outcome,
         WebhookOutcome::Applied
     );
     assert_eq!(
-        send(
-            &store,
-            &runtime,
-            &shop,
-            "fulfillments/create",
-            "w1",
-            &create
-        )
-        .outcome,
+        shop.send("fulfillments/create", "w1", &create).outcome,
         WebhookOutcome::Outdated
     );
-    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_B]);
+    assert_eq!(shop.numbers("9999"), [UPS_B]);
 }
 
 #[test]
 fn a_corrected_number_moves_the_parcel() {
-    let (store, runtime, shop) = setup();
-    send(
-        &store,
-        &runtime,
-        &shop,
+    let shop = Shop::new();
+    shop.send(
         "fulfillments/create",
         "w1",
         &fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00"),
     );
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
+    let ack = shop.send(
         "fulfillments/update",
         "w2",
         &fulfillment(&[UPS_B], "2022-01-01T08:00:00Z"),
     );
     assert_eq!((ack.parcels, ack.removed), (1, 1));
-    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_B]);
-    let old = TrackingNumber::normalize(UPS_A).unwrap();
-    assert!(block_on(store.shipment(&shop.id, &old)).unwrap().is_none());
+    assert_eq!(shop.numbers("9999"), [UPS_B]);
+    assert!(shop.shipment(UPS_A).is_none());
 }
 
 #[test]
 fn two_numbers_make_two_parcels_and_a_cancelled_fulfillment_none() {
-    let (store, runtime, shop) = setup();
-    send(
-        &store,
-        &runtime,
-        &shop,
+    let shop = Shop::new();
+    shop.send(
         "fulfillments/create",
         "w1",
         &fulfillment(&[UPS_A, UPS_B], "2021-12-31T19:00:00-05:00"),
     );
-    let mut numbers = numbers_of(&store, &shop, "9999");
+    let mut numbers = shop.numbers("9999");
     numbers.sort();
     assert_eq!(numbers, [UPS_A, UPS_B]);
     let mut cancelled = fulfillment(&[UPS_A, UPS_B], "2022-01-03T00:00:00Z");
     cancelled["status"] = json!("cancelled");
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/update",
-        "w2",
-        &cancelled,
-    );
+    let ack = shop.send("fulfillments/update", "w2", &cancelled);
     assert_eq!(ack.removed, 2);
-    assert!(numbers_of(&store, &shop, "9999").is_empty());
+    assert!(shop.numbers("9999").is_empty());
 }
 
 #[test]
 fn the_platform_status_shows_until_the_carrier_says_more() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let mut payload = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     payload["shipment_status"] = json!("out_for_delivery");
-    send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/create",
-        "w1",
-        &payload,
-    );
-    let shipment = block_on(store.shipment(&shop.id, &TrackingNumber::normalize(UPS_A).unwrap()))
-        .unwrap()
-        .unwrap();
+    shop.send("fulfillments/create", "w1", &payload);
+    let shipment = shop.shipment(UPS_A).unwrap();
     assert_eq!(shipment.status, Status::OutForDelivery);
 }
 
 #[test]
 fn orders_carry_their_contact_language_and_cancellation_newest_first() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let mut order: Value = serde_json::from_str(ORDER).unwrap();
     order["customer_locale"] = json!("fr-CA");
     order["fulfillments"] = json!([fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00")]);
-    assert_eq!(
-        send(&store, &runtime, &shop, "orders/create", "o1", &order).parcels,
-        1
-    );
-    let stored = block_on(store.order(&shop.id, "9999")).unwrap().unwrap();
+    assert_eq!(shop.send("orders/create", "o1", &order).parcels, 1);
+    let stored = shop.order("9999");
     assert_eq!(stored.lang, Some(Lang::Fr));
     assert_eq!(stored.email.as_deref(), Some("jon@example.com"));
     assert_eq!(stored.postal_code.as_deref(), Some("40003"));
@@ -265,28 +221,13 @@ fn orders_carry_their_contact_language_and_cancellation_newest_first() {
     let mut cancelled = order.clone();
     cancelled["cancelled_at"] = json!("2022-01-05T10:00:00-05:00");
     cancelled["updated_at"] = json!("2022-01-05T10:00:00-05:00");
-    send(
-        &store,
-        &runtime,
-        &shop,
-        "orders/cancelled",
-        "o2",
-        &cancelled,
-    );
+    shop.send("orders/cancelled", "o2", &cancelled);
     // An older update (sent before the parcel shipped) arriving late changes nothing.
     let mut earlier = order.clone();
     earlier["fulfillments"] = json!([]);
-    let late = send(&store, &runtime, &shop, "orders/updated", "o3", &earlier);
+    let late = shop.send("orders/updated", "o3", &earlier);
     assert_eq!(late.outcome, WebhookOutcome::Outdated);
-    let view = block_on(order_view(
-        &store,
-        &shop,
-        "9999",
-        OrderProof::PostalCode("40003".into()),
-        Lang::En,
-        runtime.now(),
-    ))
-    .unwrap();
+    let view = shop.view("9999", OrderProof::PostalCode("40003".into()));
     assert_eq!(
         (view.status, view.sub_status),
         (Status::Exception, Some(SubStatus::Cancelled))
@@ -295,17 +236,17 @@ fn orders_carry_their_contact_language_and_cancellation_newest_first() {
 
 #[test]
 fn a_documented_woocommerce_order_registers_its_tracking_items() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let order: Value = serde_json::from_str(WOO_ORDER).unwrap();
-    let ack = send(&store, &runtime, &shop, "order.updated", "d1", &order);
+    let ack = shop.send("order.updated", "d1", &order);
     assert_eq!((ack.outcome, ack.parcels), (WebhookOutcome::Applied, 1));
-    let parcels = block_on(store.order_shipments(&shop.id, "727")).unwrap();
+    let parcels = block_on(shop.store.order_shipments(&shop.record.id, "727")).unwrap();
     assert_eq!(
         parcels[0].tracking_number.as_str(),
         "9400111899223197428490"
     );
     assert_eq!(parcels[0].carrier, Some(Carrier::Usps));
-    let stored = block_on(store.order(&shop.id, "727")).unwrap().unwrap();
+    let stored = shop.order("727");
     assert_eq!(stored.email.as_deref(), Some("john.doe@example.com"));
 
     // Advanced Shipment Tracking's shape, the list as a JSON string, a corrected number.
@@ -315,14 +256,9 @@ fn a_documented_woocommerce_order_registers_its_tracking_items() {
         "tracking_provider": "ups", "formatted_tracking_provider": "UPS", "tracking_number": UPS_A,
         "date_shipped": "1490140800", "status_shipped": "1", "tracking_id": "x1"
     }])).unwrap());
-    let ack = send(&store, &runtime, &shop, "order.updated", "d2", &corrected);
+    let ack = shop.send("order.updated", "d2", &corrected);
     assert_eq!((ack.parcels, ack.removed), (1, 1));
-    let numbers: Vec<String> = block_on(store.order_shipments(&shop.id, "727"))
-        .unwrap()
-        .into_iter()
-        .map(|s| s.tracking_number.to_string())
-        .collect();
-    assert_eq!(numbers, [UPS_A]);
+    assert_eq!(shop.numbers("727"), [UPS_A]);
 }
 
 #[test]
@@ -365,62 +301,34 @@ fn unused_topics_and_bad_payloads_are_told_apart() {
 
 #[test]
 fn a_number_another_fulfillment_still_lists_is_kept() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let mut first = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     let mut second = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     first["id"] = json!(1);
     second["id"] = json!(2);
-    send(&store, &runtime, &shop, "fulfillments/create", "f1", &first);
-    send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/create",
-        "f2",
-        &second,
-    );
+    shop.send("fulfillments/create", "f1", &first);
+    shop.send("fulfillments/create", "f2", &second);
     first["status"] = json!("cancelled");
     first["updated_at"] = json!("2022-01-02T00:00:00Z");
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/update",
-        "f1-cancel",
-        &first,
-    );
+    let ack = shop.send("fulfillments/update", "f1-cancel", &first);
     assert_eq!(ack.removed, 0, "the second fulfillment still lists it");
-    assert_eq!(numbers_of(&store, &shop, "9999"), [UPS_A]);
+    assert_eq!(shop.numbers("9999"), [UPS_A]);
     second["status"] = json!("cancelled");
     second["updated_at"] = json!("2022-01-02T00:00:00Z");
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/update",
-        "f2-cancel",
-        &second,
-    );
+    let ack = shop.send("fulfillments/update", "f2-cancel", &second);
     assert_eq!(ack.removed, 1);
-    assert!(numbers_of(&store, &shop, "9999").is_empty());
+    assert!(shop.numbers("9999").is_empty());
 }
 
 #[test]
 fn an_order_name_with_spaces_keeps_order_and_fulfillments_together() {
-    let (store, runtime, shop) = setup();
+    let shop = Shop::new();
     let mut order: Value = serde_json::from_str(ORDER).unwrap();
     order["name"] = json!("#SO 2001");
-    send(&store, &runtime, &shop, "orders/create", "o1", &order);
+    shop.send("orders/create", "o1", &order);
     let mut parcel = fulfillment(&[UPS_A], "2021-12-31T19:00:00-05:00");
     parcel["name"] = json!("#SO 2001.1");
-    let ack = send(
-        &store,
-        &runtime,
-        &shop,
-        "fulfillments/create",
-        "f1",
-        &parcel,
-    );
+    let ack = shop.send("fulfillments/create", "f1", &parcel);
     assert_eq!(ack.parcels, 1);
-    assert_eq!(numbers_of(&store, &shop, "SO2001"), [UPS_A]);
+    assert_eq!(shop.numbers("SO2001"), [UPS_A]);
 }

@@ -20,7 +20,9 @@ use crate::error::EdgeError;
 
 const UPS: &str = "1Z5R89390357567127";
 
-fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
+/// A store with one shop (origin `https://shop.example`, 7–15 transit days, personal data kept
+/// 30 days) and a clock; the other host-test modules start from it too.
+pub(super) fn setup() -> (MemoryStore, TestRuntime, ShopRecord) {
     let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
     let input = ShopInput {
         name: "Shop".into(),

@@ -86,20 +86,16 @@ impl Carrier {
     /// (national posts among them: their numbers say more than their names), and callers fall back
     /// to detection.
     pub fn from_name(name: &str) -> Option<Carrier> {
-        let key: String = name
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if key.is_empty() {
-            return None;
-        }
         let plain = |text: &str| {
             text.chars()
                 .filter(char::is_ascii_alphanumeric)
                 .map(|c| c.to_ascii_lowercase())
                 .collect::<String>()
         };
+        let key = plain(name);
+        if key.is_empty() {
+            return None;
+        }
         if let Some(carrier) = Carrier::ALL
             .iter()
             .find(|carrier| plain(carrier.code()) == key || plain(carrier.name()) == key)
