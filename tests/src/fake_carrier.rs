@@ -12,7 +12,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Request, Response};
 
-use crate::local_server::LocalServer;
+use crate::local_server::{LocalServer, header};
 use crate::server::workspace_root;
 
 /// The carriers the fake plays, by their shared codes.
@@ -207,13 +207,7 @@ fn answer(mut request: Request, script: &Mutex<Script>) {
     }
     let url = request.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let header = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_str().to_owned())
-    };
+    let header = |name: &str| header(&request, name);
     let authorization = header("Authorization").unwrap_or_default();
     let call = match (
         request.method().as_str(),

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tiny_http::{Header, Request, Response};
 
-use crate::local_server::LocalServer;
+use crate::local_server::{LocalServer, header};
 
 /// The path every API route sits under, as on the real API.
 pub const PREFIX: &str = "/client/v4";
@@ -460,13 +460,7 @@ fn answer(mut request: Request, state: &Mutex<State>) {
     let method = request.method().as_str().to_ascii_uppercase();
     let url = request.url().to_owned();
     let (full_path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let header = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_str().to_owned())
-    };
+    let header = |name: &str| header(&request, name);
     let authorization = header("Authorization").unwrap_or_default();
     let content_type = header("Content-Type").unwrap_or_default();
     let parts = if content_type

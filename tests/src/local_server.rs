@@ -50,3 +50,12 @@ impl Drop for LocalServer {
         }
     }
 }
+
+/// A request header's value, its name matched without case.
+pub fn header(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str().to_owned())
+}
