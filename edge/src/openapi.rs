@@ -14,7 +14,6 @@ use waypost_shared::milestone::{Milestone, StepState};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{KeyKind, Platform, WebhookOutcome};
 
-use crate::carriers::LiveCarrier;
 use crate::limits::{
     DEFAULT_PAGE, MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS,
     MAX_HISTORY_DAYS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS,
@@ -513,7 +512,7 @@ fn schemas() -> Value {
         "ActionKind": enumeration(&ActionKind::NAMES),
         "EtaSource": enumeration(&EtaSource::NAMES),
         "Carrier": enumeration(&Carrier::NAMES),
-        "LiveCarrier": enumeration(&LiveCarrier::ALL.map(|c| c.carrier().as_str())),
+        "LiveCarrier": enumeration(&Carrier::ALL.map(Carrier::as_str)),
         "Confidence": enumeration(&Confidence::NAMES),
         "Lang": enumeration(&Lang::NAMES),
         "Scope": enumeration(&Scope::NAMES),

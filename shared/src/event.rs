@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::Carrier;
 use crate::status::{StatusDetail, SubStatus};
 use crate::time::EventTime;
 
@@ -35,6 +36,10 @@ pub struct TrackingEvent {
     /// The carrier's raw status code, kept for support and re-mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<String>,
+    /// The carrier that reported it, when a journey spans several (origin and last mile). Not
+    /// part of the fingerprint: the same scan relayed by two sources stays one event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Carrier>,
 }
 
 impl TrackingEvent {
@@ -115,6 +120,7 @@ mod tests {
                 ..Place::default()
             }),
             carrier_code: Some("AR".into()),
+            carrier: None,
         }
     }
 

@@ -109,6 +109,7 @@ mod tests {
             description: description.into(),
             location: None,
             carrier_code: None,
+            carrier: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::action::required_actions;
-use crate::detect::{Carrier, detect};
+use crate::detect::{Carrier, detect, formats};
 use crate::eta::EtaWindow;
 use crate::event::Place;
 use crate::health::{HealthInput, Route, assess};
@@ -35,6 +35,9 @@ pub struct ShipmentFacts<'a> {
     pub order_reference: Option<&'a str>,
     /// Where it is going, no finer than the city.
     pub destination: Option<&'a Place>,
+    /// The carrier it was handed over to for the last mile, and the number that carrier tracks
+    /// it under.
+    pub last_mile: Option<(Carrier, &'a str)>,
 }
 
 /// The tracking view of `facts` in `lang`, judged at `now`.
@@ -63,6 +66,11 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
             code: carrier,
             name: carrier.name().to_owned(),
             tracking_url: tracking_url(carrier, facts.tracking_number),
+        }),
+        last_mile: facts.last_mile.map(|(carrier, number)| CarrierRef {
+            code: carrier,
+            name: carrier.name().to_owned(),
+            tracking_url: tracking_url(carrier, number),
         }),
         status: detail.status(),
         sub_status: detail.sub_status(),
@@ -110,6 +118,7 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
                 description: event.description.clone(),
                 location: event.location.clone(),
                 carrier_code: event.carrier_code.clone(),
+                carrier: event.carrier,
             })
             .collect(),
         order_reference: facts.order_reference.map(str::to_owned),
@@ -120,12 +129,20 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
     }
 }
 
-/// The carrier's tracking page for a number, from the best detected format of that carrier.
+/// The carrier's tracking page for a number: from the best detected format of that carrier, else
+/// (a number of another format the carrier took over, such as a postal S10 number handed to
+/// USPS) from the first of the carrier's formats that has a page.
 fn tracking_url(carrier: Carrier, number: &str) -> Option<String> {
-    let detection = detect(number).ok()?;
-    detection
+    let detected = detect(number)
+        .ok()?
         .candidates
         .into_iter()
         .find(|c| c.carrier == carrier)
-        .and_then(|c| c.tracking_url)
+        .and_then(|c| c.tracking_url);
+    detected.or_else(|| {
+        formats()
+            .filter(|format| format.carrier == carrier)
+            .find_map(|format| format.tracking_url_template)
+            .map(|template| template.replace("%s", number))
+    })
 }

@@ -94,6 +94,7 @@ fn any_event() -> impl Strategy<Value = TrackingEvent> {
                 ..Place::default()
             }),
             carrier_code: None,
+            carrier: None,
         })
 }
 
@@ -158,6 +159,7 @@ fn views_of(event: &TrackingEvent, etas: &[EtaWindow], now: DateTime<Utc>) {
         registered_at: Some(now),
         order_reference: None,
         destination: None,
+        last_mile: None,
     };
     for lang in Lang::ALL {
         let view = tracking_view(&facts, lang, now);
@@ -248,6 +250,7 @@ proptest! {
             description: "Scanned".into(),
             location: None,
             carrier_code: None,
+            carrier: None,
         };
         let stored = serde_json::to_string(&event).unwrap();
         prop_assert_eq!(serde_json::from_str::<TrackingEvent>(&stored).unwrap(), event.clone());
@@ -336,6 +339,7 @@ proptest! {
             registered_at,
             order_reference: Some("#1042"),
             destination: None,
+            last_mile: None,
         };
         for lang in Lang::ALL {
             let _ = serde_json::to_string(&tracking_view(&facts, lang, now)).unwrap();
@@ -395,6 +399,7 @@ fn nearby_event() -> impl Strategy<Value = TrackingEvent> {
                 description: format!("scan {word}"),
                 location: None,
                 carrier_code: None,
+                carrier: None,
             }
         })
 }

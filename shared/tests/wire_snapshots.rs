@@ -29,6 +29,7 @@ fn event(
             country: Some(country.into()),
         }),
         carrier_code: None,
+        carrier: None,
     }
 }
 
@@ -114,6 +115,7 @@ fn tracking_view_json() {
         registered_at: None,
         order_reference: Some("#1042"),
         destination: Some(&destination),
+        last_mile: None,
     };
     insta::assert_json_snapshot!("tracking_view_en", tracking_view(&facts, Lang::En, now()));
     let spanish = tracking_view(&facts, Lang::Es, now());
@@ -146,6 +148,7 @@ fn failed_delivery_view_json() {
         registered_at: None,
         order_reference: None,
         destination: None,
+        last_mile: None,
     };
     insta::assert_json_snapshot!(
         "failed_delivery_view",

@@ -1,14 +1,15 @@
 //! Support for end-to-end tests and the local demo: start the real Worker on `wrangler dev`
 //! (workerd, local D1) on its own port and state folder, talk to it over HTTP, seed demo data;
 //! a storefront on another origin, a relay that can take the API down, a fake of the carriers'
-//! tracking APIs, a fake of the Cloudflare API for wrangler's deploy steps, signed shop-platform
-//! webhooks, chromedriver.
+//! tracking APIs, a fake of the 17TRACK aggregator, a fake of the Cloudflare API for wrangler's
+//! deploy steps, signed shop-platform webhooks, chromedriver.
 
 pub mod chromedriver;
 pub mod client;
 pub mod demo;
 pub mod fake_carrier;
 pub mod fake_cloudflare;
+pub mod fake_seventeen_track;
 pub mod local_server;
 pub mod platform_webhooks;
 pub mod proxy;
@@ -18,4 +19,5 @@ pub mod storefront;
 pub use client::{Client, Reply};
 pub use fake_carrier::{Behaviour, FakeCarrier};
 pub use fake_cloudflare::FakeCloudflare;
+pub use fake_seventeen_track::{FakeSeventeenTrack, Journey, JourneyEvent, UpstreamBehaviour};
 pub use server::{EdgeServer, Mode};

@@ -560,6 +560,7 @@ fn event(
             country: Some("US".to_owned()),
         }),
         carrier_code: None,
+        carrier: None,
     })
 }
 

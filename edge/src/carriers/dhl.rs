@@ -107,6 +107,7 @@ pub fn read_track(number: &str, status: u16, body: &str) -> Result<Lookup, BadAn
         events: finish(drafts),
         eta_from,
         eta_to,
+        last_mile: None,
     }))
 }
 

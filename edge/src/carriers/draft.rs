@@ -47,6 +47,7 @@ pub(crate) fn finish(drafts: Vec<Draft>) -> Vec<TrackingEvent> {
                 .unwrap_or_else(|| status.status().as_str().to_owned()),
             location: draft.location,
             carrier_code: draft.carrier_code,
+            carrier: None,
         })
         .collect()
 }

@@ -158,6 +158,7 @@ fn answer_of(result: &TrackResult) -> CarrierAnswer {
         events: finish(drafts),
         eta_from,
         eta_to,
+        last_mile: None,
     }
 }
 

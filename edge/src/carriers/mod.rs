@@ -12,6 +12,7 @@ pub(crate) mod draft;
 pub mod fedex;
 pub(crate) mod lenient;
 pub mod oauth;
+pub mod seventeen_track;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub(crate) mod times;
@@ -31,8 +32,8 @@ use waypost_shared::timeline::Timeline;
 /// boundary.
 pub const MAX_CARRIER_TEXT: usize = 200;
 
-/// A carrier whose live tracking API the edge can ask. Its name is the shared carrier's
-/// ([`LiveCarrier::carrier`]); it keeps none of its own.
+/// A tracking API the edge can ask: a carrier's own, or the aggregator that answers for every
+/// carrier without one ([`LiveCarrier::of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveCarrier {
     /// UPS Tracking API (OAuth 2 client credentials).
@@ -43,41 +44,49 @@ pub enum LiveCarrier {
     Usps,
     /// DHL Shipment Tracking – Unified API (API key header).
     Dhl,
+    /// The 17TRACK Tracking API v2.2 (API key header; numbers are registered once, then asked),
+    /// for every other carrier: YunExpress, Cainiao, 4PX, national posts...
+    SeventeenTrack,
 }
 
 impl LiveCarrier {
-    /// Every live carrier.
-    pub const ALL: [LiveCarrier; 4] = [
+    /// Every tracking API.
+    pub const ALL: [LiveCarrier; 5] = [
         LiveCarrier::Ups,
         LiveCarrier::Fedex,
         LiveCarrier::Usps,
         LiveCarrier::Dhl,
+        LiveCarrier::SeventeenTrack,
     ];
 
-    /// The live adapter for a detected or registered carrier, if it has one.
-    pub fn of(carrier: Carrier) -> Option<LiveCarrier> {
+    /// The API that answers for a detected or registered carrier: its own when it has one, else
+    /// the aggregator.
+    pub fn of(carrier: Carrier) -> LiveCarrier {
         match carrier {
-            Carrier::Ups => Some(LiveCarrier::Ups),
-            Carrier::Fedex => Some(LiveCarrier::Fedex),
-            Carrier::Usps => Some(LiveCarrier::Usps),
-            Carrier::Dhl => Some(LiveCarrier::Dhl),
-            _ => None,
+            Carrier::Ups => LiveCarrier::Ups,
+            Carrier::Fedex => LiveCarrier::Fedex,
+            Carrier::Usps => LiveCarrier::Usps,
+            Carrier::Dhl => LiveCarrier::Dhl,
+            _ => LiveCarrier::SeventeenTrack,
         }
     }
 
-    /// The shared carrier code.
-    pub fn carrier(self) -> Carrier {
-        match self {
-            LiveCarrier::Ups => Carrier::Ups,
-            LiveCarrier::Fedex => Carrier::Fedex,
-            LiveCarrier::Usps => Carrier::Usps,
-            LiveCarrier::Dhl => Carrier::Dhl,
-        }
+    /// The carriers it answers for.
+    pub fn carriers(self) -> impl Iterator<Item = Carrier> {
+        Carrier::ALL
+            .into_iter()
+            .filter(move |carrier| LiveCarrier::of(*carrier) == self)
     }
 
-    /// The shared carrier's wire name, used in config values and cache keys.
+    /// Its name in cache keys and logs: the carrier's wire name, or `17track`.
     pub fn code(self) -> &'static str {
-        self.carrier().as_str()
+        match self {
+            LiveCarrier::Ups => Carrier::Ups.as_str(),
+            LiveCarrier::Fedex => Carrier::Fedex.as_str(),
+            LiveCarrier::Usps => Carrier::Usps.as_str(),
+            LiveCarrier::Dhl => Carrier::Dhl.as_str(),
+            LiveCarrier::SeventeenTrack => "17track",
+        }
     }
 
     /// Upper-case prefix of its Worker variables and secrets (`UPS_BASE_URL`, `UPS_CLIENT_ID`).
@@ -87,14 +96,27 @@ impl LiveCarrier {
             LiveCarrier::Fedex => "FEDEX",
             LiveCarrier::Usps => "USPS",
             LiveCarrier::Dhl => "DHL",
+            LiveCarrier::SeventeenTrack => "SEVENTEEN_TRACK",
         }
     }
 
     /// How it authenticates.
     pub fn auth(self) -> AuthKind {
         match self {
-            LiveCarrier::Dhl => AuthKind::ApiKey,
+            LiveCarrier::Dhl | LiveCarrier::SeventeenTrack => AuthKind::ApiKey,
             _ => AuthKind::OAuth,
+        }
+    }
+
+    /// The call that registers `number` before it can be asked about, for an API that wants
+    /// numbers registered (the aggregator); `None` for the others.
+    pub fn register_call(self, base_url: &str, number: &str, credential: &str) -> Option<HttpCall> {
+        let base = base_url.trim_end_matches('/');
+        match self {
+            LiveCarrier::SeventeenTrack => {
+                Some(seventeen_track::register_call(base, number, credential))
+            }
+            _ => None,
         }
     }
 
@@ -106,6 +128,7 @@ impl LiveCarrier {
             LiveCarrier::Fedex => fedex::track_call(base, number, credential),
             LiveCarrier::Usps => usps::track_call(base, number, credential),
             LiveCarrier::Dhl => dhl::track_call(base, number, credential),
+            LiveCarrier::SeventeenTrack => seventeen_track::track_call(base, number, credential),
         }
     }
 
@@ -118,6 +141,7 @@ impl LiveCarrier {
             LiveCarrier::Fedex => fedex::read_track(number, status, body),
             LiveCarrier::Usps => usps::read_track(number, status, body),
             LiveCarrier::Dhl => dhl::read_track(number, status, body),
+            LiveCarrier::SeventeenTrack => seventeen_track::read_track(number, status, body),
         }
     }
 }
@@ -168,6 +192,18 @@ pub struct CarrierAnswer {
     /// The carrier's delivery estimate, last day (the same day for a one-day estimate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eta_to: Option<NaiveDate>,
+    /// The carrier that took the parcel over for the last mile, when the answer names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_mile: Option<LastMile>,
+}
+
+/// The carrier a parcel was handed over to for the last mile, and the number it tracks the
+/// parcel under when that is a new one (postal S10 numbers keep theirs across posts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastMile {
+    pub carrier: Carrier,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
 }
 
 impl CarrierAnswer {
@@ -190,8 +226,12 @@ impl CarrierAnswer {
 pub enum Lookup {
     /// The carrier knows the number.
     Found(CarrierAnswer),
-    /// The carrier does not know the number (yet).
+    /// The carrier does not know the number (yet), or refuses it as invalid.
     NotFound,
+    /// An aggregator registered the number and has nothing tracked for it yet.
+    Pending,
+    /// An aggregator was never asked to track the number: it must be registered first.
+    Unregistered,
 }
 
 /// An answer the adapter could not read: wrong shape, unexpected status, unreadable JSON.

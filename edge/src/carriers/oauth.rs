@@ -65,7 +65,7 @@ pub fn token_call(
                 .to_string(),
             ),
         },
-        LiveCarrier::Dhl => return None,
+        LiveCarrier::Dhl | LiveCarrier::SeventeenTrack => return None,
     };
     Some(call)
 }

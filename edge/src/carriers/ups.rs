@@ -290,6 +290,7 @@ fn read_package(package: &Package) -> Result<CarrierAnswer, BadAnswer> {
         events,
         eta_from: eta,
         eta_to: eta,
+        last_mile: None,
     })
 }
 
@@ -329,6 +330,7 @@ fn read_activity(activity: &Activity, delivered_at: &str) -> Option<TrackingEven
         description,
         location,
         carrier_code,
+        carrier: None,
     })
 }
 

@@ -97,6 +97,7 @@ pub fn read_track(_number: &str, status: u16, body: &str) -> Result<Lookup, BadA
         events,
         eta_from: eta,
         eta_to: eta,
+        last_mile: None,
     }))
 }
 
@@ -253,6 +254,7 @@ fn read_event(event: &Event) -> Option<TrackingEvent> {
             event.event_country.as_deref(),
         ),
         carrier_code,
+        carrier: None,
     })
 }
 

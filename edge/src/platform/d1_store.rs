@@ -21,8 +21,8 @@ use crate::error::{EdgeError, Result};
 use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
-    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, OrderRecord, ShipmentHistory,
-    ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
+    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
+    ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -278,6 +278,8 @@ struct ShipmentRow {
     sub_status: Option<String>,
     last_event_at: Option<String>,
     carrier_checked_at: Option<String>,
+    last_mile_carrier: Option<String>,
+    last_mile_number: Option<String>,
     created_at: String,
     updated_at: String,
     revision: String,
@@ -319,6 +321,8 @@ impl ShipmentRow {
             sub_status: maybe_unwire(self.sub_status)?,
             last_event_at: maybe_read_instant(self.last_event_at)?,
             carrier_checked_at: maybe_read_instant(self.carrier_checked_at)?,
+            last_mile_carrier: maybe_unwire(self.last_mile_carrier)?,
+            last_mile_number: self.last_mile_number.map(TrackingNumber::from_stored),
             created_at: read_instant(&self.created_at)?,
             updated_at: read_instant(&self.updated_at)?,
             revision: Some(self.revision),
@@ -353,7 +357,8 @@ struct EventRow {
 /// shop with every write of it: its health schedule and when its data falls due.
 const SHIPMENT_COLUMNS: &str = "shop_id, tracking_number, order_number, carrier, dest_city, dest_region, \
      dest_postal_code, dest_country, scope, service_level, eta_from, eta_to, shipped_on, status, \
-     sub_status, last_event_at, carrier_checked_at, created_at, updated_at, revision, \
+     sub_status, last_event_at, carrier_checked_at, last_mile_carrier, last_mile_number, \
+     created_at, updated_at, revision, \
      health_fixed, late_from, stalled_after, schedule_version, erase_due_at, delete_due_at";
 
 /// The values of every [`SHIPMENT_COLUMNS`] column of a shipment's row written at revision
@@ -381,6 +386,8 @@ fn shipment_row(shop: &ShopRecord, s: &ShipmentRecord, next: &str) -> Vec<Value>
         maybe_wire_json(s.sub_status.as_ref()),
         maybe_instant_json(s.last_event_at),
         maybe_instant_json(s.carrier_checked_at),
+        maybe_wire_json(s.last_mile_carrier.as_ref()),
+        maybe_json(s.last_mile_number.as_ref().map(TrackingNumber::as_str)),
         Value::from(instant_text(s.created_at)),
         Value::from(instant_text(s.updated_at)),
         Value::from(next),
@@ -800,6 +807,38 @@ impl Store for D1Store {
             )
             .await?;
         Ok(read_events(rows))
+    }
+
+    async fn handed_over_as(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<TrackingNumber>> {
+        #[derive(Deserialize)]
+        struct Handed {
+            tracking_number: String,
+        }
+        let rows: Vec<Handed> = self
+            .rows(
+                "SELECT tracking_number FROM shipments INDEXED BY shipments_by_last_mile \
+                 WHERE shop_id = ?1 AND last_mile_number = ?2 LIMIT 1",
+                &[text(shop_id), text(number.as_str())],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|row| TrackingNumber::from_stored(row.tracking_number)))
+    }
+
+    async fn shops_tracking(&self, number: &TrackingNumber) -> Result<Vec<ShopRecord>> {
+        let sql = format!(
+            "SELECT h.* FROM shops h WHERE h.id IN \
+             (SELECT shop_id FROM shipments INDEXED BY shipments_by_number WHERE tracking_number = ?1 \
+              LIMIT {MAX_SHOPS_PER_NUMBER})"
+        );
+        let rows: Vec<ShopRow> = self.rows(&sql, &[text(number.as_str())]).await?;
+        rows.into_iter().map(ShopRow::into_record).collect()
     }
 
     async fn shipment_history(

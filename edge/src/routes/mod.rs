@@ -2,6 +2,7 @@
 //! with which CORS rule. Handlers are thin: parse, call the service, map the result.
 
 mod admin;
+mod carrier_push;
 mod customers;
 mod detect;
 mod imports;
@@ -67,6 +68,8 @@ enum Private {
 enum Signed {
     /// A platform's webhook for a shop.
     Webhook(Platform, String),
+    /// The aggregator's push about a number.
+    CarrierPush,
 }
 
 enum Admin {
@@ -111,6 +114,7 @@ impl Route {
             (Delete, ["v1", "integrations", platform]) => {
                 Route::Private(Private::DeleteIntegration(Platform::from_wire(platform)?))
             }
+            (Post, ["v1", "webhooks", "17track"]) => Route::Signed(Signed::CarrierPush),
             (Post, ["v1", "webhooks", platform, shop]) => {
                 Route::Signed(Signed::Webhook(Platform::from_wire(platform)?, owned(shop)))
             }
@@ -268,6 +272,10 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
         Route::Signed(Signed::Webhook(platform, shop)) => (
             Dressing::new(Cors::None),
             webhooks::receive(app, &mut req, platform, &shop).await,
+        ),
+        Route::Signed(Signed::CarrierPush) => (
+            Dressing::new(Cors::None),
+            carrier_push::receive(app, &mut req).await,
         ),
     }
 }

@@ -8,7 +8,6 @@ use super::auth::{new_key, random_hex};
 use super::live::Cache;
 use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
-use crate::carriers::LiveCarrier;
 use crate::error::{EdgeError, Result};
 use crate::limits::{
     DEFAULT_HISTORY_DAYS, DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_HISTORY_DAYS, MAX_ORIGINS,
@@ -39,19 +38,6 @@ pub async fn create_shop(
         return Err(EdgeError::bad_request(
             "invalid_field",
             "transit_days needs min_days <= max_days <= 120",
-        ));
-    }
-    if let Some(carrier) = input
-        .live_carriers
-        .iter()
-        .find(|c| LiveCarrier::of(**c).is_none())
-    {
-        return Err(EdgeError::bad_request(
-            "invalid_field",
-            format!(
-                "live_carriers: {} has no live tracking; choose from ups, fedex, usps, dhl",
-                carrier.code()
-            ),
         ));
     }
     let retention_days = input.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS);

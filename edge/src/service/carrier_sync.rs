@@ -3,19 +3,21 @@
 //! answered (the age of a stale answer, and the cron refresh's order).
 
 use chrono::{DateTime, Utc};
+use waypost_shared::detect::Carrier;
 
 use super::answers::Answers;
 use super::live::Cache;
 use super::merge::merge;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
-use crate::carriers::{CarrierAnswer, LiveCarrier};
+use crate::carriers::CarrierAnswer;
 use crate::error::Result;
 
 /// A carrier's answer and when it gave it.
 #[derive(Debug, Clone, Copy)]
 pub struct CarrierSaid<'a> {
-    pub carrier: LiveCarrier,
+    /// The shipment's carrier (asked directly or through the aggregator).
+    pub carrier: Carrier,
     pub answer: &'a CarrierAnswer,
     pub fetched_at: DateTime<Utc>,
 }
@@ -45,7 +47,7 @@ pub async fn store_answer(
             None => store.shipment_history(&shop.id, number).await?,
         }
         .unwrap_or_else(|| ShipmentHistory {
-            shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier.carrier()), now),
+            shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier), now),
             order: None,
             events: Vec::new(),
         });
@@ -58,9 +60,29 @@ pub async fn store_answer(
             shipment.eta_to = Some(to.max(from));
         }
         shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
+        let last_mile_before = (
+            shipment.last_mile_carrier,
+            shipment.last_mile_number.clone(),
+        );
+        if let Some(last_mile) = &answer.last_mile {
+            shipment.last_mile_carrier = Some(last_mile.carrier);
+            shipment.last_mile_number = last_mile
+                .number
+                .as_deref()
+                .and_then(|n| TrackingNumber::normalize(n).ok())
+                .filter(|n| n != number);
+        }
+        let last_mile_after = (
+            shipment.last_mile_carrier,
+            shipment.last_mile_number.clone(),
+        );
         // Already stored, e.g. by a look-up that shared this answer and won the race: writing
         // again would change nothing but race the others.
-        if held && merged.new.is_empty() && eta_before == (shipment.eta_from, shipment.eta_to) {
+        if held
+            && merged.new.is_empty()
+            && eta_before == (shipment.eta_from, shipment.eta_to)
+            && last_mile_before == last_mile_after
+        {
             return Ok(Some(merged.history));
         }
         let written = store.store_events(shop, shipment, &merged.new).await?;

@@ -109,6 +109,7 @@ fn event(input: EventInput) -> Result<TrackingEvent> {
         description: validate::required_text("description", &input.description, MAX_TEXT_CHARS)?,
         location,
         carrier_code: validate::text("carrier_code", input.carrier_code.as_deref(), 64)?,
+        carrier: None,
     })
 }
 

@@ -9,6 +9,7 @@ use waypost_shared::status::Status;
 use super::carrier_lookup::{Failure, Fetched};
 use super::carrier_state::{CachedToken, CarrierState};
 use crate::carriers::oauth::{read_token, token_call};
+use crate::carriers::seventeen_track::{self, Registration};
 use crate::carriers::{AuthKind, CarrierAnswer, HttpCall, HttpReply, LiveCarrier, Lookup};
 use crate::error::Result;
 
@@ -24,6 +25,9 @@ pub const DEFAULT_RETRY_AFTER_SECS: u32 = 30;
 pub const TOKEN_MARGIN_SECS: u32 = 120;
 /// A "the carrier does not know this number" answer is kept this long.
 pub const NOT_FOUND_TTL_SECS: u32 = 15 * 60;
+/// A "registered, nothing tracked yet" answer of the aggregator is kept this long: its first
+/// results come within minutes of the registration.
+pub const PENDING_TTL_SECS: u32 = 5 * 60;
 
 /// How long a carrier answer is cached, by the status it shows: short while the parcel moves,
 /// long once it is delivered. Workers KV keeps nothing shorter than a minute.
@@ -45,6 +49,9 @@ pub fn lookup_ttl_secs(lookup: &Lookup) -> u32 {
     match lookup {
         Lookup::Found(answer) => cache_ttl_secs(answer.newest_status()),
         Lookup::NotFound => NOT_FOUND_TTL_SECS,
+        Lookup::Pending => PENDING_TTL_SECS,
+        // Never kept: the next look-up registers the number.
+        Lookup::Unregistered => 0,
     }
 }
 
@@ -122,6 +129,34 @@ impl CarrierConfig {
 struct CacheEntry {
     fetched_at: DateTime<Utc>,
     answer: Option<CarrierAnswer>,
+    /// Without an answer: the number is registered and nothing is tracked yet (else unknown).
+    #[serde(default)]
+    pending: bool,
+}
+
+impl CacheEntry {
+    fn of(fetched: &Fetched) -> CacheEntry {
+        CacheEntry {
+            fetched_at: fetched.fetched_at,
+            answer: match &fetched.lookup {
+                Lookup::Found(answer) => Some(answer.clone()),
+                _ => None,
+            },
+            pending: fetched.lookup == Lookup::Pending,
+        }
+    }
+
+    fn into_fetched(self) -> Fetched {
+        let lookup = match (self.answer, self.pending) {
+            (Some(answer), _) => Lookup::Found(answer),
+            (None, true) => Lookup::Pending,
+            (None, false) => Lookup::NotFound,
+        };
+        Fetched {
+            lookup,
+            fetched_at: self.fetched_at,
+        }
+    }
 }
 
 /// A cached token, as stored in the cache.
@@ -180,7 +215,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             .lookups
             .run(
                 &key,
-                || self.fetch_and_cache(carrier, number, &key, now),
+                || self.fetch_and_cache(carrier, number, now),
                 |millis| self.http.sleep(millis),
             )
             .await
@@ -188,36 +223,36 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
 
     async fn cached(&self, key: &str) -> Option<Fetched> {
         let entry: CacheEntry = serde_json::from_str(&self.cache.get(key).await?).ok()?;
-        Some(Fetched {
-            lookup: entry.answer.map_or(Lookup::NotFound, Lookup::Found),
-            fetched_at: entry.fetched_at,
-        })
+        Some(entry.into_fetched())
+    }
+
+    /// Keeps what the API said about `number` (asked, or pushed by it) for as long as its status
+    /// allows, so look-ups serve it without a call.
+    pub async fn keep(&self, carrier: LiveCarrier, number: &str, fetched: &Fetched) {
+        let ttl = lookup_ttl_secs(&fetched.lookup);
+        if ttl == 0 {
+            return;
+        }
+        if let Ok(json) = serde_json::to_string(&CacheEntry::of(fetched)) {
+            self.cache
+                .put(&answer_key(carrier, number), &json, ttl)
+                .await;
+        }
     }
 
     async fn fetch_and_cache(
         &self,
         carrier: LiveCarrier,
         number: &str,
-        key: &str,
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
         let lookup = self.ask(carrier, number, now).await?;
-        let ttl = lookup_ttl_secs(&lookup);
-        let answer = match &lookup {
-            Lookup::Found(answer) => Some(answer.clone()),
-            Lookup::NotFound => None,
-        };
-        let entry = CacheEntry {
-            fetched_at: now,
-            answer,
-        };
-        if let Ok(json) = serde_json::to_string(&entry) {
-            self.cache.put(key, &json, ttl).await;
-        }
-        Ok(Fetched {
+        let fetched = Fetched {
             lookup,
             fetched_at: now,
-        })
+        };
+        self.keep(carrier, number, &fetched).await;
+        Ok(fetched)
     }
 
     /// One look-up with the retry policy: a 5xx or broken connection is retried once after a
@@ -234,7 +269,10 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             return Err(Failure::Paused(until));
         }
         let account = self.config.account(carrier).ok_or(Failure::NotConfigured)?;
-        let outcome = self.ask_with_retries(account, number, now).await;
+        let outcome = match self.ask_with_retries(account, number, now).await {
+            Ok(Lookup::Unregistered) => self.register(account, number).await,
+            outcome => outcome,
+        };
         match &outcome {
             Ok(_) => self.state.record_success(carrier),
             Err(Failure::RateLimited(seconds)) => self.state.pause_for(carrier, now, *seconds),
@@ -283,6 +321,36 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
                 return Err(failure);
             }
             self.http.sleep(RETRY_BACKOFF_MS * (attempt - 1)).await;
+        }
+    }
+
+    /// Registers `number` with an API that wants numbers registered before it tracks them (once
+    /// per number: only after the API said it does not have it): registered, it is pending until
+    /// the API's first results; refused, it is not found. A registration the API cannot take now
+    /// (quota spent, 429, 5xx) is a failure, tried again on a later look-up.
+    async fn register(&self, account: &CarrierAccount, number: &str) -> Result<Lookup, Failure> {
+        let call = account
+            .carrier
+            .register_call(&account.base_url, number, &account.client_id)
+            .ok_or(Failure::NotConfigured)?;
+        let reply = match self.http.send(&call, self.config.timeout_ms).await {
+            Ok(reply) => reply,
+            Err(Transport::Timeout) => return Err(Failure::Timeout),
+            Err(Transport::Failed(reason)) => return Err(Failure::Unreachable(reason)),
+        };
+        match reply.status {
+            429 => Err(Failure::RateLimited(
+                reply.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS),
+            )),
+            status if status >= 500 => Err(Failure::ServerError(status)),
+            status => match seventeen_track::read_register(number, status, &reply.body) {
+                Ok(Registration::Registered) => Ok(Lookup::Pending),
+                Ok(Registration::Invalid) => Ok(Lookup::NotFound),
+                Ok(Registration::QuotaExceeded) => {
+                    Err(Failure::BadAnswer("registration quota exceeded".into()))
+                }
+                Err(bad) => Err(Failure::BadAnswer(bad.0)),
+            },
         }
     }
 

@@ -15,8 +15,9 @@ use waypost_shared::wire::{Platform, ShopCreated, ShopInput};
 
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
-    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, OrderRecord, Runtime,
-    ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
+    IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
+    Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts,
+    StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
@@ -235,6 +236,31 @@ impl Store for MemoryStore {
         // In the order stored, as D1's `ORDER BY rowid`.
         found.sort_by_key(|(place, _)| *place);
         Ok(found.into_iter().map(|(_, e)| e.clone()).collect())
+    }
+    async fn handed_over_as(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<TrackingNumber>> {
+        self.count_call();
+        Ok(self
+            .shipments
+            .borrow()
+            .values()
+            .find(|s| s.shop_id == shop_id && s.last_mile_number.as_ref() == Some(number))
+            .map(|s| s.tracking_number.clone()))
+    }
+    async fn shops_tracking(&self, number: &TrackingNumber) -> Result<Vec<ShopRecord>> {
+        self.count_call();
+        let shops = self.shops.borrow();
+        Ok(self
+            .shipments
+            .borrow()
+            .values()
+            .filter(|s| &s.tracking_number == number)
+            .filter_map(|s| shops.get(&s.shop_id).cloned())
+            .take(MAX_SHOPS_PER_NUMBER)
+            .collect())
     }
     async fn shipment_history(
         &self,

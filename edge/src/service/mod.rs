@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod carrier_lookup;
+pub mod carrier_push;
 pub mod carrier_state;
 pub mod carrier_sync;
 pub mod customers;
@@ -31,6 +32,8 @@ pub mod tracking_number;
 pub mod validate;
 pub mod woocommerce;
 
+#[cfg(test)]
+mod aggregator_tests;
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]

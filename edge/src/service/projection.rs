@@ -35,12 +35,20 @@ pub fn shipment_view(
         tracking_number: shipment.tracking_number.as_str(),
         carrier: shipment.carrier,
         timeline: &timeline,
-        status_without_events: StatusDetail::new(shipment.status),
+        status_without_events: StatusDetail::try_new(shipment.status, shipment.sub_status)
+            .unwrap_or(StatusDetail::new(shipment.status)),
         etas: &context.etas,
         route: context.route,
         registered_at: Some(shipment.created_at),
         order_reference: shipment.order_number.as_deref(),
         destination: has_destination.then_some(&destination),
+        last_mile: shipment.last_mile_carrier.map(|carrier| {
+            let number = shipment
+                .last_mile_number
+                .as_ref()
+                .unwrap_or(&shipment.tracking_number);
+            (carrier, number.as_str())
+        }),
     };
     tracking_view(&facts, lang, now)
 }

@@ -57,7 +57,11 @@ pub async fn run(
     limits: RefreshLimits,
     now: DateTime<Utc>,
 ) -> Result<RefreshReport> {
-    let carriers: Vec<_> = live.configured().iter().map(|c| c.carrier()).collect();
+    let carriers: Vec<_> = live
+        .configured()
+        .into_iter()
+        .flat_map(LiveCarrier::carriers)
+        .collect();
     let mut report = RefreshReport::default();
     if carriers.is_empty() {
         return Ok(report);
@@ -68,9 +72,10 @@ pub async fn run(
         .await?;
     let mut calls: HashMap<LiveCarrier, usize> = HashMap::new();
     for (shipment, shop) in due {
-        let Some(carrier) = shipment.carrier.and_then(LiveCarrier::of) else {
+        let Some(shared_carrier) = shipment.carrier else {
             continue;
         };
+        let carrier = LiveCarrier::of(shared_carrier);
         let spent = calls.entry(carrier).or_default();
         if *spent >= limits.per_carrier || live.state.paused_until(carrier, now).is_some() {
             report.deferred += 1;
@@ -86,7 +91,7 @@ pub async fn run(
                         let history = store.shipment_history(&shop.id, &number).await?;
                         let before = history.as_ref().map_or(0, |h| h.events.len());
                         let said = CarrierSaid {
-                            carrier,
+                            carrier: shared_carrier,
                             answer,
                             fetched_at: fetched.fetched_at,
                         };
@@ -95,7 +100,9 @@ pub async fn run(
                                 .await?;
                         report.new_events += after.events.len() - before;
                     }
-                    Lookup::NotFound => mark_checked(store, &shop, &shipment, now).await?,
+                    Lookup::NotFound | Lookup::Pending | Lookup::Unregistered => {
+                        mark_checked(store, &shop, &shipment, now).await?;
+                    }
                 }
             }
             Err(_) => report.failed += 1,

@@ -13,6 +13,9 @@ use waypost_shared::wire::{KeyKind, Platform};
 use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
 
+/// Most shops [`Store::shops_tracking`] names for one number.
+pub const MAX_SHOPS_PER_NUMBER: usize = 50;
+
 /// A shop: who owns the data, where its widget may run, how long its parcels usually take.
 /// Serialisable so the answer cache can remember a publishable key's shop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +100,11 @@ pub struct ShipmentRecord {
     pub last_event_at: Option<DateTime<Utc>>,
     /// When the carrier's live API last answered for it.
     pub carrier_checked_at: Option<DateTime<Utc>>,
+    /// The carrier it was handed over to for the last mile, once one took it over.
+    pub last_mile_carrier: Option<Carrier>,
+    /// The number the last-mile carrier tracks it under, when not this one: a customer typing it
+    /// finds this shipment.
+    pub last_mile_number: Option<TrackingNumber>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -132,6 +140,8 @@ impl ShipmentRecord {
             sub_status: None,
             last_event_at: None,
             carrier_checked_at: None,
+            last_mile_carrier: None,
+            last_mile_number: None,
             created_at: now,
             updated_at: now,
             revision: None,
@@ -255,6 +265,16 @@ pub trait Store {
     async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts>;
     /// A shipment's stored events, in the order they were stored.
     async fn events(&self, shop_id: &str, number: &TrackingNumber) -> Result<Vec<TrackingEvent>>;
+    /// The number of the shop's shipment that a last-mile carrier took over under `number`, if
+    /// any (read by the index of last-mile numbers).
+    async fn handed_over_as(
+        &self,
+        shop_id: &str,
+        number: &TrackingNumber,
+    ) -> Result<Option<TrackingNumber>>;
+    /// The shops that track a shipment numbered `number`, at most [`MAX_SHOPS_PER_NUMBER`] (read
+    /// by the index of numbers): where news about a number that names no shop goes.
+    async fn shops_tracking(&self, number: &TrackingNumber) -> Result<Vec<ShopRecord>>;
     /// A shipment with its order and events, in one round trip (the tracking look-up's read).
     async fn shipment_history(
         &self,

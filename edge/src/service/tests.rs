@@ -616,6 +616,7 @@ fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
         description: "Arrived".into(),
         location: None,
         carrier_code: None,
+        carrier: None,
     }];
     let merged = super::merge::merge(history, pushed, now);
     assert!(

@@ -2,7 +2,9 @@
 //! enabled it.
 
 use chrono::{DateTime, Utc};
+use waypost_shared::detect::Carrier;
 use waypost_shared::labels::Lang;
+use waypost_shared::status::SubStatus;
 use waypost_shared::wire::TrackingView;
 
 use super::answers::{ANSWER_TTL_SECS, Answer, AnswerPlace, Answers};
@@ -10,7 +12,7 @@ use super::carrier_lookup::Fetched;
 use super::carrier_sync::{CarrierSaid, holds_answer, store_answer};
 use super::live::{Cache, CarrierHttp, LiveCarriers, fresh_secs};
 use super::projection::shipment_view;
-use super::store::{Runtime, ShipmentHistory, ShopRecord, Store};
+use super::store::{Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::{EdgeError, Result};
@@ -62,9 +64,10 @@ pub async fn answer(
 }
 
 /// The shop's shipment, asked live of its carrier when the shop has that carrier enabled (cached;
-/// new carrier events merged with pushed ones and stored). When the carrier cannot be asked, the
-/// last known view is served marked `stale` with its age; with nothing known, the 404 carries what
-/// detection found.
+/// new carrier events merged with pushed ones and stored). A last-mile carrier's number finds the
+/// shipment it took over. When the carrier cannot be asked, the last known view is served marked
+/// `stale` with its age; a number the aggregator registered and has not tracked yet is shown as
+/// not yet scanned (not stored); with nothing known, the 404 carries what detection found.
 pub async fn track(
     store: &impl Store,
     live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
@@ -74,17 +77,28 @@ pub async fn track(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Tracked> {
-    let (number, detection) = TrackingNumber::parse(number)?;
-    let history = store.shipment_history(&shop.id, &number).await?;
+    let (asked, detection) = TrackingNumber::parse(number)?;
+    let (number, history, last_mile_number) = match store.shipment_history(&shop.id, &asked).await?
+    {
+        Some(history) => (asked, Some(history), false),
+        None => match store.handed_over_as(&shop.id, &asked).await? {
+            Some(taken_over) => {
+                let history = store.shipment_history(&shop.id, &taken_over).await?;
+                (taken_over, history, true)
+            }
+            None => (asked, None, false),
+        },
+    };
     let carrier = history
         .as_ref()
         .and_then(|h| h.shipment.carrier)
         .or(detection.candidates.first().map(|c| c.carrier))
-        .and_then(LiveCarrier::of)
-        .filter(|c| shop.live_carriers.contains(&c.carrier()) && live.serves(*c));
+        .filter(|carrier| shop.live_carriers.contains(carrier))
+        .map(|carrier| (carrier, LiveCarrier::of(carrier)))
+        .filter(|(_, api)| live.serves(*api));
     let (history, keep_secs) = match carrier {
         None => (history, Some(ANSWER_TTL_SECS)),
-        Some(carrier) => match live.lookup(carrier, number.as_str(), now).await {
+        Some((carrier, api)) => match live.lookup(api, number.as_str(), now).await {
             Ok(fetched) => {
                 let keep_secs = Some(fresh_secs(&fetched, now));
                 match fetched {
@@ -104,12 +118,22 @@ pub async fn track(
                             store_answer(store, answers, shop, &number, said, history, now).await?;
                         (Some(stored), keep_secs)
                     }
+                    Fetched {
+                        lookup: Lookup::Pending,
+                        ..
+                    } if history.is_none() => (
+                        Some(not_yet_scanned(shop, &number, carrier, now)),
+                        keep_secs,
+                    ),
                     _ => (history, keep_secs),
                 }
             }
             Err(_) => (history, None),
         },
     };
+    // Answers are kept by the number asked, and a write of the shipment forgets only those kept
+    // under its own number: an answer found through a last-mile number is not kept.
+    let keep_secs = keep_secs.map(|secs| if last_mile_number { 0 } else { secs });
     let Some(history) = history else {
         return Err(EdgeError::NotFound {
             code: "tracking_not_found",
@@ -131,4 +155,23 @@ pub async fn track(
         view.age_seconds = Some(u64::try_from((now - known_at).num_seconds()).unwrap_or(0));
     }
     Ok(Tracked { view, keep_secs })
+}
+
+/// What a number the aggregator registered and has not tracked yet shows: not yet scanned, with
+/// its carrier and the carrier's page. Not stored: the number is the customer's guess until a
+/// carrier or the shop confirms it.
+fn not_yet_scanned(
+    shop: &ShopRecord,
+    number: &TrackingNumber,
+    carrier: Carrier,
+    now: DateTime<Utc>,
+) -> ShipmentHistory {
+    let mut shipment = ShipmentRecord::new(&shop.id, number.clone(), Some(carrier), now);
+    shipment.status = SubStatus::NotYetScanned.status();
+    shipment.sub_status = Some(SubStatus::NotYetScanned);
+    ShipmentHistory {
+        shipment,
+        order: None,
+        events: Vec::new(),
+    }
 }

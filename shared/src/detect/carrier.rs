@@ -1,4 +1,5 @@
-//! The carriers detection knows, by the codes of the public tracking-number vectors.
+//! The carriers detection knows, by the codes of the public tracking-number vectors where they
+//! have one.
 
 crate::wire_enum! {
     /// A carrier. Serialized as its code (`ups`, `canada_post`, ...). Declared from most to least
@@ -25,6 +26,16 @@ crate::wire_enum! {
         Purolator = "purolator",
         /// YunExpress.
         Yunexpress = "yunexpress",
+        /// Cainiao, Alibaba's logistics arm (AliExpress Standard Shipping).
+        Cainiao = "cainiao",
+        /// 4PX Express.
+        FourPx = "four_px",
+        /// Yanwen Logistics.
+        Yanwen = "yanwen",
+        /// SF Express (SF International).
+        SfExpress = "sf_express",
+        /// J&T Express.
+        JtExpress = "jt_express",
         /// OnTrac.
         Ontrac = "ontrac",
         /// LaserShip.
@@ -63,6 +74,11 @@ impl Carrier {
             Carrier::CanadaPost => "Canada Post",
             Carrier::Purolator => "Purolator",
             Carrier::Yunexpress => "YunExpress",
+            Carrier::Cainiao => "Cainiao",
+            Carrier::FourPx => "4PX",
+            Carrier::Yanwen => "Yanwen",
+            Carrier::SfExpress => "SF Express",
+            Carrier::JtExpress => "J&T Express",
             Carrier::Ontrac => "OnTrac",
             Carrier::Lasership => "LaserShip",
             Carrier::Yodel => "Yodel",
@@ -130,6 +146,18 @@ const SERVICE_NAMES: &[(&str, Carrier)] = &[
     ("dpdlocal", Carrier::Dpd),
     ("yunexpressusa", Carrier::Yunexpress),
     ("yuntrack", Carrier::Yunexpress),
+    ("aliexpressstandardshipping", Carrier::Cainiao),
+    ("aliexpresssavershipping", Carrier::Cainiao),
+    ("cainiaosupereconomy", Carrier::Cainiao),
+    ("cainiaosupereconomyglobal", Carrier::Cainiao),
+    ("cainiaoglobal", Carrier::Cainiao),
+    ("4pxexpress", Carrier::FourPx),
+    ("yanwenexpress", Carrier::Yanwen),
+    ("yanwenlogistics", Carrier::Yanwen),
+    ("sf", Carrier::SfExpress),
+    ("sfinternational", Carrier::SfExpress),
+    ("jt", Carrier::JtExpress),
+    ("jtexpressinternational", Carrier::JtExpress),
     ("lasershipontrac", Carrier::Ontrac),
     ("gofo", Carrier::Gofo),
     ("landmarkglobal", Carrier::Landmark),
@@ -150,6 +178,23 @@ mod tests {
             ("canada_post", Some(Carrier::CanadaPost)),
             ("Amazon Logistics US", Some(Carrier::Amazon)),
             ("YunExpress", Some(Carrier::Yunexpress)),
+            ("AliExpress Standard Shipping", Some(Carrier::Cainiao)),
+            ("Cainiao Super Economy", Some(Carrier::Cainiao)),
+            ("Cainiao Global", Some(Carrier::Cainiao)),
+            ("cainiao", Some(Carrier::Cainiao)),
+            ("4PX", Some(Carrier::FourPx)),
+            ("4PX Express", Some(Carrier::FourPx)),
+            ("Yanwen", Some(Carrier::Yanwen)),
+            ("Yanwen Express", Some(Carrier::Yanwen)),
+            ("SF Express", Some(Carrier::SfExpress)),
+            ("sf_express", Some(Carrier::SfExpress)),
+            ("SF International", Some(Carrier::SfExpress)),
+            ("SF", Some(Carrier::SfExpress)),
+            ("J&T", Some(Carrier::JtExpress)),
+            ("J&T Express", Some(Carrier::JtExpress)),
+            ("jt_express", Some(Carrier::JtExpress)),
+            ("J&T Express International", Some(Carrier::JtExpress)),
+            ("China Post", None),
             ("Royal Mail", None),
             ("Other", None),
             ("", None),

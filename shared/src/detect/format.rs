@@ -599,6 +599,53 @@ pub(crate) const FORMATS: &[Format] = &[
         Checksum::None,
     )
     .url("https://www.yuntrack.com/parcelTracking?id=%s"),
+    // Below: formats in no public vector file, for which no carrier-published layout was found.
+    // Source of each: the layout public open-source detectors agree on (the narrowest where they
+    // differ); no check digit, so it never outranks a verified candidate. URL: the carrier's own
+    // tracking page as public integrations link it (J&T's query parameter is the least confirmed).
+    //
+    // Cainiao `LP` + 14 digits (`LP00123456789012`), as AliExpress Standard Shipping labels carry it.
+    plain(
+        Carrier::Cainiao,
+        "Cainiao",
+        &[Layout::new("LP#{14}", 2, 16)],
+        Checksum::None,
+    )
+    .url("https://global.cainiao.com/newDetail.htm?mailNoList=%s"),
+    // 4PX `4PX` + 13 digits + `CN` (`4PX0000000000000CN`).
+    plain(
+        Carrier::FourPx,
+        "4PX",
+        &[Layout::new("4PX#{13}CN", 3, 16)],
+        Checksum::None,
+    )
+    .url("https://track.4px.com/#/result/0/%s"),
+    // Yanwen: S10-like, two letters, 9 digits, then `YP` or `YW` (`UY894729184YP`), Yanwen's
+    // suffixes where an S10 number names a country, so the S10 format never matches them.
+    plain(
+        Carrier::Yanwen,
+        "Yanwen",
+        &[Layout::new("@@#{9}Y[PW]", 2, 11)],
+        Checksum::None,
+    )
+    .url("https://track.yw56.com.cn/en/querydel?nums=%s"),
+    // SF Express `SF` + 13 digits (`SF1234567890123`); its bare 12-digit waybills are left out, a
+    // run of digits too many other formats share.
+    plain(
+        Carrier::SfExpress,
+        "SF Express",
+        &[Layout::new("SF#{13}", 2, 15)],
+        Checksum::None,
+    )
+    .url("https://www.sf-express.com/we/ow/chn/en/waybill/list/%s"),
+    // J&T Express `JT` + 13 digits (`JT1234567890123`).
+    plain(
+        Carrier::JtExpress,
+        "J&T Express",
+        &[Layout::new("JT#{13}", 2, 15)],
+        Checksum::None,
+    )
+    .url("https://www.jtexpress.com.cn/trajectory?no=%s"),
 ];
 
 /// A pattern's length and structure count, computed at compile time.

@@ -350,6 +350,7 @@ impl FromJson for EventView {
             description: json.field("description")?,
             location: json.optional("location")?,
             carrier_code: json.optional("carrier_code")?,
+            carrier: json.optional("carrier")?,
         })
     }
 }
@@ -359,6 +360,7 @@ impl FromJson for TrackingView {
         Some(TrackingView {
             tracking_number: json.field("tracking_number")?,
             carrier: json.optional("carrier")?,
+            last_mile: json.optional("last_mile")?,
             status: json.field("status")?,
             sub_status: json.optional("sub_status")?,
             status_label: json.field("status_label")?,

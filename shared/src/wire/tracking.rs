@@ -20,6 +20,10 @@ pub struct TrackingView {
     pub tracking_number: String,
     /// Who carries it, when known.
     pub carrier: Option<CarrierRef>,
+    /// Who took it over for the last mile, once handed over, with its tracking page for the
+    /// number it uses (which the hand-over event names too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_mile: Option<CarrierRef>,
     /// Current status.
     pub status: Status,
     /// Current sub-status, when known.
@@ -134,4 +138,7 @@ pub struct EventView {
     pub location: Option<Place>,
     /// The carrier's raw code.
     pub carrier_code: Option<String>,
+    /// The carrier that reported it, when the journey spans several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Carrier>,
 }

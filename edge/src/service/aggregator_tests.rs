@@ -1,0 +1,309 @@
+//! The aggregator (17TRACK) on the host: registration once per number, "not yet scanned" before
+//! its first results, the hand-over to a last-mile carrier merged into one journey and found by
+//! the last-mile number, its signed push, and its failures served stale or as 404 with detection.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use sha2::{Digest, Sha256};
+use waypost_shared::detect::Carrier;
+use waypost_shared::labels::Lang;
+use waypost_shared::status::{Status, SubStatus};
+use waypost_shared::wire::{ShipmentInput, TrackingView, WebhookOutcome};
+
+use super::carrier_push;
+use super::memory::{MemoryStore, TestRuntime, block_on, shop};
+use super::refresh::{RefreshLimits, run};
+use super::shipments::put_shipment;
+use super::store::{Runtime, ShopRecord, Store};
+use super::test_carriers::{TestCarriers, answers, reply};
+use super::tracking::track;
+use super::tracking_number::TrackingNumber;
+use crate::carriers::LiveCarrier;
+use crate::error::{EdgeError, Result};
+
+const HANDED_OVER: &str = include_str!("../../fixtures/carriers/17track/handed_over.json");
+const REGISTERED: &str = include_str!("../../fixtures/carriers/17track/registered.json");
+const NOT_REGISTERED: &str = include_str!("../../fixtures/carriers/17track/not_registered.json");
+const NOT_YET_TRACKED: &str = include_str!("../../fixtures/carriers/17track/not_yet_tracked.json");
+const REGISTER_INVALID: &str =
+    include_str!("../../fixtures/carriers/17track/register_invalid.json");
+const QUOTA_EXCEEDED: &str = include_str!("../../fixtures/carriers/17track/quota_exceeded.json");
+const PUSH_UPDATED: &str = include_str!("../../fixtures/carriers/17track/push_updated.json");
+/// The number of `handed_over.json`, and the number USPS took it over under.
+const HANDED: &str = "YT2432021087654321";
+const LAST_MILE: &str = "9261290312345678901234";
+/// The number of the other fixtures.
+const YT: &str = "YT2431521063015678";
+
+/// A world with a shop that enabled YunExpress and the aggregator configured.
+struct Harness {
+    store: MemoryStore,
+    runtime: TestRuntime,
+    shop: ShopRecord,
+    carriers: TestCarriers,
+}
+
+impl Harness {
+    fn new(respond: impl Fn(&str) -> (u16, &'static str) + 'static) -> Self {
+        let store = MemoryStore::default();
+        let shop = yunexpress_shop("shop_cn");
+        block_on(store.insert_shop(&shop)).unwrap();
+        let carriers = TestCarriers::new(
+            &[LiveCarrier::SeventeenTrack],
+            Box::new(move |call| {
+                let (status, body) = respond(&call.url);
+                reply(status, body)
+            }),
+        );
+        Harness {
+            store,
+            runtime: TestRuntime::default(),
+            shop,
+            carriers,
+        }
+    }
+
+    fn track(&self, number: &str) -> Result<TrackingView> {
+        self.track_for(&self.shop, number)
+    }
+
+    fn track_for(&self, shop: &ShopRecord, number: &str) -> Result<TrackingView> {
+        block_on(track(
+            &self.store,
+            &self.carriers.live(),
+            &answers(),
+            shop,
+            number,
+            Lang::En,
+            self.runtime.now(),
+        ))
+        .map(|tracked| tracked.view)
+    }
+
+    fn register(&self, shop: &ShopRecord, number: &str) {
+        let input = ShipmentInput {
+            carrier: Some(Carrier::Yunexpress),
+            ..ShipmentInput::default()
+        };
+        block_on(put_shipment(
+            &self.store,
+            &answers(),
+            shop,
+            number,
+            input,
+            Lang::En,
+            self.runtime.now(),
+        ))
+        .unwrap();
+    }
+
+    fn events_stored(&self, shop: &ShopRecord, number: &str) -> usize {
+        let number = TrackingNumber::normalize(number).unwrap();
+        block_on(self.store.events(&shop.id, &number))
+            .unwrap()
+            .len()
+    }
+
+    fn push(&self, body: &str, sign: &str) -> Result<WebhookOutcome> {
+        block_on(carrier_push::receive(
+            &self.store,
+            &self.carriers.live(),
+            &answers(),
+            body.as_bytes(),
+            Some(sign),
+            self.runtime.now(),
+        ))
+        .map(|ack| ack.outcome)
+    }
+}
+
+fn yunexpress_shop(id: &str) -> ShopRecord {
+    let mut shop = shop(id);
+    shop.live_carriers = vec![Carrier::Yunexpress];
+    shop
+}
+
+/// 17TRACK's `sign` of a push: SHA-256 of the body, `/`, and the account key (`client` in the
+/// test carriers' account).
+fn sign(body: &str) -> String {
+    hex::encode(Sha256::digest(format!("{body}/client").as_bytes()))
+}
+
+#[test]
+fn a_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() {
+    let registered = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&registered);
+    let h = Harness::new(move |url| {
+        if url.ends_with("/register") {
+            flag.set(true);
+            (200, REGISTERED)
+        } else if flag.get() {
+            (200, NOT_YET_TRACKED)
+        } else {
+            (200, NOT_REGISTERED)
+        }
+    });
+    let view = h.track(YT).unwrap();
+    assert_eq!(view.status, Status::NotFound);
+    assert_eq!(view.sub_status, Some(SubStatus::NotYetScanned));
+    let carrier = view.carrier.expect("the detected carrier");
+    assert_eq!(carrier.code, Carrier::Yunexpress);
+    assert!(carrier.tracking_url.unwrap().contains(YT));
+    assert!(registered.get());
+    for _ in 0..5 {
+        h.track(YT).unwrap();
+    }
+    assert_eq!(h.carriers.calls_to("/register"), 1, "registered once");
+    assert_eq!(
+        h.carriers.calls_to("/gettrackinfo"),
+        1,
+        "then served cached"
+    );
+    let number = TrackingNumber::normalize(YT).unwrap();
+    assert_eq!(
+        block_on(h.store.shipment(&h.shop.id, &number)).unwrap(),
+        None,
+        "a customer's guess is not stored"
+    );
+}
+
+#[test]
+fn a_hand_over_is_one_journey_found_by_either_number() {
+    let h = Harness::new(|url| {
+        assert!(url.ends_with("/gettrackinfo"), "{url}");
+        (200, HANDED_OVER)
+    });
+    h.register(&h.shop, HANDED);
+    let view = h.track(HANDED).unwrap();
+    let carriers: Vec<_> = view.events.iter().map(|e| e.carrier).collect();
+    assert!(carriers.contains(&Some(Carrier::Yunexpress)));
+    assert!(carriers.contains(&Some(Carrier::Usps)));
+    let hand_overs: Vec<_> = view
+        .events
+        .iter()
+        .filter(|e| e.sub_status == Some(SubStatus::Forwarded) && e.description.contains("USPS"))
+        .collect();
+    assert_eq!(hand_overs.len(), 1, "{:?}", view.events);
+    assert_eq!(hand_overs[0].carrier, Some(Carrier::Yunexpress));
+    let last_mile = view.last_mile.clone().expect("the last-mile carrier");
+    assert_eq!(last_mile.code, Carrier::Usps);
+    assert!(last_mile.tracking_url.unwrap().contains(LAST_MILE));
+    // Newest first, in their own offsets.
+    let newest = &view.events[0];
+    assert_eq!(newest.carrier, Some(Carrier::Usps));
+    assert!(
+        newest.time_label.contains("UTC\u{2212}5"),
+        "{}",
+        newest.time_label
+    );
+    assert!(
+        view.events.iter().any(|e| e.time_label.contains("UTC+8")),
+        "origin events keep Shenzhen's offset"
+    );
+
+    let by_last_mile = h.track(LAST_MILE).unwrap();
+    assert_eq!(by_last_mile.tracking_number, HANDED);
+    assert_eq!(by_last_mile.events, view.events);
+
+    // Asked again by the cron: nothing doubles.
+    let stored = h.events_stored(&h.shop, HANDED);
+    assert_eq!(stored, view.events.len());
+    let limits = RefreshLimits {
+        min_age_secs: 0,
+        ..RefreshLimits::default()
+    };
+    let report = block_on(run(
+        &h.store,
+        &h.carriers.live(),
+        &answers(),
+        limits,
+        h.runtime.now() + chrono::TimeDelta::hours(1),
+    ))
+    .unwrap();
+    assert_eq!(report.refreshed, 1);
+    assert_eq!(report.new_events, 0);
+    assert_eq!(h.events_stored(&h.shop, HANDED), stored);
+}
+
+#[test]
+fn a_signed_push_reaches_every_shop_tracking_the_number_and_a_forged_one_nothing() {
+    let h = Harness::new(|_| (500, "down"));
+    let other = yunexpress_shop("shop_other");
+    let disabled = shop("shop_disabled");
+    for shop in [&other, &disabled] {
+        block_on(h.store.insert_shop(shop)).unwrap();
+    }
+    for shop in [&h.shop, &other, &disabled] {
+        h.register(shop, YT);
+    }
+
+    let forged = h.push(
+        PUSH_UPDATED,
+        &sign(&PUSH_UPDATED.replace("YunExpress", "Yun")),
+    );
+    assert!(matches!(forged, Err(EdgeError::Unauthorized)), "{forged:?}");
+    let altered = PUSH_UPDATED.replacen("Shenzhen", "Elsewhere", 1);
+    assert!(matches!(
+        h.push(&altered, &sign(PUSH_UPDATED)),
+        Err(EdgeError::Unauthorized)
+    ));
+    assert_eq!(
+        h.events_stored(&h.shop, YT),
+        0,
+        "nothing from a forged push"
+    );
+
+    assert_eq!(
+        h.push(PUSH_UPDATED, &sign(PUSH_UPDATED)).unwrap(),
+        WebhookOutcome::Applied
+    );
+    let stored = h.events_stored(&h.shop, YT);
+    assert!(stored > 0);
+    assert_eq!(h.events_stored(&other, YT), stored);
+    assert_eq!(
+        h.events_stored(&disabled, YT),
+        0,
+        "a shop without the carrier enabled is left alone"
+    );
+    // The same push again, and a look-up served from what it said: no call, nothing doubled.
+    h.push(PUSH_UPDATED, &sign(PUSH_UPDATED)).unwrap();
+    let view = h.track(YT).unwrap();
+    assert_eq!(view.events.len(), stored);
+    assert!(!view.stale);
+    assert_eq!(h.carriers.calls_to("/gettrackinfo"), 0);
+    assert_eq!(h.events_stored(&h.shop, YT), stored);
+}
+
+#[test]
+fn failures_are_stale_or_not_found_with_detection_never_an_error() {
+    let invalid = Harness::new(|url| {
+        if url.ends_with("/register") {
+            (200, REGISTER_INVALID)
+        } else {
+            (200, NOT_REGISTERED)
+        }
+    });
+    match invalid.track(YT) {
+        Err(EdgeError::NotFound {
+            detection: Some(detection),
+            ..
+        }) => assert_eq!(detection.candidates[0].carrier, Carrier::Yunexpress),
+        other => panic!("expected 404 with detection, got {other:?}"),
+    }
+
+    for failing in [
+        (200, QUOTA_EXCEEDED),
+        (500, "<html>down</html>"),
+        (200, "not json"),
+    ] {
+        let h = Harness::new(move |_| failing);
+        assert!(
+            matches!(h.track(YT), Err(EdgeError::NotFound { .. })),
+            "{failing:?}"
+        );
+        h.register(&h.shop, YT);
+        let view = h.track(YT).unwrap();
+        assert!(view.stale, "{failing:?}");
+    }
+}
