@@ -1,6 +1,7 @@
 //! End-to-end tests of live carrier tracking: the real Worker on `wrangler dev` (workerd, local D1,
 //! local KV) with every carrier's base URL pointed at a fake carrier server on 127.0.0.1 that
-//! serves the fixtures in `edge/fixtures/carriers/` and counts its hits.
+//! serves the fixtures in `edge/fixtures/carriers/` and counts its hits, and the aggregator's at a
+//! fake 17TRACK (`carriers/aggregator.rs`).
 //!
 //! The tests run in order on one Worker, because carrier state (tokens, the circuit breaker, the
 //! cache) is the Worker's: look-ups first, then the cron refresh, then the failures.
@@ -14,7 +15,10 @@ use serde_json::{Value, json};
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{EventBatchResult, Problem, ShopCreated, TrackingView};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
-use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, Reply};
+use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, FakeSeventeenTrack, Reply};
+
+#[path = "carriers/aggregator.rs"]
+mod aggregator;
 
 /// The Worker's `CARRIER_TIMEOUT_MS` here.
 const CARRIER_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -54,6 +58,8 @@ type Test = (&'static str, fn(&Ctx));
 struct Ctx {
     client: Client,
     fake: FakeCarrier,
+    /// The aggregator's upstream.
+    upstream: FakeSeventeenTrack,
     shop: ShopCreated,
     ips: AtomicU32,
 }
@@ -504,7 +510,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let upstream = match FakeSeventeenTrack::start() {
+        Ok(upstream) => upstream,
+        Err(error) => {
+            eprintln!("could not start the fake 17TRACK: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut vars = fake.worker_vars();
+    vars.extend(upstream.worker_vars());
     vars.extend([
         (
             "CARRIER_TIMEOUT_MS".to_owned(),
@@ -527,7 +541,7 @@ fn main() -> ExitCode {
         .json(&json!({
             "name": "Live shop",
             "transit_days": { "min_days": 2, "max_days": 6 },
-            "live_carriers": ["ups", "fedex", "usps", "dhl"],
+            "live_carriers": ["ups", "fedex", "usps", "dhl", "yunexpress"],
         }))
         .send()
         .expect("shop created")
@@ -535,10 +549,11 @@ fn main() -> ExitCode {
     let ctx = Ctx {
         client,
         fake,
+        upstream,
         shop,
         ips: AtomicU32::new(0),
     };
-    let tests: [Test; 14] = [
+    let tests: [Test; 19] = [
         (
             "each_carrier_resolves_live_in_local_time",
             each_carrier_resolves_live_in_local_time,
@@ -575,6 +590,26 @@ fn main() -> ExitCode {
         (
             "scans_without_offsets_keep_the_carriers_order",
             scans_without_offsets_keep_the_carriers_order,
+        ),
+        (
+            "a_yunexpress_number_resolves_through_the_upstream_registered_once",
+            aggregator::a_yunexpress_number_resolves_through_the_upstream_registered_once,
+        ),
+        (
+            "a_number_not_yet_tracked_shows_not_yet_scanned",
+            aggregator::a_number_not_yet_tracked_shows_not_yet_scanned,
+        ),
+        (
+            "a_hand_over_is_one_journey_found_by_the_last_mile_number",
+            aggregator::a_hand_over_is_one_journey_found_by_the_last_mile_number,
+        ),
+        (
+            "the_push_adds_events_and_a_forged_one_is_refused",
+            aggregator::the_push_adds_events_and_a_forged_one_is_refused,
+        ),
+        (
+            "upstream_failures_are_stale_or_404_with_detection_never_5xx",
+            aggregator::upstream_failures_are_stale_or_404_with_detection_never_5xx,
         ),
         (
             "a_body_trickled_past_the_timeout_serves_the_last_known_view",

@@ -268,8 +268,13 @@ impl TrackInfo {
         let new_number = misc
             .and_then(|m| clean_text(m.local_number.as_deref()))
             .filter(|local| !same_number(local, asked));
+        // Two listings of one carrier are no hand-over.
+        let apart = |origin: usize, last: usize| {
+            let (origin, last) = (legs[origin].carrier, legs[last].carrier);
+            origin.is_none() || origin != last
+        };
         let (last_mile, hand_over) = match (origin, last) {
-            (Some(origin), Some(last)) => {
+            (Some(origin), Some(last)) if apart(origin, last) => {
                 let (origin, last) = (&legs[origin], &legs[last]);
                 (
                     last.carrier.map(|carrier| LastMile {
@@ -1221,6 +1226,24 @@ mod tests {
         assert_eq!(forwarded(&unnamed.events), 1);
         assert_eq!(unnamed.events[4].description, "Handed over to USPS");
         assert_eq!(unnamed.events[4].carrier, Some(Carrier::Yunexpress));
+    }
+
+    #[test]
+    fn one_carrier_listed_twice_hands_nothing_over() {
+        let mut body: Value = serde_json::from_str(HANDED_OVER).unwrap();
+        let info = "/data/accepted/0/track_info";
+        let usps = body.pointer_mut(&format!("{info}/tracking/providers/1/provider"));
+        *usps.unwrap() = json!({"key": 190094, "name": "YunExpress USA", "alias": null});
+        *body.pointer_mut(&format!("{info}/misc_info")).unwrap() = Value::Null;
+        let answer = found(HANDED, &body.to_string());
+        assert_eq!(answer.events.len(), 11);
+        assert_eq!(forwarded(&answer.events), 0);
+        assert_eq!(answer.last_mile, None);
+        assert!(
+            carriers(&answer)
+                .iter()
+                .all(|c| *c == Some(Carrier::Yunexpress))
+        );
     }
 
     #[test]

@@ -157,8 +157,8 @@ fn a_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() {
     assert_eq!(h.carriers.calls_to("/register"), 1, "registered once");
     assert_eq!(
         h.carriers.calls_to("/gettrackinfo"),
-        1,
-        "then served cached"
+        2,
+        "asked before and right after registering, then served cached"
     );
     let number = TrackingNumber::normalize(YT).unwrap();
     assert_eq!(

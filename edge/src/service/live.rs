@@ -270,7 +270,14 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         }
         let account = self.config.account(carrier).ok_or(Failure::NotConfigured)?;
         let outcome = match self.ask_with_retries(account, number, now).await {
-            Ok(Lookup::Unregistered) => self.register(account, number).await,
+            Ok(Lookup::Unregistered) => match self.register(account, number).await {
+                // Some carriers' first results come within the registration's second.
+                Ok(Lookup::Pending) => match self.ask_with_retries(account, number, now).await {
+                    Ok(Lookup::Unregistered) => Ok(Lookup::Pending),
+                    outcome => outcome,
+                },
+                outcome => outcome,
+            },
             outcome => outcome,
         };
         match &outcome {
