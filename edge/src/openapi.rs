@@ -161,6 +161,7 @@ fn paths() -> Value {
                 SECRET, std::slice::from_ref(&platform), &[(204, "Empty"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
             ),
         },
+        "/v1/webhooks/17track": { "post": carrier_push_operation() },
         "/v1/webhooks/{platform}/{shop_id}": { "post": webhook_operation(platform) },
         "/v1/admin/shops": { "post": operation(
             "Creates a shop with a publishable and a secret key (the secret key is shown only here)",
@@ -202,6 +203,28 @@ fn webhook_operation(platform: Value) -> Value {
     op["requestBody"] = json!({
         "required": true,
         "content": { "application/json": { "schema": { "type": "object", "description": "The platform's order or fulfillment resource, as it sends it" } } },
+    });
+    op
+}
+
+/// `POST /v1/webhooks/17track`: the aggregator's own push, signed.
+fn carrier_push_operation() -> Value {
+    let mut op = operation(
+        &format!(
+            "Receives 17TRACK's push (Tracking API v2.2 webhook, `TRACKING_UPDATED` or `TRACKING_STOPPED`) for this deployment's 17TRACK account: \
+             its `sign` header (hex SHA-256 of the raw body, `/` and the account's key, the `SEVENTEEN_TRACK_API_KEY` secret) is checked before \
+             anything else; a missing or wrong one is 401 and changes nothing. An update is kept as 17TRACK's answer about the number and merged \
+             (idempotently: the same push twice stores nothing twice) into every shop's shipment with that number whose carrier the shop enabled. \
+             At most {MAX_WEBHOOK_BYTES} bytes."
+        ),
+        OPEN,
+        &[],
+        &[(200, "WebhookAck"), (400, "Problem"), (401, "Problem"), (413, "Problem")],
+        None,
+    );
+    op["requestBody"] = json!({
+        "required": true,
+        "content": { "application/json": { "schema": { "type": "object", "description": "17TRACK's push, as it sends it" } } },
     });
     op
 }
@@ -339,9 +362,15 @@ fn array(items: Value) -> Value {
 
 /// A closed object: every listed property required, nothing else allowed.
 fn closed(properties: &[(&str, Value)]) -> Value {
+    closed_with_optional(properties, &[])
+}
+
+/// [`closed`], with `optional` properties that are left out when they have no value.
+fn closed_with_optional(properties: &[(&str, Value)], optional: &[(&str, Value)]) -> Value {
     let names: Vec<&str> = properties.iter().map(|(name, _)| *name).collect();
     let props: Map<String, Value> = properties
         .iter()
+        .chain(optional)
         .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
         .collect();
     json!({ "type": "object", "properties": props, "required": names, "additionalProperties": false })
@@ -574,17 +603,17 @@ fn schemas() -> Value {
             lenient_input(&["from", "to", "source"], &[("from", input_date()), ("to", input_date()), ("source", r("EtaSource"))]),
             "`from` must not come after `to`; other properties are ignored",
         ),
-        "EventView": closed(&[
+        "EventView": closed_with_optional(&[
             ("time", r("EventTime")), ("time_label", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))),
             ("label", string()), ("description", string()), ("location", nullable(r("Place"))), ("carrier_code", nullable(string())),
-        ]),
-        "TrackingView": closed(&[
+        ], &[("carrier", described(r("Carrier"), "The carrier that reported it, when the journey spans several (origin and last mile)"))]),
+        "TrackingView": closed_with_optional(&[
             ("tracking_number", string()), ("carrier", nullable(r("CarrierRef"))), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))),
             ("status_label", string()), ("sub_status_label", nullable(string())), ("health", r("HealthValue")), ("health_label", string()),
             ("milestones", array(r("MilestoneView"))), ("actions", array(r("ActionView"))), ("eta", nullable(r("EtaView"))),
             ("events", array(r("EventView"))), ("order_reference", nullable(string())), ("destination", nullable(r("Place"))),
             ("stale", boolean()), ("age_seconds", nullable(integer())), ("lang", r("Lang")),
-        ]),
+        ], &[("last_mile", described(r("CarrierRef"), "The carrier that took the parcel over for the last mile, its tracking page for the number it uses (a customer typing that number finds this shipment); the hand-over event names the number"))]),
         "OrderView": closed(&[
             ("order_number", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("status_label", string()),
             ("shipments", array(r("TrackingView"))),

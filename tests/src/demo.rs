@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use waypost_shared::wire::{IntegrationView, ShopCreated};
 
 use crate::client::Client;
+use crate::fake_seventeen_track::{FakeSeventeenTrack, Journey, UpstreamBehaviour};
 use crate::platform_webhooks::{shopify_fulfillment, sign};
 
 /// What the demo seeding made.
@@ -29,6 +30,23 @@ pub struct SampleWebhook {
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
+}
+
+/// The demo's dropshipped parcel: its YunExpress number from Shenzhen, the number USPS took it
+/// over under, and its order.
+pub const DROPSHIPPED: (&str, &str, &str) = ("YT2434012345678901", "9261290398765400001234", "1003");
+
+/// Scripts the dropshipped parcel's journey on the aggregator's upstream: YunExpress in Shenzhen
+/// (UTC+8), handed over to USPS in Los Angeles, out for delivery in Ohio (UTC−5) today. Its events
+/// are written relative to now, like the rest of the demo. Returns the journey.
+pub fn script_dropshipped(upstream: &FakeSeventeenTrack) -> Journey {
+    let (number, last_mile, _) = DROPSHIPPED;
+    let journey = Journey::handed_over(
+        ("YunExpress", 190008, "CN"),
+        ("USPS", 21051, Some(last_mile)),
+    );
+    upstream.script(number, UpstreamBehaviour::Journey(journey.clone()));
+    journey
 }
 
 /// The tracking number and order of the demo's sample Shopify fulfillment.
@@ -77,7 +95,7 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         .collect();
     let shop = client.create_shop(
         admin_token,
-        &json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 } }),
+        &json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 }, "live_carriers": ["yunexpress"] }),
     )?;
     let secret = shop.secret_key.clone();
     let put = |path: &str, body: Value| -> Result<(), String> {
@@ -387,6 +405,18 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         ],
     )?;
 
+    // Dropshipped from Shenzhen: its events come from the aggregator (a local fake of 17TRACK
+    // under `cargo xtask dev`, see `script_dropshipped`), not from pushes.
+    let (dropshipped, _, dropship_order) = DROPSHIPPED;
+    put(
+        &format!("/v1/orders/{dropship_order}"),
+        json!({ "status": "pending", "customer": { "name": "Lea Hoffmann", "email": "lea@example.com" }, "postal_code": "43215", "lang": "en" }),
+    )?;
+    put(
+        &format!("/v1/shipments/{dropshipped}"),
+        json!({ "order_number": dropship_order, "carrier": "yunexpress", "destination": { "city": "Columbus", "region": "OH", "country": "US" }, "scope": "international", "service_level": "postal" }),
+    )?;
+
     let mut integrations = Vec::new();
     for platform in ["shopify", "woocommerce"] {
         let secret = format!("demo-{platform}-secret-{}", shop.shop_id);
@@ -435,10 +465,15 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
             ("failed delivery: bad address", "1ZXX3150YW44070023"),
             ("exception: damaged", "1234567891"),
             ("stalled: no scan for 10 days", "287809468872"),
+            (
+                "dropshipped from Shenzhen, handed over to USPS (order 1003)",
+                DROPSHIPPED.0,
+            ),
         ],
         orders: vec![
             ("pending, awaiting stock", "1001", "maya@example.com"),
             ("split in two parcels", "1002", "sam@example.com"),
+            ("dropshipped", DROPSHIPPED.2, "lea@example.com"),
         ],
     })
 }

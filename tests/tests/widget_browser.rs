@@ -1,6 +1,6 @@
 //! The widget in headless Chromium (Debian's, through chromedriver), embedded by a storefront on
 //! another origin, against the real Worker on `wrangler dev` (its carriers pointed at a fake carrier
-//! server on 127.0.0.1). Screenshots of the main states are
+//! server on 127.0.0.1, its aggregator at a fake 17TRACK). Screenshots of the main states are
 //! saved under `target/screenshots/`.
 
 use std::panic::AssertUnwindSafe;
@@ -11,19 +11,25 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client as Browser, ClientBuilder};
 use serde_json::{Value, json};
+use waypost_shared::labels::{Lang, event_time};
+use waypost_shared::time::EventTime;
 use waypost_shared::wire::ShopCreated;
 use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo::{self, Demo};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
 use waypost_tests::proxy::Relay;
 use waypost_tests::storefront::Storefront;
-use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier};
+use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, FakeSeventeenTrack, Journey};
 
 /// Everything a test uses.
 struct World {
     browser: Browser,
     edge: EdgeServer,
     carriers: FakeCarrier,
+    /// The aggregator's upstream, tracking the demo's dropshipped parcel.
+    upstream: FakeSeventeenTrack,
+    /// The dropshipped parcel's journey, as the upstream tells it.
+    dropshipped: Journey,
     /// A shop with every live carrier enabled.
     live_shop: ShopCreated,
     store: Storefront,
@@ -211,6 +217,63 @@ async fn carrier_scans_show_in_their_own_local_time(w: &World) {
         assert_eq!(w.carriers.track_hits(carrier, number), 1, "{carrier}");
     }
     w.screenshot("live-carriers").await;
+}
+
+async fn a_dropshipped_parcel_shows_both_carriers_and_the_hand_over(w: &World) {
+    let (number, last_mile, _) = demo::DROPSHIPPED;
+    let url = w.page("/dropshipped", "", &[&format!(r#"tracking-number="{number}""#)]);
+    w.open(&url).await;
+    w.text(0, ".wp-status").await;
+    w.js("root(0).querySelector('.wp-expand')?.click();").await;
+    let events = w
+        .until(
+            "every event",
+            &format!(
+                "const events = [...root(0).querySelectorAll('.wp-event')].map(e => e.textContent);
+                 return events.length > {} ? events : null;",
+                w.dropshipped.events().len()
+            ),
+        )
+        .await;
+    let events: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    // Every scan, YunExpress's in Shenzhen's time and USPS's in the US, each naming its carrier.
+    for scan in w.dropshipped.events() {
+        let time = EventTime::parse(&format!("{}{}", scan.local_time, scan.offset)).unwrap();
+        let label = event_time(&time, Lang::En);
+        assert!(
+            events.iter().any(|event| event.contains(&label)
+                && event.contains(&scan.description)
+                && event.contains(&scan.provider)),
+            "{label} {} by {} in {events:#?}",
+            scan.description,
+            scan.provider
+        );
+    }
+    assert!(events.iter().any(|e| e.contains("UTC+8")), "{events:#?}");
+    assert!(events.iter().any(|e| e.contains("UTC\u{2212}5")), "{events:#?}");
+    let hand_overs = events
+        .iter()
+        .filter(|e| e.contains(&format!("Handed over to USPS ({last_mile})")))
+        .count();
+    assert_eq!(hand_overs, 1, "the hand-over, once: {events:#?}");
+    let links = w
+        .js("return [...root(0).querySelectorAll('.wp-carrier a')].map(a => a.href);")
+        .await;
+    assert!(
+        links
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|href| href.as_str().unwrap_or_default().contains(last_mile)),
+        "the last-mile carrier's link: {links}"
+    );
+    assert_eq!(w.upstream.register_hits(number), 1);
+    w.screenshot("dropshipped-handed-over").await;
 }
 
 async fn a_carrier_outage_shows_the_last_known_timeline_marked_stale(w: &World) {
@@ -582,7 +645,11 @@ macro_rules! run_tests {
 
 async fn run() -> Result<bool, String> {
     let carriers = FakeCarrier::start()?;
-    let edge = EdgeServer::start_for_tests_with(&carriers.worker_vars())?;
+    let upstream = FakeSeventeenTrack::start()?;
+    let dropshipped = demo::script_dropshipped(&upstream);
+    let mut vars = carriers.worker_vars();
+    vars.extend(upstream.worker_vars());
+    let edge = EdgeServer::start_for_tests_with(&vars)?;
     let store = Storefront::start()?;
     let relay = Relay::start(edge.base_url.trim_start_matches("http://"))?;
     let demo = demo::seed(
@@ -613,6 +680,8 @@ async fn run() -> Result<bool, String> {
         browser,
         edge,
         carriers,
+        upstream,
+        dropshipped,
         live_shop,
         store,
         demo,
@@ -630,6 +699,7 @@ async fn run() -> Result<bool, String> {
         failed,
         tracking_number_renders_status_milestone_and_events,
         carrier_scans_show_in_their_own_local_time,
+        a_dropshipped_parcel_shows_both_carriers_and_the_hand_over,
         a_carrier_outage_shows_the_last_known_timeline_marked_stale,
         order_and_email_show_both_parcels,
         wrong_email_shows_the_same_not_found_as_an_unknown_order,

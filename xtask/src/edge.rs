@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use waypost_tests::{EdgeServer, Mode, demo};
+use waypost_tests::{EdgeServer, FakeSeventeenTrack, Mode, demo};
 
 use crate::run::{Step, workspace_root};
 use crate::toolchain::{edge_dir, ensure_npm_packages, ensure_wasm_tools, tools_dir};
@@ -72,7 +72,8 @@ fn wrangler(name: &str, args: &[&str]) -> Step {
     .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
 }
 
-/// `cargo xtask dev`: build, fresh local D1, serve on 127.0.0.1:8787, seed the demo, print how
+/// `cargo xtask dev`: build, fresh local D1, serve on 127.0.0.1:8787 with the aggregator pointed at
+/// a local fake of 17TRACK (which tracks the demo's dropshipped parcel), seed the demo, print how
 /// to try it, and keep serving until Ctrl-C.
 pub fn dev() -> Result<(), String> {
     crate::widget::build()?;
@@ -83,10 +84,18 @@ pub fn dev() -> Result<(), String> {
         "\n==> starting the Worker on http://127.0.0.1:{DEV_PORT} (workerd via wrangler dev, local D1 in {})",
         state.display()
     );
-    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &[])?;
+    let upstream = FakeSeventeenTrack::start()?;
+    demo::script_dropshipped(&upstream);
+    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &upstream.worker_vars())?;
     println!("\n==> seeding the demo shop through the API");
     let seeded = demo::seed(&server.client(), &server.admin_token, &[])?;
     print_welcome(&server, &seeded);
+    println!(
+        "\nThe aggregator (17TRACK) is a local fake at {}: it tracks the dropshipped parcel {} (handed over to USPS as {}).",
+        upstream.base_url(),
+        demo::DROPSHIPPED.0,
+        demo::DROPSHIPPED.1
+    );
     let status = server.wait().map_err(|e| e.to_string())?;
     if status.success() {
         Ok(())
