@@ -219,7 +219,12 @@ fn carrier_push_operation() -> Value {
         ),
         OPEN,
         &[],
-        &[(200, "WebhookAck"), (400, "Problem"), (401, "Problem"), (413, "Problem")],
+        &[
+            (200, "WebhookAck"),
+            (400, "Problem"),
+            (401, "Problem"),
+            (413, "Problem"),
+        ],
         None,
     );
     op["requestBody"] = json!({

@@ -36,8 +36,8 @@ pub struct ShipmentFacts<'a> {
     /// Where it is going, no finer than the city.
     pub destination: Option<&'a Place>,
     /// The carrier it was handed over to for the last mile, and the number that carrier tracks
-    /// it under.
-    pub last_mile: Option<(Carrier, &'a str)>,
+    /// it under when known.
+    pub last_mile: Option<(Carrier, Option<&'a str>)>,
 }
 
 /// The tracking view of `facts` in `lang`, judged at `now`.
@@ -70,7 +70,7 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
         last_mile: facts.last_mile.map(|(carrier, number)| CarrierRef {
             code: carrier,
             name: carrier.name().to_owned(),
-            tracking_url: tracking_url(carrier, number),
+            tracking_url: number.and_then(|number| carrier_page(carrier, number)),
         }),
         status: detail.status(),
         sub_status: detail.sub_status(),
@@ -129,17 +129,21 @@ pub fn tracking_view(facts: &ShipmentFacts<'_>, lang: Lang, now: DateTime<Utc>) 
     }
 }
 
-/// The carrier's tracking page for a number: from the best detected format of that carrier, else
-/// (a number of another format the carrier took over, such as a postal S10 number handed to
-/// USPS) from the first of the carrier's formats that has a page.
+/// The carrier's tracking page for a number, from the best detected format of that carrier.
 fn tracking_url(carrier: Carrier, number: &str) -> Option<String> {
-    let detected = detect(number)
+    detect(number)
         .ok()?
         .candidates
         .into_iter()
         .find(|c| c.carrier == carrier)
-        .and_then(|c| c.tracking_url);
-    detected.or_else(|| {
+        .and_then(|c| c.tracking_url)
+}
+
+/// The page of a carrier that took a parcel over under `number`: from the number's own format,
+/// else (a number of another format the carrier tracks, such as a postal S10 number handed to
+/// USPS) from the first of the carrier's formats that has a page.
+fn carrier_page(carrier: Carrier, number: &str) -> Option<String> {
+    tracking_url(carrier, number).or_else(|| {
         formats()
             .filter(|format| format.carrier == carrier)
             .find_map(|format| format.tracking_url_template)

@@ -34,7 +34,8 @@ pub struct SampleWebhook {
 
 /// The demo's dropshipped parcel: its YunExpress number from Shenzhen, the number USPS took it
 /// over under, and its order.
-pub const DROPSHIPPED: (&str, &str, &str) = ("YT2434012345678901", "9261290398765400001234", "1003");
+pub const DROPSHIPPED: (&str, &str, &str) =
+    ("YT2434012345678901", "9261290398765400001234", "1003");
 
 /// Scripts the dropshipped parcel's journey on the aggregator's upstream: YunExpress in Shenzhen
 /// (UTC+8), handed over to USPS in Los Angeles, out for delivery in Ohio (UTC−5) today. Its events

@@ -221,7 +221,11 @@ async fn carrier_scans_show_in_their_own_local_time(w: &World) {
 
 async fn a_dropshipped_parcel_shows_both_carriers_and_the_hand_over(w: &World) {
     let (number, last_mile, _) = demo::DROPSHIPPED;
-    let url = w.page("/dropshipped", "", &[&format!(r#"tracking-number="{number}""#)]);
+    let url = w.page(
+        "/dropshipped",
+        "",
+        &[&format!(r#"tracking-number="{number}""#)],
+    );
     w.open(&url).await;
     w.text(0, ".wp-status").await;
     w.js("root(0).querySelector('.wp-expand')?.click();").await;
@@ -255,7 +259,10 @@ async fn a_dropshipped_parcel_shows_both_carriers_and_the_hand_over(w: &World) {
         );
     }
     assert!(events.iter().any(|e| e.contains("UTC+8")), "{events:#?}");
-    assert!(events.iter().any(|e| e.contains("UTC\u{2212}5")), "{events:#?}");
+    assert!(
+        events.iter().any(|e| e.contains("UTC\u{2212}5")),
+        "{events:#?}"
+    );
     let hand_overs = events
         .iter()
         .filter(|e| e.contains(&format!("Handed over to USPS ({last_mile})")))

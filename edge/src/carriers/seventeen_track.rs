@@ -34,10 +34,9 @@
 //! - The hand-over to a last-mile carrier: the last-mile provider is the one `misc_info` names
 //!   (`local_key`, else `local_provider`), else, among two or more providers, the one whose events
 //!   start last. With an origin provider before it, the answer's `last_mile` names its carrier
-//!   and `misc_info.local_number` when that is a new number, and one event is added for the
-//!   hand-over: in transit, [`SubStatus::Forwarded`], reported by the origin's carrier, at the time
-//!   of the last mile's oldest event. A last-mile carrier `misc_info` names without events of its
-//!   own is kept in `last_mile` only.
+//!   and `misc_info.local_number` when that is a new number (the hand-over's own event is derived
+//!   from the stored shipment when it is shown, so it is one however often answers arrive). A
+//!   last-mile carrier `misc_info` names without events of its own is kept in `last_mile` too.
 //! - The ETA is `time_metrics.estimated_delivery_date` `from` and `to`, as local dates.
 //! - Nothing tracked yet: [`Lookup::Pending`], or [`Lookup::NotFound`] when the latest sub-status
 //!   says the number is invalid (`NotFound_InvalidCode`).
@@ -164,6 +163,21 @@ pub fn read_track(number: &str, status: u16, body: &str) -> Result<Lookup, BadAn
     }
 }
 
+/// Whether an answer refuses to track for lack of quota (the daily limit or the plan's quota used
+/// up, for the whole call or for the number): no fault of the upstream's, so not a reason to stop
+/// asking it about other numbers.
+pub fn refused_for_quota(body: &str) -> bool {
+    let Ok(reply) = serde_json::from_str::<Reply>(body) else {
+        return false;
+    };
+    QUOTA.contains(&reply.code)
+        || reply.data().is_ok_and(|data| {
+            data.rejected
+                .iter()
+                .any(|item| item.code().is_ok_and(|code| QUOTA.contains(&code)))
+        })
+}
+
 /// Whether a push's `sign` header is right for `body`, the raw request body exactly as received,
 /// under the security `key`: the hex SHA-256 of `<body>/<key>`, compared in constant time. An
 /// empty key matches nothing.
@@ -273,42 +287,31 @@ impl TrackInfo {
             let (origin, last) = (legs[origin].carrier, legs[last].carrier);
             origin.is_none() || origin != last
         };
-        let (last_mile, hand_over) = match (origin, last) {
+        let last_mile = match (origin, last) {
             (Some(origin), Some(last)) if apart(origin, last) => {
-                let (origin, last) = (&legs[origin], &legs[last]);
-                (
-                    last.carrier.map(|carrier| LastMile {
-                        carrier,
-                        number: new_number.clone(),
-                    }),
-                    hand_over(origin, last, new_number.as_deref()),
-                )
+                legs[last].carrier.map(|carrier| LastMile {
+                    carrier,
+                    number: new_number.clone(),
+                })
             }
-            _ => (named_last_mile(&legs, misc, new_number), None),
+            _ => named_last_mile(&legs, misc, new_number),
         };
         let order = (0..legs.len()).filter(|&i| Some(i) != last).chain(last);
         let mut drafts = Vec::new();
         let mut carriers = Vec::new();
-        let mut hand_over_at = None;
         let mut legs: Vec<Option<Leg>> = legs.into_iter().map(Some).collect();
         for i in order {
             let Some(leg) = legs.get_mut(i).and_then(Option::take) else {
                 continue;
             };
-            if Some(i) == last {
-                hand_over_at = Some(drafts.len());
-            }
             carriers.extend(std::iter::repeat_n(leg.carrier, leg.drafts.len()));
             drafts.extend(leg.drafts.into_iter().rev());
         }
-        let mut events: Vec<TrackingEvent> = finish(drafts)
+        let events: Vec<TrackingEvent> = finish(drafts)
             .into_iter()
             .zip(carriers)
             .map(|(event, carrier)| TrackingEvent { carrier, ..event })
             .collect();
-        if let (Some(at), Some(event)) = (hand_over_at, hand_over) {
-            events.insert(at, event);
-        }
         let eta = self
             .time_metrics
             .as_ref()
@@ -364,13 +367,6 @@ impl Leg {
             .flatten()
             .any(|own| same_number(own, name))
     }
-
-    /// The name people know it by: the shared carrier's, else its own.
-    fn display_name(&self) -> Option<&str> {
-        self.carrier
-            .map(Carrier::name)
-            .or_else(|| self.names.iter().flatten().next().map(String::as_str))
-    }
 }
 
 /// The provider `misc_info` names as the last mile (by `local_key`, else `local_provider`); else,
@@ -410,25 +406,6 @@ fn named_last_mile(
         .iter()
         .any(|leg| leg.is_named(&name) || leg.carrier == Some(carrier));
     (!listed).then_some(LastMile { carrier, number })
-}
-
-/// The event of the hand-over from `origin` to `last`, at the time of the last mile's oldest
-/// event; `None` when it has none.
-fn hand_over(origin: &Leg, last: &Leg, number: Option<&str>) -> Option<TrackingEvent> {
-    let oldest = last.drafts.last()?;
-    let to = last.display_name().unwrap_or("the last-mile carrier");
-    let description = match number {
-        Some(number) => format!("Handed over to {to} ({number})"),
-        None => format!("Handed over to {to}"),
-    };
-    Some(TrackingEvent {
-        time: oldest.time.clone(),
-        status: StatusDetail::sub(SubStatus::Forwarded),
-        description,
-        location: None,
-        carrier_code: None,
-        carrier: origin.carrier,
-    })
 }
 
 /// One event, its status still unknown when neither its sub-status nor its stage classifies it;
@@ -1124,7 +1101,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hand_over_is_one_event_between_the_two_carriers() {
+    fn a_hand_over_names_the_last_mile_and_each_events_carrier() {
         let answer = found(HANDED, HANDED_OVER);
         let arrived = || Some(SubStatus::ArrivedFacility);
         let departed = || Some(SubStatus::DepartedFacility);
@@ -1139,7 +1116,6 @@ mod tests {
                     Status::InTransit,
                     Some(SubStatus::PickedUp)
                 ),
-                row("", Status::InTransit, Some(SubStatus::Forwarded)),
                 row("InTransit_Departure", Status::InTransit, departed()),
                 row(
                     "InTransit_CustomsReleased",
@@ -1160,26 +1136,18 @@ mod tests {
         let usps = Some(Carrier::Usps);
         let yun = Some(Carrier::Yunexpress);
         let mut expected = vec![usps; 4];
-        expected.extend([yun; 8]);
+        expected.extend([yun; 7]);
         assert_eq!(carriers(&answer), expected);
-        let hand_over = &answer.events[4];
-        assert_eq!(
-            hand_over.description,
-            format!("Handed over to USPS ({USPS_NUMBER})")
-        );
-        assert_eq!(hand_over.carrier_code, None);
-        assert_eq!(hand_over.location, None);
-        // At the last mile's first scan, which it comes just before.
+        assert_eq!(forwarded(&answer.events), 0, "the hand-over is the view's");
         let accepted = &answer.events[3];
         assert_eq!(
             accepted.description,
             "Accepted at USPS Regional Origin Facility"
         );
-        assert_eq!(hand_over.time, accepted.time);
-        assert_eq!(hand_over.time.local_time(), local("2026-11-14T18:05:00"));
-        assert_eq!(hand_over.time.offset(), hours(-6));
+        assert_eq!(accepted.time.local_time(), local("2026-11-14T18:05:00"));
+        assert_eq!(accepted.time.offset(), hours(-6));
         assert_eq!(offset_hours(&answer.events[0]), Some(-5));
-        assert_eq!(offset_hours(&answer.events[11]), Some(8));
+        assert_eq!(offset_hours(&answer.events[10]), Some(8));
         assert_eq!(city_of(&answer.events[0]), Some("Worthington"));
         assert_eq!(
             answer.last_mile,
@@ -1198,14 +1166,6 @@ mod tests {
     fn the_hand_over_reads_the_same_every_time_and_in_any_provider_order() {
         let answer = found(HANDED, HANDED_OVER);
         assert_eq!(found(HANDED, HANDED_OVER), answer);
-        // Read twice and merged, the hand-over is kept once.
-        let merged = Timeline::new(
-            answer
-                .events_as_they_happened()
-                .chain(answer.events_as_they_happened()),
-        );
-        assert_eq!(merged.events().len(), answer.events.len());
-        assert_eq!(forwarded(merged.events()), 1);
         // The providers listed last mile first: the same answer.
         let mut body: Value = serde_json::from_str(HANDED_OVER).unwrap();
         let info = "/data/accepted/0/track_info";
@@ -1223,9 +1183,7 @@ mod tests {
                 number: None
             })
         );
-        assert_eq!(forwarded(&unnamed.events), 1);
-        assert_eq!(unnamed.events[4].description, "Handed over to USPS");
-        assert_eq!(unnamed.events[4].carrier, Some(Carrier::Yunexpress));
+        assert_eq!(carriers(&unnamed), carriers(&answer));
     }
 
     #[test]
@@ -1315,6 +1273,27 @@ mod tests {
                 Ok(Lookup::NotFound),
                 "{code}"
             );
+        }
+    }
+
+    #[test]
+    fn only_a_spent_quota_reads_as_refused_for_quota() {
+        for body in [
+            QUOTA_EXCEEDED.to_owned(),
+            REGISTER_QUOTA.to_owned(),
+            rejection(NUMBER, -18019907),
+            r#"{"code":-18019908,"data":{"errors":[]}}"#.to_owned(),
+        ] {
+            assert!(refused_for_quota(&body), "{body}");
+        }
+        for body in [
+            TRACK_UNREGISTERED.to_owned(),
+            IN_TRANSIT.to_owned(),
+            rejection(NUMBER, -18019911),
+            "<html>502</html>".to_owned(),
+            String::new(),
+        ] {
+            assert!(!refused_for_quota(&body), "{body}");
         }
     }
 

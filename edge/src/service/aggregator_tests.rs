@@ -13,7 +13,7 @@ use waypost_shared::wire::{ShipmentInput, TrackingView, WebhookOutcome};
 
 use super::carrier_push;
 use super::memory::{MemoryStore, TestRuntime, block_on, shop};
-use super::refresh::{RefreshLimits, run};
+use super::refresh::{RefreshLimits, RefreshReport, run};
 use super::shipments::put_shipment;
 use super::store::{Runtime, ShopRecord, Store};
 use super::test_carriers::{TestCarriers, answers, reply};
@@ -29,6 +29,7 @@ const NOT_YET_TRACKED: &str = include_str!("../../fixtures/carriers/17track/not_
 const REGISTER_INVALID: &str =
     include_str!("../../fixtures/carriers/17track/register_invalid.json");
 const QUOTA_EXCEEDED: &str = include_str!("../../fixtures/carriers/17track/quota_exceeded.json");
+const REGISTER_QUOTA: &str = include_str!("../../fixtures/carriers/17track/register_quota.json");
 const PUSH_UPDATED: &str = include_str!("../../fixtures/carriers/17track/push_updated.json");
 /// The number of `handed_over.json`, and the number USPS took it over under.
 const HANDED: &str = "YT2432021087654321";
@@ -105,6 +106,22 @@ impl Harness {
             .len()
     }
 
+    /// One cron refresh run an hour from now, every shipment due.
+    fn refresh(&self) -> RefreshReport {
+        let limits = RefreshLimits {
+            min_age_secs: 0,
+            ..RefreshLimits::default()
+        };
+        block_on(run(
+            &self.store,
+            &self.carriers.live(),
+            &answers(),
+            limits,
+            self.runtime.now() + chrono::TimeDelta::hours(1),
+        ))
+        .unwrap()
+    }
+
     fn push(&self, body: &str, sign: &str) -> Result<WebhookOutcome> {
         block_on(carrier_push::receive(
             &self.store,
@@ -130,8 +147,8 @@ fn sign(body: &str) -> String {
     hex::encode(Sha256::digest(format!("{body}/client").as_bytes()))
 }
 
-#[test]
-fn a_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() {
+/// An upstream that knows a number once it was registered, and has nothing tracked for it.
+fn registers_then_pending() -> (Harness, Rc<Cell<bool>>) {
     let registered = Rc::new(Cell::new(false));
     let flag = Rc::clone(&registered);
     let h = Harness::new(move |url| {
@@ -144,27 +161,76 @@ fn a_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() {
             (200, NOT_REGISTERED)
         }
     });
+    (h, registered)
+}
+
+#[test]
+fn a_stored_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() {
+    let (h, registered) = registers_then_pending();
+    h.register(&h.shop, YT);
     let view = h.track(YT).unwrap();
     assert_eq!(view.status, Status::NotFound);
     assert_eq!(view.sub_status, Some(SubStatus::NotYetScanned));
-    let carrier = view.carrier.expect("the detected carrier");
+    let carrier = view.carrier.expect("its carrier");
     assert_eq!(carrier.code, Carrier::Yunexpress);
     assert!(carrier.tracking_url.unwrap().contains(YT));
     assert!(registered.get());
     for _ in 0..5 {
         h.track(YT).unwrap();
     }
-    assert_eq!(h.carriers.calls_to("/register"), 1, "registered once");
     assert_eq!(
         h.carriers.calls_to("/gettrackinfo"),
         2,
         "asked before and right after registering, then served cached"
     );
+    // Past the cache, and by the cron: asked again, never registered again.
+    h.carriers.cache.entries.borrow_mut().clear();
+    h.track(YT).unwrap();
+    h.refresh();
+    assert_eq!(h.carriers.calls_to("/gettrackinfo"), 4);
+    assert_eq!(h.carriers.calls_to("/register"), 1, "registered once");
     let number = TrackingNumber::normalize(YT).unwrap();
+    let stored = block_on(h.store.shipment(&h.shop.id, &number))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.status,
+        Status::InfoReceived,
+        "the shop's own status is kept"
+    );
+}
+
+#[test]
+fn a_typed_number_is_never_registered_nor_stored() {
+    let (h, registered) = registers_then_pending();
+    for _ in 0..3 {
+        match h.track(YT) {
+            Err(EdgeError::NotFound {
+                detection: Some(detection),
+                ..
+            }) => assert_eq!(detection.candidates[0].carrier, Carrier::Yunexpress),
+            other => panic!("expected 404 with detection, got {other:?}"),
+        }
+    }
+    assert!(!registered.get(), "no quota spent on a guess");
+    assert_eq!(h.carriers.calls_to("/register"), 0);
+
+    // Tracked by 17TRACK already (another shop registered it): shown, still not stored.
+    let h = Harness::new(|url| {
+        assert!(url.ends_with("/gettrackinfo"), "{url}");
+        (200, HANDED_OVER)
+    });
+    let view = h.track(HANDED).unwrap();
+    assert!(!view.events.is_empty());
+    assert!(view.last_mile.is_some());
+    let number = TrackingNumber::normalize(HANDED).unwrap();
     assert_eq!(
         block_on(h.store.shipment(&h.shop.id, &number)).unwrap(),
-        None,
-        "a customer's guess is not stored"
+        None
+    );
+    assert!(
+        matches!(h.track(LAST_MILE), Err(EdgeError::NotFound { .. })),
+        "nothing stored, so the last-mile number is not the shop's"
     );
 }
 
@@ -206,24 +272,24 @@ fn a_hand_over_is_one_journey_found_by_either_number() {
     assert_eq!(by_last_mile.tracking_number, HANDED);
     assert_eq!(by_last_mile.events, view.events);
 
-    // Asked again by the cron: nothing doubles.
+    // The hand-over is the view's own, derived from what is stored: stored once, shown once.
     let stored = h.events_stored(&h.shop, HANDED);
-    assert_eq!(stored, view.events.len());
-    let limits = RefreshLimits {
-        min_age_secs: 0,
-        ..RefreshLimits::default()
-    };
-    let report = block_on(run(
-        &h.store,
-        &h.carriers.live(),
-        &answers(),
-        limits,
-        h.runtime.now() + chrono::TimeDelta::hours(1),
-    ))
-    .unwrap();
+    assert_eq!(stored + 1, view.events.len());
+    // Asked again by the cron, and told again without the last-mile number: nothing doubles and
+    // the number is kept.
+    let report = h.refresh();
     assert_eq!(report.refreshed, 1);
     assert_eq!(report.new_events, 0);
     assert_eq!(h.events_stored(&h.shop, HANDED), stored);
+    let without_number = HANDED_OVER.replace(&format!("\"{LAST_MILE}\""), "null");
+    assert_ne!(without_number, HANDED_OVER);
+    let body: &'static str = Box::leak(without_number.into_boxed_str());
+    h.carriers.answer_with(Box::new(move |_| reply(200, body)));
+    h.carriers.cache.entries.borrow_mut().clear();
+    h.refresh();
+    let again = h.track(LAST_MILE).unwrap();
+    assert_eq!(again.tracking_number, HANDED);
+    assert_eq!(again.events, view.events);
 }
 
 #[test]
@@ -277,20 +343,23 @@ fn a_signed_push_reaches_every_shop_tracking_the_number_and_a_forged_one_nothing
 
 #[test]
 fn failures_are_stale_or_not_found_with_detection_never_an_error() {
-    let invalid = Harness::new(|url| {
+    // The recorded refusal, about this number.
+    let refused: &'static str = Box::leak(
+        REGISTER_INVALID
+            .replace("ZX0000000000", YT)
+            .into_boxed_str(),
+    );
+    let invalid = Harness::new(move |url| {
         if url.ends_with("/register") {
-            (200, REGISTER_INVALID)
+            (200, refused)
         } else {
             (200, NOT_REGISTERED)
         }
     });
-    match invalid.track(YT) {
-        Err(EdgeError::NotFound {
-            detection: Some(detection),
-            ..
-        }) => assert_eq!(detection.candidates[0].carrier, Carrier::Yunexpress),
-        other => panic!("expected 404 with detection, got {other:?}"),
-    }
+    invalid.register(&invalid.shop, YT);
+    let view = invalid.track(YT).unwrap();
+    assert!(!view.stale, "refused as invalid: known, not a failure");
+    assert_eq!(invalid.carriers.calls_to("/register"), 1);
 
     for failing in [
         (200, QUOTA_EXCEEDED),
@@ -306,4 +375,35 @@ fn failures_are_stale_or_not_found_with_detection_never_an_error() {
         let view = h.track(YT).unwrap();
         assert!(view.stale, "{failing:?}");
     }
+}
+
+#[test]
+fn a_spent_quota_never_pauses_the_upstream() {
+    let gettrackinfo = Rc::new(Cell::new(0));
+    let count = Rc::clone(&gettrackinfo);
+    let h = Harness::new(move |url| {
+        if url.ends_with("/register") {
+            (200, REGISTER_QUOTA)
+        } else {
+            count.set(count.get() + 1);
+            (200, NOT_REGISTERED)
+        }
+    });
+    h.register(&h.shop, YT);
+    for _ in 0..6 {
+        let view = h.track(YT).unwrap();
+        assert!(view.stale, "quota spent: the last known view");
+    }
+    assert_eq!(h.carriers.calls_to("/register"), 6);
+    assert_eq!(
+        gettrackinfo.get(),
+        6,
+        "every look-up still asks: a spent registration quota is no outage"
+    );
+    assert_eq!(
+        h.carriers
+            .state
+            .paused_until(LiveCarrier::SeventeenTrack, h.runtime.now()),
+        None
+    );
 }

@@ -39,4 +39,7 @@ pub enum Failure {
     /// No account for this carrier.
     #[error("carrier not configured")]
     NotConfigured,
+    /// The API's quota (registrations, or calls a day) is spent until it is renewed.
+    #[error("carrier quota spent")]
+    QuotaExceeded,
 }

@@ -7,7 +7,7 @@ use waypost_shared::detect::Carrier;
 
 use super::answers::Answers;
 use super::live::Cache;
-use super::merge::merge;
+use super::merge::{Merged, merge};
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::CarrierAnswer;
@@ -35,62 +35,92 @@ pub async fn store_answer(
     history: Option<ShipmentHistory>,
     now: DateTime<Utc>,
 ) -> Result<ShipmentHistory> {
-    let CarrierSaid {
-        carrier,
-        answer,
-        fetched_at,
-    } = said;
     let mut read = history;
     let stored = until_written(async || {
         let history = match read.take() {
             Some(history) => Some(history),
             None => store.shipment_history(&shop.id, number).await?,
         }
-        .unwrap_or_else(|| ShipmentHistory {
-            shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier), now),
-            order: None,
-            events: Vec::new(),
-        });
-        let held = holds_answer(&history, fetched_at);
-        let eta_before = (history.shipment.eta_from, history.shipment.eta_to);
-        let mut merged = merge(history, answer.events_as_they_happened().collect(), now);
-        let shipment = &mut merged.history.shipment;
-        if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
-            shipment.eta_from = Some(from);
-            shipment.eta_to = Some(to.max(from));
-        }
-        shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
-        let last_mile_before = (
-            shipment.last_mile_carrier,
-            shipment.last_mile_number.clone(),
-        );
-        if let Some(last_mile) = &answer.last_mile {
-            shipment.last_mile_carrier = Some(last_mile.carrier);
-            shipment.last_mile_number = last_mile
-                .number
-                .as_deref()
-                .and_then(|n| TrackingNumber::normalize(n).ok())
-                .filter(|n| n != number);
-        }
-        let last_mile_after = (
-            shipment.last_mile_carrier,
-            shipment.last_mile_number.clone(),
-        );
+        .unwrap_or_else(|| unstored(shop, number, said.carrier, now));
+        let Answered { merged, changed } = answered(history, said, now);
         // Already stored, e.g. by a look-up that shared this answer and won the race: writing
         // again would change nothing but race the others.
-        if held
-            && merged.new.is_empty()
-            && eta_before == (shipment.eta_from, shipment.eta_to)
-            && last_mile_before == last_mile_after
-        {
+        if !changed {
             return Ok(Some(merged.history));
         }
-        let written = store.store_events(shop, shipment, &merged.new).await?;
+        let written = store
+            .store_events(shop, &merged.history.shipment, &merged.new)
+            .await?;
         Ok(written.then_some(merged.history))
     })
     .await?;
     answers.shipment_changed(&shop.id, number).await;
     Ok(stored)
+}
+
+/// A shipment the shop does not have: nothing known but its number and carrier.
+pub fn unstored(
+    shop: &ShopRecord,
+    number: &TrackingNumber,
+    carrier: Carrier,
+    now: DateTime<Utc>,
+) -> ShipmentHistory {
+    ShipmentHistory {
+        shipment: ShipmentRecord::new(&shop.id, number.clone(), Some(carrier), now),
+        order: None,
+        events: Vec::new(),
+    }
+}
+
+/// A history with a carrier's answer applied, and whether that changed anything.
+pub struct Answered {
+    pub merged: Merged,
+    /// False when the history held the answer already: nothing to write.
+    pub changed: bool,
+}
+
+/// Applies a carrier's answer to a shipment's history at `now`: its events through the merge,
+/// its ETA as the carrier ETA, when it answered, and the last-mile carrier it names (a last-mile
+/// number it does not repeat is kept). Pure.
+pub fn answered(history: ShipmentHistory, said: CarrierSaid<'_>, now: DateTime<Utc>) -> Answered {
+    let CarrierSaid {
+        answer, fetched_at, ..
+    } = said;
+    let held = holds_answer(&history, fetched_at);
+    let before = &history.shipment;
+    let kept_before = (
+        before.eta_from,
+        before.eta_to,
+        before.last_mile_carrier,
+        before.last_mile_number.clone(),
+    );
+    let mut merged = merge(history, answer.events_as_they_happened().collect(), now);
+    let shipment = &mut merged.history.shipment;
+    if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
+        shipment.eta_from = Some(from);
+        shipment.eta_to = Some(to.max(from));
+    }
+    shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
+    if let Some(last_mile) = &answer.last_mile {
+        let number = last_mile
+            .number
+            .as_deref()
+            .and_then(|n| TrackingNumber::normalize(n).ok())
+            .filter(|n| *n != shipment.tracking_number);
+        let same_carrier = shipment.last_mile_carrier == Some(last_mile.carrier);
+        if number.is_some() || !same_carrier {
+            shipment.last_mile_number = number;
+        }
+        shipment.last_mile_carrier = Some(last_mile.carrier);
+    }
+    let kept_after = (
+        shipment.eta_from,
+        shipment.eta_to,
+        shipment.last_mile_carrier,
+        shipment.last_mile_number.clone(),
+    );
+    let changed = !held || !merged.new.is_empty() || kept_before != kept_after;
+    Answered { merged, changed }
 }
 
 /// Whether a shop's copy of the shipment already holds the carrier's answer of `fetched_at` (a

@@ -62,6 +62,15 @@ pub fn fresh_secs(fetched: &Fetched, now: DateTime<Utc>) -> u32 {
     u32::try_from(i64::from(lookup_ttl_secs(&fetched.lookup)) - age).unwrap_or(0)
 }
 
+/// Whether a look-up may register the number with an API that wants numbers registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registering {
+    /// A shipment a shop stored: register it when the API does not have it yet.
+    Allowed,
+    /// A number someone typed: ask only; an unregistered number is not known.
+    Refused,
+}
+
 /// Sends HTTP calls to carriers: `fetch` in the Worker, a script in host tests.
 #[allow(
     async_fn_in_trait,
@@ -190,16 +199,19 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
     }
 
     /// What the carrier says about `number`: from the cache while it is fresh, else from one
-    /// call shared by every request asking at the same time.
+    /// call shared by every request asking at the same time. `registering` says whether an API
+    /// that wants numbers registered may register this one (a shipment a shop stored), or only
+    /// be asked (a number a customer typed: registrations cost quota, and anyone can type).
     pub async fn lookup(
         &self,
         carrier: LiveCarrier,
         number: &str,
+        registering: Registering,
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
         match self.cached(&answer_key(carrier, number)).await {
             Some(fetched) => Ok(fetched),
-            None => self.refresh(carrier, number, now).await,
+            None => self.refresh(carrier, number, registering, now).await,
         }
     }
 
@@ -208,6 +220,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         &self,
         carrier: LiveCarrier,
         number: &str,
+        registering: Registering,
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
         let key = answer_key(carrier, number);
@@ -215,7 +228,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             .lookups
             .run(
                 &key,
-                || self.fetch_and_cache(carrier, number, now),
+                || self.fetch_and_cache(carrier, number, registering, now),
                 |millis| self.http.sleep(millis),
             )
             .await
@@ -244,9 +257,10 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         &self,
         carrier: LiveCarrier,
         number: &str,
+        registering: Registering,
         now: DateTime<Utc>,
     ) -> Result<Fetched, Failure> {
-        let lookup = self.ask(carrier, number, now).await?;
+        let lookup = self.ask(carrier, number, registering, now).await?;
         let fetched = Fetched {
             lookup,
             fetched_at: now,
@@ -258,11 +272,14 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
     /// One look-up with the retry policy: a 5xx or broken connection is retried once after a
     /// short backoff; a 429 is waited out in place when its `Retry-After` is short, else the
     /// carrier is paused until then; a timeout is not retried (a customer is waiting); a refused
-    /// token is fetched again once. Every failure counts towards the circuit breaker.
+    /// token is fetched again once. Every failure but a spent quota (the API works; it refuses
+    /// more of one kind of call) counts towards the circuit breaker. A number the API wants
+    /// registered is registered when `registering` allows, then asked again at once.
     async fn ask(
         &self,
         carrier: LiveCarrier,
         number: &str,
+        registering: Registering,
         now: DateTime<Utc>,
     ) -> Result<Lookup, Failure> {
         if let Some(until) = self.state.paused_until(carrier, now) {
@@ -270,18 +287,24 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
         }
         let account = self.config.account(carrier).ok_or(Failure::NotConfigured)?;
         let outcome = match self.ask_with_retries(account, number, now).await {
-            Ok(Lookup::Unregistered) => match self.register(account, number).await {
-                // Some carriers' first results come within the registration's second.
-                Ok(Lookup::Pending) => match self.ask_with_retries(account, number, now).await {
-                    Ok(Lookup::Unregistered) => Ok(Lookup::Pending),
+            Ok(Lookup::Unregistered) if registering == Registering::Allowed => {
+                match self.register(account, number).await {
+                    // Some carriers' first results come within the registration's second; until
+                    // then (or when that second call fails) the number is pending.
+                    Ok(Lookup::Pending) => {
+                        match self.ask_with_retries(account, number, now).await {
+                            Ok(Lookup::Unregistered) | Err(_) => Ok(Lookup::Pending),
+                            outcome => outcome,
+                        }
+                    }
                     outcome => outcome,
-                },
-                outcome => outcome,
-            },
+                }
+            }
             outcome => outcome,
         };
         match &outcome {
             Ok(_) => self.state.record_success(carrier),
+            Err(Failure::QuotaExceeded) => {}
             Err(Failure::RateLimited(seconds)) => self.state.pause_for(carrier, now, *seconds),
             Err(_) => self.state.record_failure(carrier, now),
         }
@@ -321,7 +344,14 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
                 Ok(reply) => {
                     return carrier
                         .read_track(number, reply.status, &reply.body)
-                        .map_err(|bad| Failure::BadAnswer(bad.0));
+                        .map_err(|bad| match carrier {
+                            LiveCarrier::SeventeenTrack
+                                if seventeen_track::refused_for_quota(&reply.body) =>
+                            {
+                                Failure::QuotaExceeded
+                            }
+                            _ => Failure::BadAnswer(bad.0),
+                        });
                 }
             };
             if !retry {
@@ -353,9 +383,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             status => match seventeen_track::read_register(number, status, &reply.body) {
                 Ok(Registration::Registered) => Ok(Lookup::Pending),
                 Ok(Registration::Invalid) => Ok(Lookup::NotFound),
-                Ok(Registration::QuotaExceeded) => {
-                    Err(Failure::BadAnswer("registration quota exceeded".into()))
-                }
+                Ok(Registration::QuotaExceeded) => Err(Failure::QuotaExceeded),
                 Err(bad) => Err(Failure::BadAnswer(bad.0)),
             },
         }

@@ -3,26 +3,32 @@
 //! shipment calls these, so the widget, the order page and the list always agree.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use waypost_shared::detect::Carrier;
 use waypost_shared::eta::{EtaSource, EtaWindow, TransitRange};
 use waypost_shared::event::{Place, TrackingEvent};
 use waypost_shared::health::{HealthSchedule, Route};
 use waypost_shared::labels::Lang;
-use waypost_shared::status::StatusDetail;
+use waypost_shared::status::{StatusDetail, SubStatus};
 use waypost_shared::timeline::Timeline;
 use waypost_shared::view::{ShipmentFacts, tracking_view};
 use waypost_shared::wire::TrackingView;
 
 use super::store::{OrderRecord, ShipmentRecord, ShopRecord};
 
-/// The tracking view of a stored shipment with its events and order.
+/// The tracking view of a stored shipment with its events and order (and the hand-over to its
+/// last-mile carrier, when it had one).
 pub fn shipment_view(
     shop: &ShopRecord,
     shipment: &ShipmentRecord,
-    events: Vec<TrackingEvent>,
+    mut events: Vec<TrackingEvent>,
     order: Option<&OrderRecord>,
     lang: Lang,
     now: DateTime<Utc>,
 ) -> TrackingView {
+    if let Some(hand_over) = hand_over(shipment, &events) {
+        // First, so that a scan at the same instant reads as coming after it.
+        events.insert(0, hand_over);
+    }
     let timeline = Timeline::new(events);
     let context = Context::new(shop, shipment, order);
     let destination = Place {
@@ -42,15 +48,46 @@ pub fn shipment_view(
         registered_at: Some(shipment.created_at),
         order_reference: shipment.order_number.as_deref(),
         destination: has_destination.then_some(&destination),
-        last_mile: shipment.last_mile_carrier.map(|carrier| {
-            let number = shipment
-                .last_mile_number
-                .as_ref()
-                .unwrap_or(&shipment.tracking_number);
-            (carrier, number.as_str())
-        }),
+        last_mile: shipment
+            .last_mile_carrier
+            .map(|carrier| (carrier, last_mile_number(shipment))),
     };
     tracking_view(&facts, lang, now)
+}
+
+/// The hand-over of a shipment to its last-mile carrier, as an event: in transit, forwarded,
+/// reported by its first carrier, at the time of the last-mile carrier's first scan. Derived from
+/// the stored facts each time it is shown, so there is exactly one however often (and in whatever
+/// order) the answers that named the hand-over arrived; `None` before the last-mile carrier's
+/// first scan.
+pub fn hand_over(shipment: &ShipmentRecord, events: &[TrackingEvent]) -> Option<TrackingEvent> {
+    let to = shipment.last_mile_carrier?;
+    let first_scan = events
+        .iter()
+        .filter(|event| event.carrier == Some(to))
+        .min_by_key(|event| event.time.sort_key())?;
+    let description = match &shipment.last_mile_number {
+        Some(number) => format!("Handed over to {} ({number})", to.name()),
+        None => format!("Handed over to {}", to.name()),
+    };
+    Some(TrackingEvent {
+        time: first_scan.time.clone(),
+        status: StatusDetail::sub(SubStatus::Forwarded),
+        description,
+        location: None,
+        carrier_code: None,
+        carrier: shipment.carrier,
+    })
+}
+
+/// The number the last-mile carrier tracks a shipment under, when known: its own, or (a postal
+/// S10 number, which keeps its number across posts) the shipment's.
+fn last_mile_number(shipment: &ShipmentRecord) -> Option<&str> {
+    match (&shipment.last_mile_number, shipment.carrier) {
+        (Some(number), _) => Some(number.as_str()),
+        (None, Some(Carrier::S10)) => Some(shipment.tracking_number.as_str()),
+        (None, _) => None,
+    }
 }
 
 /// The health schedule of a stored shipment, from its row and shop alone: what stores keep with

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::answers::Answers;
 use super::carrier_sync::{CarrierSaid, mark_checked, store_answer};
-use super::live::{Cache, CarrierHttp, LiveCarriers};
+use super::live::{Cache, CarrierHttp, LiveCarriers, Registering};
 use super::store::Store;
 use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::Result;
@@ -83,7 +83,10 @@ pub async fn run(
         }
         *spent += 1;
         let number = shipment.tracking_number.clone();
-        match live.refresh(carrier, number.as_str(), now).await {
+        match live
+            .refresh(carrier, number.as_str(), Registering::Allowed, now)
+            .await
+        {
             Ok(fetched) => {
                 report.refreshed += 1;
                 match &fetched.lookup {

@@ -2,17 +2,16 @@
 //! enabled it.
 
 use chrono::{DateTime, Utc};
-use waypost_shared::detect::Carrier;
 use waypost_shared::labels::Lang;
 use waypost_shared::status::SubStatus;
 use waypost_shared::wire::TrackingView;
 
 use super::answers::{ANSWER_TTL_SECS, Answer, AnswerPlace, Answers};
 use super::carrier_lookup::Fetched;
-use super::carrier_sync::{CarrierSaid, holds_answer, store_answer};
-use super::live::{Cache, CarrierHttp, LiveCarriers, fresh_secs};
+use super::carrier_sync::{CarrierSaid, answered, holds_answer, store_answer, unstored};
+use super::live::{Cache, CarrierHttp, LiveCarriers, Registering, fresh_secs};
 use super::projection::shipment_view;
-use super::store::{Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store};
+use super::store::{Runtime, ShipmentHistory, ShopRecord, Store};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::{LiveCarrier, Lookup};
 use crate::error::{EdgeError, Result};
@@ -65,9 +64,11 @@ pub async fn answer(
 
 /// The shop's shipment, asked live of its carrier when the shop has that carrier enabled (cached;
 /// new carrier events merged with pushed ones and stored). A last-mile carrier's number finds the
-/// shipment it took over. When the carrier cannot be asked, the last known view is served marked
-/// `stale` with its age; a number the aggregator registered and has not tracked yet is shown as
-/// not yet scanned (not stored); with nothing known, the 404 carries what detection found.
+/// shipment it took over. Only a shipment the shop stored is registered with the aggregator (a
+/// typed number is only asked about, and its answer shown, not stored). When the carrier cannot
+/// be asked, the last known view is served marked `stale` with its age; a number the aggregator
+/// has registered and not tracked yet shows as not yet scanned; with nothing known, the 404
+/// carries what detection found.
 pub async fn track(
     store: &impl Store,
     live: &LiveCarriers<'_, impl CarrierHttp, impl Cache>,
@@ -96,12 +97,33 @@ pub async fn track(
         .filter(|carrier| shop.live_carriers.contains(carrier))
         .map(|carrier| (carrier, LiveCarrier::of(carrier)))
         .filter(|(_, api)| live.serves(*api));
+    // Only a shipment the shop stored is registered with the aggregator, or stored from its
+    // answer: a typed number is anyone's guess, and registrations cost quota.
+    let registering = match history {
+        Some(_) => Registering::Allowed,
+        None => Registering::Refused,
+    };
     let (history, keep_secs) = match carrier {
         None => (history, Some(ANSWER_TTL_SECS)),
-        Some((carrier, api)) => match live.lookup(api, number.as_str(), now).await {
+        Some((carrier, api)) => match live.lookup(api, number.as_str(), registering, now).await {
             Ok(fetched) => {
                 let keep_secs = Some(fresh_secs(&fetched, now));
                 match fetched {
+                    Fetched {
+                        lookup: Lookup::Found(answer),
+                        fetched_at,
+                    } if history.is_none() && api == LiveCarrier::SeventeenTrack => {
+                        let said = CarrierSaid {
+                            carrier,
+                            answer: &answer,
+                            fetched_at,
+                        };
+                        let unstored = unstored(shop, &number, carrier, now);
+                        (
+                            Some(answered(unstored, said, now).merged.history),
+                            keep_secs,
+                        )
+                    }
                     Fetched {
                         lookup: Lookup::Found(answer),
                         fetched_at,
@@ -121,10 +143,11 @@ pub async fn track(
                     Fetched {
                         lookup: Lookup::Pending,
                         ..
-                    } if history.is_none() => (
-                        Some(not_yet_scanned(shop, &number, carrier, now)),
-                        keep_secs,
-                    ),
+                    } if history.as_ref().is_none_or(|h| h.events.is_empty()) => {
+                        let history =
+                            history.unwrap_or_else(|| unstored(shop, &number, carrier, now));
+                        (Some(not_yet_scanned(history)), keep_secs)
+                    }
                     _ => (history, keep_secs),
                 }
             }
@@ -157,21 +180,11 @@ pub async fn track(
     Ok(Tracked { view, keep_secs })
 }
 
-/// What a number the aggregator registered and has not tracked yet shows: not yet scanned, with
-/// its carrier and the carrier's page. Not stored: the number is the customer's guess until a
-/// carrier or the shop confirms it.
-fn not_yet_scanned(
-    shop: &ShopRecord,
-    number: &TrackingNumber,
-    carrier: Carrier,
-    now: DateTime<Utc>,
-) -> ShipmentHistory {
-    let mut shipment = ShipmentRecord::new(&shop.id, number.clone(), Some(carrier), now);
-    shipment.status = SubStatus::NotYetScanned.status();
-    shipment.sub_status = Some(SubStatus::NotYetScanned);
-    ShipmentHistory {
-        shipment,
-        order: None,
-        events: Vec::new(),
-    }
+/// What a shipment without events shows while the aggregator has it registered and nothing
+/// tracked yet: not yet scanned, with its carrier and the carrier's page. Only shown, never
+/// stored: the shop's own status of the shipment stays as it is.
+fn not_yet_scanned(mut history: ShipmentHistory) -> ShipmentHistory {
+    history.shipment.status = SubStatus::NotYetScanned.status();
+    history.shipment.sub_status = Some(SubStatus::NotYetScanned);
+    history
 }

@@ -1,9 +1,10 @@
 //! The aggregator end to end: the Worker asks a fake 17TRACK (on 127.0.0.1, counting its hits)
-//! about the carriers without their own adapter. A YunExpress number resolves through it and is
-//! registered once however often it is looked up; a registered number not tracked yet shows as
-//! not yet scanned; a parcel handed over to USPS is one journey, found by the USPS number too; the
-//! signed push adds events and a forged one is refused; failures are 404 with detection or the
-//! last known view, never a 5xx.
+//! about the carriers without their own adapter. A YunExpress number the shop stored resolves
+//! through it and is registered once however often it is looked up (a number someone merely
+//! typed is never registered); a registered number not tracked yet shows as not yet scanned; a
+//! parcel handed over to USPS is one journey, found by the USPS number too; the signed push adds
+//! events and a forged one is refused; failures are 404 with detection or the last known view,
+//! never a 5xx.
 
 use std::collections::HashSet;
 
@@ -21,6 +22,7 @@ const NOT_YET: &str = "YT2433000000000002";
 const HANDED: &str = "YT2433000000000003";
 const LAST_MILE: &str = "9261290398765432109876";
 const PUSHED: &str = "YT2433000000000004";
+const TYPED: &str = "YT2433000000000005";
 
 /// Each event of `journey` is in `view`'s JSON at its own local time and offset, with its words.
 fn shows_journey(json: &Value, journey: &Journey) {
@@ -80,6 +82,7 @@ pub fn a_yunexpress_number_resolves_through_the_upstream_registered_once(ctx: &C
     let journey = Journey::in_transit(YUNEXPRESS);
     ctx.upstream
         .script(RESOLVED, UpstreamBehaviour::Journey(journey.clone()));
+    ctx.register(RESOLVED, "yunexpress");
     let reply = ctx.track(RESOLVED);
     assert_eq!(reply.status, 200, "{}", reply.text());
     let view: TrackingView = reply.parse();
@@ -100,6 +103,20 @@ pub fn a_yunexpress_number_resolves_through_the_upstream_registered_once(ctx: &C
 }
 
 pub fn a_number_not_yet_tracked_shows_not_yet_scanned(ctx: &Ctx) {
+    // Typed by someone, unknown to the shop: asked about, never registered (quota), a 404 with
+    // what detection found.
+    for _ in 0..3 {
+        let reply = ctx.track(TYPED);
+        assert_eq!(reply.status, 404, "{}", reply.text());
+        let problem: Problem = reply.parse();
+        assert_eq!(
+            problem.detection.expect("detection").candidates[0].carrier,
+            Carrier::Yunexpress
+        );
+    }
+    assert_eq!(ctx.upstream.register_hits(TYPED), 0);
+
+    ctx.register(NOT_YET, "yunexpress");
     for _ in 0..3 {
         let reply = ctx.track(NOT_YET);
         assert_eq!(reply.status, 200, "{}", reply.text());
@@ -117,6 +134,7 @@ pub fn a_hand_over_is_one_journey_found_by_the_last_mile_number(ctx: &Ctx) {
     let journey = Journey::handed_over(YUNEXPRESS, ("USPS", 21051, Some(LAST_MILE)));
     ctx.upstream
         .script(HANDED, UpstreamBehaviour::Journey(journey.clone()));
+    ctx.register(HANDED, "yunexpress");
     let reply = ctx.track(HANDED);
     assert_eq!(reply.status, 200, "{}", reply.text());
     let json = reply.json();
