@@ -37,13 +37,16 @@ pub async fn track(
     number: &str,
     etag: Option<&str>,
 ) -> Result<Fetched<TrackingView>, Failure> {
-    let url = format!(
-        "{}/v1/track/{}?key={}&lang={}",
-        config.api,
-        encode(number),
-        encode(&config.shop),
-        config.lang.code()
-    );
+    let url = [
+        &config.api,
+        "/v1/track/",
+        &encode(number),
+        "?key=",
+        &encode(&config.shop),
+        "&lang=",
+        config.lang.code(),
+    ]
+    .concat();
     get(&url, etag).await
 }
 
@@ -54,14 +57,18 @@ pub async fn order(
     email: &str,
     etag: Option<&str>,
 ) -> Result<Fetched<OrderView>, Failure> {
-    let url = format!(
-        "{}/v1/orders/{}?key={}&email={}&lang={}",
-        config.api,
-        encode(order),
-        encode(&config.shop),
-        encode(email),
-        config.lang.code()
-    );
+    let url = [
+        &config.api,
+        "/v1/orders/",
+        &encode(order),
+        "?key=",
+        &encode(&config.shop),
+        "&email=",
+        &encode(email),
+        "&lang=",
+        config.lang.code(),
+    ]
+    .concat();
     get(&url, etag).await
 }
 

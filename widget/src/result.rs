@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use chrono::{Datelike, NaiveDateTime, Timelike};
 use leptos::prelude::*;
 use waypost_shared::action::Actor;
 use waypost_shared::health::Health;
-use waypost_shared::labels::{UiText, day_heading_in, fill};
+use waypost_shared::labels::{Lang, UiText, day_heading_in, fill};
 use waypost_shared::milestone::StepState;
 use waypost_shared::status::Status;
-use waypost_shared::wire::{EventView, TrackingView};
+use waypost_shared::wire::{CarrierRef, EventView, TrackingView};
 
 use crate::config::Config;
 use crate::words;
@@ -42,39 +43,44 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
         .filter(|a| a.actor == Actor::Customer)
         .map(|a| a.label.clone())
         .collect();
-    let carrier = view.carrier.clone();
     let total_events = view.events.len();
     let expanded = RwSignal::new(false);
-    let days: Vec<(String, Vec<EventView>)> = view
+    // Each local day's heading and how many events it has; the events stay in the shared view.
+    let days: Vec<(String, usize)> = view
         .events_by_local_day()
         .into_iter()
         .map(|(day, events)| {
             (
                 day_heading_in(day, |part| words::date(lang, part)),
-                events.to_vec(),
+                events.len(),
             )
         })
         .collect();
-    let timeline =
-        move || {
-            let mut budget = if expanded.get() {
-                usize::MAX
-            } else {
-                COLLAPSED_EVENTS
-            };
-            days.iter()
-                .filter_map(|(heading, events)| {
-                    let shown: Vec<EventView> = events.iter().take(budget).cloned().collect();
-                    budget = budget.saturating_sub(shown.len());
-                    (!shown.is_empty()).then(|| view! {
-                    <li class="wp-day">
-                        <h4 class="wp-day-title">{heading.clone()}</h4>
-                        <ol class="wp-events">{shown.into_iter().map(event).collect_view()}</ol>
-                    </li>
-                })
-                })
-                .collect_view()
+    let events = Arc::clone(&view);
+    let timeline = move || {
+        let mut budget = if expanded.get() {
+            usize::MAX
+        } else {
+            COLLAPSED_EVENTS
         };
+        let mut skipped = 0;
+        days.iter()
+            .filter_map(|(heading, count)| {
+                let shown = budget.min(*count);
+                let day = events.events.iter().skip(skipped).take(shown);
+                skipped += count;
+                budget -= shown;
+                (shown > 0).then(|| {
+                    view! {
+                        <li class="wp-day">
+                            <h4 class="wp-day-title">{heading.clone()}</h4>
+                            <ol class="wp-events">{day.map(event).collect_view()}</ol>
+                        </li>
+                    }
+                })
+            })
+            .collect_view()
+    };
 
     view! {
         <article class="wp-parcel">
@@ -107,16 +113,16 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
                     <ul>{customer_actions.into_iter().map(|label| view! { <li>{label}</li> }).collect_view()}</ul>
                 </div>
             })}
+            // "UPS: <number> ↗", then " · USPS ↗" once a last-mile carrier took over (a line
+            // may break before the dot, never after it). Both entries are the same types (text,
+            // then `carrier_link`), so Leptos builds their view code once: every new view shape
+            // costs the download hundreds of bytes.
             <p class="wp-carrier">
-                {carrier.as_ref().map(|c| [c.name.as_str(), ": "].concat())}
+                {view.carrier.as_ref().map(|c| [c.name.as_str(), ": "].concat())}
                 <span class="wp-number">{view.tracking_number.clone()}</span>
-                {carrier.and_then(|c| c.tracking_url.map(|url| {
-                    let label = fill(text(UiText::TrackOnCarrierSite), &[("carrier", &c.name)]);
-                    view! {
-                        " " <a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer"
-                            aria-label=label>"↗"</a>
-                    }
-                }))}
+                {view.carrier.as_ref().and_then(|c| carrier_link(lang, c))}
+                {view.last_mile.as_ref().map(|c| [" ·\u{a0}", c.name.as_str()].concat())}
+                {view.last_mile.as_ref().and_then(|c| carrier_link(lang, c))}
             </p>
             <h3 class="wp-history-title">{text(UiText::History)}</h3>
             <ol class="wp-timeline">{timeline}</ol>
@@ -134,8 +140,37 @@ pub fn ParcelResult(config: Config, view: Arc<TrackingView>) -> impl IntoView {
     }
 }
 
+/// A carrier's "↗" link to its own tracking page in a new tab, named for screen readers ("Track
+/// it on the USPS website"); nothing when it has no page. The name is text, never HTML.
+fn carrier_link(lang: Lang, carrier: &CarrierRef) -> Option<impl IntoView + use<>> {
+    let url = carrier.tracking_url.clone()?;
+    let label = fill(
+        words::ui(lang, UiText::TrackOnCarrierSite),
+        &[("carrier", &carrier.name)],
+    );
+    Some(view! {
+        " " <a class="wp-carrier-link" href=url target="_blank" rel="noopener noreferrer"
+            aria-label=label>"↗"</a>
+    })
+}
+
+/// The `datetime` attribute's form of a local time, `2026-11-20T08:02:00`, written by hand:
+/// chrono's `Display` would bring its formatting code to the download. The wire's four-digit
+/// years fit; fractions of a second are left out.
+fn machine_time(time: NaiveDateTime) -> String {
+    let date = (time.year() as u64 * 100 + u64::from(time.month())) * 100 + u64::from(time.day());
+    let clock = (time.hour() * 100 + time.minute()) * 100 + time.second();
+    let mut digits = date * 1_000_000 + u64::from(clock);
+    let mut text = *b"0000-00-00T00:00:00";
+    for byte in text.iter_mut().rev().filter(|b| **b == b'0') {
+        *byte += (digits % 10) as u8;
+        digits /= 10;
+    }
+    String::from_utf8(text.to_vec()).unwrap_or_default()
+}
+
 /// One timeline entry: the carrier's words are text, never HTML.
-fn event(event: EventView) -> impl IntoView {
+fn event(event: &EventView) -> impl IntoView + use<> {
     let place = event.location.as_ref().map(|place| {
         [
             place.city.as_deref(),
@@ -149,10 +184,13 @@ fn event(event: EventView) -> impl IntoView {
     });
     view! {
         <li class="wp-event">
-            <time class="wp-time" datetime=event.time.local_time().to_string()>{event.time_label}</time>
-            <span class="wp-event-label">{event.label}</span>
-            <span class="wp-event-text">{event.description}</span>
+            <time class="wp-time" datetime=machine_time(event.time.local_time())>{event.time_label.clone()}</time>
+            <span class="wp-event-label">{event.label.clone()}</span>
+            <span class="wp-event-text">{event.description.clone()}</span>
             {place.filter(|p| !p.is_empty()).map(|p| view! { <span class="wp-place">{p}</span> })}
+            // Which carrier reported it, when the journey spans several. A `String` like the
+            // place's, so both spans share one view type.
+            {event.carrier.map(|c| view! { <span class="wp-event-carrier">{c.name().to_owned()}</span> })}
         </li>
     }
 }

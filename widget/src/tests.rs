@@ -167,6 +167,142 @@ async fn timeline_is_newest_first_grouped_by_local_day_and_collapsible() {
     );
 }
 
+/// A parcel from China handed over to USPS for the last mile, as the API writes it: each event
+/// names the carrier that reported it (the oldest names none), the hand-over event is the origin
+/// carrier's, and `last_mile` links to USPS's page for its own number.
+const HANDED_OVER: &str = r#"{
+  "tracking_number": "YT2412345678901234",
+  "carrier": {"code": "yunexpress", "name": "YunExpress",
+    "tracking_url": "https://www.yuntrack.com/parcelTracking?id=YT2412345678901234"},
+  "last_mile": {"code": "usps", "name": "USPS",
+    "tracking_url": "https://tools.usps.com/go/TrackConfirmAction?tLabels=9261290100130736401234"},
+  "status": "in_transit", "sub_status": null, "status_label": "In transit",
+  "sub_status_label": null, "health": "on_track", "health_label": "On track",
+  "milestones": [], "actions": [], "eta": null,
+  "events": [
+    {"time": {"local": "2026-11-21T09:15:00", "offset": "-05:00", "zone": null, "utc": null},
+     "time_label": "Nov 21, 9:15 AM, UTC\u22125", "status": "in_transit",
+     "sub_status": "arrived_facility", "label": "Arrived at a facility",
+     "description": "Arrived at USPS Regional Facility",
+     "location": {"city": "Chicago", "region": "IL", "country": "US"},
+     "carrier_code": null, "carrier": "usps"},
+    {"time": {"local": "2026-11-20T18:00:00", "offset": "+08:00", "zone": null, "utc": null},
+     "time_label": "Nov 20, 6:00 PM, UTC+8", "status": "in_transit", "sub_status": "forwarded",
+     "label": "In transit", "description": "Handed over to <b>USPS</b> (9261290100130736401234)",
+     "location": null, "carrier_code": null, "carrier": "yunexpress"},
+    {"time": {"local": "2026-11-18T10:00:00", "offset": "+08:00", "zone": null, "utc": null},
+     "time_label": "Nov 18, 10:00 AM, UTC+8", "status": "in_transit",
+     "sub_status": "departed_facility", "label": "Left a facility", "description": "Departed",
+     "location": {"city": "Shenzhen", "region": null, "country": "CN"},
+     "carrier_code": null, "carrier": "yunexpress"},
+    {"time": {"local": "2026-11-17T08:00:00", "offset": "+08:00", "zone": null, "utc": null},
+     "time_label": "Nov 17, 8:00 AM, UTC+8", "status": "info_received", "sub_status": null,
+     "label": "Label created", "description": "Shipment information received",
+     "location": null, "carrier_code": null}
+  ],
+  "order_reference": null, "destination": null, "stale": false, "age_seconds": null, "lang": "en"
+}"#;
+
+#[wasm_bindgen_test]
+fn a_handed_over_parcel_names_each_events_carrier_and_links_both_carriers() {
+    let root = container();
+    let view: TrackingView = from_json(HANDED_OVER).expect("a tracking view");
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("en") view=Arc::new(view.clone()) /> },
+    );
+    assert_eq!(texts(&root, ".wp-event").len(), 4);
+    assert_eq!(
+        texts(&root, ".wp-event .wp-event-carrier"),
+        ["USPS", "YunExpress", "YunExpress"],
+        "every event but the one that names no carrier"
+    );
+    assert_eq!(
+        text(&root, ".wp-event-text"),
+        "Arrived at USPS Regional Facility"
+    );
+    assert_eq!(
+        root.query_selector(".wp-time")
+            .unwrap()
+            .and_then(|time| time.get_attribute("datetime"))
+            .as_deref(),
+        Some("2026-11-21T09:15:00"),
+        "the event's own local time, machine-readable"
+    );
+    assert_eq!(
+        text(&root, ".wp-carrier"),
+        "YunExpress: YT2412345678901234 ↗ ·\u{a0}USPS ↗"
+    );
+    let links = root.query_selector_all(".wp-carrier a").unwrap();
+    let links: Vec<Element> = (0..links.length())
+        .filter_map(|i| links.item(i))
+        .map(|node| node.unchecked_into())
+        .collect();
+    let described: Vec<_> = links
+        .iter()
+        .map(|a| {
+            (
+                a.get_attribute("href").unwrap_or_default(),
+                a.get_attribute("aria-label").unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            (
+                "https://www.yuntrack.com/parcelTracking?id=YT2412345678901234".to_owned(),
+                "Track it on the YunExpress website".to_owned()
+            ),
+            (
+                "https://tools.usps.com/go/TrackConfirmAction?tLabels=9261290100130736401234"
+                    .to_owned(),
+                "Track it on the USPS website".to_owned()
+            ),
+        ]
+    );
+    for link in &links {
+        assert_eq!(
+            link.get_attribute("rel").as_deref(),
+            Some("noopener noreferrer")
+        );
+        assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+        assert_eq!(link.class_name(), "wp-carrier-link");
+    }
+}
+
+#[wasm_bindgen_test]
+fn carrier_names_and_hand_over_words_stay_text() {
+    let root = container();
+    let mut view: TrackingView = from_json(HANDED_OVER).expect("a tracking view");
+    let last_mile = view.last_mile.as_mut().expect("a last-mile carrier");
+    last_mile.name = "US<b>PS</b>".into();
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <ParcelResult config=config("fr") view=Arc::new(view.clone()) /> },
+    );
+    assert_eq!(
+        texts(&root, ".wp-event-text")[1],
+        "Handed over to <b>USPS</b> (9261290100130736401234)"
+    );
+    assert!(
+        text(&root, ".wp-carrier").ends_with(" ·\u{a0}US<b>PS</b> ↗"),
+        "{}",
+        text(&root, ".wp-carrier")
+    );
+    assert!(root.query_selector(".wp-event b").unwrap().is_none());
+    assert!(root.query_selector(".wp-carrier b").unwrap().is_none());
+    let labels = root.query_selector_all(".wp-carrier-link").unwrap();
+    assert_eq!(
+        labels
+            .item(1)
+            .and_then(|a| a.unchecked_into::<Element>().get_attribute("aria-label"))
+            .as_deref(),
+        Some("Suivre le colis sur le site de US<b>PS</b>"),
+        "the link's name in the page's language, the carrier's name as text"
+    );
+}
+
 #[wasm_bindgen_test]
 fn failed_delivery_shows_the_customer_action_and_a_warning() {
     let root = container();

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 use waypost_shared::detect::Carrier;
+use waypost_shared::health::{Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{ShipmentInput, TrackingView, WebhookOutcome};
@@ -198,6 +199,10 @@ fn a_stored_number_is_registered_once_and_shown_not_yet_scanned_until_tracked() 
         Status::InfoReceived,
         "the shop's own status is kept"
     );
+    // Registered without a route: a YunExpress parcel travels as a postal international one, so
+    // its health waits as long as those do.
+    assert_eq!(stored.scope, Scope::International);
+    assert_eq!(stored.service_level, ServiceLevel::Postal);
 }
 
 #[test]

@@ -86,8 +86,9 @@ async fn register(
         record.dest_region = dest_region.clone();
         record.dest_postal_code = dest_postal_code.clone();
         record.dest_country = dest_country.clone();
-        record.scope = input.scope.unwrap_or_default();
-        record.service_level = input.service_level.unwrap_or_default();
+        let route = record.carrier.map(Carrier::usual_route).unwrap_or_default();
+        record.scope = input.scope.unwrap_or(route.scope);
+        record.service_level = input.service_level.unwrap_or(route.service);
         record.eta_from = input.eta.map(|eta| eta.from());
         record.eta_to = input.eta.map(|eta| eta.to());
         record.shipped_on = shipped_on;

@@ -115,13 +115,15 @@ pub struct ShipmentRecord {
 }
 
 impl ShipmentRecord {
-    /// A shipment just registered at `now`: nothing known yet but its number and carrier.
+    /// A shipment just registered at `now`: nothing known yet but its number and carrier (and so
+    /// the route its carrier's parcels usually take).
     pub fn new(
         shop_id: &str,
         tracking_number: TrackingNumber,
         carrier: Option<Carrier>,
         now: DateTime<Utc>,
     ) -> Self {
+        let route = carrier.map(Carrier::usual_route).unwrap_or_default();
         ShipmentRecord {
             shop_id: shop_id.to_owned(),
             tracking_number,
@@ -131,8 +133,8 @@ impl ShipmentRecord {
             dest_region: None,
             dest_postal_code: None,
             dest_country: None,
-            scope: Scope::default(),
-            service_level: ServiceLevel::default(),
+            scope: route.scope,
+            service_level: route.service,
             eta_from: None,
             eta_to: None,
             shipped_on: None,

@@ -1,6 +1,8 @@
 //! The carriers detection knows, by the codes of the public tracking-number vectors where they
 //! have one.
 
+use crate::health::{Route, Scope, ServiceLevel};
+
 crate::wire_enum! {
     /// A carrier. Serialized as its code (`ups`, `canada_post`, ...). Declared from most to least
     /// commonly seen by online shops, which breaks ranking ties between equally specific formats.
@@ -90,6 +92,24 @@ impl Carrier {
         }
     }
 
+    /// The route its parcels take when nothing else is said: the national posts' S10 items and the
+    /// cross-border carriers of Chinese e-commerce (Cainiao, YunExpress, 4PX, Yanwen) travel
+    /// internationally, as slowly and quietly as the posts, so their health waits as long as a
+    /// postal international route's; every other carrier, the defaults.
+    pub fn usual_route(self) -> Route {
+        match self {
+            Carrier::S10
+            | Carrier::Cainiao
+            | Carrier::Yunexpress
+            | Carrier::FourPx
+            | Carrier::Yanwen => Route {
+                scope: Scope::International,
+                service: ServiceLevel::Postal,
+            },
+            _ => Route::default(),
+        }
+    }
+
     /// Looks a carrier up by its wire code.
     pub fn from_code(code: &str) -> Option<Carrier> {
         Carrier::from_wire(code)
@@ -166,6 +186,17 @@ const SERVICE_NAMES: &[(&str, Carrier)] = &[
 #[cfg(test)]
 mod tests {
     use super::Carrier;
+
+    #[test]
+    fn cross_border_carriers_travel_as_postal_international_routes() {
+        use crate::health::{Scope, ServiceLevel};
+        for carrier in [Carrier::Yunexpress, Carrier::Cainiao, Carrier::S10] {
+            let route = carrier.usual_route();
+            assert_eq!(route.scope, Scope::International, "{carrier:?}");
+            assert_eq!(route.service, ServiceLevel::Postal, "{carrier:?}");
+        }
+        assert_eq!(Carrier::Ups.usual_route(), crate::health::Route::default());
+    }
 
     #[test]
     fn platform_names_read_as_carriers() {

@@ -452,6 +452,30 @@ mod tests {
         }
     }
 
+    /// A journey across two carriers: each event's `carrier` and the `last_mile` carrier, which
+    /// serde leaves out when absent, read as serde reads them.
+    #[test]
+    fn reads_the_carriers_of_a_handed_over_parcel() {
+        use crate::detect::Carrier;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+        let snap =
+            std::fs::read_to_string(dir.join("wire_snapshots__tracking_view_en.snap")).unwrap();
+        let json = snap.splitn(3, "---\n").nth(2).unwrap();
+        let mut view: TrackingView = serde_json::from_str(json).unwrap();
+        view.last_mile = Some(CarrierRef {
+            code: Carrier::Usps,
+            name: "USPS".into(),
+            tracking_url: Some("https://tools.usps.com/go/TrackConfirmAction?tLabels=9261".into()),
+        });
+        view.events[0].carrier = Some(Carrier::Usps);
+        view.events[1].carrier = Some(Carrier::Yunexpress);
+        let json = serde_json::to_string(&view).unwrap();
+        let ours: TrackingView = from_json(&json).unwrap();
+        assert_eq!(ours, view);
+        assert_eq!(ours.events[2].carrier, None);
+        assert!(from_json::<TrackingView>(&json.replace("\"yunexpress\"", "\"pigeon\"")).is_none());
+    }
+
     #[test]
     fn strings_unescape_like_serde() {
         let text = "<img src=x onerror=alert(1)> \"quoted\" \\ / \u{1F4E6} tab\there\nnew é";
