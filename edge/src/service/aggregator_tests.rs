@@ -295,6 +295,26 @@ fn a_hand_over_is_one_journey_found_by_either_number() {
     let again = h.track(LAST_MILE).unwrap();
     assert_eq!(again.tracking_number, HANDED);
     assert_eq!(again.events, view.events);
+
+    // An older answer arriving late (YunExpress's leg alone, an earlier estimate): the ETA and
+    // the last mile stay.
+    let mut older: serde_json::Value = serde_json::from_str(HANDED_OVER).unwrap();
+    let info = older.pointer_mut("/data/accepted/0/track_info").unwrap();
+    info["tracking"]["providers"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(1);
+    info["misc_info"] = serde_json::Value::Null;
+    info["time_metrics"]["estimated_delivery_date"]["from"] = "2026-11-25T00:00:00-05:00".into();
+    info["time_metrics"]["estimated_delivery_date"]["to"] = "2026-11-26T00:00:00-05:00".into();
+    let body: &'static str = Box::leak(older.to_string().into_boxed_str());
+    h.carriers.answer_with(Box::new(move |_| reply(200, body)));
+    h.carriers.cache.entries.borrow_mut().clear();
+    h.refresh();
+    let late = h.track(HANDED).unwrap();
+    assert_eq!(late.eta, view.eta);
+    assert_eq!(late.last_mile, view.last_mile);
+    assert_eq!(late.events, view.events);
 }
 
 #[test]

@@ -81,7 +81,9 @@ pub struct Answered {
 
 /// Applies a carrier's answer to a shipment's history at `now`: its events through the merge,
 /// its ETA as the carrier ETA, when it answered, and the last-mile carrier it names (a last-mile
-/// number it does not repeat is kept). Pure.
+/// number it does not repeat is kept). An answer older than what is stored (a retried push
+/// arriving late: its newest event before the shipment's) still adds the events it has, but
+/// moves neither the ETA nor the last mile back. Pure.
 pub fn answered(history: ShipmentHistory, said: CarrierSaid<'_>, now: DateTime<Utc>) -> Answered {
     let CarrierSaid {
         answer, fetched_at, ..
@@ -94,13 +96,22 @@ pub fn answered(history: ShipmentHistory, said: CarrierSaid<'_>, now: DateTime<U
         before.last_mile_carrier,
         before.last_mile_number.clone(),
     );
+    let newest_said = answer.events.iter().map(|e| e.time.latest_utc()).max();
+    let current = match (newest_said, before.last_event_at) {
+        (Some(said), Some(stored)) => said >= stored,
+        _ => true,
+    };
     let mut merged = merge(history, answer.events_as_they_happened().collect(), now);
     let shipment = &mut merged.history.shipment;
+    shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
+    if !current {
+        let changed = !held || !merged.new.is_empty();
+        return Answered { merged, changed };
+    }
     if let (Some(from), Some(to)) = (answer.eta_from, answer.eta_to) {
         shipment.eta_from = Some(from);
         shipment.eta_to = Some(to.max(from));
     }
-    shipment.carrier_checked_at = shipment.carrier_checked_at.max(Some(fetched_at));
     if let Some(last_mile) = &answer.last_mile {
         let number = last_mile
             .number

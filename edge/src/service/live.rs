@@ -370,7 +370,19 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             .carrier
             .register_call(&account.base_url, number, &account.client_id)
             .ok_or(Failure::NotConfigured)?;
-        let reply = match self.http.send(&call, self.config.timeout_ms).await {
+        let reply = self.send_once(&call).await?;
+        match seventeen_track::read_register(number, reply.status, &reply.body) {
+            Ok(Registration::Registered) => Ok(Lookup::Pending),
+            Ok(Registration::Invalid) => Ok(Lookup::NotFound),
+            Ok(Registration::QuotaExceeded) => Err(Failure::QuotaExceeded),
+            Err(bad) => Err(Failure::BadAnswer(bad.0)),
+        }
+    }
+
+    /// Sends a call that is not retried (a token, a registration): its answer, unless it got
+    /// none, a 429 or a 5xx.
+    async fn send_once(&self, call: &HttpCall) -> Result<HttpReply, Failure> {
+        let reply = match self.http.send(call, self.config.timeout_ms).await {
             Ok(reply) => reply,
             Err(Transport::Timeout) => return Err(Failure::Timeout),
             Err(Transport::Failed(reason)) => return Err(Failure::Unreachable(reason)),
@@ -380,12 +392,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
                 reply.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS),
             )),
             status if status >= 500 => Err(Failure::ServerError(status)),
-            status => match seventeen_track::read_register(number, status, &reply.body) {
-                Ok(Registration::Registered) => Ok(Lookup::Pending),
-                Ok(Registration::Invalid) => Ok(Lookup::NotFound),
-                Ok(Registration::QuotaExceeded) => Err(Failure::QuotaExceeded),
-                Err(bad) => Err(Failure::BadAnswer(bad.0)),
-            },
+            _ => Ok(reply),
         }
     }
 
@@ -443,20 +450,7 @@ impl<H: CarrierHttp, C: Cache> LiveCarriers<'_, H, C> {
             &account.client_secret,
         )
         .ok_or(Failure::NotConfigured)?;
-        let reply = match self.http.send(&call, self.config.timeout_ms).await {
-            Ok(reply) => reply,
-            Err(Transport::Timeout) => return Err(Failure::Timeout),
-            Err(Transport::Failed(reason)) => return Err(Failure::Unreachable(reason)),
-        };
-        match reply.status {
-            429 => {
-                return Err(Failure::RateLimited(
-                    reply.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS),
-                ));
-            }
-            status if status >= 500 => return Err(Failure::ServerError(status)),
-            _ => {}
-        }
+        let reply = self.send_once(&call).await?;
         let token =
             read_token(reply.status, &reply.body).map_err(|bad| Failure::BadAnswer(bad.0))?;
         let lifetime = token.expires_in.saturating_sub(TOKEN_MARGIN_SECS);
