@@ -1,13 +1,17 @@
 //! The Cron Trigger's work: one refresh run over active shipments, one retention pass, one pass
-//! deleting what the shops no longer keep, one upkeep pass of stored health schedules and one
-//! pass forgetting old webhook delivery ids; what each did (or why it could not) goes to the log.
+//! deleting what the shops no longer keep, one upkeep pass of stored health schedules, one pass
+//! forgetting old webhook delivery ids and one deleting expired console sessions; what each did
+//! (or why it could not) goes to the log.
 
 use worker::{console_error, console_log};
 
 use crate::app::App;
-use crate::limits::{DELIVERY_FORGET_BATCH, DELIVERY_MEMORY_DAYS, HISTORY_BATCH, RETENTION_BATCH};
+use crate::limits::{
+    DELIVERY_FORGET_BATCH, DELIVERY_MEMORY_DAYS, EXPIRED_SESSION_BATCH, HISTORY_BATCH,
+    RETENTION_BATCH,
+};
 use crate::service::store::Runtime;
-use crate::service::{customers, health_upkeep, inbound, refresh, shipments};
+use crate::service::{console_sessions, customers, health_upkeep, inbound, refresh, shipments};
 
 /// Erases the personal data of orders whose parcels ended longer ago than their shop keeps it.
 pub async fn expire_personal_data(app: &App<'_>) {
@@ -66,5 +70,16 @@ pub async fn forget_old_deliveries(app: &App<'_>) {
     match inbound::forget_deliveries(&app.store, before, DELIVERY_FORGET_BATCH).await {
         Ok(forgotten) => console_log!("webhooks: {forgotten} old delivery ids forgotten"),
         Err(error) => console_error!("forgetting delivery ids failed: {error}"),
+    }
+}
+
+/// Deletes console sessions that have expired (they open nothing already; this keeps the table
+/// small).
+pub async fn delete_expired_sessions(app: &App<'_>) {
+    match console_sessions::delete_expired(&app.store, app.runtime.now(), EXPIRED_SESSION_BATCH)
+        .await
+    {
+        Ok(deleted) => console_log!("console: {deleted} expired sessions deleted"),
+        Err(error) => console_error!("deleting expired sessions failed: {error}"),
     }
 }

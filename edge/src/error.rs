@@ -21,6 +21,10 @@ pub enum EdgeError {
     /// Valid credentials that may not do this (a publishable key on a write).
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A request made with the console's session cookie that may have been forged by another
+    /// site: a write without the session's CSRF token, or one from another origin.
+    #[error("{0}")]
+    CsrfFailed(&'static str),
     /// Nothing here for this shop. `detection` tells the customer where else to look.
     #[error("{detail}")]
     NotFound {
@@ -88,7 +92,7 @@ impl EdgeError {
         match self {
             EdgeError::BadRequest { .. } | EdgeError::InvalidRows { .. } => 400,
             EdgeError::Unauthorized => 401,
-            EdgeError::Forbidden(_) => 403,
+            EdgeError::Forbidden(_) | EdgeError::CsrfFailed(_) => 403,
             EdgeError::NotFound { .. } | EdgeError::NoRoute(_) => 404,
             EdgeError::MethodNotAllowed { .. } => 405,
             EdgeError::WriteConflict => 409,
@@ -106,6 +110,7 @@ impl EdgeError {
             EdgeError::BadRequest { code, .. } => (*code, "Bad request"),
             EdgeError::Unauthorized => ("unauthorized", "Unauthorized"),
             EdgeError::Forbidden(_) => ("forbidden", "Forbidden"),
+            EdgeError::CsrfFailed(_) => ("csrf_failed", "Forbidden"),
             EdgeError::NotFound { code, .. } => (*code, "Not found"),
             EdgeError::NoRoute(_) => ("no_route", "Not found"),
             EdgeError::MethodNotAllowed { .. } => ("method_not_allowed", "Method not allowed"),

@@ -33,8 +33,9 @@ pub async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<
     })
 }
 
-/// The Cron Trigger: refreshes active shipments from their carriers, then erases personal data
-/// past its shop's retention period.
+/// The Cron Trigger: keeps health schedules current, refreshes active shipments from their
+/// carriers, erases personal data past its shop's retention period, deletes what shops no longer
+/// keep, and forgets old webhook deliveries and expired console sessions.
 #[event(scheduled)]
 pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match App::from_env(&env) {
@@ -44,6 +45,7 @@ pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) 
             cron::expire_personal_data(&app).await;
             cron::delete_ended_shipments(&app).await;
             cron::forget_old_deliveries(&app).await;
+            cron::delete_expired_sessions(&app).await;
         }
         Err(error) => console_error!("refresh: {error}"),
     }

@@ -53,3 +53,5 @@ pub const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
 pub const DELIVERY_MEMORY_DAYS: i64 = 7;
 /// Delivery ids the cron forgets per run once remembered long enough.
 pub const DELIVERY_FORGET_BATCH: usize = 1_000;
+/// Expired console sessions the cron deletes per run.
+pub const EXPIRED_SESSION_BATCH: usize = 1_000;

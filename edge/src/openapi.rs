@@ -20,6 +20,7 @@ use crate::limits::{
     MAX_TEXT_CHARS,
 };
 use crate::limits::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_WEBHOOK_BYTES};
+use crate::service::console_sessions::{CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS};
 use crate::service::import_csv::HEADER_NAMES;
 
 /// The whole document.
@@ -31,8 +32,9 @@ pub fn document() -> Value {
             "version": "1",
             "description": format!(
                 "Tracking for shops. Public endpoints take a publishable key (`?key=pk_...` or `Authorization: Bearer pk_...`) \
-                 and are rate limited per IP and per key (429 with `Retry-After`). Private endpoints take `Authorization: Bearer sk_...`. \
-                 Errors are `application/problem+json` with a stable `code`. Bodies are at most {MAX_BODY_BYTES} bytes."
+                 and are rate limited per IP and per key (429 with `Retry-After`). Private endpoints take `Authorization: Bearer sk_...`, \
+                 or, from the retailer console on this API's own origin, the `{SESSION_COOKIE}` session cookie that `POST /v1/console/session` sets; \
+                 a write with the cookie carries the session's `csrf_token` in `{CSRF_HEADER}`. Errors are `application/problem+json` with a stable `code`. Bodies are at most {MAX_BODY_BYTES} bytes."
             ),
         },
         "paths": paths(),
@@ -42,7 +44,11 @@ pub fn document() -> Value {
                 "publishable": { "type": "apiKey", "in": "query", "name": "key", "description": "pk_... publishable key" },
                 "publishable_bearer": { "type": "http", "scheme": "bearer", "description": "pk_... publishable key (used when `?key=` is absent)" },
                 "secret": { "type": "http", "scheme": "bearer", "description": "sk_... secret key" },
-                "admin": { "type": "http", "scheme": "bearer", "description": "the ADMIN_TOKEN secret" }
+                "admin": { "type": "http", "scheme": "bearer", "description": "the ADMIN_TOKEN secret" },
+                "console_session": {
+                    "type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+                    "description": format!("The retailer console's session (`POST /v1/console/session` sets it; HttpOnly, Secure, SameSite=Strict), from this API's own origin only; writes with it carry `{CSRF_HEADER}` (else 403 `csrf_failed`)"),
+                }
             }
         }
     })
@@ -88,7 +94,7 @@ fn paths() -> Value {
         },
         "example": { "email": "sam@example.com" },
     });
-    json!({
+    let mut paths = json!({
         "/healthz": { "get": operation("Liveness", OPEN, &[], &[(200, "Health")], None) },
         "/v1/openapi.json": { "get": operation("This document", OPEN, &[], &[(200, "Any")], None) },
         "/v1/carriers": { "get": operation("Carriers and formats detection knows", OPEN, &[], &[(200, "CarriersView")], None) },
@@ -161,6 +167,14 @@ fn paths() -> Value {
                 SECRET, std::slice::from_ref(&platform), &[(204, "Empty"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
             ),
         },
+        "/v1/console/session": {
+            "post": sign_in_operation(),
+            "get": operation(
+                "The console session of the cookie: its shop, its CSRF token and when it ends; 401 once it ended (expired, signed out, or its key revoked)",
+                CONSOLE, &[], &[(200, "ConsoleSession"), (401, "Problem"), (403, "Problem")], None,
+            ),
+            "delete": sign_out_operation(),
+        },
         "/v1/webhooks/17track": { "post": carrier_push_operation() },
         "/v1/webhooks/{platform}/{shop_id}": { "post": webhook_operation(platform) },
         "/v1/admin/shops": { "post": operation(
@@ -175,7 +189,89 @@ fn paths() -> Value {
             "Revokes a key at once",
             ADMIN, &[path_param("shop_id", "The shop.", string()), path_param("key_id", "The key's id.", string())], &[(204, "Empty"), (401, "Problem"), (404, "Problem")], None,
         )},
-    })
+    });
+    add_csrf_headers(&mut paths);
+    paths
+}
+
+/// Adds the CSRF header to every write the session cookie admits: required where the cookie is the
+/// only credential, else required with the cookie only.
+fn add_csrf_headers(paths: &mut Value) {
+    let operations = paths
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|methods| methods.iter_mut())
+        .filter(|(method, _)| *method != "get");
+    for (_, op) in operations {
+        let schemes: Vec<&str> = op["security"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flat_map(|requirement| requirement.keys().map(String::as_str))
+            .collect();
+        if !schemes.contains(&"console_session") {
+            continue;
+        }
+        let required = !schemes.contains(&"secret");
+        let header = json!({
+            "name": CSRF_HEADER, "in": "header", "required": required,
+            "description": "The session's `csrf_token`: every write made with the console session cookie carries it (403 `csrf_failed` without it); not needed with a secret key.",
+            "schema": csrf_token(),
+        });
+        match op.get_mut("parameters").and_then(Value::as_array_mut) {
+            Some(parameters) => parameters.push(header),
+            None => op["parameters"] = json!([header]),
+        }
+    }
+}
+
+/// `POST /v1/console/session`: the secret key in the body, the session in a cookie.
+fn sign_in_operation() -> Value {
+    let mut op = operation(
+        "Signs the retailer console in with one of the shop's secret keys: answers the session and sets its cookie (the key is not needed again). \
+         Any key that is not a live secret key answers the same 401; rate limited per client IP (429 with `Retry-After`); 403 `csrf_failed` from another origin",
+        OPEN,
+        &[],
+        &[
+            (200, "ConsoleSession"),
+            (400, "Problem"),
+            (401, "Problem"),
+            (403, "Problem"),
+            (413, "Problem"),
+            (415, "Problem"),
+            (429, "Problem"),
+        ],
+        Some("ConsoleSignIn"),
+    );
+    op["responses"]["200"]["headers"] = json!({ "Set-Cookie": {
+        "description": format!("`{SESSION_COOKIE}=<token>; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={SESSION_SECONDS}`"),
+        "schema": string(),
+    }});
+    op
+}
+
+/// `DELETE /v1/console/session`: ends the session and clears its cookie.
+fn sign_out_operation() -> Value {
+    let mut op = operation(
+        "Signs the console out: the session ends at once and its cookie is cleared",
+        CONSOLE,
+        &[],
+        &[(204, "Empty"), (401, "Problem"), (403, "Problem")],
+        None,
+    );
+    op["responses"]["204"]["headers"] = json!({ "Set-Cookie": {
+        "description": format!("`{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`"),
+        "schema": string(),
+    }});
+    op
+}
+
+/// A session's CSRF token: 32 hex digits.
+fn csrf_token() -> Value {
+    json!({ "type": "string", "pattern": "^[0-9a-f]{32}$" })
 }
 
 /// `POST /v1/webhooks/{platform}/{shop_id}`: the platform's own payload, signed.
@@ -286,8 +382,10 @@ fn import_operation() -> Value {
 const OPEN: &[&str] = &[];
 /// A publishable key, in `?key=` or as a bearer token.
 const PUBLIC: &[&str] = &["publishable", "publishable_bearer"];
-/// A secret key.
-const SECRET: &[&str] = &["secret"];
+/// A secret key, or the console's session cookie.
+const SECRET: &[&str] = &["secret", "console_session"];
+/// The console's session cookie.
+const CONSOLE: &[&str] = &["console_session"];
 /// The admin token.
 const ADMIN: &[&str] = &["admin"];
 
@@ -691,6 +789,13 @@ fn schemas() -> Value {
         ]),
         "IntegrationView": closed(&[
             ("platform", r("Platform")), ("webhook_url", string()), ("created_at", json!({ "type": "string", "format": "date-time" })),
+        ]),
+        "ConsoleSignIn": input(&["secret_key"], &[
+            ("secret_key", json!({ "type": "string", "maxLength": 128, "description": "One of the shop's secret keys (sk_...)" })),
+        ]),
+        "ConsoleSession": closed(&[
+            ("shop_id", string()), ("shop_name", string()), ("csrf_token", csrf_token()),
+            ("expires_at", json!({ "type": "string", "format": "date-time" })),
         ]),
         "WebhookAck": closed(&[("outcome", r("WebhookOutcome")), ("parcels", integer()), ("removed", integer())]),
     })

@@ -46,6 +46,11 @@ impl Client {
         }
     }
 
+    /// The server's origin (`http://127.0.0.1:port`).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
     fn call(&self, method: &'static str, path: &str) -> Call {
         Call {
             agent: self.agent.clone(),
@@ -160,6 +165,11 @@ impl Call {
         self.header("Authorization", &format!("Bearer {token}"))
     }
 
+    /// Sends a cookie (`Cookie: name=value`).
+    pub fn cookie(self, name: &str, value: &str) -> Call {
+        self.header("Cookie", &format!("{name}={value}"))
+    }
+
     /// A JSON body.
     pub fn json<T: Serialize>(self, body: &T) -> Call {
         self.raw(
@@ -221,6 +231,16 @@ impl Reply {
             .iter()
             .find(|(key, _)| *key == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// The `Set-Cookie` header that sets the cookie `name`, whole (`name=value; Path=/; ...`).
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}=");
+        self.headers
+            .iter()
+            .filter(|(key, _)| key == "set-cookie")
+            .map(|(_, value)| value.as_str())
+            .find(|value| value.starts_with(&prefix))
     }
 
     /// The body as JSON.

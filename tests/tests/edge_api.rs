@@ -16,6 +16,8 @@ use waypost_shared::wire::{
 };
 use waypost_tests::{Client, EdgeServer, Reply, demo};
 
+#[path = "edge_api/console.rs"]
+mod console;
 #[path = "edge_api/imports.rs"]
 mod imports;
 #[path = "edge_api/webhooks.rs"]
@@ -1989,6 +1991,7 @@ fn main() -> ExitCode {
         .iter()
         .chain(imports::TESTS)
         .chain(webhooks::TESTS)
+        .chain(console::TESTS)
         .copied();
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();

@@ -1,21 +1,41 @@
-//! Rate limits on public endpoints, with the Workers Rate Limiting binding (simulated locally by
-//! `wrangler dev`): per client IP, then per publishable key.
+//! Rate limits, with the Workers Rate Limiting binding (simulated locally by `wrangler dev`): on
+//! public endpoints per client IP, then per publishable key; on console sign-ins per client IP.
 
 use worker::Env;
 
 use crate::error::{EdgeError, Result};
 
-/// The per-IP limiter binding.
-pub const PER_IP: &str = "RATE_LIMIT_IP";
-/// The per-key limiter binding.
-pub const PER_KEY: &str = "RATE_LIMIT_KEY";
-/// The policy advertised in `RateLimit-Policy` (per key: 120 requests per 10 s).
-pub const POLICY: &str = "120;w=10";
-/// Seconds a limited client should wait: the longer of the two windows.
-const RETRY_AFTER: u32 = 10;
+/// A limiter binding (declared in `wrangler.toml`) and how long a client it refuses should wait.
+pub struct Limit {
+    /// The binding's name.
+    pub binding: &'static str,
+    /// Seconds to wait, for `Retry-After`.
+    pub retry_after: u32,
+}
 
-/// Counts one request against `binding` for `key`; 429 when over.
-pub async fn check(env: &Env, binding: &str, key: &str) -> Result<()> {
+/// Public requests per client IP (600 a minute).
+pub const PER_IP: Limit = Limit {
+    binding: "RATE_LIMIT_IP",
+    retry_after: 10,
+};
+/// Public requests per publishable key (120 per 10 s).
+pub const PER_KEY: Limit = Limit {
+    binding: "RATE_LIMIT_KEY",
+    retry_after: 10,
+};
+/// Console sign-ins per client IP (10 a minute): few enough that guessing keys is hopeless, and
+/// a retailer mistyping one is barely slowed.
+pub const SIGN_IN: Limit = Limit {
+    binding: "RATE_LIMIT_SIGN_IN",
+    retry_after: 60,
+};
+/// The policy advertised in `RateLimit-Policy` on public endpoints (per key: 120 requests per
+/// 10 s).
+pub const POLICY: &str = "120;w=10";
+
+/// Counts one request against `limit` for `key`; 429 when over.
+pub async fn check(env: &Env, limit: Limit, key: &str) -> Result<()> {
+    let binding = limit.binding;
     let limiter = env
         .rate_limiter(binding)
         .map_err(|e| EdgeError::Internal(format!("{binding}: {e}")))?;
@@ -27,7 +47,7 @@ pub async fn check(env: &Env, binding: &str, key: &str) -> Result<()> {
         Ok(())
     } else {
         Err(EdgeError::RateLimited {
-            retry_after: RETRY_AFTER,
+            retry_after: limit.retry_after,
         })
     }
 }

@@ -70,6 +70,16 @@ impl Incoming {
             .map(|token| token.trim().to_owned())
     }
 
+    /// A cookie's value, from `Cookie`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        cookie_value(&self.header("Cookie")?, name).map(str::to_owned)
+    }
+
+    /// Whether the method only reads (`GET`, `HEAD`): what needs no CSRF token.
+    pub fn reads_only(&self) -> bool {
+        matches!(self.method, Some(Method::Get | Method::Head))
+    }
+
     /// The publishable key: `?key=` (no preflight needed) or the bearer token.
     pub fn publishable_key(&self) -> Option<String> {
         self.param("key")
@@ -155,6 +165,15 @@ impl Incoming {
     }
 }
 
+/// The value of the first cookie named `name` in a `Cookie` header (`a=1; b=2`).
+fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
+
 /// Accepts `application/json` (with any parameters).
 fn check_json_type(content_type: &str) -> Result<()> {
     if content_type
@@ -199,6 +218,19 @@ fn check_csv_type(content_type: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_read_by_exact_name() {
+        let header = "theme=dark; waypost_session=ab12; other_waypost_session=x";
+        assert_eq!(cookie_value(header, "waypost_session"), Some("ab12"));
+        assert_eq!(cookie_value(header, "theme"), Some("dark"));
+        assert_eq!(cookie_value(header, "session"), None);
+        assert_eq!(
+            cookie_value("waypost_session=", "waypost_session"),
+            Some("")
+        );
+        assert_eq!(cookie_value("", "waypost_session"), None);
+    }
 
     #[test]
     fn csv_content_types() {

@@ -22,7 +22,8 @@ use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
+    SessionRecord, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts,
+    StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -204,6 +205,19 @@ struct IntegrationShopRow {
     sealed_secret: String,
     /// When the integration was set (the shop's own `created_at` is the shop's).
     set_at: String,
+    #[serde(flatten)]
+    shop: ShopRow,
+}
+
+/// A console session joined with its shop.
+#[derive(Deserialize)]
+struct SessionShopRow {
+    token_hash: String,
+    key_id: String,
+    csrf_token: String,
+    /// When the session was made (the shop's own `created_at` is the shop's).
+    signed_in_at: String,
+    expires_at: String,
     #[serde(flatten)]
     shop: ShopRow,
 }
@@ -1556,6 +1570,73 @@ impl Store for D1Store {
             }
             Err(error) => Err(internal(error)),
         }
+    }
+
+    async fn insert_session(&self, session: &SessionRecord) -> Result<()> {
+        self.run(
+            "INSERT INTO console_sessions (token_hash, shop_id, key_id, csrf_token, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                text(&session.token_hash),
+                text(&session.shop_id),
+                text(&session.key_id),
+                text(&session.csrf_token),
+                instant(session.created_at),
+                instant(session.expires_at),
+            ],
+        )
+        .await
+    }
+
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRecord, ShopRecord)>> {
+        let sql = "SELECT c.token_hash, c.key_id, c.csrf_token, c.created_at AS signed_in_at, c.expires_at, \
+                   s.id, s.name, s.allowed_origins, s.transit_min_days, s.transit_max_days, s.created_at, \
+                   s.live_carriers, s.retention_days, s.history_days \
+                   FROM console_sessions c JOIN api_keys k ON k.key_id = c.key_id JOIN shops s ON s.id = c.shop_id \
+                   WHERE c.token_hash = ?1 AND c.expires_at > ?2 AND k.revoked = 0";
+        let row: Option<SessionShopRow> = self.row(sql, &[text(token_hash), instant(now)]).await?;
+        row.map(|row| {
+            let shop = row.shop.into_record()?;
+            let session = SessionRecord {
+                token_hash: row.token_hash,
+                shop_id: shop.id.clone(),
+                key_id: row.key_id,
+                csrf_token: row.csrf_token,
+                created_at: read_instant(&row.signed_in_at)?,
+                expires_at: read_instant(&row.expires_at)?,
+            };
+            Ok((session, shop))
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<bool> {
+        let result = self
+            .statement(
+                "DELETE FROM console_sessions WHERE token_hash = ?1",
+                &[text(token_hash)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        changed_a_row(&result)
+    }
+
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        let result = self
+            .statement(
+                "DELETE FROM console_sessions WHERE rowid IN (SELECT rowid FROM console_sessions \
+                 WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)",
+                &[instant(now), JsValue::from(limit as u32)],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        rows_changed(&result)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod carrier_push;
+mod console;
 mod customers;
 mod detect;
 mod imports;
@@ -23,6 +24,7 @@ use crate::http::rate_limit;
 use crate::http::request::Incoming;
 use crate::http::response::{self, set};
 use crate::service::auth;
+use crate::service::console_sessions::SESSION_COOKIE;
 use crate::service::store::ShopRecord;
 
 /// Every route, grouped by the credentials it takes.
@@ -31,8 +33,11 @@ enum Route {
     Open(Open),
     /// A publishable key; the shop's origins.
     Public(Public),
-    /// A secret key; no browser.
+    /// A secret key, or the console's session cookie from the Worker's own origin; no
+    /// cross-origin browser.
     Private(Private),
+    /// The console's session itself: signing in with a secret key, reading it, signing out.
+    Console(Console),
     /// The admin token; no browser.
     Admin(Admin),
     /// A platform's signature over the body, with the shop's webhook secret; no browser.
@@ -63,6 +68,12 @@ enum Private {
     PutIntegration(Platform),
     GetIntegration(Platform),
     DeleteIntegration(Platform),
+}
+
+enum Console {
+    SignIn,
+    Show,
+    SignOut,
 }
 
 enum Signed {
@@ -114,6 +125,9 @@ impl Route {
             (Delete, ["v1", "integrations", platform]) => {
                 Route::Private(Private::DeleteIntegration(Platform::from_wire(platform)?))
             }
+            (Post, ["v1", "console", "session"]) => Route::Console(Console::SignIn),
+            (Get, ["v1", "console", "session"]) => Route::Console(Console::Show),
+            (Delete, ["v1", "console", "session"]) => Route::Console(Console::SignOut),
             (Post, ["v1", "webhooks", "17track"]) => Route::Signed(Signed::CarrierPush),
             (Post, ["v1", "webhooks", platform, shop]) => {
                 Route::Signed(Signed::Webhook(Platform::from_wire(platform)?, owned(shop)))
@@ -130,8 +144,8 @@ impl Route {
         Some(route)
     }
 
-    /// Whether a page in a browser may call it (CORS); secret keys and the admin token never
-    /// travel from one.
+    /// Whether a page of another origin may call it (CORS); secret keys, the console's session
+    /// and the admin token never travel from one.
     fn browser(&self) -> bool {
         matches!(self, Route::Open(_) | Route::Public(_))
     }
@@ -191,6 +205,9 @@ pub struct Dressing {
     pub cors: Cors,
     /// Whether the route is rate limited (and says so in `RateLimit-Policy`).
     pub rate_limited: bool,
+    /// Whether the answer is a shop's own (`Cache-Control: no-store`: no cache, and no page kept
+    /// for the back button after signing out, holds it).
+    pub private: bool,
 }
 
 impl Dressing {
@@ -198,6 +215,15 @@ impl Dressing {
         Dressing {
             cors,
             rate_limited: false,
+            private: false,
+        }
+    }
+
+    /// A shop's own answer, for no browser of another origin and kept nowhere.
+    fn private() -> Self {
+        Dressing {
+            private: true,
+            ..Dressing::new(Cors::None)
         }
     }
 
@@ -205,6 +231,9 @@ impl Dressing {
     pub fn apply(&self, response: &mut Response, origin: Option<&str>) -> Result<()> {
         if self.rate_limited {
             set(response, "RateLimit-Policy", rate_limit::POLICY)?;
+        }
+        if self.private {
+            set(response, "Cache-Control", "no-store")?;
         }
         self.cors.apply(response, origin)
     }
@@ -246,6 +275,7 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
                         Dressing {
                             cors: Cors::Any,
                             rate_limited: true,
+                            private: false,
                         },
                         Err(error),
                     );
@@ -260,14 +290,20 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
                 Dressing {
                     cors: Cors::Shop(shop.allowed_origins),
                     rate_limited: true,
+                    private: false,
                 },
                 result,
             )
         }
-        Route::Private(route) => (
-            Dressing::new(Cors::None),
-            private(app, &mut req, route).await,
-        ),
+        Route::Private(route) => (Dressing::private(), private(app, &mut req, route).await),
+        Route::Console(route) => {
+            let result = match route {
+                Console::SignIn => console::sign_in(app, &mut req).await,
+                Console::Show => console::show(app, &req).await,
+                Console::SignOut => console::sign_out(app, &req).await,
+            };
+            (Dressing::private(), result)
+        }
         Route::Admin(route) => (Dressing::new(Cors::None), admin(app, &mut req, route).await),
         Route::Signed(Signed::Webhook(platform, shop)) => (
             Dressing::new(Cors::None),
@@ -281,7 +317,7 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
 }
 
 async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Response> {
-    let shop = auth::secret_shop(&app.store, req.bearer().as_deref()).await?;
+    let shop = private_shop(app, req).await?;
     match route {
         Private::PutOrder(order) => orders::put(app, &shop, req, &order).await,
         Private::PutShipment(number) => shipments::put(app, &shop, req, &number).await,
@@ -295,6 +331,17 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::GetIntegration(platform) => integrations::get(app, &shop, req, platform).await,
         Private::DeleteIntegration(platform) => integrations::delete(app, &shop, platform).await,
     }
+}
+
+/// The shop a private request speaks for: the secret key's (`Authorization: Bearer sk_...`), else
+/// the console session's (its cookie, under [`console::session`]'s checks). Never a shop the URL
+/// names, so one shop's credentials reach nothing of another's.
+async fn private_shop(app: &App<'_>, req: &Incoming) -> Result<ShopRecord> {
+    let bearer = req.bearer();
+    if bearer.is_none() && req.cookie(SESSION_COOKIE).is_some() {
+        return Ok(console::session(app, req).await?.shop);
+    }
+    auth::secret_shop(&app.store, bearer.as_deref()).await
 }
 
 async fn admin(app: &App<'_>, req: &mut Incoming, route: Admin) -> Result<Response> {
@@ -335,4 +382,83 @@ async fn preflight(app: &App<'_>, req: &Incoming, methods: &str) -> Result<Respo
     let mut response = response::no_content()?;
     cors::preflight(&mut response, &origin, methods)?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::openapi;
+
+    /// The schemes the document names for an operation.
+    fn schemes(operation: &Value) -> Vec<&str> {
+        operation["security"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flat_map(|requirement| requirement.keys().map(String::as_str))
+            .collect()
+    }
+
+    /// The schemes the document must name for a route: the credentials it takes.
+    fn credentials(route: &Route) -> &'static [&'static str] {
+        match route {
+            Route::Open(_) | Route::Signed(_) | Route::Console(Console::SignIn) => &[],
+            Route::Public(_) => &["publishable", "publishable_bearer"],
+            Route::Private(_) => &["secret", "console_session"],
+            Route::Console(_) => &["console_session"],
+            Route::Admin(_) => &["admin"],
+        }
+    }
+
+    /// Whether the document has `method` on a path template that `segments` fill.
+    fn documented(paths: &serde_json::Map<String, Value>, method: &str, segments: &[&str]) -> bool {
+        paths.iter().any(|(template, operations)| {
+            let parts: Vec<&str> = template.split('/').filter(|p| !p.is_empty()).collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(segments)
+                    .all(|(part, segment)| part.starts_with('{') || part == segment)
+                && !operations[method].is_null()
+        })
+    }
+
+    /// Every operation the OpenAPI document describes is a route behind the credentials the
+    /// document names, and its paths answer no method the document leaves out.
+    #[test]
+    fn the_document_describes_the_routes() {
+        let document = openapi::document();
+        let paths = document["paths"].as_object().expect("paths");
+        for (path, operations) in paths {
+            let segments: Vec<&str> = path
+                .split('/')
+                .filter(|segment| !segment.is_empty())
+                .map(|segment| match segment {
+                    "{platform}" => "shopify",
+                    other if other.starts_with('{') => "1Z5R89390357567127",
+                    other => other,
+                })
+                .collect();
+            for method in METHODS {
+                let name = method.as_ref().to_ascii_lowercase();
+                let operation = &operations[name.as_str()];
+                match Route::parse(&method, &segments) {
+                    Some(route) if !operation.is_null() => {
+                        assert_eq!(schemes(operation), credentials(&route), "{method} {path}");
+                    }
+                    Some(_) => assert!(
+                        documented(paths, &name, &segments),
+                        "{method} {path} is routed, not documented"
+                    ),
+                    None => assert!(
+                        operation.is_null(),
+                        "{method} {path} is documented, not routed"
+                    ),
+                }
+            }
+        }
+    }
 }

@@ -85,6 +85,17 @@ fn publishable(key: Option<&str>) -> Result<&str> {
 /// The shop a secret key belongs to. A valid publishable key is refused with 403: it can read,
 /// never write.
 pub async fn secret_shop(store: &impl Store, key: Option<&str>) -> Result<ShopRecord> {
+    secret_key(store, key).await.map(|(_, shop)| shop)
+}
+
+/// What a stored hash is compared with when no key was found: as long as a real one, so an
+/// unknown key id costs what a wrong secret costs.
+const NO_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A live secret key's record and shop. An unknown key id and a wrong secret do the same work
+/// (one read, one hash, one constant-time comparison of the same length) and fail alike with
+/// 401; a valid publishable key is refused with 403.
+pub async fn secret_key(store: &impl Store, key: Option<&str>) -> Result<(KeyRecord, ShopRecord)> {
     let key = key
         .filter(|k| k.len() <= 128)
         .ok_or(EdgeError::Unauthorized)?;
@@ -106,11 +117,11 @@ pub async fn secret_shop(store: &impl Store, key: Option<&str>) -> Result<ShopRe
     let stored = found
         .as_ref()
         .and_then(|(record, _)| record.secret_hash.as_deref())
-        .unwrap_or("");
+        .unwrap_or(NO_HASH);
     let matches: bool = hash.as_bytes().ct_eq(stored.as_bytes()).into();
     match found {
         Some((record, shop)) if matches && !record.revoked && record.kind == KeyKind::Secret => {
-            Ok(shop)
+            Ok((record, shop))
         }
         _ => Err(EdgeError::Unauthorized),
     }
@@ -136,7 +147,8 @@ pub fn random_hex(runtime: &impl Runtime, bytes: usize) -> Result<String> {
     Ok(hex::encode(buffer))
 }
 
-fn sha256_hex(text: &str) -> String {
+/// SHA-256 of `text` as lower-case hex: how secret keys and session tokens are stored.
+pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 

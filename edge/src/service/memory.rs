@@ -16,8 +16,8 @@ use waypost_shared::wire::{Platform, ShopCreated, ShopInput};
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts,
-    StoredEvent,
+    Runtime, SessionRecord, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store,
+    StoredCounts, StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
@@ -64,6 +64,8 @@ pub struct MemoryStore {
     sources: RefCell<BTreeMap<(String, String), SourceClaim>>,
     /// Numbers each source registered.
     source_parcels: RefCell<std::collections::BTreeSet<(String, String, TrackingNumber)>>,
+    /// Console sessions by token hash.
+    sessions: RefCell<BTreeMap<String, SessionRecord>>,
     /// Calls of any [`Store`] method so far (each stands for at least one D1 query).
     calls: Cell<usize>,
 }
@@ -761,6 +763,56 @@ impl Store for MemoryStore {
             self.write_shipment(shop, shipment);
         }
         Ok(true)
+    }
+    async fn insert_session(&self, session: &SessionRecord) -> Result<()> {
+        self.count_call();
+        let mut stored = session.clone();
+        stored.created_at = to_second(stored.created_at);
+        stored.expires_at = to_second(stored.expires_at);
+        self.sessions
+            .borrow_mut()
+            .insert(session.token_hash.clone(), stored);
+        Ok(())
+    }
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRecord, ShopRecord)>> {
+        self.count_call();
+        let Some(session) = self.sessions.borrow().get(token_hash).cloned() else {
+            return Ok(None);
+        };
+        let key_live = self
+            .keys
+            .borrow()
+            .get(&session.key_id)
+            .is_some_and(|key| !key.revoked);
+        if session.expires_at <= to_second(now) || !key_live {
+            return Ok(None);
+        }
+        let shop = self.shops.borrow().get(&session.shop_id).cloned();
+        Ok(shop.map(|shop| (session, shop)))
+    }
+    async fn delete_session(&self, token_hash: &str) -> Result<bool> {
+        self.count_call();
+        Ok(self.sessions.borrow_mut().remove(token_hash).is_some())
+    }
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>, limit: usize) -> Result<usize> {
+        self.count_call();
+        let mut sessions = self.sessions.borrow_mut();
+        // As D1's index: earliest expiry first.
+        let mut expired: Vec<(DateTime<Utc>, String)> = sessions
+            .values()
+            .filter(|session| session.expires_at <= now)
+            .map(|session| (session.expires_at, session.token_hash.clone()))
+            .collect();
+        expired.sort();
+        expired.truncate(limit);
+        for (_, token_hash) in &expired {
+            sessions.remove(token_hash);
+        }
+        Ok(expired.len())
     }
 }
 

@@ -8,6 +8,7 @@ pub mod carrier_lookup;
 pub mod carrier_push;
 pub mod carrier_state;
 pub mod carrier_sync;
+pub mod console_sessions;
 pub mod customers;
 pub mod events;
 pub mod health_upkeep;
@@ -36,6 +37,8 @@ pub mod woocommerce;
 mod aggregator_tests;
 #[cfg(test)]
 mod answers_tests;
+#[cfg(test)]
+mod console_sessions_tests;
 #[cfg(test)]
 mod health_list_tests;
 #[cfg(test)]

@@ -409,6 +409,34 @@ pub trait Store {
         orders: &[OrderRecord],
         shipments: &[ShipmentRecord],
     ) -> Result<bool>;
+    /// Adds a console session.
+    async fn insert_session(&self, session: &SessionRecord) -> Result<()>;
+    /// The session whose token hashes to `token_hash`, with its shop, in one read: only while it
+    /// is live at `now` (it expires after `now`) and the key it was made with is not revoked.
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRecord, ShopRecord)>>;
+    /// Deletes a session; false when there was none.
+    async fn delete_session(&self, token_hash: &str) -> Result<bool>;
+    /// Deletes, across shops, up to `limit` sessions expired by `now`, by index; answers how many.
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>, limit: usize) -> Result<usize>;
+}
+
+/// A signed-in session of the retailer console, made with one of its shop's secret keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 (hex) of the cookie's token; the token itself is never stored.
+    pub token_hash: String,
+    pub shop_id: String,
+    /// The secret key's id (`sk_<id>`): revoking the key ends the session.
+    pub key_id: String,
+    /// What every write made with the session must carry.
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    /// The session reads no more from this instant on.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A shop's connection to a platform, its webhook secret sealed ([`super::sealing`]).

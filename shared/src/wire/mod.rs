@@ -5,6 +5,7 @@
 mod admin;
 #[cfg(feature = "compact-json")]
 pub mod compact;
+mod console;
 mod customers;
 mod imports;
 mod integrations;
@@ -19,6 +20,7 @@ pub use crate::detect::{
     RejectedInput,
 };
 pub use admin::{KeyCreated, KeyInput, KeyKind, ShopCreated, ShopInput};
+pub use console::{ConsoleSession, ConsoleSignIn};
 pub use customers::{CustomerErased, CustomerExport, CustomerOrder, CustomerShipment};
 pub use imports::{ImportResult, RowError};
 pub use integrations::{IntegrationInput, IntegrationView, Platform, WebhookAck, WebhookOutcome};
