@@ -111,7 +111,7 @@ fn paths() -> Value {
             "get": operation(
                 "An order and all its parcels, for whoever knows its email or postal code; a wrong one, or a malformed order number, answers like an unknown order",
                 PUBLIC,
-                &[order.clone(), proof, lang],
+                &[order.clone(), proof, lang.clone()],
                 &[(200, "OrderView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (429, "Problem")], None,
             ),
             "put": operation(
@@ -119,20 +119,27 @@ fn paths() -> Value {
                 SECRET, &[order], &[(200, "OrderAck"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("OrderInput"),
             )
         },
-        "/v1/shipments/{number}": { "put": operation(
-            "Registers or updates a shipment (carrier detected when absent); 409 when other writes kept changing it (nothing written, retry)",
-            SECRET, std::slice::from_ref(&number), &[(200, "TrackingView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShipmentInput"),
-        )},
+        "/v1/shipments/{number}": {
+            "get": operation(
+                "The shop's own shipment exactly as its customers see it (the tracking view of `GET /v1/track/{number}`), for the console; a number the shop does not hold is a 404 and no carrier is asked about it",
+                SECRET, &[number.clone(), lang], &[(200, "TrackingView"), (304, "Empty"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
+            ),
+            "put": operation(
+                "Registers or updates a shipment (carrier detected when absent); 409 when other writes kept changing it (nothing written, retry)",
+                SECRET, std::slice::from_ref(&number), &[(200, "TrackingView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShipmentInput"),
+            ),
+        },
         "/v1/shipments/{number}/events": { "post": operation(
             &format!("Pushes up to {MAX_EVENTS_PER_BATCH} events; idempotent, any order; one bad event rejects the batch; 409 when other writes kept changing the shipment (nothing written, retry)"),
             SECRET, &[number], &[(200, "EventBatchResult"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (409, "Problem"), (413, "Problem"), (415, "Problem")], Some("EventBatch"),
         )},
         "/v1/shipments": { "get": operation(
-            "The shop's shipments, for watching what needs attention: by tracking number; with `health`, its matches only (a full page while matches remain), late ones longest late first, stalled ones longest quiet first",
+            "The shop's shipments, for watching what needs attention: by tracking number (an order's: `order`); with `health`, its matches only (a full page while matches remain), late ones longest late first, stalled ones longest quiet first",
             SECRET,
             &[
                 query_param("status", "Only this status.", r("Status")),
                 query_param("health", "Only this health now.", r("HealthValue")),
+                query_param("order", "Only this order's shipments, oldest first, in one page (no cursor).", r("OrderNumber")),
                 query_param("cursor", "next_cursor of the previous page of the same query, as given.", json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z~)?[A-Za-z0-9]{1,64}$" })),
                 query_param("limit", &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE })),
             ],

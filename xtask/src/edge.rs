@@ -109,7 +109,8 @@ fn print_welcome(server: &EdgeServer, seeded: &demo::Demo) {
     let pk = &seeded.shop.publishable_key;
     println!("\nWaypost is running at {base}\n");
     println!("  demo storefront: {base}/demo/?key={pk}");
-    println!("  every demo shipment in the widget: {base}/demo/shipments.html?key={pk}\n");
+    println!("  every demo shipment in the widget: {base}/demo/shipments.html?key={pk}");
+    println!("  retailer console: {base}/console/ (sign in with the secret key below)\n");
     println!("  publishable key (for the widget): {pk}");
     println!(
         "  secret key (server side only):    {}",

@@ -8,7 +8,7 @@
 //!   import, `bench webhooks` only the Shopify webhook deliveries per second.
 //! - `deploy`: puts Waypost on the retailer's Cloudflare account, or upgrades it there;
 //!   `deploy --dry-run` builds and bundles and prints the plan without the account.
-//! - `size`: the widget's download size, checked against its budget.
+//! - `size`: the widget's download size, checked against its budget, and the console's.
 //! - `fuzz`: schemathesis against the local Worker's OpenAPI document (not part of `test`).
 
 mod bench;
@@ -16,6 +16,7 @@ mod bench_imports;
 mod bench_scale;
 mod bench_track;
 mod bench_webhooks;
+mod console;
 mod deploy;
 #[cfg(test)]
 mod deploy_tests;
@@ -84,7 +85,7 @@ fn test() -> Result<(), String> {
     )
     .run()?;
     Step::cargo(
-        "clippy (wasm32: shared crate, Worker, widget)",
+        "clippy (wasm32: shared crate, Worker, widget, console)",
         &[
             "clippy",
             "-p",
@@ -93,6 +94,8 @@ fn test() -> Result<(), String> {
             "waypost-edge",
             "-p",
             "waypost-widget",
+            "-p",
+            "waypost-console",
             "--target",
             toolchain::WASM_TARGET,
             "--locked",
@@ -120,6 +123,7 @@ fn test() -> Result<(), String> {
     .run()?;
     widget::build()?;
     widget::check_size()?;
+    console::print_size()?;
     edge::build_worker()?;
     println!("\n==> cargo xtask deploy --dry-run");
     deploy::Deployer::for_repository(&deploy::DeployOptions::default()).dry_run()?;
@@ -153,10 +157,12 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the widget and prints its download size against the budget.
+/// Builds the widget and the console; prints the widget's download size against the budget,
+/// and the console's.
 fn size() -> Result<(), String> {
     widget::build()?;
-    widget::check_size()
+    widget::check_size()?;
+    console::print_size()
 }
 
 /// Runs Waypost locally: the edge API with a demo shop.

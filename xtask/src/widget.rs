@@ -20,7 +20,7 @@ pub fn dist_dir() -> PathBuf {
     workspace_root().join("widget/dist")
 }
 
-/// Builds the widget into `widget/dist`.
+/// Builds the widget into `widget/dist`, then the console into `widget/dist/console`.
 pub fn build() -> Result<(), String> {
     ensure_target(WASM_TARGET)?;
     ensure_wasm_tools()?;
@@ -132,7 +132,8 @@ pub fn build() -> Result<(), String> {
         ],
     )
     .run()?;
-    publish(&stage)
+    publish(&stage)?;
+    crate::console::build()
 }
 
 /// The JS bindings with the names wasm-opt's minifying `mapping` (its JSON output) gave the
@@ -259,7 +260,7 @@ fn import_module(wasm: &[u8]) -> Option<String> {
 /// Rust flags that shorten the source paths panic messages embed (`/root/.cargo/registry/src/
 /// index.../leptos-0.8.23/src/...` becomes `leptos-0.8.23/src/...`): fewer bytes, and the same
 /// bytes on every machine whatever its home folder.
-fn short_paths() -> String {
+pub fn short_paths() -> String {
     let cargo_home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -376,7 +377,7 @@ const HEADERS: &str = "/widget.js
 ";
 
 /// Copies `file` into `dir` as `<stem>.<hash>.<ext>` and returns the new name.
-fn hashed(file: &Path, dir: &Path, stem: &str, ext: &str) -> Result<String, String> {
+pub fn hashed(file: &Path, dir: &Path, stem: &str, ext: &str) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let digest = Sha256::digest(&bytes);
     let hash: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
@@ -432,7 +433,8 @@ pub fn check_size() -> Result<(), String> {
     Ok(())
 }
 
-fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
+/// How many bytes `bytes` take brotli-compressed (quality 11), as a browser downloads them.
+pub fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
     let mut out = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
@@ -441,10 +443,12 @@ fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
     Ok(out.len())
 }
 
-fn read(path: &Path) -> Result<String, String> {
+/// A text file, or an error naming it.
+pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Writes a file, or an error naming it.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

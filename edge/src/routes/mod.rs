@@ -60,6 +60,7 @@ enum Private {
     PutOrder(String),
     PutShipment(String),
     PushEvents(String),
+    GetShipment(String),
     ListShipments,
     CountShipments,
     ExportCustomer,
@@ -113,6 +114,9 @@ impl Route {
             }
             (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
             (Get, ["v1", "shipments", "counts"]) => Route::Private(Private::CountShipments),
+            (Get, ["v1", "shipments", number]) => {
+                Route::Private(Private::GetShipment(owned(number)))
+            }
             (Get, ["v1", "customers"]) => Route::Private(Private::ExportCustomer),
             (Delete, ["v1", "customers"]) => Route::Private(Private::EraseCustomer),
             (Post, ["v1", "imports"]) => Route::Private(Private::Import),
@@ -322,6 +326,7 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::PutOrder(order) => orders::put(app, &shop, req, &order).await,
         Private::PutShipment(number) => shipments::put(app, &shop, req, &number).await,
         Private::PushEvents(number) => shipments::push_events(app, &shop, req, &number).await,
+        Private::GetShipment(number) => shipments::get(app, &shop, req, &number).await,
         Private::ListShipments => shipments::list(app, &shop, req).await,
         Private::CountShipments => shipments::counts(app, &shop).await,
         Private::ExportCustomer => customers::export(app, &shop, req).await,

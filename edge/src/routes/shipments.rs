@@ -1,5 +1,5 @@
-//! `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`, `GET /v1/shipments`,
-//! `GET /v1/shipments/counts`.
+//! `GET` and `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`,
+//! `GET /v1/shipments`, `GET /v1/shipments/counts`.
 
 use waypost_shared::WireEnum;
 use waypost_shared::health::Health;
@@ -37,6 +37,18 @@ pub async fn put(
     json(200, &view)
 }
 
+/// The shop's own shipment as its customers see it (the console's shipment page); 404 for a
+/// number the shop does not hold.
+pub async fn get(
+    app: &App<'_>,
+    shop: &ShopRecord,
+    req: &Incoming,
+    number: &str,
+) -> Result<Response> {
+    shipments::ensure_held(&app.store, shop, number).await?;
+    super::track::get(app, shop, req, number).await
+}
+
 /// Stores a batch of events.
 pub async fn push_events(
     app: &App<'_>,
@@ -57,7 +69,8 @@ pub async fn push_events(
     json(200, &result)
 }
 
-/// The shop's shipments, filtered by `status` and `health`, paged by `cursor` and `limit`.
+/// The shop's shipments, filtered by `status`, `health` and `order`, paged by `cursor` and
+/// `limit`.
 pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
     let query = ListQuery {
         status: req
@@ -68,6 +81,7 @@ pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Re
             .param("health")
             .map(|h| enum_param::<Health>("health", h))
             .transpose()?,
+        order: req.param("order").map(str::to_owned),
         cursor: req.param("cursor").map(str::to_owned),
         limit: req
             .param("limit")

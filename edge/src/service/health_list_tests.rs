@@ -132,6 +132,7 @@ fn pages(
             health: Some(health),
             cursor,
             limit: Some(limit),
+            order: None,
         };
         let page = block_on(list_shipments(store, shop, query, now)).unwrap();
         assert!(page.shipments.iter().all(|s| s.health == health));

@@ -14,7 +14,7 @@ use waypost_shared::wire::{
 use super::answers::Answers;
 use super::list_cursor;
 use super::live::Cache;
-use super::projection::{carrier_eta, shipment_view};
+use super::projection::{carrier_eta, health_schedule, shipment_view};
 use super::store::{
     ListPosition, ListedShipment, ShipmentRecord, ShopRecord, Store, until_written,
 };
@@ -98,11 +98,28 @@ async fn register(
     .await
 }
 
+/// Checks that the shop holds a shipment under `number` (its own number, not a last-mile one):
+/// `GET /v1/shipments/{number}` answers the shop's parcels only, and never asks a carrier about
+/// a number typed into a search.
+pub async fn ensure_held(store: &impl Store, shop: &ShopRecord, number: &str) -> Result<()> {
+    let parsed = TrackingNumber::normalize(number)?;
+    match store.shipment(&shop.id, &parsed).await? {
+        Some(_) => Ok(()),
+        None => Err(EdgeError::NotFound {
+            code: "tracking_not_found",
+            detail: "This shop holds no shipment with this tracking number.".into(),
+            detection: None,
+        }),
+    }
+}
+
 /// Filters of `GET /v1/shipments`.
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
     pub status: Option<Status>,
     pub health: Option<Health>,
+    /// Only this order's shipments (an order has few: one page, no cursor).
+    pub order: Option<String>,
     /// Continue after this position (a `next_cursor`).
     pub cursor: Option<String>,
     pub limit: Option<usize>,
@@ -123,6 +140,9 @@ pub async fn list_shipments(
             "invalid_query",
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
+    }
+    if let Some(order) = &query.order {
+        return order_list(store, shop, order, &query, now).await;
     }
     let after = query
         .cursor
@@ -219,6 +239,42 @@ pub async fn shipment_counts(
     counts.by_health.stalled = stored.stalled;
     counts.by_health.on_track = open.saturating_sub(stored.late + stored.stalled);
     Ok(counts)
+}
+
+/// `GET /v1/shipments?order=`: the order's shipments (oldest first) that match the other
+/// filters, in one page.
+async fn order_list(
+    store: &impl Store,
+    shop: &ShopRecord,
+    order: &str,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+) -> Result<ShipmentList> {
+    let order = validate::order_number(order)?;
+    if query.cursor.is_some() {
+        return Err(EdgeError::bad_request(
+            "invalid_query",
+            "cursor: an order's shipments come in one page",
+        ));
+    }
+    let shipments = store
+        .order_shipments(&shop.id, &order)
+        .await?
+        .into_iter()
+        .map(|shipment| ListedShipment {
+            schedule: health_schedule(shop, &shipment),
+            shipment,
+        })
+        .map(|row| summary(&row, now))
+        .filter(|summary| {
+            query.status.is_none_or(|status| summary.status == status)
+                && query.health.is_none_or(|health| summary.health == health)
+        })
+        .collect();
+    Ok(ShipmentList {
+        shipments,
+        next_cursor: None,
+    })
 }
 
 fn summary(row: &ListedShipment, now: DateTime<Utc>) -> ShipmentSummary {

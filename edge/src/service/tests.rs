@@ -9,7 +9,7 @@ use waypost_shared::wire::{Contact, EventBatch, EventInput, OrderInput, Shipment
 use super::events::push_events;
 use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::orders::{OrderProof, order_view, put_order};
-use super::shipments::{ListQuery, list_shipments, put_shipment};
+use super::shipments::{ListQuery, ensure_held, list_shipments, put_shipment};
 use super::store::{
     MAX_WRITE_ATTEMPTS, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written,
 };
@@ -382,6 +382,7 @@ fn list_filters_by_status_and_health_with_cursor() {
         health,
         cursor,
         limit,
+        order: None,
     };
     let page = block_on(list_shipments(
         &store,
@@ -436,6 +437,91 @@ fn list_filters_by_status_and_health_with_cursor() {
         2,
         "estimated ETA (7–15 days) long past"
     );
+}
+
+#[test]
+fn list_filters_by_order_in_one_page() {
+    let (store, runtime, shop) = setup();
+    for (number, order) in [
+        ("1Z5R89390357567127", "A-1"),
+        ("1Z879E930346834440", "A-2"),
+        ("1Z410E7W0392751591", "A-1"),
+    ] {
+        let input = ShipmentInput {
+            order_number: Some(order.to_owned()),
+            ..ShipmentInput::default()
+        };
+        block_on(put_shipment(
+            &store,
+            &answers(),
+            &shop,
+            number,
+            input,
+            Lang::En,
+            runtime.now(),
+        ))
+        .unwrap();
+    }
+    let query = |order: &str, cursor: Option<String>| ListQuery {
+        order: Some(order.to_owned()),
+        cursor,
+        ..ListQuery::default()
+    };
+    let page = block_on(list_shipments(
+        &store,
+        &shop,
+        query("A-1", None),
+        runtime.now(),
+    ))
+    .unwrap();
+    let mut numbers: Vec<&str> = page
+        .shipments
+        .iter()
+        .map(|s| s.tracking_number.as_str())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, ["1Z410E7W0392751591", "1Z5R89390357567127"]);
+    assert_eq!(page.next_cursor, None);
+    let none = block_on(list_shipments(
+        &store,
+        &shop,
+        query("B-9", None),
+        runtime.now(),
+    ))
+    .unwrap();
+    assert!(none.shipments.is_empty());
+    for bad in [
+        query("no spaces", None),
+        query("A-1", Some("1Z5R89390357567127".into())),
+    ] {
+        assert!(matches!(
+            block_on(list_shipments(&store, &shop, bad, runtime.now())),
+            Err(EdgeError::BadRequest { .. })
+        ));
+    }
+}
+
+#[test]
+fn only_held_shipments_are_shown_privately() {
+    let (store, runtime, shop) = setup();
+    block_on(put_shipment(
+        &store,
+        &answers(),
+        &shop,
+        "1Z5R89390357567127",
+        ShipmentInput::default(),
+        Lang::En,
+        runtime.now(),
+    ))
+    .unwrap();
+    block_on(ensure_held(&store, &shop, "1z5r 8939 0357 5671 27")).unwrap();
+    assert!(matches!(
+        block_on(ensure_held(&store, &shop, "1Z879E930346834440")),
+        Err(EdgeError::NotFound {
+            detection: None,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -507,6 +593,7 @@ fn the_memory_store_orders_rows_like_d1() {
                 health: None,
                 cursor,
                 limit: Some(limit),
+                order: None,
             };
             let page = block_on(list_shipments(&store, &shop, query, runtime.now())).unwrap();
             pages.push(

@@ -28,6 +28,10 @@ pub const TESTS: &[Test] = &[
         console_session_never_reaches_another_shop,
     ),
     (
+        "console_reads_its_own_shipment_and_order",
+        console_reads_its_own_shipment_and_order,
+    ),
+    (
         "console_wrong_and_unknown_keys_answer_alike",
         console_wrong_and_unknown_keys_answer_alike,
     ),
@@ -365,6 +369,45 @@ fn console_session_never_reaches_another_shop(ctx: &Ctx) {
     let b_view = ctx.track(&b.publishable_key, UPS).json();
     assert_eq!(b_view["destination"]["city"], "Lyon", "{b_view:#}");
     assert_eq!(b_view["order_reference"], "B-1");
+}
+
+/// `GET /v1/shipments/{number}` and `GET /v1/shipments?order=`: the console's shipment page and
+/// search read the shop's own parcels, and a number it does not hold is a 404.
+fn console_reads_its_own_shipment_and_order(ctx: &Ctx) {
+    let (a, b) = (ctx.shop(), ctx.shop());
+    let shipment = format!("/v1/shipments/{UPS}");
+    let put = ctx.put(&a.secret_key, &shipment, json!({ "order_number": "A-7" }));
+    assert_eq!(put.status, 200, "{}", put.text());
+    let console_a = signed_in(ctx, &a);
+    let own = console_a.get(ctx, &shipment);
+    ctx.conforms(&own, 200, "TrackingView");
+    not_stored(&own);
+    assert_eq!(own.json()["order_reference"], "A-7");
+    let order = console_a.get(ctx, "/v1/shipments?order=A-7");
+    ctx.conforms(&order, 200, "ShipmentList");
+    let listed = order.parse::<ShipmentList>();
+    let numbers: Vec<&str> = listed
+        .shipments
+        .iter()
+        .map(|s| s.tracking_number.as_str())
+        .collect();
+    assert_eq!(numbers, [UPS]);
+    assert_eq!(listed.next_cursor, None);
+    let other_order = console_a.get(ctx, "/v1/shipments?order=A-8");
+    assert!(other_order.parse::<ShipmentList>().shipments.is_empty());
+
+    // B holds nothing under that number: 404 with its session or its key; 401 with neither.
+    let console_b = signed_in(ctx, &b);
+    ctx.problem(&console_b.get(ctx, &shipment), 404, "tracking_not_found");
+    let with_b_key = ctx
+        .client
+        .get(&shipment)
+        .bearer(&b.secret_key)
+        .send()
+        .unwrap();
+    ctx.problem(&with_b_key, 404, "tracking_not_found");
+    let anonymous = ctx.client.get(&shipment).send().unwrap();
+    ctx.problem(&anonymous, 401, "unauthorized");
 }
 
 fn console_wrong_and_unknown_keys_answer_alike(ctx: &Ctx) {

@@ -1,0 +1,132 @@
+//! The console's frame: the session (its CSRF token kept in memory only), the header with the
+//! shop and the sign-out button, and which page shows: sign-in, needs attention, a search's
+//! results (`#/find/<text>`) or a shipment (`#/shipment/<number>`), so the browser's back button
+//! works.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use waypost_shared::wire::ConsoleSession;
+
+use crate::api;
+use crate::attention::Attention;
+use crate::find::Find;
+use crate::shipment::Shipment;
+use crate::sign_in::SignIn;
+
+/// The session signed in now, if any: what every page reads, and clears when the API says the
+/// session ended.
+pub type Session = RwSignal<Option<ConsoleSession>>;
+
+/// Which signed-in page the address names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Page {
+    /// The landing page.
+    Attention,
+    /// One shipment's timeline.
+    Shipment(String),
+    /// What a search for a tracking or order number found.
+    Find(String),
+}
+
+impl Page {
+    /// The page of the address's fragment.
+    fn current() -> Page {
+        let hash = window().location().hash().unwrap_or_default();
+        let part = |prefix: &str| {
+            hash.strip_prefix(prefix)
+                .and_then(|text| js_sys::decode_uri_component(text).ok())
+                .map(String::from)
+                .filter(|text| !text.is_empty())
+        };
+        if let Some(number) = part("#/shipment/") {
+            Page::Shipment(number)
+        } else if let Some(query) = part("#/find/") {
+            Page::Find(query)
+        } else {
+            Page::Attention
+        }
+    }
+}
+
+/// The whole console.
+#[component]
+pub fn App() -> impl IntoView {
+    let session: Session = RwSignal::new(None);
+    let resumed = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(live) = api::session().await {
+            session.set(Some(live));
+        }
+        resumed.set(true);
+    });
+    let page = RwSignal::new(Page::current());
+    // Lives as long as the page: the console is the whole document.
+    let _hash = window_event_listener(leptos::ev::hashchange, move |_| page.set(Page::current()));
+    let signed_in = move || session.with(Option::is_some);
+    view! {
+        <header class="bar">
+            <p class="brand">"Waypost console"</p>
+            <Show when=signed_in>
+                <p class="shop">{move || session.with(|s| s.as_ref().map(|s| s.shop_name.clone()))}</p>
+                <SignOut session />
+            </Show>
+        </header>
+        <main id="main">
+            {move || {
+                if !resumed.get() {
+                    view! { <p role="status">"Loading…"</p> }.into_any()
+                } else if !signed_in() {
+                    view! { <SignIn session /> }.into_any()
+                } else {
+                    match page.get() {
+                        Page::Attention => view! { <Attention session /> }.into_any(),
+                        Page::Shipment(number) => view! { <Shipment session number /> }.into_any(),
+                        Page::Find(query) => view! { <Find session query /> }.into_any(),
+                    }
+                }
+            }}
+        </main>
+    }
+}
+
+/// Ends the session on the server, then drops everything it showed from memory.
+#[component]
+fn SignOut(session: Session) -> impl IntoView {
+    let failed = RwSignal::new(false);
+    let sign_out = move |_| {
+        let Some(token) = session.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone()))
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match api::sign_out(&token).await {
+                Ok(()) | Err(api::Failure::SignedOut) => {
+                    failed.set(false);
+                    session.set(None);
+                    if !window().location().hash().unwrap_or_default().is_empty() {
+                        let _ = window().location().set_hash("");
+                    }
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="sign-out" on:click=sign_out>"Sign out"</button>
+        <Show when=move || failed.get()>
+            <p class="error" role="alert">"Could not sign out. Try again."</p>
+        </Show>
+    }
+}
+
+/// What the pages say when an answer did not come.
+pub fn failure_text(failure: api::Failure) -> &'static str {
+    match failure {
+        api::Failure::RateLimited => "Too many requests. Wait a minute, then try again.",
+        api::Failure::NotFound => "Not found in your shop.",
+        api::Failure::SignedOut => "Your session ended. Sign in again.",
+        api::Failure::Unreachable | api::Failure::Refused => {
+            "Waypost could not be reached. Reload the page to try again."
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! The retailer console in headless Chromium (Debian's, through chromedriver), served by the real
+//! Worker on `wrangler dev` at `/console/` on its own origin, signed in with the demo shop's
+//! secret key. Screenshots of each page, at desktop width and at 360 px, are saved as
+//! `target/screenshots/console-*.png`.
+
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use waypost_tests::chromedriver::ChromeDriver;
+use waypost_tests::demo::{self, Demo};
+use waypost_tests::{Client, EdgeServer, FakeSeventeenTrack};
+
+/// The demo's shipments that need attention: stalled, failed delivery, damaged.
+const NEEDING_ATTENTION: [&str; 3] = ["287809468872", "1ZXX3150YW44070023", "1234567891"];
+
+/// A demo shipment in transit and on track (part 1 of order 1002).
+const ON_TRACK: &str = "1Z5R89390357567127";
+
+/// Everything a test uses.
+struct World {
+    browser: Browser,
+    edge: EdgeServer,
+    demo: Demo,
+    /// The aggregator's upstream, tracking the demo's dropshipped parcel.
+    _upstream: FakeSeventeenTrack,
+}
+
+impl World {
+    /// A fresh start: no session cookie, the console's page loaded, its sign-in form shown.
+    async fn fresh(&self) {
+        self.browser
+            .goto(&format!("{}/healthz", self.edge.base_url))
+            .await
+            .expect("page loads");
+        self.browser
+            .delete_all_cookies()
+            .await
+            .expect("cookies deleted");
+        self.browser
+            .goto(&format!("{}/console/", self.edge.base_url))
+            .await
+            .expect("console loads");
+        self.until(
+            "the sign-in form",
+            "return document.querySelector('#secret-key');",
+        )
+        .await;
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.browser
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
+    }
+
+    /// Waits until `script` returns something truthy, and returns it.
+    async fn until(&self, what: &str, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let value = self.js(script).await;
+            if !matches!(value, Value::Null | Value::Bool(false))
+                && value != json!("")
+                && value != json!(0)
+            {
+                return value;
+            }
+            if Instant::now() >= deadline {
+                self.screenshot(&format!(
+                    "failed-waiting-for-{}",
+                    what.replace(|c: char| !c.is_alphanumeric(), "-")
+                ))
+                .await;
+                let page = self
+                    .js("return [location.href, document.body?.innerHTML?.slice(0, 1500)];")
+                    .await;
+                panic!("timed out waiting for {what}; page: {page}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Text of the first element matching `selector`, once it has some.
+    async fn text(&self, selector: &str) -> String {
+        self.until(
+            selector,
+            &format!("return document.querySelector({selector:?})?.textContent;"),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    async fn click(&self, selector: &str) {
+        self.until(
+            selector,
+            &format!("return document.querySelector({selector:?});"),
+        )
+        .await;
+        self.browser
+            .find(Locator::Css(selector))
+            .await
+            .expect("element")
+            .click()
+            .await
+            .expect("click");
+    }
+
+    async fn type_into(&self, selector: &str, text: &str) {
+        self.until(
+            selector,
+            &format!("return document.querySelector({selector:?});"),
+        )
+        .await;
+        self.browser
+            .find(Locator::Css(selector))
+            .await
+            .expect("element")
+            .send_keys(text)
+            .await
+            .expect("typing");
+    }
+
+    /// Types `keys` into whatever has the focus.
+    async fn keys(&self, keys: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.browser.perform_actions(actions).await.expect("keys");
+    }
+
+    /// Signs in with `key` through the form.
+    async fn sign_in(&self, key: &str) {
+        self.type_into("#secret-key", key).await;
+        self.click("form button[type=submit]").await;
+    }
+
+    /// Signs in with the demo shop's key and waits for every needs-attention list to load.
+    async fn signed_in(&self) {
+        self.fresh().await;
+        self.sign_in(&self.demo.shop.secret_key).await;
+        self.lists_loaded().await;
+    }
+
+    /// Waits for the needs-attention page with its counts and all three lists loaded.
+    async fn lists_loaded(&self) {
+        self.until(
+            "the needs-attention lists",
+            "return document.querySelectorAll('.list').length === 3 && document.querySelector('.health-counts') && !document.querySelector('main [role=status]');",
+        )
+        .await;
+    }
+
+    /// The tracking numbers the list of `health` shows.
+    async fn numbers(&self, health: &str) -> Vec<String> {
+        let value = self
+            .js(&format!("return [...document.querySelectorAll('ul[data-health={health}] a.number')].map((a) => a.textContent);"))
+            .await;
+        serde_json::from_value(value).expect("a list of numbers")
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.browser.screenshot().await.expect("screenshot");
+        let dir = waypost_tests::server::workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        std::fs::write(dir.join(format!("console-{name}.png")), png).expect("screenshot written");
+    }
+
+    /// Nothing the page could keep: no web storage, no cookie a script can read.
+    async fn assert_nothing_stored(&self) {
+        let stored = self
+            .js("return [localStorage.length, sessionStorage.length, document.cookie];")
+            .await;
+        assert_eq!(
+            stored,
+            json!([0, 0, ""]),
+            "the console keeps nothing in storage"
+        );
+    }
+}
+
+async fn a_wrong_key_is_refused(w: &World) {
+    w.fresh().await;
+    w.screenshot("sign-in").await;
+    w.sign_in("sk_not_a_real_key_0000000000").await;
+    assert_eq!(
+        w.text("#sign-in-message").await,
+        "That key was not accepted."
+    );
+    assert_eq!(
+        w.js("return document.querySelector('#secret-key').value;")
+            .await,
+        json!("")
+    );
+    w.assert_nothing_stored().await;
+    w.screenshot("sign-in-refused").await;
+}
+
+async fn the_keyboard_signs_in_to_what_needs_attention(w: &World) {
+    w.fresh().await;
+    // The key field is the first thing Tab reaches; Enter submits.
+    w.keys("\u{E004}").await;
+    assert_eq!(
+        w.js("return document.activeElement?.id;").await,
+        json!("secret-key")
+    );
+    w.keys(&format!("{}\u{E007}", w.demo.shop.secret_key)).await;
+    w.lists_loaded().await;
+    assert_eq!(w.text(".shop").await, "Harbor & Pine (demo)");
+    let needs_action = w.numbers("needs_action").await;
+    let stalled = w.numbers("stalled").await;
+    let late = w.numbers("late").await;
+    assert!(
+        stalled.contains(&"287809468872".to_owned()),
+        "stalled: {stalled:?}"
+    );
+    for number in ["1ZXX3150YW44070023", "1234567891"] {
+        assert!(
+            needs_action.contains(&number.to_owned()),
+            "needs action: {needs_action:?}"
+        );
+    }
+    let all: Vec<&String> = needs_action.iter().chain(&stalled).chain(&late).collect();
+    assert!(
+        !all.iter().any(|n| *n == ON_TRACK),
+        "an on-track shipment is listed: {all:?}"
+    );
+    // The failed delivery's row: status, health and what to do, in the shared crate's words.
+    let row = w
+        .js("return [...document.querySelectorAll('.row')].find((r) => r.textContent.includes('1ZXX3150YW44070023'))?.textContent;")
+        .await;
+    let row = row.as_str().unwrap_or_default();
+    for words in [
+        "1006",
+        "Delivery attempt failed",
+        "Action needed",
+        "Customer: Confirm the delivery address",
+        "You: Contact the customer",
+    ] {
+        assert!(row.contains(words), "{words:?} missing from {row:?}");
+    }
+    let stalled_row = w
+        .js("return [...document.querySelectorAll('.row')].find((r) => r.textContent.includes('287809468872'))?.textContent;")
+        .await;
+    assert!(
+        stalled_row.as_str().unwrap_or_default().contains("10 days"),
+        "{stalled_row}"
+    );
+    let counts = w.text(".health-counts").await;
+    assert!(counts.contains("No recent updates"), "{counts}");
+    w.assert_nothing_stored().await;
+    w.screenshot("attention").await;
+}
+
+async fn opening_a_row_shows_its_timeline(w: &World) {
+    w.signed_in().await;
+    w.click("a.number[href='#/shipment/1ZXX3150YW44070023']")
+        .await;
+    assert_eq!(w.text("h1").await, "Shipment 1ZXX3150YW44070023");
+    assert!(
+        w.text(".status")
+            .await
+            .starts_with("Delivery attempt failed")
+    );
+    w.until(
+        "the timeline",
+        "return document.querySelectorAll('.timeline .event').length >= 2;",
+    )
+    .await;
+    let timeline = w
+        .js("return [...document.querySelectorAll('.timeline .event')].map((e) => e.textContent);")
+        .await;
+    let timeline = timeline.to_string();
+    assert!(
+        timeline.contains("Delivery attempted: address not found"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("Picked up"), "{timeline}");
+    assert!(
+        timeline.contains("UTC−5"),
+        "each event in its own local time: {timeline}"
+    );
+    w.screenshot("shipment").await;
+    // The browser's back button returns to the list.
+    w.js("history.back();").await;
+    w.lists_loaded().await;
+}
+
+async fn search_finds_a_shipment_or_an_orders_shipments(w: &World) {
+    w.signed_in().await;
+    // A tracking number (as typed, with spaces) opens its shipment.
+    w.type_into("#search", &format!(" {ON_TRACK} ")).await;
+    w.click(".search button[type=submit]").await;
+    w.until(
+        "the shipment page",
+        &format!("return document.querySelector('h1')?.textContent === 'Shipment {ON_TRACK}';"),
+    )
+    .await;
+    assert_eq!(
+        w.js("return location.hash;").await,
+        json!(format!("#/shipment/{ON_TRACK}"))
+    );
+    assert!(w.text(".status").await.starts_with("In transit"));
+    let facts = w.text(".facts").await;
+    assert!(facts.contains("1002"), "its order: {facts}");
+    assert!(facts.contains("On track"), "{facts}");
+    w.click("main a[href='#/']").await;
+    w.lists_loaded().await;
+    // An order number lists the order's parcels.
+    w.type_into("#search", "1002").await;
+    w.click(".search button[type=submit]").await;
+    w.until(
+        "the order's shipments",
+        "return document.querySelectorAll('main .row').length === 2;",
+    )
+    .await;
+    let rows = w.text("main .rows").await;
+    for number in [ON_TRACK, "RR123456785CN"] {
+        assert!(rows.contains(number), "{number} missing from {rows}");
+    }
+    w.screenshot("search-order").await;
+    w.click("main a[href='#/']").await;
+    w.lists_loaded().await;
+    w.type_into("#search", "1Z999AA10000000000").await;
+    w.click(".search button[type=submit]").await;
+    assert_eq!(
+        w.text("main .error").await,
+        "No shipment with this tracking or order number in your shop."
+    );
+}
+
+async fn signing_out_leaves_nothing_private(w: &World) {
+    w.signed_in().await;
+    w.click("a.number[href='#/shipment/287809468872']").await;
+    w.until(
+        "the timeline",
+        "return document.querySelector('.timeline');",
+    )
+    .await;
+    w.click(".sign-out").await;
+    w.until(
+        "the sign-in form",
+        "return document.querySelector('#secret-key');",
+    )
+    .await;
+    w.js("history.back();").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    w.until(
+        "the sign-in form after going back",
+        "return document.querySelector('#secret-key');",
+    )
+    .await;
+    let body = w.js("return document.body.innerText;").await;
+    let body = body.as_str().unwrap_or_default();
+    for number in NEEDING_ATTENTION {
+        assert!(
+            !body.contains(number),
+            "{number} still shown after signing out: {body}"
+        );
+    }
+    // The session is over on the server too: the cookie opens nothing.
+    let status = w
+        .js("return fetch('/v1/shipments/counts').then((r) => r.status);")
+        .await;
+    assert_eq!(status, json!(401));
+    let status = w
+        .js("return fetch('/v1/console/session').then((r) => r.status);")
+        .await;
+    assert_eq!(status, json!(401));
+    // Nor is the page itself kept by a cache or the back-forward cache.
+    let cache = w
+        .js("return fetch('/console/').then((r) => r.headers.get('cache-control'));")
+        .await;
+    assert_eq!(cache, json!("no-store"));
+    w.browser.refresh().await.expect("reload");
+    w.until(
+        "the sign-in form after a reload",
+        "return document.querySelector('#secret-key');",
+    )
+    .await;
+}
+
+/// WCAG contrast of every element with text of its own against its effective background.
+const CONTRAST: &str = "
+const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+const failures = [];
+let checked = 0;
+for (const el of document.querySelectorAll('body *')) {
+  if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
+  if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+  checked += 1;
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) failures.push(el.tagName + '.' + el.className + ': ' + ratio.toFixed(2));
+}
+return { failures, checked };";
+
+async fn every_page_is_aa_and_fits_360_px(w: &World) {
+    w.browser
+        .set_window_size(360, 900)
+        .await
+        .expect("mobile size");
+    w.fresh().await;
+    w.screenshot("sign-in-360").await;
+    w.sign_in(&w.demo.shop.secret_key).await;
+    w.lists_loaded().await;
+    w.screenshot("attention-360").await;
+    let mut pages = vec![(
+        "attention",
+        w.js(CONTRAST).await,
+        w.js("return document.documentElement.scrollWidth <= window.innerWidth;")
+            .await,
+    )];
+    w.click("a.number[href='#/shipment/1234567891']").await;
+    w.until(
+        "the timeline",
+        "return document.querySelector('.timeline');",
+    )
+    .await;
+    w.screenshot("shipment-360").await;
+    pages.push((
+        "shipment",
+        w.js(CONTRAST).await,
+        w.js("return document.documentElement.scrollWidth <= window.innerWidth;")
+            .await,
+    ));
+    w.click(".sign-out").await;
+    w.until(
+        "the sign-in form",
+        "return document.querySelector('#secret-key');",
+    )
+    .await;
+    pages.push((
+        "sign-in",
+        w.js(CONTRAST).await,
+        w.js("return document.documentElement.scrollWidth <= window.innerWidth;")
+            .await,
+    ));
+    w.browser
+        .set_window_size(1200, 1600)
+        .await
+        .expect("desktop size");
+    for (page, contrast, fits) in pages {
+        assert_eq!(contrast["failures"], json!([]), "{page}: text below 4.5:1");
+        assert!(
+            contrast["checked"].as_u64().unwrap_or_default() > 3,
+            "{page}: {contrast}"
+        );
+        assert_eq!(fits, json!(true), "{page}: no sideways scrolling at 360 px");
+    }
+}
+
+macro_rules! run_tests {
+    ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
+        $(
+            if $filter.as_deref().is_none_or(|f: &str| stringify!($name).contains(f)) {
+                let passed = passes(Box::pin($name($world))).await;
+                println!("test {} ... {}", stringify!($name), if passed { "ok" } else { "FAILED" });
+                if !passed {
+                    $failed.push(stringify!($name));
+                }
+            }
+        )*
+    };
+}
+
+async fn run() -> Result<bool, String> {
+    let upstream = FakeSeventeenTrack::start()?;
+    demo::script_dropshipped(&upstream);
+    let edge = EdgeServer::start_for_tests_with(&upstream.worker_vars())?;
+    let demo = demo::seed(&Client::new(&edge.base_url), &edge.admin_token, &[])?;
+    let driver = ChromeDriver::start()?;
+    let browser = ClientBuilder::rustls()
+        .map_err(|e| e.to_string())?
+        .capabilities(driver.capabilities())
+        .connect(&driver.url)
+        .await
+        .map_err(|e| format!("browser session: {e}"))?;
+    browser
+        .set_window_size(1200, 1600)
+        .await
+        .map_err(|e| e.to_string())?;
+    let world = World {
+        browser,
+        edge,
+        demo,
+        _upstream: upstream,
+    };
+    let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+    let mut failed = Vec::new();
+    println!(
+        "\nrunning console browser tests ({}/console/)",
+        world.edge.base_url
+    );
+    run_tests!(
+        &world,
+        filter,
+        failed,
+        a_wrong_key_is_refused,
+        the_keyboard_signs_in_to_what_needs_attention,
+        opening_a_row_shows_its_timeline,
+        search_finds_a_shipment_or_an_orders_shipments,
+        signing_out_leaves_nothing_private,
+        every_page_is_aa_and_fits_360_px,
+    );
+    let _ = world.browser.clone().close().await;
+    if !failed.is_empty() {
+        eprintln!(
+            "failed: {failed:?}\n--- wrangler log (tail) ---\n{}",
+            world.edge.log_tail()
+        );
+    }
+    drop(driver);
+    Ok(failed.is_empty())
+}
+
+/// Runs a test future, turning a panic into `false`.
+async fn passes(future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>) -> bool {
+    let mut future = AssertUnwindSafe(future);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Ready(())) => std::task::Poll::Ready(true),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(false),
+        }
+    })
+    .await
+}
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    match runtime.block_on(run()) {
+        Ok(true) => {
+            println!("\nconsole browser tests: all passed");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("could not set up the console browser tests: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
