@@ -14,6 +14,8 @@ pub const MAX_FIELD_CHARS: usize = 200;
 pub const MAX_ORDER_NUMBER_CHARS: usize = 64;
 /// Most allowed origins per shop.
 pub const MAX_ORIGINS: usize = 20;
+/// Longest usual transit time a shop may set, in days.
+pub const MAX_TRANSIT_DAYS: u16 = 120;
 /// Largest page of `GET /v1/shipments`.
 pub const MAX_PAGE: usize = 100;
 /// Default page size of `GET /v1/shipments`.

@@ -149,6 +149,20 @@ fn paths() -> Value {
             "How many shipments the shop holds, by status and by health now (the console's needs-attention counts)",
             SECRET, &[], &[(200, "ShipmentCounts"), (401, "Problem"), (403, "Problem")], None,
         )},
+        "/v1/shop": {
+            "get": operation(
+                "The shop's settings, with its publishable key (the widget snippet's)",
+                SECRET, &[], &[(200, "ShopSettings"), (401, "Problem"), (403, "Problem")], None,
+            ),
+            "patch": operation(
+                "Changes the settings given (each left out stays); a new allowed origin (or one taken away) counts at the next request here, within 30 s elsewhere",
+                SECRET, &[], &[(200, "ShopSettings"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("ShopSettingsInput"),
+            ),
+        },
+        "/v1/shop/publishable-key": { "post": operation(
+            "Gives the shop a new publishable key and revokes its others at once (the snippet must then carry the new one)",
+            SECRET, &[], &[(200, "ShopSettings"), (401, "Problem"), (403, "Problem")], None,
+        )},
         "/v1/customers": {
             "get": operation(
                 "Everything personal the shop holds about one customer (a data-access request): their orders' contact, postal codes and parcels",
@@ -773,6 +787,14 @@ fn schemas() -> Value {
             ("transit_days", r("TransitRange")), ("live_carriers", array(r("LiveCarrier"))),
             ("retention_days", nullable(json!({ "type": "integer", "minimum": 1, "maximum": MAX_RETENTION_DAYS }))),
             ("history_days", nullable(json!({ "type": "integer", "minimum": 1, "maximum": MAX_HISTORY_DAYS }))),
+        ]),
+        "ShopSettings": closed(&[
+            ("shop_id", string()), ("name", string()), ("allowed_origins", array(string())), ("transit_days", r("TransitRange")),
+            ("live_carriers", array(r("LiveCarrier"))), ("publishable_key", nullable(string())),
+        ]),
+        "ShopSettingsInput": input(&[], &[
+            ("allowed_origins", nullable(json!({ "type": "array", "items": origin(), "maxItems": MAX_ORIGINS }))),
+            ("transit_days", nullable(r("TransitRange"))), ("live_carriers", nullable(array(r("LiveCarrier")))),
         ]),
         "CustomerExport": closed(&[("email", string()), ("orders", array(r("CustomerOrder")))]),
         "CustomerOrder": closed(&[

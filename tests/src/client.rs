@@ -145,6 +145,9 @@ impl Client {
     pub fn put(&self, path: &str) -> Call {
         self.call("PUT", path)
     }
+    pub fn patch(&self, path: &str) -> Call {
+        self.call("PATCH", path)
+    }
     pub fn delete(&self, path: &str) -> Call {
         self.call("DELETE", path)
     }

@@ -22,8 +22,8 @@ use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    SessionRecord, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store, StoredCounts,
-    StoredEvent,
+    SessionRecord, SettingsChange, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store,
+    StoredCounts, StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -196,6 +196,18 @@ struct KeyRow {
     kind: String,
     secret_hash: Option<String>,
     revoked: u8,
+}
+
+impl KeyRow {
+    fn into_record(self) -> Result<KeyRecord> {
+        Ok(KeyRecord {
+            key_id: self.key_id,
+            shop_id: self.shop_id,
+            kind: unwire(&self.kind)?,
+            secret_hash: self.secret_hash,
+            revoked: self.revoked != 0,
+        })
+    }
 }
 
 /// An integration joined with its shop.
@@ -614,17 +626,77 @@ impl Store for D1Store {
                    s.transit_min_days, s.transit_max_days, s.created_at, s.live_carriers, s.retention_days, \
                    s.history_days FROM api_keys k JOIN shops s ON s.id = k.shop_id WHERE k.key_id = ?1";
         let row: Option<KeyShopRow> = self.row(sql, &[text(key_id)]).await?;
-        row.map(|row| {
-            let key = KeyRecord {
-                key_id: row.key.key_id,
-                shop_id: row.key.shop_id,
-                kind: unwire(&row.key.kind)?,
-                secret_hash: row.key.secret_hash,
-                revoked: row.key.revoked != 0,
-            };
-            Ok((key, row.shop.into_record()?))
-        })
-        .transpose()
+        row.map(|row| Ok((row.key.into_record()?, row.shop.into_record()?)))
+            .transpose()
+    }
+
+    async fn publishable_keys(&self, shop_id: &str) -> Result<Vec<KeyRecord>> {
+        let rows: Vec<KeyRow> = self
+            .rows(
+                "SELECT key_id, shop_id, kind, secret_hash, revoked FROM api_keys INDEXED BY api_keys_by_shop \
+                 WHERE shop_id = ?1 AND kind = 'publishable' AND revoked = 0 ORDER BY rowid DESC",
+                &[text(shop_id)],
+            )
+            .await?;
+        rows.into_iter().map(KeyRow::into_record).collect()
+    }
+
+    async fn replace_publishable_key(&self, key: &KeyRecord) -> Result<Vec<String>> {
+        let revoked: Vec<String> = self
+            .publishable_keys(&key.shop_id)
+            .await?
+            .into_iter()
+            .map(|old| old.key_id)
+            .collect();
+        // Every live publishable key but the new one, whatever was read: one added meanwhile is
+        // revoked too, and its answer-cache entry expires within the cache's time-to-live.
+        let statements = vec![
+            self.statement(
+                "INSERT INTO api_keys (key_id, shop_id, kind, secret_hash, revoked) VALUES (?1, ?2, 'publishable', NULL, 0)",
+                &[text(&key.key_id), text(&key.shop_id)],
+            )?,
+            self.statement(
+                "UPDATE api_keys SET revoked = 1 WHERE shop_id = ?1 AND kind = 'publishable' AND key_id != ?2",
+                &[text(&key.shop_id), text(&key.key_id)],
+            )?,
+        ];
+        self.db.batch(statements).await.map_err(internal)?;
+        Ok(revoked)
+    }
+
+    async fn update_shop_settings(&self, shop_id: &str, change: &SettingsChange) -> Result<bool> {
+        let origins = change
+            .allowed_origins
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(internal)?;
+        let carriers = change
+            .live_carriers
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(internal)?;
+        let (min, max) = change.transit_days.unzip();
+        let days = |days: Option<u16>| days.map_or(JsValue::NULL, JsValue::from);
+        let result = self
+            .statement(
+                "UPDATE shops SET allowed_origins = COALESCE(?2, allowed_origins), \
+                 transit_min_days = COALESCE(?3, transit_min_days), \
+                 transit_max_days = COALESCE(?4, transit_max_days), \
+                 live_carriers = COALESCE(?5, live_carriers) WHERE id = ?1",
+                &[
+                    text(shop_id),
+                    maybe(origins.as_deref()),
+                    days(min),
+                    days(max),
+                    maybe(carriers.as_deref()),
+                ],
+            )?
+            .run()
+            .await
+            .map_err(internal)?;
+        changed_a_row(&result)
     }
 
     async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool> {

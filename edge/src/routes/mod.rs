@@ -11,6 +11,7 @@ mod integrations;
 mod meta;
 mod orders;
 mod shipments;
+mod shop;
 mod track;
 mod webhooks;
 
@@ -63,6 +64,9 @@ enum Private {
     GetShipment(String),
     ListShipments,
     CountShipments,
+    GetShop,
+    PatchShop,
+    RotatePublishableKey,
     ExportCustomer,
     EraseCustomer,
     Import,
@@ -91,12 +95,18 @@ enum Admin {
 }
 
 /// The methods a route can have (`OPTIONS` is the preflight, answered for browser routes only).
-const METHODS: [Method; 4] = [Method::Get, Method::Post, Method::Put, Method::Delete];
+const METHODS: [Method; 5] = [
+    Method::Get,
+    Method::Post,
+    Method::Put,
+    Method::Patch,
+    Method::Delete,
+];
 
 impl Route {
     /// The route for a method and path: the one table of what the API serves.
     fn parse(method: &Method, path: &[&str]) -> Option<Route> {
-        use Method::{Delete, Get, Post, Put};
+        use Method::{Delete, Get, Patch, Post, Put};
         let owned = |s: &str| s.to_owned();
         let route = match (method, path) {
             (Get, ["healthz"]) => Route::Open(Open::Healthz),
@@ -114,6 +124,11 @@ impl Route {
             }
             (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
             (Get, ["v1", "shipments", "counts"]) => Route::Private(Private::CountShipments),
+            (Get, ["v1", "shop"]) => Route::Private(Private::GetShop),
+            (Patch, ["v1", "shop"]) => Route::Private(Private::PatchShop),
+            (Post, ["v1", "shop", "publishable-key"]) => {
+                Route::Private(Private::RotatePublishableKey)
+            }
             (Get, ["v1", "shipments", number]) => {
                 Route::Private(Private::GetShipment(owned(number)))
             }
@@ -329,6 +344,9 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::GetShipment(number) => shipments::get(app, &shop, req, &number).await,
         Private::ListShipments => shipments::list(app, &shop, req).await,
         Private::CountShipments => shipments::counts(app, &shop).await,
+        Private::GetShop => shop::get(app, &shop).await,
+        Private::PatchShop => shop::patch(app, &shop, req).await,
+        Private::RotatePublishableKey => shop::rotate_publishable_key(app, &shop).await,
         Private::ExportCustomer => customers::export(app, &shop, req).await,
         Private::EraseCustomer => customers::erase(app, &shop, req).await,
         Private::Import => imports::import(app, &shop, req).await,

@@ -10,7 +10,7 @@ use super::store::{Runtime, ShopRecord, Store};
 use super::validate;
 use crate::error::{EdgeError, Result};
 use crate::limits::{
-    DEFAULT_HISTORY_DAYS, DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_HISTORY_DAYS, MAX_ORIGINS,
+    DEFAULT_HISTORY_DAYS, DEFAULT_RETENTION_DAYS, MAX_FIELD_CHARS, MAX_HISTORY_DAYS,
     MAX_RETENTION_DAYS,
 };
 
@@ -22,24 +22,8 @@ pub async fn create_shop(
     now: DateTime<Utc>,
 ) -> Result<ShopCreated> {
     let name = validate::required_text("name", &input.name, MAX_FIELD_CHARS)?;
-    if input.allowed_origins.len() > MAX_ORIGINS {
-        return Err(EdgeError::bad_request(
-            "invalid_field",
-            format!("at most {MAX_ORIGINS} allowed_origins"),
-        ));
-    }
-    let allowed_origins = input
-        .allowed_origins
-        .iter()
-        .map(|o| validate::origin(o))
-        .collect::<Result<Vec<_>>>()?;
-    let range = input.transit_days;
-    if range.min_days > range.max_days || range.max_days > 120 {
-        return Err(EdgeError::bad_request(
-            "invalid_field",
-            "transit_days needs min_days <= max_days <= 120",
-        ));
-    }
+    let allowed_origins = validate::allowed_origins(&input.allowed_origins)?;
+    let range = validate::transit_days(input.transit_days)?;
     let retention_days = input.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS);
     if !(1..=MAX_RETENTION_DAYS).contains(&retention_days) {
         return Err(EdgeError::bad_request(
@@ -54,8 +38,7 @@ pub async fn create_shop(
             format!("history_days must be 1 to {MAX_HISTORY_DAYS}"),
         ));
     }
-    let mut live_carriers = input.live_carriers;
-    live_carriers.dedup();
+    let live_carriers = validate::live_carriers(input.live_carriers);
     let shop = ShopRecord {
         id: format!("shop_{}", random_hex(runtime, 8)?),
         name,

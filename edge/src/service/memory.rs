@@ -11,13 +11,13 @@ use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
 use waypost_shared::status::Status;
-use waypost_shared::wire::{Platform, ShopCreated, ShopInput};
+use waypost_shared::wire::{KeyKind, Platform, ShopCreated, ShopInput};
 
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    Runtime, SessionRecord, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store,
-    StoredCounts, StoredEvent,
+    Runtime, SessionRecord, SettingsChange, ShipmentHistory, ShipmentRecord, ShopRecord,
+    SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
@@ -105,6 +105,47 @@ impl Store for MemoryStore {
         let mut keys = self.keys.borrow_mut();
         let key = keys.get_mut(key_id).filter(|key| key.shop_id == shop_id);
         Ok(key.map(|key| key.revoked = true).is_some())
+    }
+    async fn publishable_keys(&self, shop_id: &str) -> Result<Vec<KeyRecord>> {
+        self.count_call();
+        Ok(self
+            .keys
+            .borrow()
+            .values()
+            .filter(|key| key.shop_id == shop_id && key.kind == KeyKind::Publishable)
+            .filter(|key| !key.revoked)
+            .cloned()
+            .collect())
+    }
+    async fn replace_publishable_key(&self, key: &KeyRecord) -> Result<Vec<String>> {
+        self.count_call();
+        let mut keys = self.keys.borrow_mut();
+        let mut revoked = Vec::new();
+        for old in keys.values_mut() {
+            if old.shop_id == key.shop_id && old.kind == KeyKind::Publishable && !old.revoked {
+                old.revoked = true;
+                revoked.push(old.key_id.clone());
+            }
+        }
+        keys.insert(key.key_id.clone(), key.clone());
+        Ok(revoked)
+    }
+    async fn update_shop_settings(&self, shop_id: &str, change: &SettingsChange) -> Result<bool> {
+        self.count_call();
+        let mut shops = self.shops.borrow_mut();
+        let Some(shop) = shops.get_mut(shop_id) else {
+            return Ok(false);
+        };
+        if let Some(origins) = &change.allowed_origins {
+            shop.allowed_origins.clone_from(origins);
+        }
+        if let Some((min, max)) = change.transit_days {
+            (shop.transit_min_days, shop.transit_max_days) = (min, max);
+        }
+        if let Some(carriers) = &change.live_carriers {
+            shop.live_carriers.clone_from(carriers);
+        }
+        Ok(true)
     }
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()> {
         self.count_call();

@@ -36,6 +36,15 @@ pub struct ShopRecord {
     pub history_days: u16,
 }
 
+/// A change of a shop's settings, validated: each `None` stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsChange {
+    pub allowed_origins: Option<Vec<String>>,
+    /// Shortest and longest usual transit time, in days.
+    pub transit_days: Option<(u16, u16)>,
+    pub live_carriers: Option<Vec<Carrier>>,
+}
+
 /// An API key. Publishable keys are public and stored as they are; secret keys only as a hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRecord {
@@ -221,6 +230,14 @@ pub trait Store {
     async fn key_with_shop(&self, key_id: &str) -> Result<Option<(KeyRecord, ShopRecord)>>;
     /// Revokes a key of a shop; false when there is no such key.
     async fn revoke_key(&self, shop_id: &str, key_id: &str) -> Result<bool>;
+    /// A shop's live (not revoked) publishable keys, newest first.
+    async fn publishable_keys(&self, shop_id: &str) -> Result<Vec<KeyRecord>>;
+    /// Stores a new publishable key for a shop and revokes all its others, in one transaction;
+    /// answers the keys revoked.
+    async fn replace_publishable_key(&self, key: &KeyRecord) -> Result<Vec<String>>;
+    /// Changes a shop's settings in one statement, each only when given (so two changes of
+    /// different settings made at once both land); `false` when there is no such shop.
+    async fn update_shop_settings(&self, shop_id: &str, change: &SettingsChange) -> Result<bool>;
     /// Inserts or replaces an order.
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()>;
     /// An order of a shop.

@@ -1,9 +1,11 @@
 //! Checks on outside input, each failing with a 400 that names the field and the rule.
 
+use waypost_shared::detect::Carrier;
+use waypost_shared::eta::TransitRange;
 use waypost_shared::text::is_bidi_control;
 
 use crate::error::{EdgeError, Result};
-use crate::limits::{MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS};
+use crate::limits::{MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_TRANSIT_DAYS};
 
 /// An optional short text field: trimmed, at most `max` characters, no control characters.
 /// Empty becomes `None`.
@@ -134,6 +136,39 @@ pub fn origin(value: &str) -> Result<String> {
         ));
     }
     Ok(value.to_ascii_lowercase())
+}
+
+/// A shop's allowed origins: at most [`MAX_ORIGINS`], each an origin ([`origin`]).
+pub fn allowed_origins(origins: &[String]) -> Result<Vec<String>> {
+    if origins.len() > MAX_ORIGINS {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!("at most {MAX_ORIGINS} allowed_origins"),
+        ));
+    }
+    origins.iter().map(|o| origin(o)).collect()
+}
+
+/// A shop's usual transit time: `min_days <= max_days <=` [`MAX_TRANSIT_DAYS`].
+pub fn transit_days(range: TransitRange) -> Result<TransitRange> {
+    if range.min_days > range.max_days || range.max_days > MAX_TRANSIT_DAYS {
+        return Err(EdgeError::bad_request(
+            "invalid_field",
+            format!("transit_days needs min_days <= max_days <= {MAX_TRANSIT_DAYS}"),
+        ));
+    }
+    Ok(range)
+}
+
+/// A shop's live carriers, each once, in the order given.
+pub fn live_carriers(carriers: Vec<Carrier>) -> Vec<Carrier> {
+    let mut seen = Vec::with_capacity(carriers.len());
+    for carrier in carriers {
+        if !seen.contains(&carrier) {
+            seen.push(carrier);
+        }
+    }
+    seen
 }
 
 #[cfg(test)]

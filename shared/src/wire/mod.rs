@@ -13,6 +13,7 @@ mod object;
 mod orders;
 mod problem;
 mod shipments;
+mod shop;
 mod tracking;
 
 pub use crate::detect::{
@@ -31,4 +32,5 @@ pub use shipments::{
     EventBatchResult, EventInput, HealthCounts, ShipmentCounts, ShipmentInput, ShipmentList,
     ShipmentSummary, StatusCount,
 };
+pub use shop::{ShopSettings, ShopSettingsInput};
 pub use tracking::{ActionView, CarrierRef, EtaView, EventView, MilestoneView, TrackingView};

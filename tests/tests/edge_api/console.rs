@@ -44,6 +44,10 @@ pub const TESTS: &[Test] = &[
         console_revoked_key_ends_its_sessions,
     ),
     (
+        "console_settings_change_cors_at_once_and_rotate_the_key",
+        console_settings_change_cors_at_once_and_rotate_the_key,
+    ),
+    (
         "console_sign_in_is_rate_limited",
         console_sign_in_is_rate_limited,
     ),
@@ -99,6 +103,7 @@ impl Console {
             "GET" => ctx.client.get(path),
             "POST" => ctx.client.post(path),
             "PUT" => ctx.client.put(path),
+            "PATCH" => ctx.client.patch(path),
             "DELETE" => ctx.client.delete(path),
             other => panic!("no {other} here"),
         };
@@ -530,4 +535,86 @@ fn console_sign_in_is_rate_limited(ctx: &Ctx) {
     ctx.problem(refused, 429, "rate_limited");
     assert_eq!(refused.header("retry-after"), Some("60"));
     assert_eq!(refused.set_cookie(COOKIE), None);
+}
+
+/// `GET /v1/track/{number}` with `key` from the page at `origin`: the answer and the origin its
+/// CORS header allows, if any.
+fn track_from(ctx: &Ctx, key: &str, origin: &str) -> (u16, Option<String>) {
+    let reply = ctx
+        .client
+        .get(&format!("/v1/track/{UPS}?key={key}"))
+        .header("CF-Connecting-IP", &ctx.ip())
+        .header("Origin", origin)
+        .send()
+        .unwrap();
+    let allowed = reply
+        .header("access-control-allow-origin")
+        .map(str::to_owned);
+    (reply.status, allowed)
+}
+
+fn console_settings_change_cors_at_once_and_rotate_the_key(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let console = signed_in(ctx, &shop);
+    let reply = console.get(ctx, "/v1/shop");
+    ctx.conforms(&reply, 200, "ShopSettings");
+    let settings: Value = reply.json();
+    assert_eq!(settings["publishable_key"], json!(shop.publishable_key));
+    let old_origin = settings["allowed_origins"][0].as_str().unwrap().to_owned();
+    // The key's shop is remembered by a look-up first, as on a live storefront.
+    let (_, allowed) = track_from(ctx, &shop.publishable_key, &old_origin);
+    assert_eq!(allowed.as_deref(), Some(old_origin.as_str()));
+
+    let new_origin = "https://new-storefront.example";
+    let change = json!({ "allowed_origins": [new_origin], "live_carriers": ["yunexpress"] });
+    let refused = console
+        .call(ctx, "PATCH", "/v1/shop")
+        .header("Origin", ctx.client.base_url())
+        .json(&change)
+        .send()
+        .unwrap();
+    assert_eq!(refused.status, 403, "a write without the CSRF token");
+    let reply = console.write(ctx, "PATCH", "/v1/shop", &change);
+    ctx.conforms(&reply, 200, "ShopSettings");
+    let changed: Value = reply.json();
+    assert_eq!(changed["allowed_origins"], json!([new_origin]));
+    assert_eq!(changed["live_carriers"], json!(["yunexpress"]));
+    assert_eq!(
+        changed["transit_days"], settings["transit_days"],
+        "left out, kept"
+    );
+    let (_, allowed) = track_from(ctx, &shop.publishable_key, new_origin);
+    assert_eq!(
+        allowed.as_deref(),
+        Some(new_origin),
+        "the new origin at once"
+    );
+    let (_, allowed) = track_from(ctx, &shop.publishable_key, &old_origin);
+    assert_eq!(allowed, None, "the old origin no more");
+    let bad = console.write(
+        ctx,
+        "PATCH",
+        "/v1/shop",
+        &json!({ "allowed_origins": ["http://plain.example"] }),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.text());
+
+    let reply = console.write(ctx, "POST", "/v1/shop/publishable-key", &json!({}));
+    ctx.conforms(&reply, 200, "ShopSettings");
+    let rotated: Value = reply.json();
+    let new_key = rotated["publishable_key"].as_str().unwrap();
+    assert_ne!(new_key, shop.publishable_key);
+    let (status, _) = track_from(ctx, &shop.publishable_key, new_origin);
+    assert_eq!(status, 401, "the old key is revoked at once");
+    let (status, allowed) = track_from(ctx, new_key, new_origin);
+    assert_ne!(status, 401);
+    assert_eq!(allowed.as_deref(), Some(new_origin));
+    // The secret key reads the same settings.
+    let by_key = ctx
+        .client
+        .get("/v1/shop")
+        .bearer(&shop.secret_key)
+        .send()
+        .unwrap();
+    assert_eq!(by_key.json()["publishable_key"], json!(new_key));
 }
