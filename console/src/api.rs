@@ -7,7 +7,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use waypost_shared::health::Health;
 use waypost_shared::wire::{
-    ConsoleSession, ConsoleSignIn, ShipmentCounts, ShipmentList, TrackingView,
+    ConsoleSession, ConsoleSignIn, ShipmentCounts, ShipmentList, ShopSettings, ShopSettingsInput,
+    TrackingView,
 };
 use web_sys::{Headers, RequestInit, Response};
 
@@ -76,8 +77,67 @@ pub async fn shipment(number: &str) -> Result<TrackingView, Failure> {
     read(send("GET", &path, None, None).await?).await
 }
 
+/// `GET /v1/shop`: the shop's settings and publishable key.
+pub async fn shop() -> Result<ShopSettings, Failure> {
+    read(send("GET", "/v1/shop", None, None).await?).await
+}
+
+/// Why a change to the settings was not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveFailure {
+    /// 400: what was wrong with the input, in the API's words.
+    Invalid(String),
+    /// Any other failure.
+    Failed(Failure),
+}
+
+/// `PATCH /v1/shop`: changes the settings given (a write: it carries the CSRF token).
+pub async fn update_shop(
+    csrf_token: &str,
+    input: &ShopSettingsInput,
+) -> Result<ShopSettings, SaveFailure> {
+    let body = serde_json::to_string(input).map_err(|_| SaveFailure::Failed(Failure::Refused))?;
+    let response = request("PATCH", "/v1/shop", Some(&body), Some(csrf_token))
+        .await
+        .map_err(SaveFailure::Failed)?;
+    if response.status() == 400 {
+        let problem: serde_json::Value = read(response).await.map_err(SaveFailure::Failed)?;
+        let detail = problem["detail"]
+            .as_str()
+            .unwrap_or("That was not accepted.");
+        return Err(SaveFailure::Invalid(detail.to_owned()));
+    }
+    read(checked(response).map_err(SaveFailure::Failed)?)
+        .await
+        .map_err(SaveFailure::Failed)
+}
+
+/// `POST /v1/shop/publishable-key`: a new publishable key; the old one stops working at once.
+pub async fn new_publishable_key(csrf_token: &str) -> Result<ShopSettings, Failure> {
+    read(
+        send(
+            "POST",
+            "/v1/shop/publishable-key",
+            Some("{}"),
+            Some(csrf_token),
+        )
+        .await?,
+    )
+    .await
+}
+
 /// A request to the console's own origin with its cookie; a non-2xx status is a [`Failure`].
 async fn send(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    csrf_token: Option<&str>,
+) -> Result<Response, Failure> {
+    checked(request(method, path, body, csrf_token).await?)
+}
+
+/// A request to the console's own origin with its cookie, whatever the answer's status.
+async fn request(
     method: &str,
     path: &str,
     body: Option<&str>,
@@ -103,11 +163,15 @@ async fn send(
             .map_err(|_| Failure::Unreachable)?;
     }
     let window = web_sys::window().ok_or(Failure::Unreachable)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+    JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .map_err(|_| Failure::Unreachable)?
         .dyn_into()
-        .map_err(|_| Failure::Unreachable)?;
+        .map_err(|_| Failure::Unreachable)
+}
+
+/// The answer if its status is 2xx, else the [`Failure`] it means.
+fn checked(response: Response) -> Result<Response, Failure> {
     match response.status() {
         200..=299 => Ok(response),
         401 => Err(Failure::SignedOut),

@@ -1,6 +1,7 @@
 //! The console's frame: the session (its CSRF token kept in memory only), the header with the
 //! shop and the sign-out button, and which page shows: sign-in, needs attention, a search's
-//! results (`#/find/<text>`) or a shipment (`#/shipment/<number>`), so the browser's back button
+//! results (`#/find/<text>`), a shipment (`#/shipment/<number>`), the embed snippet
+//! (`#/embed`) or the shop's settings (`#/settings`), so the browser's back button
 //! works.
 
 use leptos::prelude::*;
@@ -9,7 +10,9 @@ use waypost_shared::wire::ConsoleSession;
 
 use crate::api;
 use crate::attention::Attention;
+use crate::embed::Embed;
 use crate::find::Find;
+use crate::settings::Settings;
 use crate::shipment::Shipment;
 use crate::sign_in::SignIn;
 
@@ -26,6 +29,10 @@ enum Page {
     Shipment(String),
     /// What a search for a tracking or order number found.
     Find(String),
+    /// The widget snippet and its preview (`#/embed`).
+    Embed,
+    /// The shop's settings (`#/settings`).
+    Settings,
 }
 
 impl Page {
@@ -42,6 +49,10 @@ impl Page {
             Page::Shipment(number)
         } else if let Some(query) = part("#/find/") {
             Page::Find(query)
+        } else if hash == "#/embed" {
+            Page::Embed
+        } else if hash == "#/settings" {
+            Page::Settings
         } else {
             Page::Attention
         }
@@ -69,6 +80,11 @@ pub fn App() -> impl IntoView {
             <Show when=signed_in>
                 <p class="shop">{move || session.with(|s| s.as_ref().map(|s| s.shop_name.clone()))}</p>
                 <SignOut session />
+                <nav class="nav" aria-label="Console">
+                    <a href="#/" aria-current=move || (page.get() == Page::Attention).then_some("page")>"Needs attention"</a>
+                    <a href="#/embed" aria-current=move || (page.get() == Page::Embed).then_some("page")>"Embed"</a>
+                    <a href="#/settings" aria-current=move || (page.get() == Page::Settings).then_some("page")>"Settings"</a>
+                </nav>
             </Show>
         </header>
         <main id="main">
@@ -82,6 +98,8 @@ pub fn App() -> impl IntoView {
                         Page::Attention => view! { <Attention session /> }.into_any(),
                         Page::Shipment(number) => view! { <Shipment session number /> }.into_any(),
                         Page::Find(query) => view! { <Find session query /> }.into_any(),
+                        Page::Embed => view! { <Embed session /> }.into_any(),
+                        Page::Settings => view! { <Settings session /> }.into_any(),
                     }
                 }
             }}

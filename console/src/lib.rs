@@ -1,15 +1,18 @@
 //! The retailer console, served by the edge at `/console/`: sign in with a secret key (traded for
 //! an HttpOnly session cookie), see the shipments that need attention with their counts, open one
-//! to read its timeline as customers see it, sign out. Everything it shows comes from the shared
+//! to read its timeline as customers see it, copy the widget snippet (with a live, themable preview),
+//! change the shop's settings and publishable key, sign out. Everything it shows comes from the shared
 //! crate's wire types and labels.
 
 mod api;
 mod app;
 mod attention;
 mod counts;
+mod embed;
 mod find;
 mod list;
 mod row;
+mod settings;
 mod shipment;
 mod sign_in;
 

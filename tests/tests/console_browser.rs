@@ -460,6 +460,249 @@ async fn every_page_is_aa_and_fits_360_px(w: &World) {
     }
 }
 
+/// Sets a form field's value as typing would, and tells the page.
+async fn set_value(w: &World, selector: &str, value: &str, event: &str) {
+    w.until(
+        selector,
+        &format!("return document.querySelector({selector:?});"),
+    )
+    .await;
+    w.js(&format!(
+        "const e = document.querySelector({selector:?}); e.value = {value:?}; e.dispatchEvent(new Event({event:?}, {{ bubbles: true }}));"
+    ))
+    .await;
+}
+
+/// At 360 px: a screenshot of the page shown, its text contrast and that it fits.
+async fn check_at_360(w: &World, page: &str) {
+    w.browser
+        .set_window_size(360, 900)
+        .await
+        .expect("mobile size");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    w.screenshot(&format!("{page}-360")).await;
+    let contrast = w.js(CONTRAST).await;
+    let fits = w
+        .js("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
+    w.browser
+        .set_window_size(1200, 1600)
+        .await
+        .expect("desktop size");
+    assert_eq!(contrast["failures"], json!([]), "{page}: text below 4.5:1");
+    assert_eq!(fits, json!(true), "{page}: no sideways scrolling at 360 px");
+}
+
+async fn the_embed_page_gives_the_snippet_and_checks_contrast(w: &World) {
+    w.signed_in().await;
+    w.click("nav a[href='#/embed']").await;
+    let key = &w.demo.shop.publishable_key;
+    let snippet = w
+        .until(
+            "the snippet",
+            "return document.querySelector('#snippet')?.value;",
+        )
+        .await;
+    let snippet = snippet.as_str().unwrap_or_default().to_owned();
+    assert!(
+        snippet.contains(&format!("<waypost-tracker shop=\"{key}\"")),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains(&format!(
+            "<script type=\"module\" src=\"{}/widget.js\"></script>",
+            w.edge.base_url.trim_end_matches('/')
+        )),
+        "{snippet}"
+    );
+    // Copy: to the clipboard, or (where the browser will not) the snippet selected for Ctrl+C.
+    w.click("#copy-snippet").await;
+    let feedback = w.text("#copy-message").await;
+    if feedback.starts_with("Copied") {
+        let clipboard = w
+            .browser
+            .execute_async(
+                "const done = arguments[0]; navigator.clipboard.readText().then(done, () => done(null));",
+                vec![],
+            )
+            .await
+            .expect("clipboard read");
+        if let Some(text) = clipboard.as_str() {
+            assert_eq!(text, snippet);
+        }
+    } else {
+        assert!(feedback.starts_with("Selected"), "{feedback}");
+        let selected = w
+            .js("const a = document.querySelector('#snippet'); return document.activeElement === a && a.selectionStart === 0 && a.selectionEnd === a.value.length;")
+            .await;
+        assert_eq!(selected, json!(true), "the snippet is selected");
+    }
+    // The real widget runs in the preview.
+    w.until(
+        "the widget in the preview",
+        "return document.querySelector('.preview waypost-tracker')?.shadowRoot?.querySelector('.wp-theme');",
+    )
+    .await;
+    // It looks parcels up from the console's own origin, which the shop need not list.
+    w.js(&format!(
+        "const root = document.querySelector('.preview waypost-tracker').shadowRoot; const input = root.querySelector('#wp-number'); input.value = '{ON_TRACK}'; input.dispatchEvent(new Event('input', {{ bubbles: true }})); root.querySelector('button[type=submit]').click();"
+    ))
+    .await;
+    w.until(
+        "the preview's tracking view",
+        "return document.querySelector('.preview waypost-tracker').shadowRoot.textContent.includes('In transit');",
+    )
+    .await;
+    // A pale accent on the light background is flagged, with its ratio; a dark one is not.
+    set_value(w, "#theme-scheme", "light", "change").await;
+    set_value(w, "#theme-accent", "#ffff00", "input").await;
+    let warning = w.text("#contrast-warning").await;
+    assert!(warning.contains("1.07:1"), "{warning}");
+    let snippet = w
+        .js("return document.querySelector('#snippet').value;")
+        .await;
+    let snippet = snippet.as_str().unwrap_or_default();
+    assert!(snippet.contains("theme=\"light\""), "{snippet}");
+    assert!(snippet.contains("--wp-accent: #ffff00"), "{snippet}");
+    let style = w
+        .js("const e = document.querySelector('.preview waypost-tracker'); return [e.getAttribute('theme'), e.getAttribute('style')];")
+        .await;
+    assert_eq!(style, json!(["light", "--wp-accent: #ffff00"]));
+    w.screenshot("embed-low-contrast").await;
+    set_value(w, "#theme-accent", "#1a4d8f", "input").await;
+    w.until(
+        "the warning to go",
+        "return !document.querySelector('#contrast-warning') && document.querySelector('#contrast-ratio').textContent.includes('8.');",
+    )
+    .await;
+    set_value(w, "#theme-radius", "4", "input").await;
+    set_value(w, "#theme-font", "1", "change").await;
+    let snippet = w
+        .js("return document.querySelector('#snippet').value;")
+        .await;
+    let snippet = snippet.as_str().unwrap_or_default();
+    assert!(
+        snippet.contains(
+            "style=\"--wp-accent: #1a4d8f; --wp-font: Georgia, serif; --wp-radius: 4px\""
+        ),
+        "{snippet}"
+    );
+    w.screenshot("embed").await;
+    check_at_360(w, "embed").await;
+}
+
+async fn settings_change_who_may_embed(w: &World) {
+    w.signed_in().await;
+    w.click("nav a[href='#/settings']").await;
+    let origins = w
+        .until(
+            "the allowed origins",
+            "return document.querySelector('#allowed-origins')?.value;",
+        )
+        .await;
+    let origins = origins.as_str().unwrap_or_default().to_owned();
+    // An origin the API refuses: its reason shows by the form, and nothing is saved.
+    set_value(
+        w,
+        "#allowed-origins",
+        &format!("{origins}\nhttp://insecure.example"),
+        "input",
+    )
+    .await;
+    w.click("#save-settings").await;
+    let error = w.text("#settings-error").await;
+    assert!(!error.is_empty());
+    assert_eq!(
+        w.js("return document.querySelector('#settings-saved').textContent;")
+            .await,
+        json!("")
+    );
+    // A good one: saved, and the API now answers that origin's browsers.
+    set_value(
+        w,
+        "#allowed-origins",
+        &format!("{origins}\nhttps://added.example"),
+        "input",
+    )
+    .await;
+    w.click("#save-settings").await;
+    assert_eq!(w.text("#settings-saved").await, "Saved");
+    assert!(
+        w.js("return document.querySelector('#settings-error').textContent;")
+            .await
+            == json!("")
+    );
+    let client = Client::new(&w.edge.base_url);
+    let reply = client
+        .get(&format!(
+            "/v1/track/{ON_TRACK}?key={}",
+            w.demo.shop.publishable_key
+        ))
+        .header("Origin", "https://added.example")
+        .send()
+        .expect("track answers");
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://added.example"),
+        "{} {}",
+        reply.status,
+        reply.text()
+    );
+    let shop = client
+        .get("/v1/shop")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("shop answers")
+        .json();
+    assert!(
+        shop["allowed_origins"]
+            .as_array()
+            .is_some_and(|o| o.contains(&json!("https://added.example"))),
+        "{shop}"
+    );
+    w.screenshot("settings").await;
+    check_at_360(w, "settings").await;
+}
+
+/// Last: the demo shop's publishable key is replaced.
+async fn a_new_publishable_key_revokes_the_old(w: &World) {
+    w.signed_in().await;
+    w.click("nav a[href='#/settings']").await;
+    let old = w.text("#publishable-key").await;
+    assert_eq!(old, w.demo.shop.publishable_key);
+    w.click("#new-key").await;
+    let warning = w.text("#confirm-text").await;
+    assert!(warning.contains("stops working at once"), "{warning}");
+    w.screenshot("settings-new-key").await;
+    w.click("#confirm-new-key").await;
+    w.text("#key-rotated").await;
+    let new = w.text("#publishable-key").await;
+    assert_ne!(new, old);
+    assert!(new.starts_with("pk_"), "{new}");
+    let client = Client::new(&w.edge.base_url);
+    let status = |key: &str| {
+        client
+            .get(&format!("/v1/track/{ON_TRACK}?key={key}"))
+            .send()
+            .expect("track answers")
+            .status
+    };
+    assert_eq!(status(&old), 401, "the old key is revoked");
+    assert_eq!(status(&new), 200, "the new key works");
+    // The embed page's snippet carries the new key.
+    w.click("nav a[href='#/embed']").await;
+    let snippet = w
+        .until(
+            "the snippet",
+            "return document.querySelector('#snippet')?.value;",
+        )
+        .await;
+    assert!(
+        snippet.as_str().unwrap_or_default().contains(&new),
+        "{snippet}"
+    );
+}
+
 macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
@@ -512,6 +755,10 @@ async fn run() -> Result<bool, String> {
         search_finds_a_shipment_or_an_orders_shipments,
         signing_out_leaves_nothing_private,
         every_page_is_aa_and_fits_360_px,
+        the_embed_page_gives_the_snippet_and_checks_contrast,
+        settings_change_who_may_embed,
+        // Last: it replaces the demo shop's publishable key.
+        a_new_publishable_key_revokes_the_old,
     );
     let _ = world.browser.clone().close().await;
     if !failed.is_empty() {
