@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use waypost_shared::wire::ConsoleSession;
+use waypost_shared::wire::{ConsoleSession, ShopSettings};
 
 use crate::api;
 use crate::attention::Attention;
@@ -146,5 +146,31 @@ pub fn failure_text(failure: api::Failure) -> &'static str {
         api::Failure::Unreachable | api::Failure::Refused => {
             "Waypost could not be reached. Reload the page to try again."
         }
+    }
+}
+
+/// A page about the shop's settings: `title`, then what `form` shows for them once loaded (or why
+/// they could not be; a session that ended goes back to the sign-in).
+pub fn shop_page(
+    session: Session,
+    title: &'static str,
+    form: impl Fn(ShopSettings) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    let shop = RwSignal::new(None::<Result<ShopSettings, api::Failure>>);
+    spawn_local(async move {
+        match api::shop().await {
+            Err(api::Failure::SignedOut) => session.set(None),
+            other => shop.set(Some(other)),
+        }
+    });
+    view! {
+        <h1>{title}</h1>
+        {move || match shop.get() {
+            None => view! { <p role="status">"Loading…"</p> }.into_any(),
+            Some(Err(failure)) => {
+                view! { <p class="error" role="alert">{failure_text(failure)}</p> }.into_any()
+            }
+            Some(Ok(settings)) => form(settings),
+        }}
     }
 }

@@ -10,8 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use waypost_shared::wire::ShopSettings;
 
-use crate::api::{self, Failure};
-use crate::app::{Session, failure_text};
+use crate::app::{Session, shop_page};
 
 /// The widget's own accent (widget.css), left out of the snippet when unchanged.
 const DEFAULT_ACCENT: &str = "#0b5cad";
@@ -157,24 +156,9 @@ fn load_widget_script() {
 /// The embed page.
 #[component]
 pub fn Embed(session: Session) -> impl IntoView {
-    let shop = RwSignal::new(None::<Result<ShopSettings, Failure>>);
-    spawn_local(async move {
-        match api::shop().await {
-            Err(Failure::SignedOut) => session.set(None),
-            other => shop.set(Some(other)),
-        }
-    });
-    view! {
-        <h1>"Embed the widget"</h1>
-        {move || match shop.get() {
-            None => view! { <p role="status">"Loading…"</p> }.into_any(),
-            Some(Err(failure)) => {
-                view! { <p class="error" role="alert">{failure_text(failure)}</p> }.into_any()
-            }
-            Some(Ok(settings)) => view! { <EmbedForm settings /> }
-                .into_any(),
-        }}
-    }
+    shop_page(session, "Embed the widget", |settings| {
+        view! { <EmbedForm settings /> }.into_any()
+    })
 }
 
 /// The snippet, the theme knobs and the preview, for the shop's settings.

@@ -10,35 +10,19 @@ use waypost_shared::eta::TransitRange;
 use waypost_shared::wire::{ShopSettings, ShopSettingsInput};
 
 use crate::api::{self, Failure, SaveFailure};
-use crate::app::{Session, failure_text};
+use crate::app::{Session, failure_text, shop_page};
 
 /// The settings page.
 #[component]
 pub fn Settings(session: Session) -> impl IntoView {
-    let shop = RwSignal::new(None::<Result<ShopSettings, Failure>>);
-    spawn_local(async move {
-        match api::shop().await {
-            Err(Failure::SignedOut) => session.set(None),
-            other => shop.set(Some(other)),
+    shop_page(session, "Settings", move |settings| {
+        let key = settings.publishable_key.clone();
+        view! {
+            <SettingsForm session settings />
+            <KeyRotation session key />
         }
-    });
-    view! {
-        <h1>"Settings"</h1>
-        {move || match shop.get() {
-            None => view! { <p role="status">"Loading…"</p> }.into_any(),
-            Some(Err(failure)) => {
-                view! { <p class="error" role="alert">{failure_text(failure)}</p> }.into_any()
-            }
-            Some(Ok(settings)) => {
-                let key = settings.publishable_key.clone();
-                view! {
-                    <SettingsForm session settings />
-                    <KeyRotation session key />
-                }
-            }
-            .into_any(),
-        }}
-    }
+        .into_any()
+    })
 }
 
 /// The CSRF token of the live session.
