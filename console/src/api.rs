@@ -5,12 +5,13 @@
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use waypost_shared::health::Health;
 use waypost_shared::wire::{
-    ConsoleSession, ConsoleSignIn, ShipmentCounts, ShipmentList, ShopSettings, ShopSettingsInput,
-    TrackingView,
+    ConsoleSession, ConsoleSignIn, IntegrationInput, IntegrationView, Platform, ShipmentCounts,
+    ShipmentList, ShopSettings, ShopSettingsInput, TrackingView,
 };
 use web_sys::{Headers, RequestInit, Response};
+
+use crate::filter::Filter;
 
 /// Shipments asked for per page of a list.
 const PAGE: u32 = 20;
@@ -55,14 +56,28 @@ pub async fn counts() -> Result<ShipmentCounts, Failure> {
     read(send("GET", "/v1/shipments/counts", None, None).await?).await
 }
 
-/// `GET /v1/shipments?health=`: one page of the shipments with `health` now, after `cursor`.
-pub async fn shipments(health: Health, cursor: Option<&str>) -> Result<ShipmentList, Failure> {
-    let mut path = format!("/v1/shipments?health={}&limit={PAGE}", health.as_str());
+/// `GET /v1/shipments`: one page of the shipments `filter` lets through, after `cursor`.
+pub async fn shipments(filter: &Filter, cursor: Option<&str>) -> Result<ShipmentList, Failure> {
+    let mut path = format!("/v1/shipments?limit={PAGE}");
+    let query = filter.query();
+    if !query.is_empty() {
+        path.push('&');
+        path.push_str(&query);
+    }
     if let Some(cursor) = cursor {
         path.push_str("&cursor=");
         path.push_str(&encode(cursor));
     }
     read(send("GET", &path, None, None).await?).await
+}
+
+/// `GET /v1/shipments.csv`: the address of the CSV file of the shipments `filter` lets through
+/// (a download the browser makes with the session cookie).
+pub fn export_address(filter: &Filter) -> String {
+    match filter.query() {
+        query if query.is_empty() => "/v1/shipments.csv".to_owned(),
+        query => format!("/v1/shipments.csv?{query}"),
+    }
 }
 
 /// `GET /v1/shipments?order=`: the order's shipments, in one page.
@@ -97,19 +112,7 @@ pub async fn update_shop(
     input: &ShopSettingsInput,
 ) -> Result<ShopSettings, SaveFailure> {
     let body = serde_json::to_string(input).map_err(|_| SaveFailure::Failed(Failure::Refused))?;
-    let response = request("PATCH", "/v1/shop", Some(&body), Some(csrf_token))
-        .await
-        .map_err(SaveFailure::Failed)?;
-    if response.status() == 400 {
-        let problem: serde_json::Value = read(response).await.map_err(SaveFailure::Failed)?;
-        let detail = problem["detail"]
-            .as_str()
-            .unwrap_or("That was not accepted.");
-        return Err(SaveFailure::Invalid(detail.to_owned()));
-    }
-    read(checked(response).map_err(SaveFailure::Failed)?)
-        .await
-        .map_err(SaveFailure::Failed)
+    saved(request("PATCH", "/v1/shop", Some(&body), Some(csrf_token)).await).await
 }
 
 /// `POST /v1/shop/publishable-key`: a new publishable key; the old one stops working at once.
@@ -124,6 +127,54 @@ pub async fn new_publishable_key(csrf_token: &str) -> Result<ShopSettings, Failu
         .await?,
     )
     .await
+}
+
+/// `GET /v1/integrations/{platform}`: where the platform sends its webhooks, or `None` when the
+/// shop has not connected it.
+pub async fn integration(platform: Platform) -> Result<Option<IntegrationView>, Failure> {
+    let path = format!("/v1/integrations/{}", platform.as_str());
+    match send("GET", &path, None, None).await {
+        Ok(response) => read(response).await.map(Some),
+        Err(Failure::NotFound) => Ok(None),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// `PUT /v1/integrations/{platform}`: connects the platform with the secret it signs its
+/// webhooks with (a write: it carries the CSRF token).
+pub async fn connect_integration(
+    csrf_token: &str,
+    platform: Platform,
+    webhook_secret: String,
+) -> Result<IntegrationView, SaveFailure> {
+    let body = serde_json::to_string(&IntegrationInput { webhook_secret })
+        .map_err(|_| SaveFailure::Failed(Failure::Refused))?;
+    let path = format!("/v1/integrations/{}", platform.as_str());
+    saved(request("PUT", &path, Some(&body), Some(csrf_token)).await).await
+}
+
+/// `DELETE /v1/integrations/{platform}`: the platform's webhooks are refused from now on.
+pub async fn disconnect_integration(csrf_token: &str, platform: Platform) -> Result<(), Failure> {
+    let path = format!("/v1/integrations/{}", platform.as_str());
+    send("DELETE", &path, None, Some(csrf_token))
+        .await
+        .map(drop)
+}
+
+/// The answer to a write: its JSON body, or why it was not saved (a 400's detail, in the API's
+/// words).
+async fn saved<T: DeserializeOwned>(response: Result<Response, Failure>) -> Result<T, SaveFailure> {
+    let response = response.map_err(SaveFailure::Failed)?;
+    if response.status() == 400 {
+        let problem: serde_json::Value = read(response).await.map_err(SaveFailure::Failed)?;
+        let detail = problem["detail"]
+            .as_str()
+            .unwrap_or("That was not accepted.");
+        return Err(SaveFailure::Invalid(detail.to_owned()));
+    }
+    read(checked(response).map_err(SaveFailure::Failed)?)
+        .await
+        .map_err(SaveFailure::Failed)
 }
 
 /// A request to the console's own origin with its cookie; a non-2xx status is a [`Failure`].

@@ -1,8 +1,8 @@
 //! The console's frame: the session (its CSRF token kept in memory only), the header with the
 //! shop and the sign-out button, and which page shows: sign-in, needs attention, a search's
-//! results (`#/find/<text>`), a shipment (`#/shipment/<number>`), the embed snippet
-//! (`#/embed`) or the shop's settings (`#/settings`), so the browser's back button
-//! works.
+//! results (`#/find/<text>`), a shipment (`#/shipment/<number>`), the filtered list of every
+//! shipment (`#/shipments?…`), the embed snippet (`#/embed`) or the shop's settings
+//! (`#/settings`), so the browser's back button works.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,10 +11,13 @@ use waypost_shared::wire::{ConsoleSession, ShopSettings};
 use crate::api;
 use crate::attention::Attention;
 use crate::embed::Embed;
+use crate::filter::Filter;
 use crate::find::Find;
 use crate::settings::Settings;
 use crate::shipment::Shipment;
+use crate::shipments::Shipments;
 use crate::sign_in::SignIn;
+use crate::theme::ThemeChoice;
 
 /// The session signed in now, if any: what every page reads, and clears when the API says the
 /// session ended.
@@ -29,6 +32,8 @@ enum Page {
     Shipment(String),
     /// What a search for a tracking or order number found.
     Find(String),
+    /// Every shipment the filters let through (`#/shipments?status=…`).
+    Shipments(Filter),
     /// The widget snippet and its preview (`#/embed`).
     Embed,
     /// The shop's settings (`#/settings`).
@@ -49,6 +54,8 @@ impl Page {
             Page::Shipment(number)
         } else if let Some(query) = part("#/find/") {
             Page::Find(query)
+        } else if let Some(rest) = hash.strip_prefix("#/shipments") {
+            Page::Shipments(Filter::parse(rest.strip_prefix('?').unwrap_or_default()))
         } else if hash == "#/embed" {
             Page::Embed
         } else if hash == "#/settings" {
@@ -82,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <SignOut session />
                 <nav class="nav" aria-label="Console">
                     <a href="#/" aria-current=move || (page.get() == Page::Attention).then_some("page")>"Needs attention"</a>
+                    <a href="#/shipments" aria-current=move || matches!(page.get(), Page::Shipments(_)).then_some("page")>"Shipments"</a>
                     <a href="#/embed" aria-current=move || (page.get() == Page::Embed).then_some("page")>"Embed"</a>
                     <a href="#/settings" aria-current=move || (page.get() == Page::Settings).then_some("page")>"Settings"</a>
                 </nav>
@@ -98,12 +106,16 @@ pub fn App() -> impl IntoView {
                         Page::Attention => view! { <Attention session /> }.into_any(),
                         Page::Shipment(number) => view! { <Shipment session number /> }.into_any(),
                         Page::Find(query) => view! { <Find session query /> }.into_any(),
+                        Page::Shipments(filter) => view! { <Shipments session filter /> }.into_any(),
                         Page::Embed => view! { <Embed session /> }.into_any(),
                         Page::Settings => view! { <Settings session /> }.into_any(),
                     }
                 }
             }}
         </main>
+        <footer class="foot">
+            <ThemeChoice />
+        </footer>
     }
 }
 

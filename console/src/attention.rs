@@ -1,16 +1,40 @@
 //! The landing page once signed in: the counts, a search by tracking or order number, and one list per
-//! health that needs someone (action needed, running late, no recent updates).
+//! kind of trouble (action needed, running late, not yet scanned for too long, no recent updates).
 
-use leptos::html::Input;
 use leptos::prelude::*;
 use waypost_shared::health::Health;
+use waypost_shared::labels::{Key, Lang};
 
 use crate::app::Session;
 use crate::counts::Counts;
+use crate::filter::Filter;
+use crate::find::Search;
 use crate::list::ShipmentList;
 
-/// The healths a retailer must look at, most urgent first.
-const NEEDING_ATTENTION: [Health; 3] = [Health::NeedsAction, Health::Late, Health::Stalled];
+/// The lists a retailer must look at, most urgent first: each one's filter, heading and name.
+/// A stalled parcel the carrier never scanned (a label made, nothing handed over: for a
+/// dropshipper, a supplier who has not shipped) is told apart from one that stopped moving.
+fn needing_attention() -> [(Filter, &'static str, &'static str); 4] {
+    let stalled = |scanned| Filter {
+        scanned: Some(scanned),
+        ..Filter::health(Health::Stalled)
+    };
+    let heading = |health| Lang::En.text(Key::Health(health));
+    [
+        (
+            Filter::health(Health::NeedsAction),
+            heading(Health::NeedsAction),
+            "needs_action",
+        ),
+        (Filter::health(Health::Late), heading(Health::Late), "late"),
+        (
+            stalled(false),
+            "Not yet scanned for too long",
+            "not_scanned",
+        ),
+        (stalled(true), heading(Health::Stalled), "stalled"),
+    ]
+}
 
 /// The needs-attention page.
 #[component]
@@ -19,35 +43,9 @@ pub fn Attention(session: Session) -> impl IntoView {
         <h1>"Needs attention"</h1>
         <Search />
         <Counts session />
-        {NEEDING_ATTENTION
+        {needing_attention()
             .into_iter()
-            .map(|health| view! { <ShipmentList session health /> })
+            .map(|(filter, title, name)| view! { <ShipmentList session filter title name /> })
             .collect_view()}
-    }
-}
-
-/// Looks for a tracking or order number.
-#[component]
-fn Search() -> impl IntoView {
-    let number = NodeRef::<Input>::new();
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let Some(input) = number.get_untracked() else {
-            return;
-        };
-        let wanted: String = input.value().split_whitespace().collect();
-        if !wanted.is_empty() {
-            let encoded: String = js_sys::encode_uri_component(&wanted).into();
-            let _ = window().location().set_hash(&format!("/find/{encoded}"));
-        }
-    };
-    view! {
-        <form class="search" role="search" on:submit=submit>
-            <label for="search">"Find a shipment by tracking or order number"</label>
-            <div class="search-row">
-                <input id="search" type="search" autocomplete="off" spellcheck="false" node_ref=number />
-                <button type="submit">"Find"</button>
-            </div>
-        </form>
     }
 }

@@ -1,4 +1,5 @@
-//! How many shipments the shop holds, by health now and by status.
+//! How many shipments the shop holds, by health now and by status; each figure opens the
+//! shipments page filtered to it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,7 +53,7 @@ fn CountList(counts: ShipmentCounts) -> impl IntoView {
         .map(|health| {
             view! {
                 <div data-health=health.as_str()>
-                    <dt>{lang.text(Key::Health(health))}</dt>
+                    <dt><a href=format!("#/shipments?health={}", health.as_str())>{lang.text(Key::Health(health))}</a></dt>
                     <dd>{counts.by_health.of(health)}</dd>
                 </div>
             }
@@ -65,13 +66,14 @@ fn CountList(counts: ShipmentCounts) -> impl IntoView {
         .map(|line| {
             view! {
                 <li>
-                    {lang.text(Key::Status(line.status))} ": " {line.shipments}
+                    <a href=format!("#/shipments?status={}", line.status.as_str())>{lang.text(Key::Status(line.status))}</a>
+                    ": " {line.shipments}
                 </li>
             }
         })
         .collect_view();
     view! {
-        <p>{counts.total} " in all."</p>
+        <p><a href="#/shipments">{counts.total} " in all"</a></p>
         <dl class="health-counts">{by_health}</dl>
         <h3>"By status"</h3>
         <ul class="status-counts">{by_status}</ul>

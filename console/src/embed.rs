@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use waypost_shared::wire::ShopSettings;
 
 use crate::app::{Session, shop_page};
+use crate::tracker::tracker;
 
 /// The widget's own accent (widget.css), left out of the snippet when unchanged.
 const DEFAULT_ACCENT: &str = "#0b5cad";
@@ -132,27 +133,6 @@ async fn copy_text(text: &str) -> bool {
     JsFuture::from(promise).await.is_ok()
 }
 
-/// Loads `/widget.js` once on this page.
-fn load_widget_script() {
-    let document = document();
-    if document
-        .query_selector("script[data-waypost-widget]")
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        return;
-    }
-    if let Ok(script) = document.create_element("script") {
-        let _ = script.set_attribute("type", "module");
-        let _ = script.set_attribute("src", "/widget.js");
-        let _ = script.set_attribute("data-waypost-widget", "");
-        if let Some(head) = document.head() {
-            let _ = head.append_child(&script);
-        }
-    }
-}
-
 /// The embed page.
 #[component]
 pub fn Embed(session: Session) -> impl IntoView {
@@ -201,7 +181,6 @@ fn EmbedForm(settings: ShopSettings) -> impl IntoView {
     let ratio = Memo::new(move |_| theme.with(|t| contrast(&t.accent, t.background())));
     // The preview: the real element, made by hand so its attributes are exactly the snippet's.
     let holder = NodeRef::<Div>::new();
-    load_widget_script();
     let preview_key = key.clone();
     Effect::new(move |_| {
         let Some(holder) = holder.get() else {
@@ -211,10 +190,9 @@ fn EmbedForm(settings: ShopSettings) -> impl IntoView {
         let element = match holder.first_element_child() {
             Some(element) => element,
             None => {
-                let Ok(element) = document().create_element("waypost-tracker") else {
+                let Some(element) = tracker(&[("shop", &preview_key)]) else {
                     return;
                 };
-                let _ = element.set_attribute("shop", &preview_key);
                 let _ = holder.append_child(&element);
                 element
             }

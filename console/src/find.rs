@@ -1,6 +1,8 @@
-//! A search's results: the shipment with that tracking number (opened at once), else the
-//! shipments of the order with that number.
+//! Looking a shipment up: the search form (on the needs-attention and shipments pages), and its
+//! results: the shipment with that tracking number (opened at once), else the shipments of the
+//! order with that number.
 
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use waypost_shared::wire::ShipmentSummary;
@@ -56,5 +58,31 @@ pub fn Find(session: Session, query: String) -> impl IntoView {
             }
             .into_any(),
         }}
+    }
+}
+
+/// Looks for a tracking or order number.
+#[component]
+pub fn Search() -> impl IntoView {
+    let number = NodeRef::<Input>::new();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(input) = number.get_untracked() else {
+            return;
+        };
+        let wanted: String = input.value().split_whitespace().collect();
+        if !wanted.is_empty() {
+            let encoded: String = js_sys::encode_uri_component(&wanted).into();
+            let _ = window().location().set_hash(&format!("/find/{encoded}"));
+        }
+    };
+    view! {
+        <form class="search" role="search" on:submit=submit>
+            <label for="search">"Find a shipment by tracking or order number"</label>
+            <div class="search-row">
+                <input id="search" type="search" autocomplete="off" spellcheck="false" node_ref=number />
+                <button type="submit">"Find"</button>
+            </div>
+        </form>
     }
 }

@@ -1,20 +1,26 @@
 //! The retailer console, served by the edge at `/console/`: sign in with a secret key (traded for
-//! an HttpOnly session cookie), see the shipments that need attention with their counts, open one
-//! to read its timeline as customers see it, copy the widget snippet (with a live, themable preview),
-//! change the shop's settings and publishable key, sign out. Everything it shows comes from the shared
-//! crate's wire types and labels.
+//! an HttpOnly session cookie), see the shipments that need attention with their counts, list and
+//! export every shipment by status, health and carrier, open one to see it as customers do (in the
+//! real widget), copy the widget snippet (with a live, themable preview), change the shop's
+//! settings, platform webhooks and publishable key, sign out; light or dark. Everything it shows
+//! comes from the shared crate's wire types and labels.
 
 mod api;
 mod app;
 mod attention;
 mod counts;
 mod embed;
+mod filter;
 mod find;
+mod integrations;
 mod list;
 mod row;
 mod settings;
 mod shipment;
+mod shipments;
 mod sign_in;
+mod theme;
+mod tracker;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,13 +1,12 @@
-//! One health's shipments, a page at a time ("More" follows the list's cursor).
+//! A list of shipments, a page at a time ("More" follows the list's cursor).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use waypost_shared::health::Health;
-use waypost_shared::labels::{Key, Lang};
 use waypost_shared::wire::ShipmentSummary;
 
 use crate::api::{self, Failure};
 use crate::app::{Session, failure_text};
+use crate::filter::Filter;
 use crate::row::Row;
 
 /// Where a list's loading stands.
@@ -18,18 +17,26 @@ enum Load {
     Failed(Failure),
 }
 
-/// The shipments with `health` now, from `GET /v1/shipments?health=`.
+/// The shipments `filter` lets through, from `GET /v1/shipments`, under the heading `title`;
+/// `name` tells the list apart on the page (`data-list`, and the heading's id).
 #[component]
-pub fn ShipmentList(session: Session, health: Health) -> impl IntoView {
+pub fn ShipmentList(
+    session: Session,
+    filter: Filter,
+    title: &'static str,
+    name: &'static str,
+) -> impl IntoView {
     let rows = RwSignal::new(Vec::<ShipmentSummary>::new());
     let cursor = RwSignal::new(None::<String>);
     let load = RwSignal::new(Load::Loading);
     let now =
         chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    let filter = StoredValue::new(filter);
     let fetch = move |after: Option<String>| {
         load.set(Load::Loading);
+        let filter = filter.get_value();
         spawn_local(async move {
-            match api::shipments(health, after.as_deref()).await {
+            match api::shipments(&filter, after.as_deref()).await {
                 Ok(page) => {
                     rows.update(|rows| rows.extend(page.shipments));
                     cursor.set(page.next_cursor);
@@ -41,13 +48,12 @@ pub fn ShipmentList(session: Session, health: Health) -> impl IntoView {
         });
     };
     fetch(None);
-    let title = Lang::En.text(Key::Health(health));
-    let id = format!("list-{}", health.as_str());
+    let id = format!("list-{name}");
     let labelled_by = id.clone();
     view! {
         <section class="list" aria-labelledby=labelled_by>
             <h2 id=id>{title}</h2>
-            <ul class="rows" data-health=health.as_str()>
+            <ul class="rows" data-list=name>
                 <For
                     each=move || rows.get()
                     key=|row| row.tracking_number.clone()

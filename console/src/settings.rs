@@ -1,6 +1,10 @@
 //! The settings page: where the widget may run (allowed origins), the usual transit time, the
-//! carriers whose live tracking answers look-ups, and a new publishable key (the old one stops
-//! working at once).
+//! carriers whose live tracking answers look-ups, the platform webhooks, and a new publishable key
+//! (the old one stops working at once).
+//!
+//! Room is left for the notification settings (triggers, channels, sender, webhook endpoints):
+//! they get their own card here, next to the platform webhooks, once the edge sends
+//! notifications.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +15,7 @@ use waypost_shared::wire::{ShopSettings, ShopSettingsInput};
 
 use crate::api::{self, Failure, SaveFailure};
 use crate::app::{Session, failure_text, shop_page};
+use crate::integrations::Integrations;
 
 /// The settings page.
 #[component]
@@ -19,6 +24,7 @@ pub fn Settings(session: Session) -> impl IntoView {
         let key = settings.publishable_key.clone();
         view! {
             <SettingsForm session settings />
+            <Integrations session />
             <KeyRotation session key />
         }
         .into_any()
@@ -26,7 +32,7 @@ pub fn Settings(session: Session) -> impl IntoView {
 }
 
 /// The CSRF token of the live session.
-fn csrf(session: Session) -> Option<String> {
+pub fn csrf(session: Session) -> Option<String> {
     session.with_untracked(|s| s.as_ref().map(|s| s.csrf_token.clone()))
 }
 

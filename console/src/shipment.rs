@@ -1,23 +1,33 @@
-//! One shipment: its tracking view as customers see it (status, health, ETA, what to do) and its
-//! timeline grouped by local day, newest first, each event in its own local time.
+//! One shipment: what the retailer needs to know (status, health, carrier, order, ETA,
+//! destination, what to do), then the real widget showing that parcel, so the timeline is exactly
+//! what customers see, in the widget's own rendering.
+//!
+//! The messages sent about the shipment belong here too, once the edge sends notifications.
 
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use waypost_shared::event::Place;
-use waypost_shared::labels::day_heading;
-use waypost_shared::wire::{EventView, TrackingView};
+use waypost_shared::wire::TrackingView;
 
 use crate::api::{self, Failure};
 use crate::app::{Session, failure_text};
 use crate::row::action;
+use crate::tracker::tracker;
 
-/// The shipment page, from `GET /v1/shipments/{number}`.
+/// The shipment page, from `GET /v1/shipments/{number}` (the facts) and `GET /v1/shop` (the
+/// publishable key the widget looks the parcel up with).
 #[component]
 pub fn Shipment(session: Session, number: String) -> impl IntoView {
-    let answer = RwSignal::new(None::<Result<TrackingView, Failure>>);
+    let answer = RwSignal::new(None::<Result<(TrackingView, Option<String>), Failure>>);
     let wanted = number.clone();
     spawn_local(async move {
-        let found = api::shipment(&wanted).await;
+        let found = match api::shipment(&wanted).await {
+            Ok(tracking) => api::shop()
+                .await
+                .map(|shop| (tracking, shop.publishable_key)),
+            Err(failure) => Err(failure),
+        };
         if matches!(found, Err(Failure::SignedOut)) {
             session.set(None);
         }
@@ -34,14 +44,19 @@ pub fn Shipment(session: Session, number: String) -> impl IntoView {
             Some(Err(failure)) => {
                 view! { <p class="error" role="alert">{failure_text(failure)}</p> }.into_any()
             }
-            Some(Ok(tracking)) => view! { <Tracking tracking /> }.into_any(),
+            Some(Ok((tracking, key))) => view! {
+                <Facts tracking=tracking.clone() />
+                <h2>"What your customers see"</h2>
+                <CustomerView number=tracking.tracking_number key />
+            }
+            .into_any(),
         }}
     }
 }
 
-/// The tracking view's facts and timeline.
+/// The tracking view's facts, for the retailer.
 #[component]
-fn Tracking(tracking: TrackingView) -> impl IntoView {
+fn Facts(tracking: TrackingView) -> impl IntoView {
     let status = match &tracking.sub_status_label {
         Some(sub) => format!("{} ({sub})", tracking.status_label),
         None => tracking.status_label.clone(),
@@ -61,11 +76,6 @@ fn Tracking(tracking: TrackingView) -> impl IntoView {
         .iter()
         .map(|required| action(required.actor, required.kind))
         .collect();
-    let days: Vec<(String, Vec<EventView>)> = tracking
-        .events_by_local_day()
-        .into_iter()
-        .map(|(day, events)| (day_heading(day, tracking.lang), events.to_vec()))
-        .collect();
     view! {
         <dl class="facts">
             <div><dt>"Status"</dt><dd class="status">{status}</dd></div>
@@ -82,33 +92,38 @@ fn Tracking(tracking: TrackingView) -> impl IntoView {
             <div><dt>"Destination"</dt><dd>{tracking.destination.as_ref().map_or_else(|| "—".to_owned(), place)}</dd></div>
             <div><dt>"To do"</dt><dd>{if actions.is_empty() { "Nothing".to_owned() } else { actions.join("; ") }}</dd></div>
         </dl>
-        <h2>"Timeline"</h2>
-        <p class="note">"What your customers see, newest first, each event in its own local time."</p>
-        {days
-            .into_iter()
-            .map(|(heading, events)| {
-                view! {
-                    <h3 class="day">{heading}</h3>
-                    <ol class="timeline">
-                        {events.into_iter().map(|event| view! { <Event event /> }).collect_view()}
-                    </ol>
-                }
-            })
-            .collect_view()}
     }
 }
 
-/// One timeline event; the carrier's words are text, never HTML.
+/// The widget looking the parcel up with the shop's publishable key, as on the storefront.
 #[component]
-fn Event(event: EventView) -> impl IntoView {
-    view! {
-        <li class="event">
-            <p class="when">{event.time_label}</p>
-            <p class="what"><strong>{event.label}</strong></p>
-            <p>{event.description}</p>
-            {event.location.as_ref().map(|at| view! { <p class="where">{place(at)}</p> })}
-        </li>
-    }
+fn CustomerView(number: String, key: Option<String>) -> impl IntoView {
+    let Some(key) = key else {
+        return view! {
+            <p class="error" role="alert">
+                "Your shop has no publishable key, so the widget cannot show this parcel. Make one on the "
+                <a href="#/settings">"Settings"</a> " page."
+            </p>
+        }
+        .into_any();
+    };
+    // In the console's theme when one is picked, else the system's, as on a storefront.
+    let theme = document()
+        .document_element()
+        .and_then(|root| root.get_attribute("data-theme"))
+        .unwrap_or_else(|| "auto".to_owned());
+    let holder = NodeRef::<Div>::new();
+    holder.on_load(move |holder| {
+        let attributes = [
+            ("shop", key.as_str()),
+            ("tracking-number", number.as_str()),
+            ("theme", theme.as_str()),
+        ];
+        if let Some(element) = tracker(&attributes) {
+            let _ = holder.append_child(&element);
+        }
+    });
+    view! { <div class="customer-view" node_ref=holder></div> }.into_any()
 }
 
 /// "Brooklyn, NY, US".

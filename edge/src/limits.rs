@@ -20,6 +20,12 @@ pub const MAX_TRANSIT_DAYS: u16 = 120;
 pub const MAX_PAGE: usize = 100;
 /// Default page size of `GET /v1/shipments`.
 pub const DEFAULT_PAGE: usize = 25;
+/// Most rows of one `GET /v1/shipments.csv` file; when more remain, `Waypost-Next-Cursor` says
+/// where the next file starts.
+pub const EXPORT_MAX_ROWS: usize = 10_000;
+/// Rows one query of a CSV export reads: a full file costs ten D1 queries, well within a
+/// request's allowance on every plan.
+pub const EXPORT_PAGE: usize = 1_000;
 /// Days a customer's personal data is kept after their parcels' final status, unless the shop
 /// sets its own period.
 pub const DEFAULT_RETENTION_DAYS: u16 = 180;

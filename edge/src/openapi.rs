@@ -19,9 +19,10 @@ use crate::limits::{
     MAX_HISTORY_DAYS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_PAGE, MAX_RETENTION_DAYS,
     MAX_TEXT_CHARS,
 };
-use crate::limits::{MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_WEBHOOK_BYTES};
+use crate::limits::{EXPORT_MAX_ROWS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_WEBHOOK_BYTES};
 use crate::service::console_sessions::{CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS};
 use crate::service::import_csv::HEADER_NAMES;
+use crate::service::shipments_csv::HEADER;
 
 /// The whole document.
 pub fn document() -> Value {
@@ -94,6 +95,26 @@ fn paths() -> Value {
         },
         "example": { "email": "sam@example.com" },
     });
+    let list_params = [
+        query_param("status", "Only this status.", r("Status")),
+        query_param("carrier", "Only this carrier's (its code).", r("Carrier")),
+        query_param("health", "Only this health now.", r("HealthValue")),
+        query_param(
+            "scanned",
+            "With `health` only (else 400): `false`, only those the carrier has not scanned yet (`info_received` or `not_found`); `true`, the others.",
+            boolean(),
+        ),
+        query_param(
+            "order",
+            "Only this order's shipments, oldest first, in one page (no cursor).",
+            r("OrderNumber"),
+        ),
+        query_param(
+            "cursor",
+            "next_cursor of the previous page of the same query, as given.",
+            json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z~)?[A-Za-z0-9]{1,64}$" }),
+        ),
+    ];
     let mut paths = json!({
         "/healthz": { "get": operation("Liveness", OPEN, &[], &[(200, "Health")], None) },
         "/v1/openapi.json": { "get": operation("This document", OPEN, &[], &[(200, "Any")], None) },
@@ -136,15 +157,10 @@ fn paths() -> Value {
         "/v1/shipments": { "get": operation(
             "The shop's shipments, for watching what needs attention: by tracking number (an order's: `order`); with `health`, its matches only (a full page while matches remain), late ones longest late first, stalled ones longest quiet first",
             SECRET,
-            &[
-                query_param("status", "Only this status.", r("Status")),
-                query_param("health", "Only this health now.", r("HealthValue")),
-                query_param("order", "Only this order's shipments, oldest first, in one page (no cursor).", r("OrderNumber")),
-                query_param("cursor", "next_cursor of the previous page of the same query, as given.", json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z~)?[A-Za-z0-9]{1,64}$" })),
-                query_param("limit", &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE })),
-            ],
+            &[list_params.as_slice(), &[query_param("limit", &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."), json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE }))]].concat(),
             &[(200, "ShipmentList"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
         )},
+        "/v1/shipments.csv": { "get": export_operation(&list_params) },
         "/v1/shipments/counts": { "get": operation(
             "How many shipments the shop holds, by status and by health now (the console's needs-attention counts)",
             SECRET, &[], &[(200, "ShipmentCounts"), (401, "Problem"), (403, "Problem")], None,
@@ -347,6 +363,44 @@ fn carrier_push_operation() -> Value {
     op["requestBody"] = json!({
         "required": true,
         "content": { "application/json": { "schema": { "type": "object", "description": "17TRACK's push, as it sends it" } } },
+    });
+    op
+}
+
+/// `GET /v1/shipments.csv`: the list's query (`params`) but `limit`; its answer is a CSV file.
+fn export_operation(params: &[Value]) -> Value {
+    let mut op = operation(
+        &format!(
+            "The shop's shipments as a CSV file to download (`Content-Disposition: attachment`), in the order of `GET /v1/shipments` with the same query: \
+             at most {EXPORT_MAX_ROWS} rows; when more remain, the `Waypost-Next-Cursor` header is the `cursor` of the next file"
+        ),
+        SECRET,
+        params,
+        &[
+            (200, "Any"),
+            (400, "Problem"),
+            (401, "Problem"),
+            (403, "Problem"),
+        ],
+        None,
+    );
+    op["responses"]["200"] = json!({
+        "description": "OK",
+        "headers": {
+            "Waypost-Next-Cursor": {
+                "description": "Present when rows remain: pass it as `cursor` for the next file.",
+                "schema": string(),
+            },
+        },
+        "content": { "text/csv": { "schema": {
+            "type": "string",
+            "description": format!(
+                "UTF-8, `\\n` line ends. A header line `{}`, then one line per shipment: codes as in the JSON list, instants RFC 3339 UTC, \
+                 ETA days as dates (the window's `from` and `to`); an empty cell when there is no value. A cell starting with `=`, `+`, `-`, `@`, \
+                 a tab or a carriage return starts with `'` (so no spreadsheet runs it as a formula).",
+                HEADER.join(",")
+            ),
+        }}},
     });
     op
 }

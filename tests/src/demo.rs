@@ -50,6 +50,10 @@ pub fn script_dropshipped(upstream: &FakeSeventeenTrack) -> Journey {
     journey
 }
 
+/// The demo's parcel whose label was made 6 days ago and that the carrier has not scanned since:
+/// stalled before it ever moved.
+pub const NOT_YET_SCANNED: &str = "1Z6F2A410365981028";
+
 /// The tracking number and order of the demo's sample Shopify fulfillment.
 pub const SAMPLE_FULFILLMENT: (&str, &str) = ("1Z999AA10123456784", "1099");
 
@@ -406,6 +410,21 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         ],
     )?;
 
+    single(
+        NOT_YET_SCANNED,
+        "1009",
+        "noor@example.com",
+        vec![event(
+            140,
+            -5,
+            "info_received",
+            Some("label_created"),
+            "Shipper created a label, UPS has not received the package yet",
+            "Newark",
+            "US",
+        )],
+    )?;
+
     // Dropshipped from Shenzhen: its events come from the aggregator (a local fake of 17TRACK
     // under `cargo xtask dev`, see `script_dropshipped`), not from pushes.
     let (dropshipped, _, dropship_order) = DROPSHIPPED;
@@ -466,6 +485,7 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
             ("failed delivery: bad address", "1ZXX3150YW44070023"),
             ("exception: damaged", "1234567891"),
             ("stalled: no scan for 10 days", "287809468872"),
+            ("label created 6 days ago, never scanned", NOT_YET_SCANNED),
             (
                 "dropshipped from Shenzhen, handed over to USPS (order 1003)",
                 DROPSHIPPED.0,

@@ -1,7 +1,7 @@
 //! The retailer console in headless Chromium (Debian's, through chromedriver), served by the real
 //! Worker on `wrangler dev` at `/console/` on its own origin, signed in with the demo shop's
-//! secret key. Screenshots of each page, at desktop width and at 360 px, are saved as
-//! `target/screenshots/console-*.png`.
+//! secret key. Screenshots of each page, light and dark at desktop width and light at 360 px, are
+//! saved as `target/screenshots/console-*.png`.
 
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
@@ -11,7 +11,9 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use waypost_tests::chromedriver::ChromeDriver;
-use waypost_tests::demo::{self, Demo};
+use waypost_tests::demo::{self, Demo, NOT_YET_SCANNED};
+use waypost_tests::platform_webhooks::sign;
+use waypost_tests::storefront::Storefront;
 use waypost_tests::{Client, EdgeServer, FakeSeventeenTrack};
 
 /// The demo's shipments that need attention: stalled, failed delivery, damaged.
@@ -27,6 +29,9 @@ struct World {
     demo: Demo,
     /// The aggregator's upstream, tracking the demo's dropshipped parcel.
     _upstream: FakeSeventeenTrack,
+    /// Another site on 127.0.0.1 (same site as the Worker, other origin): where forged requests
+    /// come from.
+    elsewhere: Storefront,
 }
 
 impl World {
@@ -143,28 +148,66 @@ impl World {
         self.click("form button[type=submit]").await;
     }
 
-    /// Signs in with the demo shop's key and waits for every needs-attention list to load.
+    /// Opens the needs-attention page signed in with the demo shop's key (signing in only when
+    /// the browser has no live session: sign-ins are rate limited per client) and waits for every
+    /// list to load.
     async fn signed_in(&self) {
-        self.fresh().await;
-        self.sign_in(&self.demo.shop.secret_key).await;
+        self.browser
+            .goto(&format!("{}/console/#/", self.edge.base_url))
+            .await
+            .expect("console loads");
+        let shown = self
+            .until(
+                "the sign-in form or a session",
+                "return document.querySelector('#secret-key') ? 'sign-in' : (document.querySelector('.sign-out') ? 'session' : null);",
+            )
+            .await;
+        if shown == json!("sign-in") {
+            self.sign_in(&self.demo.shop.secret_key).await;
+        }
         self.lists_loaded().await;
     }
 
-    /// Waits for the needs-attention page with its counts and all three lists loaded.
+    /// Waits for the needs-attention page with its counts and all four lists loaded.
     async fn lists_loaded(&self) {
         self.until(
             "the needs-attention lists",
-            "return document.querySelectorAll('.list').length === 3 && document.querySelector('.health-counts') && !document.querySelector('main [role=status]');",
+            "return document.querySelectorAll('.list').length === 4 && document.querySelector('.health-counts') && !document.querySelector('main [role=status]');",
         )
         .await;
     }
 
-    /// The tracking numbers the list of `health` shows.
-    async fn numbers(&self, health: &str) -> Vec<String> {
+    /// The tracking numbers the list named `list` shows.
+    async fn numbers(&self, list: &str) -> Vec<String> {
         let value = self
-            .js(&format!("return [...document.querySelectorAll('ul[data-health={health}] a.number')].map((a) => a.textContent);"))
+            .js(&format!("return [...document.querySelectorAll('ul[data-list={list}] a.number')].map((a) => a.textContent);"))
             .await;
         serde_json::from_value(value).expect("a list of numbers")
+    }
+
+    /// Waits until the shipment page's widget shows the parcel's timeline; returns its events'
+    /// text.
+    async fn customer_timeline(&self) -> String {
+        self.until(
+            "the widget's timeline",
+            "return document.querySelector('.customer-view waypost-tracker')?.shadowRoot?.querySelectorAll('.wp-event').length >= 1;",
+        )
+        .await;
+        self.js("return [...document.querySelector('.customer-view waypost-tracker').shadowRoot.querySelectorAll('.wp-event')].map((e) => e.textContent).join(' | ');")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits until the shipments page lists what `hash` filters, and returns its numbers.
+    async fn shipments_for(&self, hash: &str) -> Vec<String> {
+        self.until(
+            "the filtered shipments",
+            &format!("return location.hash === {hash:?} && document.querySelector('ul[data-list=shipments]') && !document.querySelector('main [role=status]');"),
+        )
+        .await;
+        self.numbers("shipments").await
     }
 
     async fn screenshot(&self, name: &str) {
@@ -174,15 +217,31 @@ impl World {
         std::fs::write(dir.join(format!("console-{name}.png")), png).expect("screenshot written");
     }
 
-    /// Nothing the page could keep: no web storage, no cookie a script can read.
+    /// Nothing the page could keep but the theme picked: no other web storage, no cookie a
+    /// script can read.
     async fn assert_nothing_stored(&self) {
         let stored = self
-            .js("return [localStorage.length, sessionStorage.length, document.cookie];")
+            .js("return [Object.keys(localStorage).filter((k) => k !== 'waypost-console-theme'), sessionStorage.length, document.cookie];")
             .await;
         assert_eq!(
             stored,
-            json!([0, 0, ""]),
+            json!([[], 0, ""]),
             "the console keeps nothing in storage"
+        );
+    }
+
+    /// Picks the console's theme (`system`, `light` or `dark`) in the header.
+    async fn theme(&self, theme: &str) {
+        set_value(self, "#theme", theme, "change").await;
+        let expected = if theme == "system" {
+            Value::Null
+        } else {
+            json!(theme)
+        };
+        assert_eq!(
+            self.js("return document.documentElement.getAttribute('data-theme');")
+                .await,
+            expected
         );
     }
 }
@@ -202,6 +261,21 @@ async fn a_wrong_key_is_refused(w: &World) {
     );
     w.assert_nothing_stored().await;
     w.screenshot("sign-in-refused").await;
+    // The demo shop's key with its secret part altered: refused with the very same answer as a
+    // key no shop has (that they also cost the same work is the API's test).
+    let key = &w.demo.shop.secret_key;
+    let last = if key.ends_with('0') { "1" } else { "0" };
+    let wrong = format!("{}{last}", &key[..key.len() - 1]);
+    let answers = w
+        .js(&format!("const ask = (k) => fetch('/v1/console/session', {{ method: 'POST', headers: {{ 'Content-Type': 'application/json' }}, body: JSON.stringify({{ secret_key: k }}) }}).then(async (r) => [r.status, await r.text()]); return Promise.all([ask({wrong:?}), ask('sk_0123456789abcdef_' + '0'.repeat(48))]);"))
+        .await;
+    assert_eq!(answers[0], answers[1], "{answers}");
+    assert_eq!(answers[0][0], json!(401), "{answers}");
+    w.sign_in(&wrong).await;
+    assert_eq!(
+        w.text("#sign-in-message").await,
+        "That key was not accepted."
+    );
 }
 
 async fn the_keyboard_signs_in_to_what_needs_attention(w: &World) {
@@ -217,18 +291,27 @@ async fn the_keyboard_signs_in_to_what_needs_attention(w: &World) {
     assert_eq!(w.text(".shop").await, "Harbor & Pine (demo)");
     let needs_action = w.numbers("needs_action").await;
     let stalled = w.numbers("stalled").await;
+    let not_scanned = w.numbers("not_scanned").await;
     let late = w.numbers("late").await;
     assert!(
-        stalled.contains(&"287809468872".to_owned()),
+        stalled.contains(&"287809468872".to_owned())
+            && !stalled.contains(&NOT_YET_SCANNED.to_owned()),
         "stalled: {stalled:?}"
     );
+    // The label made six days ago and never scanned has a list of its own.
+    assert_eq!(not_scanned, [NOT_YET_SCANNED]);
     for number in ["1ZXX3150YW44070023", "1234567891"] {
         assert!(
             needs_action.contains(&number.to_owned()),
             "needs action: {needs_action:?}"
         );
     }
-    let all: Vec<&String> = needs_action.iter().chain(&stalled).chain(&late).collect();
+    let all: Vec<&String> = needs_action
+        .iter()
+        .chain(&stalled)
+        .chain(&not_scanned)
+        .chain(&late)
+        .collect();
     assert!(
         !all.iter().any(|n| *n == ON_TRACK),
         "an on-track shipment is listed: {all:?}"
@@ -270,15 +353,15 @@ async fn opening_a_row_shows_its_timeline(w: &World) {
             .await
             .starts_with("Delivery attempt failed")
     );
-    w.until(
-        "the timeline",
-        "return document.querySelectorAll('.timeline .event').length >= 2;",
-    )
-    .await;
-    let timeline = w
-        .js("return [...document.querySelectorAll('.timeline .event')].map((e) => e.textContent);")
-        .await;
-    let timeline = timeline.to_string();
+    // The timeline is the real widget's, looked up with the shop's publishable key.
+    assert_eq!(
+        w.js(
+            "return document.querySelector('.customer-view waypost-tracker')?.getAttribute('shop');"
+        )
+        .await,
+        json!(w.demo.shop.publishable_key)
+    );
+    let timeline = w.customer_timeline().await;
     assert!(
         timeline.contains("Delivery attempted: address not found"),
         "{timeline}"
@@ -340,11 +423,7 @@ async fn search_finds_a_shipment_or_an_orders_shipments(w: &World) {
 async fn signing_out_leaves_nothing_private(w: &World) {
     w.signed_in().await;
     w.click("a.number[href='#/shipment/287809468872']").await;
-    w.until(
-        "the timeline",
-        "return document.querySelector('.timeline');",
-    )
-    .await;
+    w.customer_timeline().await;
     w.click(".sign-out").await;
     w.until(
         "the sign-in form",
@@ -422,11 +501,7 @@ async fn every_page_is_aa_and_fits_360_px(w: &World) {
             .await,
     )];
     w.click("a.number[href='#/shipment/1234567891']").await;
-    w.until(
-        "the timeline",
-        "return document.querySelector('.timeline');",
-    )
-    .await;
+    w.customer_timeline().await;
     w.screenshot("shipment-360").await;
     pages.push((
         "shipment",
@@ -703,6 +778,312 @@ async fn a_new_publishable_key_revokes_the_old(w: &World) {
     );
 }
 
+async fn the_shipments_page_filters_and_exports(w: &World) {
+    w.signed_in().await;
+    // A count opens the shipments of that health.
+    w.click(".health-counts a[href='#/shipments?health=stalled']")
+        .await;
+    let stalled = w.shipments_for("#/shipments?health=stalled").await;
+    for number in ["287809468872", NOT_YET_SCANNED] {
+        assert!(stalled.contains(&number.to_owned()), "{stalled:?}");
+    }
+    assert!(!stalled.contains(&ON_TRACK.to_owned()), "{stalled:?}");
+    // Every shipment, then one carrier's, then one status of that carrier's.
+    set_value(w, "#filter-health", "", "change").await;
+    let all = w.shipments_for("#/shipments").await;
+    for number in [ON_TRACK, "287809468872", NOT_YET_SCANNED, "RR123456785CN"] {
+        assert!(
+            all.contains(&number.to_owned()),
+            "{number} missing: {all:?}"
+        );
+    }
+    set_value(w, "#filter-carrier", "fedex", "change").await;
+    assert_eq!(
+        w.shipments_for("#/shipments?carrier=fedex").await,
+        ["287809468872"]
+    );
+    set_value(w, "#filter-status", "delivered", "change").await;
+    assert!(
+        w.shipments_for("#/shipments?status=delivered&carrier=fedex")
+            .await
+            .is_empty()
+    );
+    assert_eq!(w.text("main .empty").await, "None right now.");
+    // Back restores the filter before, in the list and in the form.
+    w.js("history.back();").await;
+    assert_eq!(
+        w.shipments_for("#/shipments?carrier=fedex").await,
+        ["287809468872"]
+    );
+    assert_eq!(
+        w.js("return [document.querySelector('#filter-carrier').value, document.querySelector('#filter-status').value];")
+            .await,
+        json!(["fedex", ""])
+    );
+    // The export is the CSV file of the same filter, fetched with the session cookie.
+    assert_eq!(
+        w.js("return document.querySelector('#export-csv').getAttribute('href');")
+            .await,
+        json!("/v1/shipments.csv?carrier=fedex")
+    );
+    let file = w
+        .js("return fetch(document.querySelector('#export-csv').href).then(async (r) => [r.status, r.headers.get('content-type'), r.headers.get('content-disposition'), await r.text()]);")
+        .await;
+    assert_eq!(file[0], json!(200), "{file}");
+    assert!(
+        file[1].as_str().unwrap_or_default().starts_with("text/csv"),
+        "{file}"
+    );
+    assert!(
+        file[2]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("attachment"),
+        "{file}"
+    );
+    let text = file[3].as_str().unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and FedEx's one shipment: {text}");
+    assert!(lines[0].starts_with("tracking_number,"), "{text}");
+    assert!(lines[1].starts_with("287809468872,1008,fedex,"), "{text}");
+    w.screenshot("shipments").await;
+    check_at_360(w, "shipments").await;
+}
+
+async fn another_shops_shipments_are_not_reachable_by_url(w: &World) {
+    const OTHER_NUMBER: &str = "1Z4E7W830312074518";
+    const OTHER_ORDER: &str = "B-77";
+    let client = Client::new(&w.edge.base_url);
+    let other = client
+        .create_shop(
+            &w.edge.admin_token,
+            &json!({ "name": "Another shop", "allowed_origins": ["https://another.example"], "transit_days": { "min_days": 3, "max_days": 7 } }),
+        )
+        .expect("another shop");
+    let stored = client
+        .put(&format!("/v1/shipments/{OTHER_NUMBER}"))
+        .bearer(&other.secret_key)
+        .json(&json!({ "order_number": OTHER_ORDER }))
+        .send()
+        .expect("the other shop's shipment");
+    assert_eq!(stored.status, 200, "{}", stored.text());
+    w.signed_in().await;
+    // Its address typed by hand: the demo shop's session finds nothing there.
+    w.js(&format!("location.hash = '#/shipment/{OTHER_NUMBER}';"))
+        .await;
+    assert_eq!(
+        w.text("main .error").await,
+        "No shipment with this tracking number in your shop."
+    );
+    assert!(
+        w.js("return document.querySelector('.customer-view');")
+            .await
+            .is_null()
+    );
+    // Nor by the API the console uses, nor by its order.
+    let answers = w
+        .js(&format!("return Promise.all([fetch('/v1/shipments/{OTHER_NUMBER}').then((r) => r.status), fetch('/v1/shipments?order={OTHER_ORDER}').then((r) => r.json())]);"))
+        .await;
+    assert_eq!(answers[0], json!(404), "{answers}");
+    assert_eq!(answers[1]["shipments"], json!([]), "{answers}");
+    w.js(&format!("location.hash = '#/find/{OTHER_ORDER}';"))
+        .await;
+    assert_eq!(
+        w.text("main .error").await,
+        "No shipment with this tracking or order number in your shop."
+    );
+}
+
+async fn a_forged_cross_site_post_is_refused(w: &World) {
+    w.signed_in().await;
+    let edge = &w.edge.base_url;
+    // Another site on the same host (so the browser sends the SameSite=Strict cookie) posts to
+    // the API twice: a script's request, then a form that navigates to the answer.
+    let page = w.elsewhere.page(
+        "/forged.html",
+        format!(
+            r#"<!doctype html><html><body>
+<form id="forged" method="post" action="{edge}/v1/shop/publishable-key" enctype="text/plain"><input type="hidden" name="{{}}" value=""></form>
+<script>
+fetch("{edge}/v1/shop/publishable-key", {{ method: "POST", mode: "no-cors", credentials: "include", body: "{{}}" }})
+  .catch(() => null)
+  .finally(() => document.getElementById("forged").submit());
+</script>
+</body></html>"#
+        ),
+    );
+    w.browser.goto(&page).await.expect("the forged page loads");
+    w.until(
+        "the API's answer to the forged form",
+        &format!("return location.href.startsWith({edge:?}) && document.body?.innerText;"),
+    )
+    .await;
+    let answer = w
+        .js("return [performance.getEntriesByType('navigation')[0].responseStatus, document.body.innerText];")
+        .await;
+    // 403, not 401: the cookie came along, and the request was refused for where it came from.
+    assert_eq!(answer[0], json!(403), "{answer}");
+    assert!(
+        answer[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("csrf_failed"),
+        "{answer}"
+    );
+    // Neither request changed anything: the publishable key is the one the demo made.
+    let shop = Client::new(edge)
+        .get("/v1/shop")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("shop answers")
+        .json();
+    assert_eq!(
+        shop["publishable_key"],
+        json!(w.demo.shop.publishable_key),
+        "{shop}"
+    );
+}
+
+/// Waits for `what`, then saves the page's dark screenshot and checks its contrast.
+async fn dark_page(w: &World, name: &str, ready: &str) {
+    w.until(name, ready).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    w.screenshot(&format!("{name}-dark")).await;
+    let contrast = w.js(CONTRAST).await;
+    assert_eq!(
+        contrast["failures"],
+        json!([]),
+        "{name}, dark: text below 4.5:1"
+    );
+    assert!(
+        contrast["checked"].as_u64().unwrap_or_default() > 3,
+        "{name}: {contrast}"
+    );
+}
+
+async fn every_page_has_a_dark_theme(w: &World) {
+    w.signed_in().await;
+    w.theme("dark").await;
+    assert_eq!(
+        w.js("return getComputedStyle(document.documentElement).backgroundColor;")
+            .await,
+        json!("rgb(20, 24, 28)")
+    );
+    dark_page(
+        w,
+        "attention",
+        "return document.querySelectorAll('.list').length === 4;",
+    )
+    .await;
+    w.click("a.number[href='#/shipment/1234567891']").await;
+    w.customer_timeline().await;
+    dark_page(w, "shipment", "return document.querySelector('.facts');").await;
+    w.click("nav a[href='#/shipments']").await;
+    w.shipments_for("#/shipments").await;
+    dark_page(
+        w,
+        "shipments",
+        "return document.querySelector('#filter-status');",
+    )
+    .await;
+    w.click("nav a[href='#/embed']").await;
+    dark_page(
+        w,
+        "embed",
+        "return document.querySelector('#snippet')?.value;",
+    )
+    .await;
+    w.click("nav a[href='#/settings']").await;
+    dark_page(
+        w,
+        "settings",
+        "return document.querySelector('[data-platform=shopify] .webhook-url');",
+    )
+    .await;
+    // The pick outlives a reload and a sign-out.
+    w.browser.refresh().await.expect("reload");
+    w.until(
+        "the settings after a reload",
+        "return document.querySelector('#allowed-origins');",
+    )
+    .await;
+    assert_eq!(
+        w.js("return [document.documentElement.getAttribute('data-theme'), document.querySelector('#theme').value];")
+            .await,
+        json!(["dark", "dark"])
+    );
+    w.click(".sign-out").await;
+    dark_page(
+        w,
+        "sign-in",
+        "return document.querySelector('#secret-key');",
+    )
+    .await;
+    // Back to the system's scheme: nothing kept any more.
+    w.theme("system").await;
+    assert_eq!(w.js("return localStorage.length;").await, json!(0));
+}
+
+async fn settings_connect_a_platform(w: &World) {
+    w.signed_in().await;
+    w.click("nav a[href='#/settings']").await;
+    let (_, shopify_url, old_secret) = &w.demo.integrations[0];
+    let shown = w
+        .until(
+            "Shopify's webhook address",
+            "return document.querySelector('#shopify-url')?.value;",
+        )
+        .await;
+    assert_eq!(shown, json!(shopify_url));
+    // A secret the API refuses: its reason shows, nothing changes.
+    set_value(w, "#shopify-secret", "short", "input").await;
+    w.click("[data-platform=shopify] .connect").await;
+    let error = w.text("[data-platform=shopify] .error").await;
+    assert!(error.contains("256 characters"), "{error}");
+    // A new secret: webhooks signed with the old one are refused from then on.
+    let new_secret = "console-replaced-shopify-secret-0001";
+    set_value(w, "#shopify-secret", new_secret, "input").await;
+    w.click("[data-platform=shopify] .connect").await;
+    let saved = w.text("[data-platform=shopify] [role=status]").await;
+    assert!(saved.starts_with("Saved"), "{saved}");
+    let sample = &w.demo.sample_webhook;
+    let path = sample
+        .url
+        .strip_prefix(&w.edge.base_url)
+        .expect("a webhook address on the Worker");
+    let deliver = |secret: &str| {
+        let mut call = Client::new(&w.edge.base_url).post(path);
+        for (name, value) in &sample.headers {
+            call = if *name == "X-Shopify-Hmac-Sha256" {
+                call.header(name, &sign(secret, sample.body.as_bytes()))
+            } else {
+                call.header(name, value)
+            };
+        }
+        call.raw("application/json", sample.body.clone().into_bytes())
+            .send()
+            .expect("the webhook answers")
+            .status
+    };
+    assert_eq!(deliver(old_secret), 401, "the old secret is refused");
+    assert_eq!(deliver(new_secret), 200, "the new secret is accepted");
+    // WooCommerce disconnected: its webhook address is gone from the page and the API.
+    w.click("[data-platform=woocommerce] .disconnect").await;
+    w.until(
+        "WooCommerce disconnected",
+        "return document.querySelector('[data-platform=woocommerce] .connection')?.textContent === 'Not connected.' && !document.querySelector('#woocommerce-url');",
+    )
+    .await;
+    let status = Client::new(&w.edge.base_url)
+        .get("/v1/integrations/woocommerce")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("integration answers")
+        .status;
+    assert_eq!(status, 404);
+    w.screenshot("settings-webhooks").await;
+}
+
 macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
@@ -738,6 +1119,7 @@ async fn run() -> Result<bool, String> {
         edge,
         demo,
         _upstream: upstream,
+        elsewhere: Storefront::start()?,
     };
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();
@@ -757,6 +1139,11 @@ async fn run() -> Result<bool, String> {
         every_page_is_aa_and_fits_360_px,
         the_embed_page_gives_the_snippet_and_checks_contrast,
         settings_change_who_may_embed,
+        the_shipments_page_filters_and_exports,
+        another_shops_shipments_are_not_reachable_by_url,
+        a_forged_cross_site_post_is_refused,
+        every_page_has_a_dark_theme,
+        settings_connect_a_platform,
         // Last: it replaces the demo shop's publishable key.
         a_new_publishable_key_revokes_the_old,
     );

@@ -20,6 +20,8 @@ use waypost_tests::{Client, EdgeServer, Reply, demo};
 mod console;
 #[path = "edge_api/imports.rs"]
 mod imports;
+#[path = "edge_api/shipments_export.rs"]
+mod shipments_export;
 #[path = "edge_api/webhooks.rs"]
 mod webhooks;
 
@@ -1996,6 +1998,7 @@ fn main() -> ExitCode {
     let tests = core
         .iter()
         .chain(imports::TESTS)
+        .chain(shipments_export::TESTS)
         .chain(webhooks::TESTS)
         .chain(console::TESTS)
         .copied();

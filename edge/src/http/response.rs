@@ -47,6 +47,17 @@ pub fn problem(error: &EdgeError) -> Response {
     response
 }
 
+/// A `200` CSV file to download as `filename` (`Content-Disposition: attachment`).
+pub fn csv_file(bytes: Vec<u8>, filename: &str) -> Result<Response> {
+    let mut response = with_body(200, bytes, "text/csv; charset=utf-8")?;
+    set(
+        &mut response,
+        "Content-Disposition",
+        &format!("attachment; filename=\"{filename}\""),
+    )?;
+    Ok(response)
+}
+
 /// `204 No Content`.
 pub fn no_content() -> Result<Response> {
     Ok(Response::empty().map_err(internal)?.with_status(204))

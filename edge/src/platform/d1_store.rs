@@ -22,8 +22,8 @@ use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    SessionRecord, SettingsChange, ShipmentHistory, ShipmentRecord, ShopRecord, SourceClaim, Store,
-    StoredCounts, StoredEvent,
+    SessionRecord, SettingsChange, ShipmentFilter, ShipmentHistory, ShipmentRecord, ShopRecord,
+    SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use crate::service::tracking_number::TrackingNumber;
 
@@ -372,6 +372,32 @@ const PAIRS: &str =
 fn pairs<'a>(items: impl Iterator<Item = Option<[&'a String; 2]>>) -> Result<JsValue> {
     let pairs: Vec<[&String; 2]> = items.flatten().collect();
     Ok(text(&serde_json::to_string(&pairs).map_err(internal)?))
+}
+
+/// The conditions of a list's `filter` (` AND ...` each), bound after the `values` bound
+/// already: at most five values. The scanned filter compares `+status`, which no index reads, so
+/// it never draws the planner away from the list's own index.
+fn filter_conditions(filter: &ShipmentFilter, values: &mut Vec<JsValue>) -> String {
+    let mut bind = |value: JsValue| {
+        values.push(value);
+        format!("?{}", values.len())
+    };
+    let mut sql = String::new();
+    if let Some(status) = filter.status {
+        sql.push_str(&format!(" AND status = {}", bind(wire(&status))));
+    }
+    if let Some(carrier) = filter.carrier {
+        sql.push_str(&format!(" AND carrier = {}", bind(wire(&carrier))));
+    }
+    if let Some(scanned) = filter.scanned {
+        let unscanned: Vec<String> = ShipmentFilter::UNSCANNED
+            .iter()
+            .map(|status| bind(wire(status)))
+            .collect();
+        let not = if scanned { " NOT" } else { "" };
+        sql.push_str(&format!(" AND +status{not} IN ({})", unscanned.join(", ")));
+    }
+    sql
 }
 
 #[derive(Deserialize)]
@@ -774,20 +800,29 @@ impl Store for D1Store {
     async fn list_shipments(
         &self,
         shop_id: &str,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
-        let sql = format!(
-            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND (?2 IS NULL OR status = ?2) \
-             AND (?3 IS NULL OR tracking_number > ?3) ORDER BY tracking_number LIMIT ?4"
-        );
-        let values = [
+        // ?1 the shop, ?2 the number to continue after ('' sorts before every stored one), then
+        // the filter's values and the limit. The index read: the carrier's when the filter names
+        // one, else the status's when it names one, else the primary key's.
+        let index = match (filter.carrier, filter.status) {
+            (Some(_), _) => "INDEXED BY shipments_by_carrier",
+            (None, Some(_)) => "INDEXED BY shipments_by_status",
+            (None, None) => "",
+        };
+        let mut values = vec![
             text(shop_id),
-            maybe_wire(status.as_ref()),
-            maybe(after.map(TrackingNumber::as_str)),
-            JsValue::from(limit as u32),
+            text(after.map_or("", TrackingNumber::as_str)),
         ];
+        let conditions = filter_conditions(filter, &mut values);
+        values.push(JsValue::from(limit as u32));
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments {index} WHERE shop_id = ?1 \
+             AND tracking_number > ?2{conditions} ORDER BY tracking_number LIMIT ?{}",
+            values.len()
+        );
         let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
         Ok(readable(rows, ShipmentRow::into_listed))
     }
@@ -796,48 +831,55 @@ impl Store for D1Store {
         &self,
         shop_id: &str,
         health: Health,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         now: DateTime<Utc>,
         after: Option<&ListPosition>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
         // ?2 now (the health itself for the fixed ones), (?3, ?4) the position to continue
-        // after ('' sorts before every stored value), ?5 the status, ?6 the limit.
-        let (matches, order) = match health {
+        // after ('' sorts before every stored value), then the filter's values and the limit.
+        // The health's index is named: an equality on the carrier or status would otherwise draw
+        // the planner to theirs.
+        let (index, matches, order) = match health {
             Health::Late => (
+                "shipments_late",
                 "health_fixed IS NULL AND late_from <= ?2 AND (late_from, tracking_number) > (?3, ?4)",
                 "late_from, tracking_number",
             ),
             Health::Stalled => (
+                "shipments_stalled",
                 "health_fixed IS NULL AND stalled_after < ?2 AND (late_from IS NULL OR late_from > ?2) \
                  AND (stalled_after, tracking_number) > (?3, ?4)",
                 "stalled_after, tracking_number",
             ),
             Health::OnTrack => (
+                "shipments_by_health",
                 "health_fixed IS NULL AND (stalled_after IS NULL OR stalled_after >= ?2) \
                  AND (late_from IS NULL OR late_from > ?2) AND tracking_number > ?4",
                 "tracking_number",
             ),
             Health::NeedsAction | Health::Done => (
+                "shipments_by_health",
                 "health_fixed = ?2 AND tracking_number > ?4",
                 "tracking_number",
             ),
         };
-        let sql = format!(
-            "SELECT {SHIPMENT_COLUMNS} FROM shipments WHERE shop_id = ?1 AND {matches} \
-             AND (?5 IS NULL OR status = ?5) ORDER BY {order} LIMIT ?6"
-        );
         let fixed = matches!(health, Health::NeedsAction | Health::Done);
-        let values = [
+        let mut values = vec![
             text(shop_id),
             if fixed { wire(&health) } else { instant(now) },
             after
                 .and_then(|position| position.since)
                 .map_or_else(|| text(""), instant),
             text(after.map_or("", |position| position.number.as_str())),
-            maybe_wire(status.as_ref()),
-            JsValue::from(limit as u32),
         ];
+        let conditions = filter_conditions(filter, &mut values);
+        values.push(JsValue::from(limit as u32));
+        let sql = format!(
+            "SELECT {SHIPMENT_COLUMNS} FROM shipments INDEXED BY {index} WHERE shop_id = ?1 \
+             AND {matches}{conditions} ORDER BY {order} LIMIT ?{}",
+            values.len()
+        );
         let rows: Vec<ShipmentRow> = self.rows(&sql, &values).await?;
         Ok(readable(rows, ShipmentRow::into_listed))
     }

@@ -63,6 +63,7 @@ enum Private {
     PushEvents(String),
     GetShipment(String),
     ListShipments,
+    ExportShipments,
     CountShipments,
     GetShop,
     PatchShop,
@@ -123,6 +124,7 @@ impl Route {
                 Route::Private(Private::PushEvents(owned(number)))
             }
             (Get, ["v1", "shipments"]) => Route::Private(Private::ListShipments),
+            (Get, ["v1", "shipments.csv"]) => Route::Private(Private::ExportShipments),
             (Get, ["v1", "shipments", "counts"]) => Route::Private(Private::CountShipments),
             (Get, ["v1", "shop"]) => Route::Private(Private::GetShop),
             (Patch, ["v1", "shop"]) => Route::Private(Private::PatchShop),
@@ -343,6 +345,7 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::PushEvents(number) => shipments::push_events(app, &shop, req, &number).await,
         Private::GetShipment(number) => shipments::get(app, &shop, req, &number).await,
         Private::ListShipments => shipments::list(app, &shop, req).await,
+        Private::ExportShipments => shipments::export(app, &shop, req).await,
         Private::CountShipments => shipments::counts(app, &shop).await,
         Private::GetShop => shop::get(app, &shop).await,
         Private::PatchShop => shop::patch(app, &shop, req).await,

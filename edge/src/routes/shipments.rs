@@ -1,7 +1,8 @@
 //! `GET` and `PUT /v1/shipments/{number}`, `POST /v1/shipments/{number}/events`,
-//! `GET /v1/shipments`, `GET /v1/shipments/counts`.
+//! `GET /v1/shipments`, `GET /v1/shipments.csv`, `GET /v1/shipments/counts`.
 
 use waypost_shared::WireEnum;
+use waypost_shared::detect::Carrier;
 use waypost_shared::health::Health;
 use waypost_shared::status::Status;
 use waypost_shared::wire::{EventBatch, ShipmentInput};
@@ -10,10 +11,13 @@ use worker::Response;
 use crate::app::App;
 use crate::error::{EdgeError, Result};
 use crate::http::request::Incoming;
-use crate::http::response::json;
+use crate::http::response::{csv_file, json, set};
 use crate::service::events;
 use crate::service::shipments::{self, ListQuery};
-use crate::service::store::{Runtime, ShopRecord};
+use crate::service::store::{Runtime, ShipmentFilter, ShopRecord};
+
+/// The header of a CSV export that names where the next file starts.
+const NEXT_CURSOR_HEADER: &str = "Waypost-Next-Cursor";
 
 /// Registers or updates a shipment; answers its tracking view.
 pub async fn put(
@@ -69,20 +73,10 @@ pub async fn push_events(
     json(200, &result)
 }
 
-/// The shop's shipments, filtered by `status`, `health` and `order`, paged by `cursor` and
-/// `limit`.
+/// The shop's shipments, filtered by `status`, `carrier`, `health`, `scanned` (with `health`
+/// only) and `order`, paged by `cursor` and `limit`.
 pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
     let query = ListQuery {
-        status: req
-            .param("status")
-            .map(|s| enum_param::<Status>("status", s))
-            .transpose()?,
-        health: req
-            .param("health")
-            .map(|h| enum_param::<Health>("health", h))
-            .transpose()?,
-        order: req.param("order").map(str::to_owned),
-        cursor: req.param("cursor").map(str::to_owned),
         limit: req
             .param("limit")
             .map(|l| {
@@ -90,11 +84,59 @@ pub async fn list(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Re
                     .map_err(|_| EdgeError::bad_request("invalid_query", "limit must be a number"))
             })
             .transpose()?,
+        ..list_query(req)?
     };
     json(
         200,
         &shipments::list_shipments(&app.store, shop, query, app.runtime.now()).await?,
     )
+}
+
+/// The shop's shipments as a CSV file: the list's query but `limit`, up to
+/// [`crate::limits::EXPORT_MAX_ROWS`] rows; `Waypost-Next-Cursor` names where the next file
+/// starts when rows remain.
+pub async fn export(app: &App<'_>, shop: &ShopRecord, req: &Incoming) -> Result<Response> {
+    let export =
+        shipments::export_shipments(&app.store, shop, list_query(req)?, app.runtime.now()).await?;
+    let mut response = csv_file(export.csv, "shipments.csv")?;
+    if let Some(cursor) = &export.next_cursor {
+        set(&mut response, NEXT_CURSOR_HEADER, cursor)?;
+    }
+    Ok(response)
+}
+
+/// The filters and cursor of a list's query string (no `limit`).
+fn list_query(req: &Incoming) -> Result<ListQuery> {
+    Ok(ListQuery {
+        filter: ShipmentFilter {
+            status: req
+                .param("status")
+                .map(|s| enum_param::<Status>("status", s))
+                .transpose()?,
+            carrier: req
+                .param("carrier")
+                .map(|c| enum_param::<Carrier>("carrier", c))
+                .transpose()?,
+            scanned: req
+                .param("scanned")
+                .map(|s| match s {
+                    "true" => Ok(true),
+                    "false" => Ok(false),
+                    _ => Err(EdgeError::bad_request(
+                        "invalid_query",
+                        "scanned: true or false",
+                    )),
+                })
+                .transpose()?,
+        },
+        health: req
+            .param("health")
+            .map(|h| enum_param::<Health>("health", h))
+            .transpose()?,
+        order: req.param("order").map(str::to_owned),
+        cursor: req.param("cursor").map(str::to_owned),
+        limit: None,
+    })
 }
 
 /// The shop's shipments counted by status and by health now.

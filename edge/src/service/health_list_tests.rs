@@ -1,23 +1,30 @@
 //! Lists and counts by health read from stored schedules, held to a brute-force recomputation
-//! over every shipment, at moments spread over weeks, with and without the cron's upkeep.
+//! over every shipment, at moments spread over weeks, with and without the cron's upkeep; the
+//! list's carrier and scanned filters, and its CSV export.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use waypost_shared::detect::Carrier;
 use waypost_shared::eta::{EtaSource, EtaWindow};
 use waypost_shared::health::{Health, Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::{EventBatch, EventInput, ShipmentInput, ShopInput};
+use waypost_shared::wire::{EventBatch, EventInput, ShipmentInput, ShipmentSummary, ShopInput};
 
 use super::events::push_events;
 use super::health_upkeep;
 use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::projection::health_schedule;
-use super::shipments::{ListQuery, list_shipments, put_shipment, shipment_counts};
-use super::store::{Runtime, ShopRecord, Store};
+use super::shipments::{
+    ListQuery, export_shipments, list_shipments, put_shipment, shipment_counts,
+};
+use super::store::{Runtime, ShipmentFilter, ShipmentRecord, ShopRecord, Store};
 use super::test_carriers::answers;
+use super::tracking_number::TrackingNumber;
 use crate::error::EdgeError;
+use crate::limits::EXPORT_MAX_ROWS;
 
-/// A shop holding a mix: every status, old and new events, each route, some carrier ETAs.
+/// A shop holding a mix: every status, old and new events, each route, some carrier ETAs, three
+/// carriers and none.
 fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
     let (store, runtime) = (MemoryStore::default(), TestRuntime::default());
     let input = ShopInput {
@@ -51,6 +58,13 @@ fn seeded() -> (MemoryStore, TestRuntime, ShopRecord) {
             EtaWindow::new(day, day + TimeDelta::days(1), EtaSource::Carrier).unwrap()
         });
         let input = ShipmentInput {
+            carrier: [
+                Some(Carrier::Ups),
+                Some(Carrier::Fedex),
+                None,
+                Some(Carrier::Dhl),
+                Some(Carrier::Ups),
+            ][(i % 5) as usize],
             scope: Some([Scope::Domestic, Scope::International][(i % 2) as usize]),
             service_level: Some(
                 [
@@ -106,7 +120,7 @@ fn brute_force(
     shop: &ShopRecord,
     now: DateTime<Utc>,
 ) -> Vec<(String, Health)> {
-    block_on(store.list_shipments(&shop.id, None, None, usize::MAX))
+    block_on(store.list_shipments(&shop.id, &ShipmentFilter::default(), None, usize::MAX))
         .unwrap()
         .into_iter()
         .map(|listed| {
@@ -128,11 +142,10 @@ fn pages(
     let mut cursor = None;
     loop {
         let query = ListQuery {
-            status: None,
             health: Some(health),
             cursor,
             limit: Some(limit),
-            order: None,
+            ..ListQuery::default()
         };
         let page = block_on(list_shipments(store, shop, query, now)).unwrap();
         assert!(page.shipments.iter().all(|s| s.health == health));
@@ -182,8 +195,11 @@ fn assert_agrees(store: &MemoryStore, shop: &ShopRecord, now: DateTime<Utc>) {
         );
     }
     for line in &counts.by_status {
-        let rows =
-            block_on(store.list_shipments(&shop.id, Some(line.status), None, usize::MAX)).unwrap();
+        let filter = ShipmentFilter {
+            status: Some(line.status),
+            ..ShipmentFilter::default()
+        };
+        let rows = block_on(store.list_shipments(&shop.id, &filter, None, usize::MAX)).unwrap();
         assert_eq!(line.shipments, rows.len() as u64, "{:?}", line.status);
     }
 }
@@ -263,4 +279,241 @@ fn late_lists_run_longest_late_first_and_cursors_stay_with_their_list() {
         Err(EdgeError::BadRequest { code, .. }) => assert_eq!(code, "invalid_query"),
         other => panic!("a late list's cursor on the done list: {other:?}"),
     }
+}
+
+/// Every shipment's row and health at `now`, worked out afresh, by number.
+fn brute_force_rows(
+    store: &MemoryStore,
+    shop: &ShopRecord,
+    now: DateTime<Utc>,
+) -> Vec<(String, Option<Carrier>, Status, Health)> {
+    block_on(store.list_shipments(&shop.id, &ShipmentFilter::default(), None, usize::MAX))
+        .unwrap()
+        .into_iter()
+        .map(|listed| {
+            let shipment = &listed.shipment;
+            let health = health_schedule(shop, shipment).at(now);
+            (
+                shipment.tracking_number.to_string(),
+                shipment.carrier,
+                shipment.status,
+                health,
+            )
+        })
+        .collect()
+}
+
+/// Every row of `query`'s list, 3 a page: every page but the last full.
+fn every_page(
+    store: &MemoryStore,
+    shop: &ShopRecord,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+) -> Vec<ShipmentSummary> {
+    let mut rows = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = ListQuery {
+            cursor,
+            limit: Some(3),
+            ..query.clone()
+        };
+        let page = block_on(list_shipments(store, shop, page, now)).unwrap();
+        cursor = page.next_cursor;
+        assert!(
+            page.shipments.len() == 3 || cursor.is_none(),
+            "{query:?}: a short page before the end"
+        );
+        rows.extend(page.shipments);
+        if cursor.is_none() {
+            return rows;
+        }
+    }
+}
+
+/// The numbers of `rows`, sorted.
+fn numbers(rows: &[ShipmentSummary]) -> Vec<String> {
+    let mut numbers: Vec<String> = rows.iter().map(|row| row.tracking_number.clone()).collect();
+    numbers.sort_unstable();
+    numbers
+}
+
+#[test]
+fn carrier_lists_equal_a_brute_force_with_and_without_health() {
+    let (store, runtime, shop) = seeded();
+    for days in [0, 6, 12] {
+        let now = runtime.now() + TimeDelta::days(days);
+        let expected = brute_force_rows(&store, &shop, now);
+        for carrier in [Carrier::Ups, Carrier::Fedex, Carrier::Dhl, Carrier::Usps] {
+            let filter = ShipmentFilter {
+                carrier: Some(carrier),
+                ..ShipmentFilter::default()
+            };
+            let query = ListQuery {
+                filter,
+                ..ListQuery::default()
+            };
+            let rows = every_page(&store, &shop, &query, now);
+            let wanted: Vec<String> = expected
+                .iter()
+                .filter(|(_, c, _, _)| *c == Some(carrier))
+                .map(|(number, ..)| number.clone())
+                .collect();
+            assert_eq!(numbers(&rows), wanted, "{carrier:?} at {now}");
+            assert!(rows.is_sorted_by_key(|row| row.tracking_number.clone()));
+            assert!(rows.iter().all(|row| row.carrier == Some(carrier)));
+            assert_eq!(
+                wanted.is_empty(),
+                carrier == Carrier::Usps,
+                "the mix holds UPS, FedEx and DHL"
+            );
+            for health in Health::ALL {
+                let query = ListQuery {
+                    filter,
+                    health: Some(health),
+                    ..ListQuery::default()
+                };
+                let rows = every_page(&store, &shop, &query, now);
+                let wanted: Vec<String> = expected
+                    .iter()
+                    .filter(|(_, c, _, h)| *c == Some(carrier) && *h == health)
+                    .map(|(number, ..)| number.clone())
+                    .collect();
+                assert_eq!(numbers(&rows), wanted, "{carrier:?} {health:?} at {now}");
+            }
+            let status = Status::InTransit;
+            let query = ListQuery {
+                filter: ShipmentFilter {
+                    status: Some(status),
+                    ..filter
+                },
+                ..ListQuery::default()
+            };
+            let wanted: Vec<String> = expected
+                .iter()
+                .filter(|(_, c, s, _)| *c == Some(carrier) && *s == status)
+                .map(|(number, ..)| number.clone())
+                .collect();
+            assert_eq!(
+                numbers(&every_page(&store, &shop, &query, now)),
+                wanted,
+                "{carrier:?} in transit"
+            );
+        }
+    }
+}
+
+#[test]
+fn scanned_splits_the_stalled_list() {
+    let (store, runtime, shop) = seeded();
+    let unscanned = [Status::InfoReceived, Status::NotFound];
+    let mut both_seen = false;
+    for hours in (0..24 * 30).step_by(31) {
+        let now = runtime.now() + TimeDelta::hours(hours);
+        let expected = brute_force_rows(&store, &shop, now);
+        let stalled = |scanned: bool| {
+            let query = ListQuery {
+                filter: ShipmentFilter {
+                    scanned: Some(scanned),
+                    ..ShipmentFilter::default()
+                },
+                health: Some(Health::Stalled),
+                ..ListQuery::default()
+            };
+            numbers(&every_page(&store, &shop, &query, now))
+        };
+        for scanned in [false, true] {
+            let wanted: Vec<String> = expected
+                .iter()
+                .filter(|(_, _, s, h)| *h == Health::Stalled && unscanned.contains(s) != scanned)
+                .map(|(number, ..)| number.clone())
+                .collect();
+            assert_eq!(stalled(scanned), wanted, "scanned={scanned} at {now}");
+        }
+        both_seen |= !stalled(false).is_empty() && !stalled(true).is_empty();
+    }
+    assert!(both_seen, "the mix never had stalled parcels of both kinds");
+}
+
+#[test]
+fn scanned_without_health_is_refused() {
+    let (store, runtime, shop) = seeded();
+    for order in [None, Some("1042".to_owned())] {
+        let query = ListQuery {
+            filter: ShipmentFilter {
+                scanned: Some(false),
+                ..ShipmentFilter::default()
+            },
+            order,
+            ..ListQuery::default()
+        };
+        match block_on(list_shipments(&store, &shop, query, runtime.now())) {
+            Err(EdgeError::BadRequest { code, detail }) => {
+                assert_eq!(code, "invalid_query");
+                assert!(detail.contains("only with health"), "{detail}");
+            }
+            other => panic!("scanned without health: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn exports_stop_at_their_most_rows_and_say_where_the_next_starts() {
+    let (store, runtime, shop) = seeded();
+    let now = runtime.now();
+    for i in 0..EXPORT_MAX_ROWS + 5 {
+        let (number, _) = TrackingNumber::parse(&format!("XP{i:06}")).unwrap();
+        let record = ShipmentRecord::new(&shop.id, number, Some(Carrier::Usps), now);
+        assert!(block_on(store.save_shipment(&shop, &record)).unwrap());
+    }
+    let query = ListQuery {
+        filter: ShipmentFilter {
+            carrier: Some(Carrier::Usps),
+            ..ShipmentFilter::default()
+        },
+        limit: Some(1),
+        ..ListQuery::default()
+    };
+    let first = block_on(export_shipments(&store, &shop, query.clone(), now)).unwrap();
+    let text = String::from_utf8(first.csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        EXPORT_MAX_ROWS + 1,
+        "the header and the most rows"
+    );
+    assert!(lines[0].starts_with("tracking_number,order_number,carrier,"));
+    assert!(lines[1].starts_with("XP000000,,usps,info_received,"));
+    assert!(lines[EXPORT_MAX_ROWS].starts_with("XP009999,"));
+    let cursor = first.next_cursor.expect("rows remain");
+    let rest = ListQuery {
+        cursor: Some(cursor),
+        ..query
+    };
+    let rest = block_on(export_shipments(&store, &shop, rest, now)).unwrap();
+    let text = String::from_utf8(rest.csv).unwrap();
+    let numbers: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        numbers,
+        ["XP010000", "XP010001", "XP010002", "XP010003", "XP010004"]
+    );
+    assert_eq!(rest.next_cursor, None, "the last file");
+    let bad = ListQuery {
+        filter: ShipmentFilter {
+            scanned: Some(true),
+            ..ShipmentFilter::default()
+        },
+        ..ListQuery::default()
+    };
+    assert!(matches!(
+        block_on(export_shipments(&store, &shop, bad, now)),
+        Err(EdgeError::BadRequest {
+            code: "invalid_query",
+            ..
+        })
+    ));
 }

@@ -10,14 +10,13 @@ use chrono::{DateTime, SubsecRound, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
-use waypost_shared::status::Status;
 use waypost_shared::wire::{KeyKind, Platform, ShopCreated, ShopInput};
 
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
-    Runtime, SessionRecord, SettingsChange, ShipmentHistory, ShipmentRecord, ShopRecord,
-    SourceClaim, Store, StoredCounts, StoredEvent,
+    Runtime, SessionRecord, SettingsChange, ShipmentFilter, ShipmentHistory, ShipmentRecord,
+    ShopRecord, SourceClaim, Store, StoredCounts, StoredEvent,
 };
 use super::tracking_number::TrackingNumber;
 use crate::error::Result;
@@ -205,14 +204,14 @@ impl Store for MemoryStore {
     async fn list_shipments(
         &self,
         shop_id: &str,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>> {
         self.count_call();
         // By tracking number, after the cursor (the map's own order, as D1's ORDER BY).
         Ok(self
-            .listed(shop_id, status)
+            .listed(shop_id, filter)
             .into_iter()
             .filter(|s| after.is_none_or(|after| &s.shipment.tracking_number > after))
             .take(limit)
@@ -222,7 +221,7 @@ impl Store for MemoryStore {
         &self,
         shop_id: &str,
         health: Health,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         now: DateTime<Utc>,
         after: Option<&ListPosition>,
         limit: usize,
@@ -230,7 +229,7 @@ impl Store for MemoryStore {
         self.count_call();
         let since = |listed: &ListedShipment| listed.schedule.since(health);
         let mut found: Vec<ListedShipment> = self
-            .listed(shop_id, status)
+            .listed(shop_id, filter)
             .into_iter()
             .filter(|listed| listed.schedule.at(now) == health)
             .collect();
@@ -249,7 +248,7 @@ impl Store for MemoryStore {
     async fn shipment_counts(&self, shop_id: &str, now: DateTime<Utc>) -> Result<StoredCounts> {
         self.count_call();
         let mut counts = StoredCounts::default();
-        for listed in self.listed(shop_id, None) {
+        for listed in self.listed(shop_id, &ShipmentFilter::default()) {
             let fixed = listed.schedule.fixed;
             let status = listed.shipment.status;
             match counts
@@ -938,13 +937,13 @@ impl MemoryStore {
         })
     }
 
-    /// A shop's shipments by number, optionally of one status, with their stored schedules.
-    fn listed(&self, shop_id: &str, status: Option<Status>) -> Vec<ListedShipment> {
+    /// A shop's shipments by number that `filter` keeps, with their stored schedules.
+    fn listed(&self, shop_id: &str, filter: &ShipmentFilter) -> Vec<ListedShipment> {
         let derived = self.derived.borrow();
         self.shipments
             .borrow()
             .iter()
-            .filter(|(_, s)| s.shop_id == shop_id && status.is_none_or(|wanted| s.status == wanted))
+            .filter(|(_, s)| s.shop_id == shop_id && filter.keeps(s))
             .map(|(key, s)| ListedShipment {
                 shipment: s.clone(),
                 schedule: derived.get(key).copied().unwrap_or_default().schedule,

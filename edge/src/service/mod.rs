@@ -24,6 +24,7 @@ pub mod projection;
 pub mod refresh;
 pub mod sealing;
 pub mod shipments;
+pub mod shipments_csv;
 pub mod shop_settings;
 pub mod shopify;
 pub mod signature;

@@ -15,13 +15,14 @@ use super::answers::Answers;
 use super::list_cursor;
 use super::live::Cache;
 use super::projection::{carrier_eta, health_schedule, shipment_view};
+use super::shipments_csv;
 use super::store::{
-    ListPosition, ListedShipment, ShipmentRecord, ShopRecord, Store, until_written,
+    ListPosition, ListedShipment, ShipmentFilter, ShipmentRecord, ShopRecord, Store, until_written,
 };
 use super::tracking_number::TrackingNumber;
 use super::validate;
 use crate::error::{EdgeError, Result};
-use crate::limits::{DEFAULT_PAGE, MAX_FIELD_CHARS, MAX_PAGE};
+use crate::limits::{DEFAULT_PAGE, EXPORT_MAX_ROWS, EXPORT_PAGE, MAX_FIELD_CHARS, MAX_PAGE};
 
 /// `PUT /v1/shipments/{number}`: creates or updates a shipment (its events are kept) and answers
 /// its tracking view.
@@ -113,21 +114,27 @@ pub async fn ensure_held(store: &impl Store, shop: &ShopRecord, number: &str) ->
     }
 }
 
-/// Filters of `GET /v1/shipments`.
+/// The query of `GET /v1/shipments` (and of its CSV export, which pages through it).
 #[derive(Debug, Default, Clone)]
 pub struct ListQuery {
-    pub status: Option<Status>,
+    /// Only the shipments of this status, carrier and scanned state (`scanned` only with
+    /// `health`: it has no index of its own).
+    pub filter: ShipmentFilter,
+    /// Only those of this health now.
     pub health: Option<Health>,
     /// Only this order's shipments (an order has few: one page, no cursor).
     pub order: Option<String>,
     /// Continue after this position (a `next_cursor`).
     pub cursor: Option<String>,
+    /// Page size ([`DEFAULT_PAGE`] when absent, at most [`MAX_PAGE`]).
     pub limit: Option<usize>,
 }
 
-/// `GET /v1/shipments`: a page of the shop's shipments. Without `health`, by tracking number;
-/// with it, the matches only (read by an index of that health, so a page is full while matches
-/// remain): late ones longest late first, stalled ones longest quiet first, the others by number.
+/// `GET /v1/shipments`: a page of the shop's shipments that the query's filter keeps. Without
+/// `health`, by tracking number (read by the index of carriers when `carrier` is given, else of
+/// statuses when `status` is); with it, the matches only (read by an index of that health, so a
+/// page is full while matches remain): late ones longest late first, stalled ones longest quiet
+/// first, the others by number. `scanned` without `health` is a 400.
 pub async fn list_shipments(
     store: &impl Store,
     shop: &ShopRecord,
@@ -141,8 +148,26 @@ pub async fn list_shipments(
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
     }
+    list_page(store, shop, &query, limit, now).await
+}
+
+/// A page of at most `limit` shipments of `query` (its own `limit` ignored), `limit` checked by
+/// the caller.
+async fn list_page(
+    store: &impl Store,
+    shop: &ShopRecord,
+    query: &ListQuery,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Result<ShipmentList> {
+    if query.filter.scanned.is_some() && query.health.is_none() {
+        return Err(EdgeError::bad_request(
+            "invalid_query",
+            "scanned: only with health (e.g. health=stalled&scanned=false); no index reads it alone",
+        ));
+    }
     if let Some(order) = &query.order {
-        return order_list(store, shop, order, &query, now).await;
+        return order_list(store, shop, order, query, now).await;
     }
     let after = query
         .cursor
@@ -166,7 +191,7 @@ pub async fn list_shipments(
                 .list_by_health(
                     &shop.id,
                     health,
-                    query.status,
+                    &query.filter,
                     now,
                     after.as_ref(),
                     limit + 1,
@@ -176,7 +201,7 @@ pub async fn list_shipments(
         None => {
             let after = after.map(|position| position.number);
             store
-                .list_shipments(&shop.id, query.status, after.as_ref(), limit + 1)
+                .list_shipments(&shop.id, &query.filter, after.as_ref(), limit + 1)
                 .await?
         }
     };
@@ -191,6 +216,46 @@ pub async fn list_shipments(
     Ok(ShipmentList {
         shipments: rows.iter().map(|row| summary(row, now)).collect(),
         next_cursor,
+    })
+}
+
+/// A CSV export of the shop's shipments: the file, and where the next one starts when rows
+/// remain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentExport {
+    /// The CSV file ([`shipments_csv`]).
+    pub csv: Vec<u8>,
+    /// Pass as `cursor` for the next file; `None` when this one holds the last row.
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /v1/shipments.csv`: the list of `query` (its `limit` ignored) read page by page, in
+/// pages of [`EXPORT_PAGE`] (ten queries for a full file), to its end or to [`EXPORT_MAX_ROWS`]
+/// rows, as a CSV file.
+pub async fn export_shipments(
+    store: &impl Store,
+    shop: &ShopRecord,
+    query: ListQuery,
+    now: DateTime<Utc>,
+) -> Result<ShipmentExport> {
+    let mut rows = Vec::new();
+    let mut cursor = query.cursor.clone();
+    loop {
+        let page = ListQuery {
+            cursor,
+            ..query.clone()
+        };
+        let limit = EXPORT_PAGE.min(EXPORT_MAX_ROWS - rows.len());
+        let page = list_page(store, shop, &page, limit, now).await?;
+        rows.extend(page.shipments);
+        cursor = page.next_cursor;
+        if cursor.is_none() || rows.len() >= EXPORT_MAX_ROWS {
+            break;
+        }
+    }
+    Ok(ShipmentExport {
+        csv: shipments_csv::write(&rows)?,
+        next_cursor: cursor,
     })
 }
 
@@ -261,15 +326,13 @@ async fn order_list(
         .order_shipments(&shop.id, &order)
         .await?
         .into_iter()
+        .filter(|shipment| query.filter.keeps(shipment))
         .map(|shipment| ListedShipment {
             schedule: health_schedule(shop, &shipment),
             shipment,
         })
         .map(|row| summary(&row, now))
-        .filter(|summary| {
-            query.status.is_none_or(|status| summary.status == status)
-                && query.health.is_none_or(|health| summary.health == health)
-        })
+        .filter(|summary| query.health.is_none_or(|health| summary.health == health))
         .collect();
     Ok(ShipmentList {
         shipments,

@@ -178,6 +178,35 @@ pub struct ListedShipment {
     pub schedule: HealthSchedule,
 }
 
+/// Which of a shop's shipments a list keeps, besides its health: every filter given must hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShipmentFilter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this carrier's (the stored one: the retailer's, else the one detected).
+    pub carrier: Option<Carrier>,
+    /// `Some(false)`: only those their carrier has not scanned yet (a status of
+    /// [`ShipmentFilter::UNSCANNED`]); `Some(true)`: only the others.
+    pub scanned: Option<bool>,
+}
+
+impl ShipmentFilter {
+    /// The statuses of a parcel its carrier has not scanned yet: a label made, or a number the
+    /// carrier does not know yet.
+    pub const UNSCANNED: [Status; 2] = [Status::InfoReceived, Status::NotFound];
+
+    /// Whether `shipment` passes every filter given.
+    pub fn keeps(&self, shipment: &ShipmentRecord) -> bool {
+        self.status.is_none_or(|status| shipment.status == status)
+            && self
+                .carrier
+                .is_none_or(|carrier| shipment.carrier == Some(carrier))
+            && self.scanned.is_none_or(|scanned| {
+                scanned != ShipmentFilter::UNSCANNED.contains(&shipment.status)
+            })
+    }
+}
+
 /// Where a page of a list starts: after this shipment in the list's order. Lists by health that
 /// change with time are ordered by the instant the health began (`since`), then by number; the
 /// others by number alone.
@@ -259,23 +288,25 @@ pub trait Store {
         shop_id: &str,
         order_number: &str,
     ) -> Result<Vec<ShipmentRecord>>;
-    /// A shop's shipments by tracking number after `after`, optionally of one status.
+    /// A shop's shipments that `filter` keeps, by tracking number after `after`: read through the
+    /// index of carriers when it names one, else of statuses when it names one, else the primary
+    /// key.
     async fn list_shipments(
         &self,
         shop_id: &str,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         after: Option<&TrackingNumber>,
         limit: usize,
     ) -> Result<Vec<ListedShipment>>;
-    /// A shop's shipments of one health at `now` (by their stored schedules), optionally of one
-    /// status, after `after`: late ones by the instant they turned late, stalled ones by the
-    /// instant they turned stalled, the others by number; each read through an index of that
-    /// health.
+    /// A shop's shipments of one health at `now` (by their stored schedules) that `filter` keeps,
+    /// after `after`: late ones by the instant they turned late, stalled ones by the instant they
+    /// turned stalled, the others by number; each read through an index of that health (the
+    /// filter's conditions checked on the rows it reads).
     async fn list_by_health(
         &self,
         shop_id: &str,
         health: Health,
-        status: Option<Status>,
+        filter: &ShipmentFilter,
         now: DateTime<Utc>,
         after: Option<&ListPosition>,
         limit: usize,

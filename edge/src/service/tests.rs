@@ -11,7 +11,8 @@ use super::memory::{MemoryStore, TestRuntime, block_on, create_shop};
 use super::orders::{OrderProof, order_view, put_order};
 use super::shipments::{ListQuery, ensure_held, list_shipments, put_shipment};
 use super::store::{
-    MAX_WRITE_ATTEMPTS, Runtime, ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written,
+    MAX_WRITE_ATTEMPTS, Runtime, ShipmentFilter, ShipmentHistory, ShipmentRecord, ShopRecord,
+    Store, until_written,
 };
 use super::test_carriers::{TestCarriers, answers};
 use super::tracking::track;
@@ -378,7 +379,10 @@ fn list_filters_by_status_and_health_with_cursor() {
     ))
     .unwrap();
     let query = |status, health, cursor: Option<String>, limit| ListQuery {
-        status,
+        filter: ShipmentFilter {
+            status,
+            ..ShipmentFilter::default()
+        },
         health,
         cursor,
         limit,
@@ -589,7 +593,10 @@ fn the_memory_store_orders_rows_like_d1() {
         let mut cursor = None;
         loop {
             let query = ListQuery {
-                status,
+                filter: ShipmentFilter {
+                    status,
+                    ..ShipmentFilter::default()
+                },
                 health: None,
                 cursor,
                 limit: Some(limit),
