@@ -39,7 +39,7 @@ impl<'a> App<'a> {
             .d1("DB")
             .map_err(|error| EdgeError::Internal(format!("DB binding: {error}")))?;
         Ok(App {
-            store: D1Store::new(db),
+            store: D1Store::new(db).with_outbox(env.queue("NOTIFY_QUEUE").ok()),
             runtime: WorkerRuntime,
             env,
             carriers: carrier_config(env),

@@ -20,8 +20,10 @@ pub mod routes;
 pub mod service;
 
 use app::App;
+use service::outbox::OutboxMessage;
 use worker::{
-    Context, Env, Request, Response, ScheduleContext, ScheduledEvent, console_error, event,
+    Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent, console_error,
+    event,
 };
 
 /// The Worker's fetch handler.
@@ -46,7 +48,24 @@ pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) 
             cron::delete_ended_shipments(&app).await;
             cron::forget_old_deliveries(&app).await;
             cron::delete_expired_sessions(&app).await;
+            platform::notify_queue::sweep(&app).await;
         }
         Err(error) => console_error!("refresh: {error}"),
     }
+}
+
+/// The notification queue's consumer (and its dead-letter queue's): makes each notice's messages
+/// and sends each at most once.
+#[event(queue)]
+pub async fn queue(
+    batch: MessageBatch<OutboxMessage>,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<()> {
+    match App::from_env(&env) {
+        Ok(app) => platform::notify_queue::consume(&app, &batch).await,
+        // Nothing acknowledged: the queue delivers the batch again.
+        Err(error) => console_error!("notification queue: {error}"),
+    }
+    Ok(())
 }

@@ -63,3 +63,9 @@ pub const DELIVERY_MEMORY_DAYS: i64 = 7;
 pub const DELIVERY_FORGET_BATCH: usize = 1_000;
 /// Expired console sessions the cron deletes per run.
 pub const EXPIRED_SESSION_BATCH: usize = 1_000;
+/// Most webhook endpoints per shop.
+pub const MAX_WEBHOOK_ENDPOINTS: usize = 10;
+/// Longest URL a shop may give (a webhook endpoint, its tracking page).
+pub const MAX_URL_CHARS: usize = 2_048;
+/// Longest name notification emails come from.
+pub const MAX_SENDER_NAME_CHARS: usize = 100;

@@ -12,7 +12,7 @@ use waypost_shared::health::{Health, Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
 use waypost_shared::milestone::{Milestone, StepState};
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::{KeyKind, Platform, WebhookOutcome};
+use waypost_shared::wire::{Channel, DeliveryState, KeyKind, Platform, Trigger, WebhookOutcome};
 
 use crate::limits::{
     DEFAULT_PAGE, MAX_BODY_BYTES, MAX_DETECT_NUMBERS, MAX_EVENTS_PER_BATCH, MAX_FIELD_CHARS,
@@ -20,6 +20,7 @@ use crate::limits::{
     MAX_TEXT_CHARS,
 };
 use crate::limits::{EXPORT_MAX_ROWS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_WEBHOOK_BYTES};
+use crate::limits::{MAX_SENDER_NAME_CHARS, MAX_URL_CHARS, MAX_WEBHOOK_ENDPOINTS};
 use crate::service::console_sessions::{CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS};
 use crate::service::import_csv::HEADER_NAMES;
 use crate::service::shipments_csv::HEADER;
@@ -227,8 +228,70 @@ fn paths() -> Value {
             ADMIN, &[path_param("shop_id", "The shop.", string()), path_param("key_id", "The key's id.", string())], &[(204, "Empty"), (401, "Problem"), (404, "Problem")], None,
         )},
     });
+    merge(&mut paths, notification_paths());
     add_csrf_headers(&mut paths);
     paths
+}
+
+/// Adds the properties of `more` to the object `into`.
+fn merge(into: &mut Value, more: Value) {
+    if let (Some(into), Value::Object(more)) = (into.as_object_mut(), more) {
+        into.extend(more);
+    }
+}
+
+/// The retailer's side of notifications: settings, webhook endpoints, the record of messages.
+fn notification_paths() -> Value {
+    let r = reference;
+    let page = [
+        query_param(
+            "shipment",
+            "Only this shipment's messages (a tracking number as typed).",
+            r("TrackingNumber"),
+        ),
+        query_param("status", "Only messages in this state.", r("DeliveryState")),
+        query_param(
+            "cursor",
+            "next_cursor of the previous page of the same query, as given.",
+            json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z~[A-Za-z0-9_-]{1,64}$" }),
+        ),
+        query_param(
+            "limit",
+            &format!("Page size, 1 to {MAX_PAGE} (default {DEFAULT_PAGE})."),
+            json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE }),
+        ),
+    ];
+    let endpoint = path_param("endpoint_id", "The endpoint's id (`ep_...`).", string());
+    json!({
+        "/v1/notifications/settings": {
+            "get": operation(
+                "The shop's notification settings: the triggers and channels on, the sender, the tracking page (the defaults until it sets them)",
+                SECRET, &[], &[(200, "NotificationSettings"), (401, "Problem"), (403, "Problem")], None,
+            ),
+            "put": operation(
+                "Replaces the shop's notification settings whole (a field left out takes its default; each trigger and channel counted once); 400 `invalid_email`, `invalid_sender_name` or `invalid_tracking_page` store nothing",
+                SECRET, &[], &[(200, "NotificationSettings"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("NotificationSettingsInput"),
+            ),
+        },
+        "/v1/notifications/webhooks": {
+            "post": operation(
+                &format!("Adds an endpoint for the shop's Standard Webhooks, with its signing secret shown in this answer only (stored sealed); 400 `invalid_webhook_url`, or `too_many_endpoints` past {MAX_WEBHOOK_ENDPOINTS}; 503 `not_configured` when the deployment has no INTEGRATIONS_KEY"),
+                SECRET, &[], &[(201, "WebhookEndpointView"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem"), (503, "Problem")], Some("WebhookEndpointInput"),
+            ),
+            "get": operation(
+                "The shop's webhook endpoints, oldest first (never their secrets)",
+                SECRET, &[], &[(200, "WebhookEndpointList"), (401, "Problem"), (403, "Problem")], None,
+            ),
+        },
+        "/v1/notifications/webhooks/{endpoint_id}": { "delete": operation(
+            "Removes a webhook endpoint: nothing is sent to it from then on; 404 `endpoint_not_found` for an id the shop does not have",
+            SECRET, &[endpoint], &[(204, "Empty"), (401, "Problem"), (403, "Problem"), (404, "Problem")], None,
+        )},
+        "/v1/notifications": { "get": operation(
+            "The messages sent for the shop, newest first: what, when, on which channel, to whom (masked) and where each stands",
+            SECRET, &page, &[(200, "NotificationList"), (400, "Problem"), (401, "Problem"), (403, "Problem")], None,
+        )},
+    })
 }
 
 /// Adds the CSRF header to every write the session cookie admits: required where the cookie is the
@@ -705,6 +768,70 @@ fn origin() -> Value {
 }
 
 fn schemas() -> Value {
+    let mut schemas = core_schemas();
+    merge(&mut schemas, notification_schemas());
+    schemas
+}
+
+/// The notification settings, webhook endpoints and messages.
+fn notification_schemas() -> Value {
+    let r = reference;
+    let at = json!({ "type": "string", "format": "date-time" });
+    let sender_name = json!({
+        "type": "string", "maxLength": MAX_SENDER_NAME_CHARS,
+        "pattern": format!("^[^{CONTROLS}<>\"]*$"),
+        "description": "The name emails come from (default: the shop's name); no control characters, '<', '>' or '\"'",
+    });
+    let sender_email = json!({
+        "type": "string", "maxLength": MAX_FIELD_CHARS,
+        "pattern": r#"^[^\s<>"(),;:\[\]\\@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"#,
+        "description": "The address emails come from, verified with the email provider (default: the Worker's configured sender)",
+    });
+    let tracking_page = json!({
+        "type": "string", "maxLength": MAX_URL_CHARS, "pattern": "^https?://.*\\{number\\}",
+        "description": "The shop's tracking page with a `{number}` placeholder: https (http only for localhost, 127.0.0.1 and [::1]), no credentials (default: the Worker's own hosted page)",
+    });
+    let settings = [
+        ("triggers", array(r("Trigger"))),
+        ("channels", array(r("Channel"))),
+        ("sender_name", nullable(sender_name)),
+        ("sender_email", nullable(sender_email)),
+        ("tracking_page", nullable(tracking_page)),
+    ];
+    json!({
+        "Trigger": enumeration(&Trigger::NAMES),
+        "Channel": enumeration(&Channel::NAMES),
+        "DeliveryState": enumeration(&DeliveryState::NAMES),
+        "NotificationSettings": closed(&settings),
+        "NotificationSettingsInput": input(&[], &settings),
+        "WebhookEndpointInput": input(&["url"], &[(
+            "url",
+            json!({
+                "type": "string", "maxLength": MAX_URL_CHARS, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^@#]+$",
+                "description": "Where to POST: an absolute https URL (http only for localhost, 127.0.0.1 and [::1]), no credentials, no fragment",
+            }),
+        )]),
+        "WebhookEndpointView": closed_with_optional(
+            &[("id", string()), ("url", string()), ("created_at", at.clone())],
+            &[("secret", described(
+                json!({ "type": "string", "pattern": "^whsec_[A-Za-z0-9+/]+={0,2}$" }),
+                "The Standard Webhooks signing secret: in the answer that made the endpoint only",
+            ))],
+        ),
+        "WebhookEndpointList": closed(&[("endpoints", array(r("WebhookEndpointView")))]),
+        "NotificationView": closed(&[
+            ("id", string()), ("trigger", r("Trigger")), ("tracking_number", nullable(string())),
+            ("order_number", nullable(string())), ("channel", r("Channel")),
+            ("recipient", described(string(), "To whom, masked: m***@example.com, +1******0101, the endpoint's host")),
+            ("state", r("DeliveryState")), ("attempts", integer()), ("created_at", at.clone()),
+            ("sent_at", nullable(at)), ("last_error", nullable(string())),
+        ]),
+        "NotificationList": closed(&[("notifications", array(r("NotificationView"))), ("next_cursor", nullable(string()))]),
+    })
+}
+
+/// Every schema but [`notification_schemas`].
+fn core_schemas() -> Value {
     let r = reference;
     let days = json!({ "type": "integer", "minimum": 0, "maximum": MAX_TRANSIT_DAYS });
     json!({

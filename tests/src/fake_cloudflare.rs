@@ -3,7 +3,9 @@
 //! `wrangler d1 migrations apply --remote`, recognised without any SQL engine), KV namespaces
 //! (list, create), and a Worker's deploy (static-assets upload session and upload, script upload
 //! with its bindings and secrets, versions and deployments, workers.dev subdomain, Cron
-//! schedules, secrets). Every request is recorded; failures can be injected.
+//! schedules, secrets), and Queues (list, create, look up, and a queue's consumers: list, create,
+//! update, delete; its producers are the Workers whose bindings name it). Every request is
+//! recorded; failures can be injected.
 //!
 //! Point wrangler at it with [`FakeCloudflare::wrangler_env`] (and remove the variables of
 //! [`WRANGLER_ENV_REMOVE`] from its environment).
@@ -130,6 +132,42 @@ struct Kv {
     title: String,
 }
 
+/// What the fake holds about one queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueView {
+    /// Its id (32 hex digits).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The Workers whose `queue` bindings send to it (its producers), by script name.
+    pub producers: Vec<String>,
+    /// Its consumers, in the order they were attached.
+    pub consumers: Vec<ConsumerView>,
+}
+
+/// A Worker consumer of a queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerView {
+    /// Its id (32 hex digits).
+    pub id: String,
+    /// The Worker it delivers to.
+    pub script: String,
+    /// Where a message goes after its last retry, if anywhere.
+    pub dead_letter_queue: Option<String>,
+    /// Its settings as last sent (`batch_size`, `max_retries`, `max_wait_time_ms`...).
+    pub settings: Value,
+    /// How many times it was created or updated.
+    pub writes: usize,
+}
+
+struct Queue {
+    id: String,
+    name: String,
+    created_on: String,
+    modified_on: String,
+    consumers: Vec<ConsumerView>,
+}
+
 struct Worker {
     tag: String,
     etag: String,
@@ -158,6 +196,7 @@ struct State {
     failures: Vec<Failure>,
     d1: Vec<D1>,
     kv: Vec<Kv>,
+    queues: Vec<Queue>,
     workers: BTreeMap<String, Worker>,
     assets: BTreeSet<String>,
 }
@@ -191,6 +230,7 @@ impl FakeCloudflare {
             failures: Vec::new(),
             d1: Vec::new(),
             kv: Vec::new(),
+            queues: Vec::new(),
             workers: BTreeMap::new(),
             assets: BTreeSet::new(),
         }));
@@ -314,6 +354,39 @@ impl FakeCloudflare {
             .collect()
     }
 
+    /// Makes a queue exist already, as if created before (by another deploy or by hand); answers
+    /// its id, the existing one's if there is one.
+    pub fn add_queue(&self, name: &str) -> String {
+        let mut state = lock(&self.state);
+        if let Some(queue) = state.queues.iter().find(|queue| queue.name == name) {
+            return queue.id.clone();
+        }
+        let queue = state.new_queue(name);
+        let id = queue.id.clone();
+        state.queues.push(queue);
+        id
+    }
+
+    /// The queues, in the order they were made.
+    pub fn queues(&self) -> Vec<QueueView> {
+        let state = lock(&self.state);
+        state
+            .queues
+            .iter()
+            .map(|queue| QueueView {
+                id: queue.id.clone(),
+                name: queue.name.clone(),
+                producers: state.producers(&queue.name),
+                consumers: queue.consumers.clone(),
+            })
+            .collect()
+    }
+
+    /// The queue named `name`, if it exists.
+    pub fn queue(&self, name: &str) -> Option<QueueView> {
+        self.queues().into_iter().find(|queue| queue.name == name)
+    }
+
     /// The migrations applied to the D1 database `db_uuid`, by file name, in order (empty for an
     /// unknown database).
     pub fn migrations(&self, db_uuid: &str) -> Vec<String> {
@@ -419,6 +492,62 @@ impl State {
             &h[17..20],
             &h[20..32]
         )
+    }
+
+    fn new_queue(&mut self, name: &str) -> Queue {
+        Queue {
+            id: self.new_hex("queue"),
+            name: name.to_owned(),
+            created_on: now_iso(),
+            modified_on: now_iso(),
+            consumers: Vec::new(),
+        }
+    }
+
+    /// The Workers whose latest upload binds the queue `name` (as `type: "queue"`).
+    fn producers(&self, name: &str) -> Vec<String> {
+        self.workers
+            .iter()
+            .filter(|(_, worker)| {
+                worker
+                    .metadata
+                    .as_ref()
+                    .and_then(|metadata| metadata["bindings"].as_array())
+                    .into_iter()
+                    .flatten()
+                    .any(|binding| binding["type"] == "queue" && binding["queue_name"] == name)
+            })
+            .map(|(script, _)| script.clone())
+            .collect()
+    }
+
+    /// A queue as the API describes it.
+    fn queue_info(&self, queue: &Queue) -> Value {
+        let producers: Vec<Value> = self
+            .producers(&queue.name)
+            .iter()
+            .map(|script| json!({"type": "worker", "script": script}))
+            .collect();
+        let consumers: Vec<Value> = queue
+            .consumers
+            .iter()
+            .map(|consumer| consumer_info(queue, consumer))
+            .collect();
+        json!({
+            "queue_id": queue.id,
+            "queue_name": queue.name,
+            "created_on": queue.created_on,
+            "modified_on": queue.modified_on,
+            "producers_total_count": producers.len(),
+            "producers": producers,
+            "consumers_total_count": consumers.len(),
+            "consumers": consumers,
+            "settings": {
+                "delivery_delay": 0,
+                "delivery_paused": false,
+                "message_retention_period": 345_600,
+            },
+        })
     }
 
     fn new_worker(&mut self) -> Worker {
@@ -707,6 +836,7 @@ fn account_route(state: &mut State, rest: &[&str], req: &Incoming) -> Answer {
             state.kv.push(namespace);
             ok(info)
         }
+        (_, ["queues", rest @ ..]) => queue_route(state, rest, req),
         ("GET", ["workers", "subdomain"]) => ok(json!({"subdomain": ACCOUNT_SUBDOMAIN})),
         ("GET", ["workers", "scripts"]) => {
             let scripts = state
@@ -749,6 +879,186 @@ fn account_route(state: &mut State, rest: &[&str], req: &Incoming) -> Answer {
         (_, ["workers", "scripts", name, rest @ ..]) => worker_route(state, name, rest, req),
         _ => None,
     }
+}
+
+/// Queues: `GET /accounts/{account_id}/queues` (paged, optionally only the queues named by
+/// repeated `name` parameters), `POST /accounts/{account_id}/queues` (`{"queue_name": ...}`),
+/// `GET|DELETE /accounts/{account_id}/queues/{queue_id}`, and a queue's Worker consumers:
+/// `GET|POST .../queues/{queue_id}/consumers`, `GET|PUT|DELETE .../consumers/{consumer_id}`.
+/// Error codes are the fake's own, in the 11000 range the Queues API uses.
+fn queue_route(state: &mut State, rest: &[&str], req: &Incoming) -> Answer {
+    match (req.method, rest) {
+        ("GET", []) => {
+            let names: Vec<&str> = req
+                .query
+                .iter()
+                .filter(|(key, _)| key == "name")
+                .map(|(_, value)| value.as_str())
+                .collect();
+            let items = state
+                .queues
+                .iter()
+                .filter(|queue| names.is_empty() || names.contains(&queue.name.as_str()))
+                .map(|queue| state.queue_info(queue))
+                .collect();
+            page(items, &req.query, 20)
+        }
+        ("POST", []) => {
+            let Some(name) = req.body.as_ref().and_then(|b| b["queue_name"].as_str()) else {
+                return error(400, 11003, "a queue needs a queue_name");
+            };
+            let valid = !name.is_empty()
+                && name.len() <= 63
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return error(400, 11003, &format!("queue name {name:?} is not valid"));
+            }
+            if state.queues.iter().any(|queue| queue.name == name) {
+                return error(409, 11009, "A queue with this name already exists");
+            }
+            let queue = state.new_queue(name);
+            let info = state.queue_info(&queue);
+            state.queues.push(queue);
+            ok(info)
+        }
+        (_, [id, action @ ..]) => {
+            let Some(index) = state.queues.iter().position(|queue| queue.id == *id) else {
+                return error(404, 11000, &format!("Queue {id} does not exist"));
+            };
+            match (req.method, action) {
+                ("GET", []) => ok(state.queue_info(&state.queues[index])),
+                ("DELETE", []) => {
+                    state.queues.remove(index);
+                    ok(Value::Null)
+                }
+                (_, ["consumers", consumer @ ..]) => consumer_route(state, index, consumer, req),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A queue's Worker consumers. Like Cloudflare: a queue has at most one Worker consumer, whose
+/// script must exist, as must its dead-letter queue.
+fn consumer_route(state: &mut State, index: usize, rest: &[&str], req: &Incoming) -> Answer {
+    let body = req.body.clone().unwrap_or(Value::Null);
+    let checked = |state: &State| -> Result<(String, Option<String>), Answer> {
+        if body["type"].as_str().is_some_and(|kind| kind != "worker") {
+            return Err(error(
+                400,
+                11003,
+                "fake: only Worker consumers are modelled",
+            ));
+        }
+        let Some(script) = body["script_name"].as_str() else {
+            return Err(error(400, 11003, "a consumer needs a script_name"));
+        };
+        if !state.workers.contains_key(script) {
+            let message = format!("Worker {script} does not exist");
+            return Err(error(400, 11004, &message));
+        }
+        let dead_letter = body["dead_letter_queue"].as_str().map(str::to_owned);
+        if let Some(dlq) = &dead_letter {
+            if *dlq == state.queues[index].name {
+                return Err(error(
+                    400,
+                    11003,
+                    "a queue cannot be its own dead-letter queue",
+                ));
+            }
+            if !state.queues.iter().any(|queue| queue.name == *dlq) {
+                let message = format!("dead letter queue {dlq} does not exist");
+                return Err(error(400, 11000, &message));
+            }
+        }
+        Ok((script.to_owned(), dead_letter))
+    };
+    let settings = body.get("settings").cloned().unwrap_or(json!({}));
+    match (req.method, rest) {
+        ("GET", []) => {
+            let queue = &state.queues[index];
+            let consumers = queue
+                .consumers
+                .iter()
+                .map(|consumer| consumer_info(queue, consumer))
+                .collect();
+            ok(Value::Array(consumers))
+        }
+        ("POST", []) => {
+            let (script, dead_letter_queue) = match checked(state) {
+                Ok(valid) => valid,
+                Err(answer) => return answer,
+            };
+            if !state.queues[index].consumers.is_empty() {
+                let message = "this queue already has a Worker consumer; update it instead";
+                return error(400, 11005, message);
+            }
+            let consumer = ConsumerView {
+                id: state.new_hex("consumer"),
+                script,
+                dead_letter_queue,
+                settings,
+                writes: 1,
+            };
+            let queue = &mut state.queues[index];
+            queue.modified_on = now_iso();
+            queue.consumers.push(consumer.clone());
+            ok(consumer_info(queue, &consumer))
+        }
+        (_, [consumer_id]) => {
+            let Some(at) = state.queues[index]
+                .consumers
+                .iter()
+                .position(|consumer| consumer.id == *consumer_id)
+            else {
+                return error(404, 11006, &format!("consumer {consumer_id} not found"));
+            };
+            match req.method {
+                "GET" => {
+                    let queue = &state.queues[index];
+                    ok(consumer_info(queue, &queue.consumers[at]))
+                }
+                "PUT" => {
+                    let (script, dead_letter_queue) = match checked(state) {
+                        Ok(valid) => valid,
+                        Err(answer) => return answer,
+                    };
+                    let queue = &mut state.queues[index];
+                    queue.modified_on = now_iso();
+                    let consumer = &mut queue.consumers[at];
+                    consumer.script = script;
+                    consumer.dead_letter_queue = dead_letter_queue;
+                    consumer.settings = settings;
+                    consumer.writes += 1;
+                    let consumer = consumer.clone();
+                    ok(consumer_info(queue, &consumer))
+                }
+                "DELETE" => {
+                    state.queues[index].consumers.remove(at);
+                    ok(Value::Null)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A Worker consumer as the API describes it.
+fn consumer_info(queue: &Queue, consumer: &ConsumerView) -> Value {
+    json!({
+        "consumer_id": consumer.id,
+        "queue_id": queue.id,
+        "queue_name": queue.name,
+        "type": "worker",
+        "script": consumer.script,
+        "dead_letter_queue": consumer.dead_letter_queue,
+        "settings": consumer.settings,
+        "created_on": queue.created_on,
+    })
 }
 
 fn d1_info(db: &D1) -> Value {
@@ -1176,8 +1486,9 @@ fn schedule_values(schedules: &[String]) -> Vec<Value> {
         .collect()
 }
 
-/// Refuses, like the real API, an upload without metadata, or whose D1 or KV bindings name
-/// resources the fake did not make (10021 / 10041), or whose assets JWT is not a completion one.
+/// Refuses, like the real API, an upload without metadata, or whose D1, KV or queue bindings
+/// name resources the fake did not make (10021 / 10041 / 11000), or whose assets JWT is not a
+/// completion one.
 fn validate_upload(state: &State, parts: &[RawPart]) -> Result<(), Answer> {
     let Some(metadata) = parts
         .iter()
@@ -1206,6 +1517,13 @@ fn validate_upload(state: &State, parts: &[RawPart]) -> Result<(), Answer> {
                 if !state.kv.iter().any(|ns| ns.id == id) {
                     let message = format!("KV namespace '{id}' is not valid.");
                     return Err(error(400, 10041, &message));
+                }
+            }
+            Some("queue") => {
+                let queue = binding["queue_name"].as_str().unwrap_or_default();
+                if !state.queues.iter().any(|q| q.name == queue) {
+                    let message = format!("Queue \"{queue}\" does not exist (binding {name})");
+                    return Err(error(400, 11000, &message));
                 }
             }
             _ => {}
@@ -1564,6 +1882,99 @@ mod tests {
         assert_eq!(small["result_info"]["total_count"], json!(2));
         assert_eq!(fake.kv_namespaces().len(), 2);
         assert_eq!(fake.count("GET", "/storage/kv/namespaces"), 3);
+    }
+
+    #[test]
+    fn queues_create_list_by_page_and_by_name_and_their_consumers() {
+        let fake = FakeCloudflare::start(ACCOUNT, TOKEN).expect("starts");
+        let queues = account("/queues");
+        for n in 0..21 {
+            fake.add_queue(&format!("filler-{n:02}"));
+        }
+        let (status, made) = api(&fake, "POST", &queues, Some(json!({"queue_name": "jobs"})));
+        assert_eq!(status, 200, "{made}");
+        let id = made["result"]["queue_id"]
+            .as_str()
+            .expect("an id")
+            .to_owned();
+        assert_eq!(id.len(), 32);
+        assert_eq!(made["result"]["consumers"], json!([]));
+        let (status, twice) = api(&fake, "POST", &queues, Some(json!({"queue_name": "jobs"})));
+        assert_eq!(
+            (status, twice["errors"][0]["code"].clone()),
+            (409, json!(11009))
+        );
+        let (status, _) = api(&fake, "POST", &queues, Some(json!({"queue_name": "No"})));
+        assert_eq!(status, 400);
+
+        let (_, first) = api(&fake, "GET", &format!("{queues}?page=1"), None);
+        assert_eq!(first["result"].as_array().map(Vec::len), Some(20));
+        assert_eq!(first["result_info"]["total_count"], json!(22));
+        let (_, second) = api(&fake, "GET", &format!("{queues}?page=2"), None);
+        assert_eq!(second["result"][0]["queue_name"], json!("filler-20"));
+        assert_eq!(second["result"][1]["queue_name"], json!("jobs"));
+        let (_, past) = api(&fake, "GET", &format!("{queues}?page=3"), None);
+        assert_eq!(past["result"], json!([]));
+        let (_, named) = api(
+            &fake,
+            "GET",
+            &format!("{queues}?name=jobs&name=dlq&name=filler-03&page=1"),
+            None,
+        );
+        let names: Vec<&Value> = named["result"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|q| &q["queue_name"])
+            .collect();
+        assert_eq!(names, [&json!("filler-03"), &json!("jobs")]);
+        let (status, one) = api(&fake, "GET", &format!("{queues}/{id}"), None);
+        assert_eq!(
+            (status, one["result"]["queue_name"].clone()),
+            (200, json!("jobs"))
+        );
+        let (status, _) = api(&fake, "GET", &format!("{queues}/nope"), None);
+        assert_eq!(status, 404);
+
+        // A consumer needs its Worker and its dead-letter queue to exist.
+        let consumers = format!("{queues}/{id}/consumers");
+        let consumer = |dlq: &str| {
+            json!({"type": "worker", "script_name": "edge", "dead_letter_queue": dlq,
+                "settings": {"batch_size": 10, "max_retries": 8}})
+        };
+        let (status, _) = api(&fake, "POST", &consumers, Some(consumer("dlq")));
+        assert_eq!(status, 400, "no such Worker yet");
+        fake.add_existing_worker("edge");
+        let (status, _) = api(&fake, "POST", &consumers, Some(consumer("dlq")));
+        assert_eq!(status, 400, "no such dead-letter queue yet");
+        fake.add_queue("dlq");
+        let (status, attached) = api(&fake, "POST", &consumers, Some(consumer("dlq")));
+        assert_eq!(status, 200, "{attached}");
+        assert_eq!(attached["result"]["script"], json!("edge"));
+        let consumer_id = attached["result"]["consumer_id"]
+            .as_str()
+            .expect("an id")
+            .to_owned();
+        let (status, _) = api(&fake, "POST", &consumers, Some(consumer("dlq")));
+        assert_eq!(status, 400, "one Worker consumer per queue");
+        let (_, listed) = api(&fake, "GET", &consumers, None);
+        assert_eq!(listed["result"][0]["consumer_id"], json!(consumer_id));
+        let (_, seen) = api(&fake, "GET", &format!("{queues}?name=jobs"), None);
+        assert_eq!(seen["result"][0]["consumers"][0]["script"], json!("edge"));
+        assert_eq!(seen["result"][0]["consumers_total_count"], json!(1));
+        let mut changed = consumer("dlq");
+        changed["settings"]["batch_size"] = json!(5);
+        let one_consumer = format!("{consumers}/{consumer_id}");
+        assert_eq!(api(&fake, "PUT", &one_consumer, Some(changed)).0, 200);
+        let view = fake.queue("jobs").expect("the queue");
+        assert_eq!(view.consumers.len(), 1);
+        assert_eq!(view.consumers[0].writes, 2);
+        assert_eq!(view.consumers[0].settings["batch_size"], json!(5));
+        assert_eq!(view.consumers[0].dead_letter_queue.as_deref(), Some("dlq"));
+        assert_eq!(api(&fake, "DELETE", &one_consumer, None).0, 200);
+        assert!(fake.queue("jobs").expect("the queue").consumers.is_empty());
+        assert_eq!(fake.queues().len(), 23);
+        assert!(fake.unhandled().is_empty());
     }
 
     #[test]

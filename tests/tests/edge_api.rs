@@ -14,12 +14,16 @@ use waypost_shared::wire::{
     CarriersView, DetectResponse, EventBatchResult, KeyCreated, OrderView, Problem, ShipmentCounts,
     ShipmentList, ShopCreated, TrackingView,
 };
-use waypost_tests::{Client, EdgeServer, Reply, demo};
+use waypost_tests::{Catcher, Client, EdgeServer, Reply, demo};
 
 #[path = "edge_api/console.rs"]
 mod console;
 #[path = "edge_api/imports.rs"]
 mod imports;
+#[path = "edge_api/notification_settings.rs"]
+mod notification_settings;
+#[path = "edge_api/notifications.rs"]
+mod notifications;
 #[path = "edge_api/shipments_export.rs"]
 mod shipments_export;
 #[path = "edge_api/webhooks.rs"]
@@ -37,6 +41,8 @@ struct Ctx {
     admin: String,
     openapi: Value,
     ips: AtomicU32,
+    /// The local email, SMS and webhook catcher the Worker's notifications go to.
+    catcher: Catcher,
 }
 
 impl Ctx {
@@ -1896,7 +1902,14 @@ fn cached_answers_follow_every_write(ctx: &Ctx) {
 }
 
 fn main() -> ExitCode {
-    let server = match EdgeServer::start_for_tests() {
+    let catcher = match Catcher::start() {
+        Ok(catcher) => catcher,
+        Err(error) => {
+            eprintln!("could not start the notifications catcher: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = match EdgeServer::start_for_tests_with(&catcher.worker_vars()) {
         Ok(server) => server,
         Err(error) => {
             eprintln!("could not start the Worker: {error}");
@@ -1914,6 +1927,7 @@ fn main() -> ExitCode {
         admin: server.admin_token.clone(),
         openapi,
         ips: AtomicU32::new(0),
+        catcher,
     };
     let core: [Test; 21] = [
         (
@@ -2001,6 +2015,8 @@ fn main() -> ExitCode {
         .chain(shipments_export::TESTS)
         .chain(webhooks::TESTS)
         .chain(console::TESTS)
+        .chain(notification_settings::TESTS)
+        .chain(notifications::TESTS)
         .copied();
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();

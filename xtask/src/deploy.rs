@@ -8,6 +8,9 @@
 //! name) before making anything, so a run that stopped halfway is completed by running it again,
 //! and a run on a finished deployment creates nothing: it applies the new D1 migrations and
 //! uploads the new Worker, data kept.
+//!
+//! The resources made before the upload: the D1 databases and KV namespaces (found by name, or
+//! created, with wrangler), and the Queues (see [`queues`]).
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +20,14 @@ use waypost_tests::Client;
 
 use crate::run::Step;
 use crate::toolchain::edge_dir;
+
+#[path = "deploy_queues.rs"]
+mod queues;
+
+use queues::Queue;
+
+/// How a queue is labelled in the plan and the closing message.
+const QUEUE_LABEL: &str = "Queue";
 
 /// The secrets the Worker gets on its first deploy.
 const GENERATED_SECRETS: [&str; 2] = ["ADMIN_TOKEN", "INTEGRATIONS_KEY"];
@@ -210,6 +221,17 @@ impl Deployer {
                 resource.binding
             ));
         }
+        for queue in &manifest.queues {
+            let known = state.ids.get(&queue.key()).map_or(
+                "create it unless the account has it already".to_owned(),
+                |id| format!("kept from the last deploy: {id}"),
+            );
+            plan.push(format!(
+                "{QUEUE_LABEL} {:?} ({}): {known}",
+                queue.name,
+                queue.uses.join(", ")
+            ));
+        }
         plan.push(format!(
             "write {} with those ids",
             self.generated_config().display()
@@ -226,8 +248,13 @@ impl Deployer {
             self.admin_token_file().display()
         ));
         plan.push(format!(
-            "upload Worker {:?} with the widget, its Cron Trigger and bindings",
-            manifest.worker_name
+            "upload Worker {:?} with the widget, its Cron Trigger and bindings{}",
+            manifest.worker_name,
+            if manifest.queues.is_empty() {
+                ""
+            } else {
+                ", and attach it to its queues as producer and consumer"
+            }
         ));
         plan.push(if state.first_shop.is_some() {
             "keep the first shop".to_owned()
@@ -266,6 +293,13 @@ impl Deployer {
                 created,
             ));
         }
+        for (queue, id, created) in self.provision_queues(&manifest.queues)? {
+            state.ids.insert(queue.key(), id.clone());
+            report
+                .resources
+                .push((QUEUE_LABEL.to_owned(), queue.name.clone(), id, created));
+        }
+        self.save_state(&state)?;
         let config = self.generated_config();
         write_private(&config, &manifest.generated(&state.ids)?)?;
 
@@ -383,7 +417,7 @@ impl Deployer {
             Ok(output) if !output.contains("not authenticated") => Ok(()),
             _ => Err(
                 "wrangler is not logged in to Cloudflare. Run `cd edge && npx wrangler login` (it opens a browser), \
-                 or set CLOUDFLARE_API_TOKEN (an API token allowed to edit Workers Scripts, D1 and Workers KV) \
+                 or set CLOUDFLARE_API_TOKEN (an API token allowed to edit Workers Scripts, D1, Workers KV and Queues) \
                  and CLOUDFLARE_ACCOUNT_ID; then run `cargo xtask deploy` again."
                     .into(),
             ),
@@ -417,6 +451,74 @@ impl Deployer {
         })?;
         println!("  {} {name:?}: created, {id}", resource.kind.label());
         Ok((id, true))
+    }
+
+    /// Makes every queue of `queues` that the account lacks; answers each with its id and
+    /// whether this run created it. A queue the account has is kept as it is.
+    fn provision_queues<'a>(
+        &self,
+        queues: &'a [Queue],
+    ) -> Result<Vec<(&'a Queue, String, bool)>, String> {
+        if queues.is_empty() {
+            return Ok(Vec::new());
+        }
+        let existing = self.list_queues()?;
+        let missing: Vec<&Queue> = queues
+            .iter()
+            .filter(|queue| !existing.iter().any(|(name, _)| *name == queue.name))
+            .collect();
+        for queue in &missing {
+            self.wrangler(
+                &format!("creating {QUEUE_LABEL} {:?}", queue.name),
+                &["queues", "create", &queue.name],
+            )?;
+        }
+        let listed = if missing.is_empty() {
+            existing
+        } else {
+            self.list_queues()?
+        };
+        let mut provisioned = Vec::new();
+        for queue in queues {
+            let id = listed
+                .iter()
+                .find(|(name, _)| *name == queue.name)
+                .map(|(_, id)| id.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "{QUEUE_LABEL} {:?} was created but is not listed; run `cargo xtask deploy` again",
+                        queue.name
+                    )
+                })?;
+            let created = missing.iter().any(|made| made.name == queue.name);
+            let how = if created { "created" } else { "found" };
+            println!("  {QUEUE_LABEL} {:?}: {how}, {id}", queue.name);
+            provisioned.push((queue, id, created));
+        }
+        Ok(provisioned)
+    }
+
+    /// Every queue of the account as (name, id), page after page until one adds nothing.
+    fn list_queues(&self) -> Result<Vec<(String, String)>, String> {
+        /// More pages than an account has queues, whatever the page size.
+        const MAX_PAGES: usize = 1000;
+        let mut all: Vec<(String, String)> = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let number = page.to_string();
+            let output = self.wrangler(
+                &format!("listing queues (page {page})"),
+                &["queues", "list", "--page", &number],
+            )?;
+            let new: Vec<(String, String)> = queues::parse_list(&strip_ansi(&output))?
+                .into_iter()
+                .filter(|queue| !all.contains(queue))
+                .collect();
+            if new.is_empty() {
+                break;
+            }
+            all.extend(new);
+        }
+        Ok(all)
     }
 
     /// A resource's id on the account, found by its name.
@@ -608,6 +710,8 @@ struct Manifest {
     dir: PathBuf,
     worker_name: String,
     resources: Vec<Resource>,
+    /// The queues it names, each once.
+    queues: Vec<Queue>,
 }
 
 impl Manifest {
@@ -657,14 +761,16 @@ impl Manifest {
                 binding,
             });
         }
-        if table.contains_key("queues") || table.contains_key("r2_buckets") {
-            return Err("wrangler.toml declares queues or R2 buckets, which `cargo xtask deploy` does not provision yet".into());
+        if table.contains_key("r2_buckets") {
+            return Err("wrangler.toml declares R2 buckets, which `cargo xtask deploy` does not provision yet".into());
         }
+        let queues = queues::queues_of(&table)?;
         Ok(Manifest {
             dir: config.parent().unwrap_or(Path::new(".")).to_path_buf(),
             table,
             worker_name,
             resources,
+            queues,
         })
     }
 

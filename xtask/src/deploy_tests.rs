@@ -1,5 +1,5 @@
-//! `cargo xtask deploy` against a local stand-in of the Cloudflare API (the D1, Workers KV and
-//! Workers endpoints wrangler calls, on 127.0.0.1, recording every call), with a real Worker on
+//! `cargo xtask deploy` against a local stand-in of the Cloudflare API (the D1, Workers KV, Queues
+//! and Workers endpoints wrangler calls, on 127.0.0.1, recording every call), with a real Worker on
 //! `wrangler dev` standing for the deployed one (the first shop is created on it). Needs the
 //! built Worker and widget, as `cargo xtask test` makes them before the tests.
 
@@ -15,6 +15,10 @@ use crate::toolchain::edge_dir;
 const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "test-api-token";
 const WORKER: &str = "/workers/scripts/waypost-edge";
+const NOTIFICATIONS: &str = "waypost-notifications";
+const DEAD_LETTERS: &str = "waypost-notifications-dlq";
+/// Queues the account has before the first deploy, more than one page of the list holds.
+const OTHER_QUEUES: usize = 21;
 
 /// A folder of its own for this run, removed at the end.
 struct Scratch(PathBuf);
@@ -94,6 +98,33 @@ fn creations(fake: &FakeCloudflare, collection: &str) -> usize {
         .count()
 }
 
+/// The notification queues are there, the Worker produces to the first and consumes both, the
+/// first's failures going to the second; answers their (id, consumer id).
+fn assert_queues_attached(fake: &FakeCloudflare) -> [(String, String); 2] {
+    let mut found = Vec::new();
+    for (name, dead_letter) in [(NOTIFICATIONS, Some(DEAD_LETTERS)), (DEAD_LETTERS, None)] {
+        let queue = fake
+            .queue(name)
+            .unwrap_or_else(|| panic!("{name}: {:#?}", fake.queues()));
+        assert_eq!(queue.consumers.len(), 1, "{name}: {queue:#?}");
+        let consumer = &queue.consumers[0];
+        assert_eq!(consumer.script, "waypost-edge");
+        assert_eq!(consumer.dead_letter_queue.as_deref(), dead_letter);
+        assert_eq!(consumer.settings["batch_size"], 10, "{consumer:?}");
+        assert_eq!(consumer.settings["max_wait_time_ms"], 1000, "{consumer:?}");
+        let producers: &[&str] = if name == NOTIFICATIONS {
+            &["waypost-edge"]
+        } else {
+            &[]
+        };
+        assert_eq!(queue.producers, producers, "{name}");
+        found.push((queue.id, consumer.id.clone()));
+    }
+    let notifications = fake.queue(NOTIFICATIONS).unwrap();
+    assert_eq!(notifications.consumers[0].settings["max_retries"], 8);
+    [found[0].clone(), found[1].clone()]
+}
+
 fn name_of(file: &Path) -> String {
     file.file_name().unwrap().to_string_lossy().into_owned()
 }
@@ -112,6 +143,9 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     for file in earlier {
         copy_into(&dir.join("migrations"), file);
     }
+    for n in 0..OTHER_QUEUES {
+        fake.add_queue(&format!("another-app-{n:02}"));
+    }
 
     // A first deploy that fails halfway: the Worker upload is refused.
     fake.fail_next("PUT", WORKER, 400);
@@ -122,6 +156,12 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
         fake.worker("waypost-edge").is_none(),
         "nothing was deployed"
     );
+    assert_eq!(
+        creations(&fake, "/queues"),
+        2,
+        "both queues before the upload"
+    );
+    assert!(fake.queue(NOTIFICATIONS).unwrap().consumers.is_empty());
 
     // Run again: it completes, creating nothing twice.
     let report = deployer.run().expect("the second run completes");
@@ -137,6 +177,18 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
         .map(|(title, _)| title)
         .collect();
     assert_eq!(titles, ["waypost-edge-CARRIER_CACHE"]);
+    assert_eq!(creations(&fake, "/queues"), 2, "{:#?}", fake.calls());
+    assert_eq!(fake.queues().len(), OTHER_QUEUES + 2);
+    let queues = assert_queues_attached(&fake);
+    for (name, (id, _)) in [NOTIFICATIONS, DEAD_LETTERS].iter().zip(&queues) {
+        assert!(
+            report
+                .resources
+                .contains(&("Queue".into(), (*name).to_owned(), id.clone(), false)),
+            "made by the failed run, found by this one: {:?}",
+            report.resources
+        );
+    }
     let applied = fake.migrations(&db);
     let expected: Vec<String> = earlier.iter().map(|file| name_of(file)).collect();
     assert_eq!(applied, expected, "every migration, once, in order");
@@ -156,7 +208,11 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
             .secrets
             .contains(&("ADMIN_TOKEN".into(), server.admin_token.clone()))
     );
-    for binding in [("d1", "DB"), ("kv_namespace", "CARRIER_CACHE")] {
+    for binding in [
+        ("d1", "DB"),
+        ("kv_namespace", "CARRIER_CACHE"),
+        ("queue", "NOTIFY_QUEUE"),
+    ] {
         assert!(
             worker
                 .bindings
@@ -205,6 +261,21 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     let again = deployer.run().expect("the upgrade completes");
     assert_eq!(creations(&fake, "/d1/database"), 0, "{:#?}", fake.calls());
     assert_eq!(creations(&fake, "/storage/kv/namespaces"), 0);
+    assert_eq!(creations(&fake, "/queues"), 0, "no queue made twice");
+    assert_eq!(fake.queues().len(), OTHER_QUEUES + 2);
+    assert_eq!(
+        assert_queues_attached(&fake),
+        queues,
+        "the same queues, their consumers updated in place"
+    );
+    assert_eq!(fake.queue(NOTIFICATIONS).unwrap().consumers[0].writes, 2);
+    assert!(
+        again
+            .resources
+            .iter()
+            .filter(|(label, ..)| label == "Queue")
+            .all(|(.., created)| !created)
+    );
     let applied = fake.migrations(&db);
     assert_eq!(applied.len(), files.len());
     assert_eq!(applied.last(), Some(&name_of(&newest[0])));
@@ -239,6 +310,8 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     let third = other_machine.run().expect("a deploy from another machine");
     assert_eq!(creations(&fake, "/d1/database"), 0);
     assert_eq!(creations(&fake, "/storage/kv/namespaces"), 0);
+    assert_eq!(creations(&fake, "/queues"), 0);
+    assert_eq!(assert_queues_attached(&fake), queues);
     assert_eq!(fake.worker("waypost-edge").unwrap().secrets, secrets);
     assert!(third.new_admin_token.is_none());
     assert!(third.shop.is_none());

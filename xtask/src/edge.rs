@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use waypost_tests::{EdgeServer, FakeSeventeenTrack, Mode, demo};
+use waypost_tests::{Catcher, EdgeServer, FakeSeventeenTrack, Mode, demo};
 
 use crate::run::{Step, workspace_root};
 use crate::toolchain::{edge_dir, ensure_npm_packages, ensure_wasm_tools, tools_dir};
@@ -73,8 +73,9 @@ fn wrangler(name: &str, args: &[&str]) -> Step {
 }
 
 /// `cargo xtask dev`: build, fresh local D1, serve on 127.0.0.1:8787 with the aggregator pointed at
-/// a local fake of 17TRACK (which tracks the demo's dropshipped parcel), seed the demo, print how
-/// to try it, and keep serving until Ctrl-C.
+/// a local fake of 17TRACK (which tracks the demo's dropshipped parcel) and email, SMS and webhooks
+/// at a local notifications catcher, seed the demo, print how to try it (and the catcher's inbox),
+/// and keep serving until Ctrl-C.
 pub fn dev() -> Result<(), String> {
     crate::widget::build()?;
     build_worker()?;
@@ -86,7 +87,13 @@ pub fn dev() -> Result<(), String> {
     );
     let upstream = FakeSeventeenTrack::start()?;
     demo::script_dropshipped(&upstream);
-    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &upstream.worker_vars())?;
+    let catcher = Catcher::start()?;
+    let vars: Vec<(String, String)> = upstream
+        .worker_vars()
+        .into_iter()
+        .chain(catcher.worker_vars())
+        .collect();
+    let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &vars)?;
     println!("\n==> seeding the demo shop through the API");
     let seeded = demo::seed(&server.client(), &server.admin_token, &[])?;
     print_welcome(&server, &seeded);
@@ -96,6 +103,7 @@ pub fn dev() -> Result<(), String> {
         demo::DROPSHIPPED.0,
         demo::DROPSHIPPED.1
     );
+    println!("notifications inbox: {}/", catcher.origin);
     let status = server.wait().map_err(|e| e.to_string())?;
     if status.success() {
         Ok(())

@@ -13,12 +13,14 @@ use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule, Scope, ServiceLevel};
 use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
-use waypost_shared::wire::{KeyKind, Platform};
+use waypost_shared::wire::{Channel, DeliveryState, KeyKind, Platform, Trigger};
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, console_error, console_log};
+use worker::{D1Database, D1PreparedStatement, Queue, console_error, console_log};
 
 use crate::error::{EdgeError, Result};
 use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
+use crate::service::notice_causes::Cause;
+use crate::service::outbox::OutboxMessage;
 use crate::service::projection::{ended_dues, health_schedule};
 use crate::service::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
@@ -27,18 +29,100 @@ use crate::service::store::{
 };
 use crate::service::tracking_number::TrackingNumber;
 
+pub(crate) mod outbox;
+
 /// The D1 database bound as `DB`.
 pub struct D1Store {
     db: D1Database,
+    /// The notification queue, which new notices are handed to once written.
+    outbox: Option<Queue>,
 }
 
 impl D1Store {
     /// Wraps the binding.
     pub fn new(db: D1Database) -> Self {
-        D1Store { db }
+        D1Store { db, outbox: None }
     }
 
-    fn statement(&self, sql: &str, values: &[JsValue]) -> Result<D1PreparedStatement> {
+    /// Hands new notices to `queue` once written.
+    pub fn with_outbox(mut self, queue: Option<Queue>) -> Self {
+        self.outbox = queue;
+        self
+    }
+
+    /// The statements writing a notice for each of `causes` about `shipment`, each only under
+    /// the write's own `revision` (nothing lands when the row write did not) and only when its
+    /// cause was not noticed before; with the new notices' ids.
+    fn notice_statements(
+        &self,
+        shipment: &ShipmentRecord,
+        causes: &[Cause],
+        revision: &str,
+    ) -> Result<Vec<(String, D1PreparedStatement)>> {
+        causes
+            .iter()
+            .map(|cause| {
+                let id = format!("ntc_{}", next_revision()?);
+                let statement = self.statement(
+                    "INSERT OR IGNORE INTO notices \
+                     (id, shop_id, tracking_number, order_number, trigger, episode, created_at) \
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM shipments \
+                     WHERE shop_id = ?2 AND tracking_number = ?3 AND revision = ?8)",
+                    &[
+                        text(&id),
+                        text(&shipment.shop_id),
+                        text(shipment.tracking_number.as_str()),
+                        maybe(shipment.order_number.as_deref()),
+                        wire(&cause.trigger),
+                        text(&cause.episode),
+                        instant(shipment.updated_at),
+                        text(revision),
+                    ],
+                )?;
+                Ok((id, statement))
+            })
+            .collect()
+    }
+
+    /// Runs `statements` then the notices' in one transaction; whether the first changed a row.
+    /// The notices written are handed to the queue; one the queue did not take is sent by the
+    /// Cron Trigger's sweep.
+    async fn write_noticed(
+        &self,
+        mut statements: Vec<D1PreparedStatement>,
+        notices: Vec<(String, D1PreparedStatement)>,
+    ) -> Result<bool> {
+        let first = statements.len();
+        let (ids, notice_statements): (Vec<String>, Vec<_>) = notices.into_iter().unzip();
+        statements.extend(notice_statements);
+        let results = self.db.batch(statements).await.map_err(internal)?;
+        let row = results
+            .first()
+            .ok_or_else(|| internal("a batch answered no results"))?;
+        let written = changed_a_row(row)?;
+        let mut new = Vec::new();
+        for (id, result) in ids.into_iter().zip(&results[first..]) {
+            if changed_a_row(result)? {
+                new.push(id);
+            }
+        }
+        self.hand_to_queue(new).await;
+        Ok(written)
+    }
+
+    /// Hands notices to the queue (best effort: see [`D1Store::write_noticed`]).
+    async fn hand_to_queue(&self, ids: Vec<String>) {
+        let Some(queue) = &self.outbox else {
+            return;
+        };
+        for id in ids {
+            if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
+                console_error!("notification queue: {error}");
+            }
+        }
+    }
+
+    pub(crate) fn statement(&self, sql: &str, values: &[JsValue]) -> Result<D1PreparedStatement> {
         self.db.prepare(sql).bind(values).map_err(internal)
     }
 
@@ -47,7 +131,11 @@ impl D1Store {
         Ok(())
     }
 
-    async fn rows<T: DeserializeOwned>(&self, sql: &str, values: &[JsValue]) -> Result<Vec<T>> {
+    pub(crate) async fn rows<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        values: &[JsValue],
+    ) -> Result<Vec<T>> {
         self.statement(sql, values)?
             .all()
             .await
@@ -61,11 +149,11 @@ impl D1Store {
     }
 }
 
-fn internal(error: impl std::fmt::Display) -> EdgeError {
+pub(crate) fn internal(error: impl std::fmt::Display) -> EdgeError {
     EdgeError::Internal(format!("D1: {error}"))
 }
 
-fn text(value: &str) -> JsValue {
+pub(crate) fn text(value: &str) -> JsValue {
     JsValue::from_str(value)
 }
 
@@ -74,7 +162,7 @@ fn maybe(value: Option<&str>) -> JsValue {
 }
 
 /// An instant as stored: RFC 3339 in UTC, to the second.
-fn instant(at: DateTime<Utc>) -> JsValue {
+pub(crate) fn instant(at: DateTime<Utc>) -> JsValue {
     JsValue::from_str(&instant_text(at))
 }
 
@@ -83,7 +171,7 @@ fn instant_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn read_instant(text: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn read_instant(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
         .map_err(internal)
@@ -122,7 +210,10 @@ enum_wire_text!(
     KeyKind,
     Health,
     Lang,
-    Platform
+    Platform,
+    Trigger,
+    Channel,
+    DeliveryState
 );
 
 impl WireText for NaiveDate {
@@ -558,7 +649,7 @@ fn next_revision() -> Result<String> {
 }
 
 /// Whether a statement's result changed a row.
-fn changed_a_row(result: &worker::D1Result) -> Result<bool> {
+pub(crate) fn changed_a_row(result: &worker::D1Result) -> Result<bool> {
     Ok(rows_changed(result)? > 0)
 }
 
@@ -759,13 +850,20 @@ impl Store for D1Store {
         row.map(OrderRow::into_record).transpose()
     }
 
-    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
-        let result = self
-            .save_shipment_statement(shop, shipment, &next_revision()?)?
-            .run()
-            .await
-            .map_err(internal)?;
-        changed_a_row(&result)
+    async fn save_shipment(
+        &self,
+        shop: &ShopRecord,
+        shipment: &ShipmentRecord,
+        causes: &[Cause],
+    ) -> Result<bool> {
+        let next = next_revision()?;
+        let row = self.save_shipment_statement(shop, shipment, &next)?;
+        if causes.is_empty() {
+            let result = row.run().await.map_err(internal)?;
+            return changed_a_row(&result);
+        }
+        let notices = self.notice_statements(shipment, causes, &next)?;
+        self.write_noticed(vec![row], notices).await
     }
 
     async fn shipment(
@@ -1020,6 +1118,7 @@ impl Store for D1Store {
         shop: &ShopRecord,
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
+        causes: &[Cause],
     ) -> Result<bool> {
         let next = next_revision()?;
         let mut statements = vec![self.save_shipment_statement(shop, shipment, &next)?];
@@ -1039,11 +1138,8 @@ impl Store for D1Store {
                 ],
             )?);
         }
-        let results = self.db.batch(statements).await.map_err(internal)?;
-        let row = results
-            .first()
-            .ok_or_else(|| internal("a batch answered no results"))?;
-        changed_a_row(row)
+        let notices = self.notice_statements(shipment, causes, &next)?;
+        self.write_noticed(statements, notices).await
     }
 
     async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>> {

@@ -9,6 +9,7 @@ mod detect;
 mod imports;
 mod integrations;
 mod meta;
+mod notifications;
 mod orders;
 mod shipments;
 mod shop;
@@ -74,6 +75,12 @@ enum Private {
     PutIntegration(Platform),
     GetIntegration(Platform),
     DeleteIntegration(Platform),
+    GetNotificationSettings,
+    PutNotificationSettings,
+    AddWebhookEndpoint,
+    ListWebhookEndpoints,
+    DeleteWebhookEndpoint(String),
+    ListNotifications,
 }
 
 enum Console {
@@ -146,6 +153,22 @@ impl Route {
             (Delete, ["v1", "integrations", platform]) => {
                 Route::Private(Private::DeleteIntegration(Platform::from_wire(platform)?))
             }
+            (Get, ["v1", "notifications", "settings"]) => {
+                Route::Private(Private::GetNotificationSettings)
+            }
+            (Put, ["v1", "notifications", "settings"]) => {
+                Route::Private(Private::PutNotificationSettings)
+            }
+            (Post, ["v1", "notifications", "webhooks"]) => {
+                Route::Private(Private::AddWebhookEndpoint)
+            }
+            (Get, ["v1", "notifications", "webhooks"]) => {
+                Route::Private(Private::ListWebhookEndpoints)
+            }
+            (Delete, ["v1", "notifications", "webhooks", id]) => {
+                Route::Private(Private::DeleteWebhookEndpoint(owned(id)))
+            }
+            (Get, ["v1", "notifications"]) => Route::Private(Private::ListNotifications),
             (Post, ["v1", "console", "session"]) => Route::Console(Console::SignIn),
             (Get, ["v1", "console", "session"]) => Route::Console(Console::Show),
             (Delete, ["v1", "console", "session"]) => Route::Console(Console::SignOut),
@@ -356,6 +379,12 @@ async fn private(app: &App<'_>, req: &mut Incoming, route: Private) -> Result<Re
         Private::PutIntegration(platform) => integrations::put(app, &shop, req, platform).await,
         Private::GetIntegration(platform) => integrations::get(app, &shop, req, platform).await,
         Private::DeleteIntegration(platform) => integrations::delete(app, &shop, platform).await,
+        Private::GetNotificationSettings => notifications::get_settings(app, &shop).await,
+        Private::PutNotificationSettings => notifications::put_settings(app, &shop, req).await,
+        Private::AddWebhookEndpoint => notifications::add_endpoint(app, &shop, req).await,
+        Private::ListWebhookEndpoints => notifications::list_endpoints(app, &shop).await,
+        Private::DeleteWebhookEndpoint(id) => notifications::delete_endpoint(app, &shop, &id).await,
+        Private::ListNotifications => notifications::list(app, &shop, req).await,
     }
 }
 

@@ -8,6 +8,7 @@ use waypost_shared::detect::Carrier;
 use super::answers::Answers;
 use super::live::Cache;
 use super::merge::{Merged, merge};
+use super::notice_causes;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use crate::carriers::CarrierAnswer;
@@ -42,14 +43,16 @@ pub async fn store_answer(
             None => store.shipment_history(&shop.id, number).await?,
         }
         .unwrap_or_else(|| unstored(shop, number, said.carrier, now));
+        let before = history.shipment.stored().cloned();
         let Answered { merged, changed } = answered(history, said, now);
         // Already stored, e.g. by a look-up that shared this answer and won the race: writing
         // again would change nothing but race the others.
         if !changed {
             return Ok(Some(merged.history));
         }
+        let causes = notice_causes::of_merge(before.as_ref(), &merged.history);
         let written = store
-            .store_events(shop, &merged.history.shipment, &merged.new)
+            .store_events(shop, &merged.history.shipment, &merged.new, &causes)
             .await?;
         Ok(written.then_some(merged.history))
     })
@@ -165,7 +168,10 @@ pub async fn mark_checked(
             return Ok(Some(()));
         };
         current.carrier_checked_at = Some(checked_at);
-        Ok(store.save_shipment(shop, &current).await?.then_some(()))
+        Ok(store
+            .save_shipment(shop, &current, &[])
+            .await?
+            .then_some(()))
     })
     .await
 }

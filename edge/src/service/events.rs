@@ -9,6 +9,7 @@ use waypost_shared::wire::{EventBatch, EventBatchResult, EventInput};
 use super::answers::Answers;
 use super::live::Cache;
 use super::merge::merge;
+use super::notice_causes;
 use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use super::validate;
@@ -52,13 +53,15 @@ pub async fn push_events(
                 events: Vec::new(),
             },
         };
+        let before = history.shipment.stored().cloned();
         let merged = merge(history, events.clone(), now);
         if merged.new.is_empty() {
             // Everything was stored before: nothing to write (and nothing to race).
             return Ok(Some(0));
         }
+        let causes = notice_causes::of_merge(before.as_ref(), &merged.history);
         let written = store
-            .store_events(shop, &merged.history.shipment, &merged.new)
+            .store_events(shop, &merged.history.shipment, &merged.new, &causes)
             .await?;
         Ok(written.then_some(merged.new.len()))
     })

@@ -464,7 +464,7 @@ fn exports_stop_at_their_most_rows_and_say_where_the_next_starts() {
     for i in 0..EXPORT_MAX_ROWS + 5 {
         let (number, _) = TrackingNumber::parse(&format!("XP{i:06}")).unwrap();
         let record = ShipmentRecord::new(&shop.id, number, Some(Carrier::Usps), now);
-        assert!(block_on(store.save_shipment(&shop, &record)).unwrap());
+        assert!(block_on(store.save_shipment(&shop, &record, &[])).unwrap());
     }
     let query = ListQuery {
         filter: ShipmentFilter {

@@ -448,7 +448,7 @@ fn an_import_that_lost_a_race_writes_nothing_then_recomputes() {
         .unwrap()
         .unwrap();
     other.dest_city = Some("Memphis".into());
-    assert!(block_on(store.save_shipment(&shop, &other)).unwrap());
+    assert!(block_on(store.save_shipment(&shop, &other, &[])).unwrap());
 
     let landed = block_on(store.write_import(&shop, &plan.orders, &plan.shipments)).unwrap();
     assert!(!landed, "the stale plan is refused");

@@ -12,6 +12,7 @@ use waypost_shared::wire::{Platform, WebhookAck, WebhookOutcome};
 
 use super::answers::Answers;
 use super::live::Cache;
+use super::notice_causes;
 use super::store::{OrderRecord, ShipmentRecord, ShopRecord, SourceClaim, Store, until_written};
 use super::tracking_number::TrackingNumber;
 use super::validate;
@@ -251,7 +252,11 @@ async fn register(
             return Ok(Some(()));
         }
         record.updated_at = now;
-        Ok(store.save_shipment(shop, &record).await?.then_some(()))
+        let causes = notice_causes::caused(existing.as_ref(), &record, &[]);
+        Ok(store
+            .save_shipment(shop, &record, &causes)
+            .await?
+            .then_some(()))
     })
     .await
 }

@@ -10,8 +10,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
-use waypost_shared::wire::{KeyKind, Platform, ShopCreated, ShopInput};
+use waypost_shared::wire::{KeyKind, Platform, ShopCreated, ShopInput, Trigger};
 
+use super::notice_causes::Cause;
 use super::projection::{ended_dues, health_schedule};
 use super::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
@@ -65,9 +66,14 @@ pub struct MemoryStore {
     source_parcels: RefCell<std::collections::BTreeSet<(String, String, TrackingNumber)>>,
     /// Console sessions by token hash.
     sessions: RefCell<BTreeMap<String, SessionRecord>>,
+    /// Notices written (the outbox): shop, shipment, trigger and episode.
+    notices: RefCell<std::collections::BTreeSet<NoticeKey>>,
     /// Calls of any [`Store`] method so far (each stands for at least one D1 query).
     calls: Cell<usize>,
 }
+
+/// A notice's unique key: shop, shipment, trigger, episode.
+pub type NoticeKey = (String, TrackingNumber, Trigger, String);
 
 impl Store for MemoryStore {
     async fn insert_shop(&self, shop: &ShopRecord) -> Result<()> {
@@ -164,12 +170,18 @@ impl Store for MemoryStore {
             .get(&(shop_id.to_owned(), order_number.to_owned()))
             .cloned())
     }
-    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool> {
+    async fn save_shipment(
+        &self,
+        shop: &ShopRecord,
+        shipment: &ShipmentRecord,
+        causes: &[Cause],
+    ) -> Result<bool> {
         self.count_call();
         if !self.still_as_read(shipment) {
             return Ok(false);
         }
         self.write_shipment(shop, shipment);
+        self.notice(shipment, causes);
         Ok(true)
     }
     async fn shipment(
@@ -329,9 +341,10 @@ impl Store for MemoryStore {
         shop: &ShopRecord,
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
+        causes: &[Cause],
     ) -> Result<bool> {
         self.count_call();
-        if !self.save_shipment(shop, shipment).await? {
+        if !self.save_shipment(shop, shipment, causes).await? {
             return Ok(false);
         }
         for event in events {
@@ -893,6 +906,24 @@ impl MemoryStore {
     /// How many times the service called the store: what a D1 store would have queried.
     pub fn calls(&self) -> usize {
         self.calls.get()
+    }
+
+    /// The notices written so far, in key order.
+    pub fn notices(&self) -> Vec<NoticeKey> {
+        self.notices.borrow().iter().cloned().collect()
+    }
+
+    /// Writes the notices of `causes` not written before.
+    fn notice(&self, shipment: &ShipmentRecord, causes: &[Cause]) {
+        let mut notices = self.notices.borrow_mut();
+        for cause in causes {
+            notices.insert((
+                shipment.shop_id.clone(),
+                shipment.tracking_number.clone(),
+                cause.trigger,
+                cause.episode.clone(),
+            ));
+        }
     }
 
     fn count_call(&self) {

@@ -14,6 +14,7 @@ use waypost_shared::wire::{
 use super::answers::Answers;
 use super::list_cursor;
 use super::live::Cache;
+use super::notice_causes;
 use super::projection::{carrier_eta, health_schedule, shipment_view};
 use super::shipments_csv;
 use super::store::{
@@ -79,8 +80,9 @@ async fn register(
     let detected: Option<Carrier> = detection.candidates.first().map(|c| c.carrier);
     until_written(async || {
         let existing = store.shipment(&shop.id, &number).await?;
-        let mut record =
-            existing.unwrap_or_else(|| ShipmentRecord::new(&shop.id, number.clone(), None, now));
+        let mut record = existing
+            .clone()
+            .unwrap_or_else(|| ShipmentRecord::new(&shop.id, number.clone(), None, now));
         record.order_number = order_number.clone();
         record.carrier = input.carrier.or(detected);
         record.dest_city = dest_city.clone();
@@ -94,7 +96,11 @@ async fn register(
         record.eta_to = input.eta.map(|eta| eta.to());
         record.shipped_on = shipped_on;
         record.updated_at = now;
-        Ok(store.save_shipment(shop, &record).await?.then_some(record))
+        let causes = notice_causes::caused(existing.as_ref(), &record, &[]);
+        Ok(store
+            .save_shipment(shop, &record, &causes)
+            .await?
+            .then_some(record))
     })
     .await
 }

@@ -10,6 +10,7 @@ use waypost_shared::labels::Lang;
 use waypost_shared::status::{Status, SubStatus};
 use waypost_shared::wire::{KeyKind, Platform};
 
+use super::notice_causes::Cause;
 use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
 
@@ -124,6 +125,11 @@ pub struct ShipmentRecord {
 }
 
 impl ShipmentRecord {
+    /// The record as it was read, if it is stored (a record made for a new shipment is not).
+    pub fn stored(&self) -> Option<&ShipmentRecord> {
+        self.revision.is_some().then_some(self)
+    }
+
     /// A shipment just registered at `now`: nothing known yet but its number and carrier (and so
     /// the route its carrier's parcels usually take).
     pub fn new(
@@ -275,7 +281,14 @@ pub trait Store {
     /// ([`super::projection::health_schedule`]) if its row is still at `shipment.revision` (for a
     /// new shipment: if there is no row yet); `false` when another write got there first and
     /// nothing was written.
-    async fn save_shipment(&self, shop: &ShopRecord, shipment: &ShipmentRecord) -> Result<bool>;
+    /// The notices of `causes` are written in the same transaction (see
+    /// [`Store::store_events`]).
+    async fn save_shipment(
+        &self,
+        shop: &ShopRecord,
+        shipment: &ShipmentRecord,
+        causes: &[Cause],
+    ) -> Result<bool>;
     /// A shipment of a shop.
     async fn shipment(
         &self,
@@ -333,12 +346,15 @@ pub trait Store {
     ) -> Result<Option<ShipmentHistory>>;
     /// Stores new events (ignoring any already stored) and the shipment's updated row, in one
     /// transaction, under the same condition as [`Store::save_shipment`]: `false` when the row
-    /// changed since it was read, and then nothing at all was written.
+    /// changed since it was read, and then nothing at all was written. In the same transaction,
+    /// a notice for each of `causes` not noticed before (the outbox: one per shop, shipment,
+    /// trigger and episode); the new ones are handed to the notification queue once written.
     async fn store_events(
         &self,
         shop: &ShopRecord,
         shipment: &ShipmentRecord,
         events: &[StoredEvent],
+        causes: &[Cause],
     ) -> Result<bool>;
     /// A shop's orders holding `email` (normalised), by order number.
     async fn customer_orders(&self, shop_id: &str, email: &str) -> Result<Vec<OrderRecord>>;

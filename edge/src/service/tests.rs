@@ -661,7 +661,7 @@ fn shipments_due_for_refresh_come_never_checked_first_then_oldest() {
         let mut record = ShipmentRecord::new(&shop.id, number, Some(Carrier::Ups), now);
         record.carrier_checked_at = checked_hours_ago.map(|h| now - chrono::TimeDelta::hours(h));
         record.status = status;
-        assert!(block_on(store.save_shipment(&shop, &record)).unwrap());
+        assert!(block_on(store.save_shipment(&shop, &record, &[])).unwrap());
     };
     record("WP0001", Some(1), Status::InTransit);
     record("WP0002", None, Status::InTransit);
@@ -688,9 +688,9 @@ fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
     let now = runtime.now();
     let (number, _) = TrackingNumber::parse(UPS).unwrap();
     let new = ShipmentRecord::new(&shop.id, number.clone(), None, now);
-    assert!(block_on(store.save_shipment(&shop, &new)).unwrap());
+    assert!(block_on(store.save_shipment(&shop, &new, &[])).unwrap());
     assert!(
-        !block_on(store.save_shipment(&shop, &new)).unwrap(),
+        !block_on(store.save_shipment(&shop, &new, &[])).unwrap(),
         "a second creation from the same nothing loses"
     );
     let read = block_on(store.shipment(&shop.id, &number))
@@ -698,7 +698,7 @@ fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
         .unwrap();
     let mut first = read.clone();
     first.order_number = Some("1042".into());
-    assert!(block_on(store.save_shipment(&shop, &first)).unwrap());
+    assert!(block_on(store.save_shipment(&shop, &first, &[])).unwrap());
     let history = ShipmentHistory {
         shipment: read,
         order: None,
@@ -714,7 +714,7 @@ fn a_write_from_a_stale_read_writes_nothing_and_is_retried() {
     }];
     let merged = super::merge::merge(history, pushed, now);
     assert!(
-        !block_on(store.store_events(&shop, &merged.history.shipment, &merged.new)).unwrap(),
+        !block_on(store.store_events(&shop, &merged.history.shipment, &merged.new, &[])).unwrap(),
         "the row changed since it was read"
     );
     assert!(

@@ -5,7 +5,13 @@ use waypost_shared::eta::TransitRange;
 use waypost_shared::text::is_bidi_control;
 
 use crate::error::{EdgeError, Result};
-use crate::limits::{MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_TRANSIT_DAYS};
+use crate::limits::{
+    MAX_FIELD_CHARS, MAX_ORDER_NUMBER_CHARS, MAX_ORIGINS, MAX_SENDER_NAME_CHARS, MAX_TRANSIT_DAYS,
+    MAX_URL_CHARS,
+};
+
+/// The hosts plain `http://` is accepted for: local development.
+const LOCAL_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
 
 /// An optional short text field: trimmed, at most `max` characters, no control characters.
 /// Empty becomes `None`.
@@ -115,7 +121,7 @@ pub fn origin(value: &str) -> Result<String> {
             }
             _ => authority,
         };
-        ["localhost", "127.0.0.1", "[::1]"].contains(&host.to_ascii_lowercase().as_str())
+        LOCAL_HOSTS.contains(&host.to_ascii_lowercase().as_str())
     };
     let rest = value.strip_prefix("https://").or_else(|| {
         value
@@ -162,13 +168,153 @@ pub fn transit_days(range: TransitRange) -> Result<TransitRange> {
 
 /// A shop's live carriers, each once, in the order given.
 pub fn live_carriers(carriers: Vec<Carrier>) -> Vec<Carrier> {
-    let mut seen = Vec::with_capacity(carriers.len());
-    for carrier in carriers {
-        if !seen.contains(&carrier) {
-            seen.push(carrier);
+    each_once(carriers)
+}
+
+/// Each item once, in the order given (the first of repeats kept).
+pub fn each_once<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut seen = Vec::with_capacity(items.len());
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
         }
     }
     seen
+}
+
+/// A webhook endpoint's URL: absolute `https://` with a host (`http://` only for localhost,
+/// 127.0.0.1 and [::1]), no credentials, no fragment, at most [`MAX_URL_CHARS`] characters.
+pub fn webhook_url(value: &str) -> Result<String> {
+    web_url(value, false)
+        .map(str::to_owned)
+        .map_err(|why| EdgeError::bad_request("invalid_webhook_url", format!("url {why}")))
+}
+
+/// A shop's tracking page: a URL as [`webhook_url`] takes (a fragment allowed) holding the
+/// `{number}` placeholder. Blank counts as absent.
+pub fn tracking_page(value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let url = web_url(value, true).and_then(|url| {
+        if url.contains("{number}") {
+            Ok(url)
+        } else {
+            Err("must hold the {number} placeholder".to_owned())
+        }
+    });
+    url.map(|url| Some(url.to_owned())).map_err(|why| {
+        EdgeError::bad_request("invalid_tracking_page", format!("tracking_page {why}"))
+    })
+}
+
+/// The address notification emails come from: one `@` between a plain local part and a domain
+/// of dotted labels, nothing a mail header could be split on. Blank counts as absent.
+pub fn sender_email(value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let plain = |c: char| c.is_ascii_graphic() && !"<>\"(),;:[]\\@".contains(c);
+    let label = |label: &str| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let valid = value.chars().count() <= MAX_FIELD_CHARS
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            (1..=64).contains(&local.len())
+                && local.chars().all(plain)
+                && !local.starts_with('.')
+                && !local.ends_with('.')
+                && !local.contains("..")
+                && domain.contains('.')
+                && domain.split('.').all(label)
+        });
+    if !valid {
+        return Err(EdgeError::bad_request(
+            "invalid_email",
+            format!(
+                "sender_email is not an email address like orders@shop.example (at most {MAX_FIELD_CHARS} characters)"
+            ),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// The name notification emails come from: at most [`MAX_SENDER_NAME_CHARS`] characters, no
+/// control or bidirectional-override characters, none of `<`, `>` and `"` (which would change
+/// the `From` header). Blank counts as absent.
+pub fn sender_name(value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = |c: char| c.is_control() || is_bidi_control(c) || "<>\"".contains(c);
+    if value.chars().count() > MAX_SENDER_NAME_CHARS || value.chars().any(bad) {
+        return Err(EdgeError::bad_request(
+            "invalid_sender_name",
+            format!(
+                "sender_name is at most {MAX_SENDER_NAME_CHARS} characters, without control characters, '<', '>' or '\"'"
+            ),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// An absolute web URL as a shop may give one (see [`webhook_url`]), trimmed; else why not.
+fn web_url(value: &str, fragment_allowed: bool) -> std::result::Result<&str, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if chars > MAX_URL_CHARS {
+        return Err(format!(
+            "is {chars} characters long; at most {MAX_URL_CHARS} allowed"
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c))
+    {
+        return Err("must not contain spaces or control characters".to_owned());
+    }
+    let lower = value.to_ascii_lowercase();
+    let (secure, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err("must be an absolute https:// URL".to_owned());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err("must not carry credentials (user:password@)".to_owned());
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
+    } else {
+        host.len() <= 253
+            && host.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    if !host_ok {
+        return Err("must name a host, like https://hooks.example/waypost".to_owned());
+    }
+    if port.is_some_and(|port| port.parse::<u16>().map_or(true, |port| port == 0)) {
+        return Err("has an invalid port".to_owned());
+    }
+    if !secure && !LOCAL_HOSTS.contains(&host) {
+        return Err(
+            "must use https:// (plain http:// only for localhost, 127.0.0.1 and [::1])".to_owned(),
+        );
+    }
+    if !fragment_allowed && value.contains('#') {
+        return Err("must not have a #fragment".to_owned());
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -224,5 +370,116 @@ mod tests {
         assert!(text("f", Some("Paris\u{202E}gnp.exe"), 200).is_err());
         assert!(text("f", Some("a\u{2067}b"), 200).is_err());
         assert!(country("c", Some("USA")).is_err());
+    }
+
+    #[test]
+    fn webhook_urls() {
+        for good in [
+            "https://hooks.example/waypost",
+            "https://hooks.example:8443/a/b?shop=1",
+            "HTTPS://Hooks.Example",
+            "http://127.0.0.1:9000/hook",
+            "http://localhost/hook",
+            "http://[::1]:3000/hook",
+            " https://hooks.example/x ",
+        ] {
+            assert_eq!(webhook_url(good).unwrap(), good.trim(), "{good:?}");
+        }
+        let long = format!("https://hooks.example/{}", "a".repeat(2_100));
+        for bad in [
+            "http://example.com/hook",
+            "http://localhost.evil.example/hook",
+            "http://127.0.0.1.evil.example/",
+            "https://user:pw@example.com/h",
+            "https://user@example.com/h",
+            "https://example.com@evil.example/h",
+            long.as_str(),
+            "not a url",
+            "ftp://example.com/hook",
+            "https://",
+            "https:///path",
+            "https://exa mple.com/",
+            "https://example.com/#part",
+            "https://example.com:99999/",
+            "https://example.com:0/",
+            "https://exa_mple.com/",
+            "https://example..com/",
+            "javascript:alert(1)",
+            "//example.com/hook",
+        ] {
+            let error = webhook_url(bad).unwrap_err();
+            assert_eq!(error.problem().code, "invalid_webhook_url", "{bad:?}");
+        }
+        let at_the_limit = format!("https://h.example/{}", "a".repeat(MAX_URL_CHARS - 18));
+        assert_eq!(at_the_limit.chars().count(), MAX_URL_CHARS);
+        assert!(webhook_url(&at_the_limit).is_ok());
+    }
+
+    #[test]
+    fn tracking_pages() {
+        assert_eq!(
+            tracking_page(Some("https://shop.example/track/{number}#top"))
+                .unwrap()
+                .as_deref(),
+            Some("https://shop.example/track/{number}#top")
+        );
+        assert_eq!(
+            tracking_page(Some("http://localhost:8787/t?n={number}"))
+                .unwrap()
+                .as_deref(),
+            Some("http://localhost:8787/t?n={number}")
+        );
+        assert_eq!(tracking_page(Some("  ")).unwrap(), None);
+        for bad in [
+            "https://shop.example/track",
+            "http://shop.example/track/{number}",
+            "https://u:p@shop.example/{number}",
+            "track/{number}",
+        ] {
+            let error = tracking_page(Some(bad)).unwrap_err();
+            assert_eq!(error.problem().code, "invalid_tracking_page", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn senders() {
+        assert_eq!(
+            sender_email(Some(" orders+eu@mail.shop-example.com "))
+                .unwrap()
+                .as_deref(),
+            Some("orders+eu@mail.shop-example.com")
+        );
+        assert_eq!(sender_email(None).unwrap(), None);
+        for bad in [
+            "not-an-email",
+            "a@b",
+            "@shop.example",
+            "a@@shop.example",
+            "a b@shop.example",
+            "a@shop..example",
+            "a@-shop.example",
+            "Ana <ana@shop.example>",
+            "ana@shop.example\r\nBcc: x@y.example",
+            ".ana@shop.example",
+        ] {
+            let error = sender_email(Some(bad)).unwrap_err();
+            assert_eq!(error.problem().code, "invalid_email", "{bad:?}");
+        }
+        assert_eq!(
+            sender_name(Some(" Café Ana ")).unwrap().as_deref(),
+            Some("Café Ana")
+        );
+        assert!(sender_name(Some(&"é".repeat(MAX_SENDER_NAME_CHARS))).is_ok());
+        for bad in [
+            "é".repeat(MAX_SENDER_NAME_CHARS + 1),
+            "Ana <x@evil.example>".into(),
+            "Ana\" <x@evil.example".into(),
+            "Ana\r\nBcc: x".into(),
+            "Ana\u{202E}".into(),
+        ] {
+            let error = sender_name(Some(&bad)).unwrap_err();
+            assert_eq!(error.problem().code, "invalid_sender_name", "{bad:?}");
+        }
+        assert_eq!(each_once(vec![2, 1, 2, 3, 1]), [2, 1, 3]);
     }
 }

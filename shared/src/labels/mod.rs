@@ -11,6 +11,7 @@ mod en;
 mod es;
 mod format;
 mod fr;
+mod notices;
 
 use crate::action::{ActionKind, Actor};
 use crate::eta::EtaSource;
@@ -19,6 +20,7 @@ use crate::milestone::Milestone;
 use crate::status::{Status, SubStatus};
 
 pub use format::{day_heading, day_heading_in, eta_window, event_time, relative_time};
+pub use notices::NoticeText;
 
 crate::wire_enum! {
     /// A language Waypost speaks. Serialized as its ISO 639-1 code.

@@ -9,6 +9,7 @@ mod console;
 mod customers;
 mod imports;
 mod integrations;
+mod notifications;
 mod object;
 mod orders;
 mod problem;
@@ -25,6 +26,10 @@ pub use console::{ConsoleSession, ConsoleSignIn};
 pub use customers::{CustomerErased, CustomerExport, CustomerOrder, CustomerShipment};
 pub use imports::{ImportResult, RowError};
 pub use integrations::{IntegrationInput, IntegrationView, Platform, WebhookAck, WebhookOutcome};
+pub use notifications::{
+    Channel, DeliveryState, NotificationList, NotificationSettings, NotificationView, Trigger,
+    WebhookData, WebhookEndpointInput, WebhookEndpointList, WebhookEndpointView, WebhookPayload,
+};
 pub use orders::{Contact, OrderAck, OrderInput, OrderView};
 pub use problem::{Liveness, Problem};
 pub use shipments::{

@@ -1,0 +1,144 @@
+//! The notification queue on workerd: the providers' accounts from the Worker's vars and
+//! secrets, and the consumer of the queue and of its dead-letter queue.
+
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, console_error};
+
+use crate::app::App;
+use crate::platform::fetch_http::FetchHttp;
+use crate::service::notify::{self, Handled, NotifyConfig};
+use crate::service::notify_channels::{EmailAccount, SmsAccount};
+use crate::service::outbox::OutboxMessage;
+use crate::service::store::Runtime;
+
+/// The producer binding of the queue.
+pub const BINDING: &str = "NOTIFY_QUEUE";
+
+/// Notices the Cron Trigger's sweep hands to the queue again per run, at most.
+const SWEEP_BATCH: usize = 100;
+
+/// Seconds before a message whose handling failed (not its attempt: storage, say) comes back.
+const FAILED_HANDLING_DELAY: u32 = 30;
+
+/// Postmark when `EMAIL_BASE_URL`, `EMAIL_API_KEY` and `EMAIL_FROM` are set; Twilio when
+/// `TWILIO_BASE_URL`, `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM` are.
+pub fn notify_config(env: &Env) -> NotifyConfig {
+    let email = (|| {
+        Some(EmailAccount {
+            base_url: text(env, "EMAIL_BASE_URL")?,
+            server_token: text(env, "EMAIL_API_KEY")?,
+            from: text(env, "EMAIL_FROM")?,
+        })
+    })();
+    let sms = (|| {
+        Some(SmsAccount {
+            base_url: text(env, "TWILIO_BASE_URL")?,
+            account_sid: text(env, "TWILIO_ACCOUNT_SID")?,
+            auth_token: text(env, "TWILIO_AUTH_TOKEN")?,
+            from: text(env, "TWILIO_FROM")?,
+        })
+    })();
+    NotifyConfig { email, sms }
+}
+
+/// A var or secret, when set and not blank.
+fn text(env: &Env, name: &str) -> Option<String> {
+    let value = env.var(name).ok()?.to_string();
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// Handles a batch: from the queue, a notice's messages are made and each handed back to the
+/// queue, and a message is attempted (acknowledged when done, retried after its backoff); from
+/// the dead-letter queue, a message is marked dead.
+pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
+    let dead_letters = batch.queue().ends_with("-dlq");
+    let config = notify_config(app.env);
+    let sealing = app.sealing_key();
+    for message in batch.iter() {
+        let message = match message {
+            Ok(message) => message,
+            Err(error) => {
+                console_error!("notification queue: unreadable message: {error}");
+                continue;
+            }
+        };
+        let handled = match (dead_letters, message.body()) {
+            (true, OutboxMessage::Delivery { id }) => notify::bury(&app.store, &app.runtime, id)
+                .await
+                .map(|()| Handled::Done),
+            // A notice whose fan-out kept failing: the Cron Trigger's sweep tries it again.
+            (true, OutboxMessage::Notice { .. }) => Ok(Handled::Done),
+            (false, OutboxMessage::Notice { id }) => {
+                match notify::fan_out(&app.store, &app.runtime, id).await {
+                    Ok(deliveries) => {
+                        hand_over(app, deliveries).await;
+                        Ok(Handled::Done)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            (false, OutboxMessage::Delivery { id }) => {
+                notify::deliver(
+                    &app.store,
+                    &app.runtime,
+                    &FetchHttp,
+                    &config,
+                    sealing.as_ref(),
+                    id,
+                )
+                .await
+            }
+        };
+        match handled {
+            Ok(Handled::Done) => message.ack(),
+            Ok(Handled::Retry { delay_secs }) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(delay_secs)
+                    .build(),
+            ),
+            Err(error) => {
+                console_error!("notification queue: {error}");
+                message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(FAILED_HANDLING_DELAY)
+                        .build(),
+                );
+            }
+        }
+    }
+}
+
+/// Hands messages to the queue, one queue message each (each is retried on its own); one the
+/// queue does not take is found by the next fan-out of its notice.
+pub async fn hand_over(app: &App<'_>, deliveries: Vec<String>) {
+    let Ok(queue) = app.env.queue(BINDING) else {
+        console_error!("notification queue: the {BINDING} binding is missing");
+        return;
+    };
+    for id in deliveries {
+        if let Err(error) = queue.send(OutboxMessage::Delivery { id }).await {
+            console_error!("notification queue: {error}");
+        }
+    }
+}
+
+/// The Cron Trigger's sweep: notices written a while ago whose messages were never made (the
+/// queue did not take them) go to the queue again.
+pub async fn sweep(app: &App<'_>) {
+    let before = app.runtime.now() - chrono::TimeDelta::minutes(5);
+    let ids = match notify::unsent(&app.store, before, SWEEP_BATCH).await {
+        Ok(ids) => ids,
+        Err(error) => {
+            console_error!("notification sweep failed: {error}");
+            return;
+        }
+    };
+    let Ok(queue) = app.env.queue(BINDING) else {
+        return;
+    };
+    for id in ids {
+        if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
+            console_error!("notification queue: {error}");
+        }
+    }
+}

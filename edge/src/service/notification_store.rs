@@ -1,0 +1,158 @@
+//! Storage of notifications, in two small traits: the shop's side (settings, webhook endpoints,
+//! the record of messages) and the outbox's (notices, their messages, each claimed before it is
+//! sent). Every call names the shop or an id the shop's own rows carry.
+
+use chrono::{DateTime, Utc};
+use waypost_shared::wire::{Channel, DeliveryState, NotificationSettings, Trigger};
+
+use crate::error::Result;
+
+/// A retailer's webhook endpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointRecord {
+    /// `ep_...`.
+    pub id: String,
+    pub shop_id: String,
+    pub url: String,
+    /// The Standard Webhooks secret (`whsec_...`), sealed with the integrations key.
+    pub sealed_secret: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A notice: one cause to tell, as the outbox holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRecord {
+    /// `ntc_...`.
+    pub id: String,
+    pub shop_id: String,
+    /// The shipment it is about ('' for an order's own triggers).
+    pub tracking_number: String,
+    pub order_number: Option<String>,
+    pub trigger: Trigger,
+    pub episode: String,
+    pub created_at: DateTime<Utc>,
+    /// When its messages were made.
+    pub fanned_out_at: Option<DateTime<Utc>>,
+}
+
+/// A message to make for a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    /// `msg_...`.
+    pub id: String,
+    pub channel: Channel,
+    /// The address, phone number or endpoint id.
+    pub recipient: String,
+    /// What lists may show of it.
+    pub recipient_masked: String,
+}
+
+/// A message as stored, with its notice's trigger and order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    /// `msg_...`.
+    pub id: String,
+    pub notice_id: String,
+    pub shop_id: String,
+    /// The shipment ('' for an order's own triggers).
+    pub tracking_number: String,
+    pub order_number: Option<String>,
+    pub trigger: Trigger,
+    pub channel: Channel,
+    pub recipient: String,
+    pub recipient_masked: String,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// How an attempt at a message ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// Accepted by the provider or endpoint.
+    Sent,
+    /// Not this time (5xx, 429, a timeout, an unreadable answer): the queue tries again.
+    Retry { error: String },
+    /// Refused for good (a 4xx): never tried again.
+    Failed { error: String },
+    /// The recipient unsubscribed: not sent.
+    Suppressed,
+    /// Every retry failed: the dead-letter queue has it.
+    Dead,
+}
+
+/// A page of messages asked for by `GET /v1/notifications`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryQuery {
+    /// Only this shipment's.
+    pub shipment: Option<String>,
+    /// Only those in this state.
+    pub state: Option<DeliveryState>,
+    /// Continue after this one (`created_at` and id of the last one shown).
+    pub after: Option<(DateTime<Utc>, String)>,
+    pub limit: usize,
+}
+
+/// The shop's side: settings, webhook endpoints, the record of messages.
+#[allow(
+    async_fn_in_trait,
+    reason = "the Worker is single-threaded; futures need not be Send"
+)]
+pub trait NotificationSettingsStore {
+    /// The shop's settings (the defaults when it never set any).
+    async fn notification_settings(&self, shop_id: &str) -> Result<NotificationSettings>;
+    /// Replaces the shop's settings, in one statement.
+    async fn put_notification_settings(
+        &self,
+        shop_id: &str,
+        settings: &NotificationSettings,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The shop's webhook endpoints, oldest first.
+    async fn webhook_endpoints(&self, shop_id: &str) -> Result<Vec<EndpointRecord>>;
+    /// Adds an endpoint unless the shop has `max` already (in one statement); whether it did.
+    async fn add_webhook_endpoint(&self, endpoint: &EndpointRecord, max: usize) -> Result<bool>;
+    /// Removes one of the shop's endpoints; whether there was one.
+    async fn delete_webhook_endpoint(&self, shop_id: &str, id: &str) -> Result<bool>;
+    /// The shop's messages, newest first, read by index.
+    async fn deliveries(&self, shop_id: &str, query: &DeliveryQuery)
+    -> Result<Vec<DeliveryRecord>>;
+}
+
+/// The outbox's side: notices and their messages.
+#[allow(
+    async_fn_in_trait,
+    reason = "the Worker is single-threaded; futures need not be Send"
+)]
+pub trait OutboxStore {
+    /// A notice by id.
+    async fn notice(&self, id: &str) -> Result<Option<NoticeRecord>>;
+    /// Makes the notice's messages (each once: the same channel and recipient again is a no-op)
+    /// and marks it fanned out; answers the ids of its messages still pending.
+    async fn make_deliveries(
+        &self,
+        notice: &NoticeRecord,
+        deliveries: &[NewDelivery],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>>;
+    /// Claims a pending message for one attempt until `until` (counting the attempt); `None`
+    /// when it is not pending or another attempt holds it.
+    async fn claim_delivery(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Option<DeliveryRecord>>;
+    /// Records how an attempt ended.
+    async fn finish_delivery(
+        &self,
+        id: &str,
+        finished: &Finished,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Notices written before `before` whose messages were never made (their queue message was
+    /// lost), oldest first, at most `limit`.
+    async fn unsent_notices(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<String>>;
+}

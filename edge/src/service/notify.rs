@@ -1,0 +1,349 @@
+//! Telling people, from the outbox: a notice's messages are made once (one per channel and
+//! recipient the shop's settings call for), then each is sent at most once: claimed before its
+//! attempt, marked sent when the provider accepts it, tried again later when the provider is
+//! unavailable (honouring `Retry-After`), refused for good on a 4xx. The words are in the
+//! order's language; webhooks carry the same tracking view the API returns.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use waypost_shared::labels::Lang;
+use waypost_shared::wire::{Channel, TrackingView, WebhookData, WebhookPayload};
+
+use super::auth::random_hex;
+use super::live::CarrierHttp;
+use super::notice_content::{self, NoticeInput};
+use super::notification_settings::endpoint_secret;
+use super::notification_store::{
+    DeliveryRecord, Finished, NewDelivery, NoticeRecord, NotificationSettingsStore, OutboxStore,
+};
+use super::notify_channels::{
+    self, Email, EmailAccount, Outcome, SmsAccount, backoff, mask_email, mask_phone, mask_url,
+};
+use super::projection::shipment_view;
+use super::sealing::SealingKey;
+use super::store::{OrderRecord, Runtime, ShopRecord, Store};
+use super::tracking_number::TrackingNumber;
+use crate::error::{EdgeError, Result};
+
+/// How long an attempt holds its message: a second consumer given the same message meanwhile
+/// leaves it alone.
+const CLAIM_SECS: i64 = 60;
+
+/// How long a provider or endpoint has to answer.
+const SEND_TIMEOUT_MS: u32 = 10_000;
+
+/// The providers' accounts and where the hosted pages live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyConfig {
+    /// Postmark, when configured.
+    pub email: Option<EmailAccount>,
+    /// Twilio, when configured.
+    pub sms: Option<SmsAccount>,
+}
+
+/// What the queue does with a message once handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Acknowledged: done with (sent, refused for good, or nothing to do).
+    Done,
+    /// Delivered again after `delay_secs`.
+    Retry { delay_secs: u32 },
+}
+
+/// Makes the messages of notice `id` (none when its trigger is off, or nobody is there to
+/// tell) and answers the ids of its messages still to send. A notice seen before makes nothing
+/// new; an unknown one (a cause noticed before, whose new id was never written) nothing at all.
+pub async fn fan_out(
+    store: &(impl Store + OutboxStore + NotificationSettingsStore),
+    runtime: &impl Runtime,
+    id: &str,
+) -> Result<Vec<String>> {
+    let Some(notice) = store.notice(id).await? else {
+        return Ok(Vec::new());
+    };
+    let deliveries = match notice.fanned_out_at {
+        Some(_) => Vec::new(),
+        None => planned(store, runtime, &notice).await?,
+    };
+    store
+        .make_deliveries(&notice, &deliveries, runtime.now())
+        .await
+}
+
+/// The messages a notice calls for: by email and SMS to the order's customer, by webhook to
+/// each of the shop's endpoints, as far as the shop's settings have the trigger and channel on.
+async fn planned(
+    store: &(impl Store + NotificationSettingsStore),
+    runtime: &impl Runtime,
+    notice: &NoticeRecord,
+) -> Result<Vec<NewDelivery>> {
+    let settings = store.notification_settings(&notice.shop_id).await?;
+    if !settings.triggers.contains(&notice.trigger) {
+        return Ok(Vec::new());
+    }
+    let order = order_of(store, &notice.shop_id, notice.order_number.as_deref()).await?;
+    let mut recipients: Vec<(Channel, String, String)> = Vec::new();
+    let customer = order.as_ref();
+    if settings.channels.contains(&Channel::Email)
+        && let Some(email) = customer.and_then(|order| order.email.clone())
+    {
+        let masked = mask_email(&email);
+        recipients.push((Channel::Email, email, masked));
+    }
+    if settings.channels.contains(&Channel::Sms)
+        && let Some(phone) = customer.and_then(|order| order.phone.clone())
+    {
+        let masked = mask_phone(&phone);
+        recipients.push((Channel::Sms, phone, masked));
+    }
+    if settings.channels.contains(&Channel::Webhook) {
+        for endpoint in store.webhook_endpoints(&notice.shop_id).await? {
+            recipients.push((Channel::Webhook, endpoint.id, mask_url(&endpoint.url)));
+        }
+    }
+    recipients
+        .into_iter()
+        .map(|(channel, recipient, recipient_masked)| {
+            Ok(NewDelivery {
+                id: format!("msg_{}", random_hex(runtime, 12)?),
+                channel,
+                recipient,
+                recipient_masked,
+            })
+        })
+        .collect()
+}
+
+/// One attempt at message `id`, if it is still to send and no other attempt holds it.
+pub async fn deliver(
+    store: &(impl Store + OutboxStore + NotificationSettingsStore),
+    runtime: &impl Runtime,
+    http: &impl CarrierHttp,
+    config: &NotifyConfig,
+    sealing: Option<&SealingKey>,
+    id: &str,
+) -> Result<Handled> {
+    let now = runtime.now();
+    let until = now + TimeDelta::seconds(CLAIM_SECS);
+    let Some(delivery) = store.claim_delivery(id, now, until).await? else {
+        return Ok(Handled::Done);
+    };
+    // A message that cannot even be built (its shop gone, a secret that does not open) is
+    // tried again: nothing about it is lost.
+    let outcome = attempt(store, http, config, sealing, &delivery, now)
+        .await
+        .unwrap_or_else(|error| Outcome::Retry {
+            after_secs: None,
+            error: error.to_string(),
+        });
+    let (finished, handled) = match outcome {
+        Outcome::Sent => (Finished::Sent, Handled::Done),
+        Outcome::Suppressed => (Finished::Suppressed, Handled::Done),
+        Outcome::Failed { error } => (Finished::Failed { error }, Handled::Done),
+        Outcome::Retry { after_secs, error } => (
+            Finished::Retry { error },
+            Handled::Retry {
+                delay_secs: backoff(delivery.attempts, after_secs),
+            },
+        ),
+    };
+    store.finish_delivery(id, &finished, now).await?;
+    Ok(handled)
+}
+
+/// Marks message `id` dead: every retry failed and the dead-letter queue has it.
+pub async fn bury(store: &impl OutboxStore, runtime: &impl Runtime, id: &str) -> Result<()> {
+    store
+        .finish_delivery(id, &Finished::Dead, runtime.now())
+        .await
+}
+
+/// Notices written before `before` whose messages were never made, at most `limit`.
+pub async fn unsent(
+    store: &impl OutboxStore,
+    before: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<String>> {
+    store.unsent_notices(before, limit).await
+}
+
+/// Builds and sends the message; what the answer means.
+async fn attempt(
+    store: &(impl Store + NotificationSettingsStore),
+    http: &impl CarrierHttp,
+    config: &NotifyConfig,
+    sealing: Option<&SealingKey>,
+    delivery: &DeliveryRecord,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    let shop = store
+        .shop(&delivery.shop_id)
+        .await?
+        .ok_or_else(|| EdgeError::Internal("the message's shop is gone".into()))?;
+    let order = order_of(store, &shop.id, delivery.order_number.as_deref()).await?;
+    let lang = order
+        .as_ref()
+        .and_then(|order| order.lang)
+        .unwrap_or_default();
+    let tracking = view(store, &shop, delivery, lang, now).await?;
+    let settings = store.notification_settings(&shop.id).await?;
+    let link = settings
+        .tracking_page
+        .as_deref()
+        .map(|page| page.replace("{number}", &delivery.tracking_number))
+        .or_else(|| {
+            tracking
+                .as_ref()
+                .and_then(|view| view.carrier.as_ref()?.tracking_url.clone())
+        })
+        .unwrap_or_default();
+    let input = NoticeInput {
+        trigger: delivery.trigger,
+        lang,
+        shop_name: settings.sender_name.as_deref().unwrap_or(&shop.name),
+        order_number: delivery.order_number.as_deref(),
+        tracking: tracking.as_ref(),
+        link: &link,
+        unsubscribe: None,
+    };
+    let (call, read): (_, fn(&_) -> Outcome) = match delivery.channel {
+        Channel::Email => {
+            let Some(account) = &config.email else {
+                return Ok(not_configured("email"));
+            };
+            let message = notice_content::message(&input);
+            let from = sender(
+                &settings.sender_name,
+                &settings.sender_email,
+                account,
+                &shop,
+            );
+            let email = Email {
+                from: &from,
+                to: &delivery.recipient,
+                subject: &message.subject,
+                text: &message.text,
+                html: &message.html,
+                unsubscribe: None,
+                tag: delivery.trigger.as_str(),
+            };
+            (
+                notify_channels::email_call(account, &email),
+                notify_channels::read_email,
+            )
+        }
+        Channel::Sms => {
+            let Some(account) = &config.sms else {
+                return Ok(not_configured("SMS"));
+            };
+            let message = notice_content::message(&input);
+            (
+                notify_channels::sms_call(account, &delivery.recipient, &message.sms),
+                notify_channels::read_sms,
+            )
+        }
+        Channel::Webhook => {
+            let endpoints = store.webhook_endpoints(&shop.id).await?;
+            let Some(endpoint) = endpoints.iter().find(|e| e.id == delivery.recipient) else {
+                return Ok(Outcome::Failed {
+                    error: "the endpoint was removed".into(),
+                });
+            };
+            let key = sealing.ok_or_else(|| {
+                EdgeError::Internal("webhooks need the INTEGRATIONS_KEY secret".into())
+            })?;
+            let secret = endpoint_secret(key, endpoint)?;
+            let payload = WebhookPayload {
+                kind: format!("shipment.{}", delivery.trigger.as_str()),
+                timestamp: delivery.created_at,
+                data: WebhookData {
+                    trigger: delivery.trigger,
+                    order_number: delivery.order_number.clone(),
+                    tracking,
+                },
+            };
+            let body = serde_json::to_string(&payload)
+                .map_err(|error| EdgeError::Internal(error.to_string()))?;
+            (
+                notify_channels::webhook_call(
+                    &endpoint.url,
+                    &secret,
+                    &delivery.id,
+                    now.timestamp(),
+                    &body,
+                )?,
+                notify_channels::read_webhook,
+            )
+        }
+    };
+    Ok(match http.send(&call, SEND_TIMEOUT_MS).await {
+        Ok(reply) => read(&reply),
+        Err(transport) => notify_channels::no_answer(&transport),
+    })
+}
+
+/// The shipment as its customers see it, in `lang` (no carrier asked); `None` for an order's
+/// own triggers.
+async fn view(
+    store: &impl Store,
+    shop: &ShopRecord,
+    delivery: &DeliveryRecord,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Option<TrackingView>> {
+    if delivery.tracking_number.is_empty() {
+        return Ok(None);
+    }
+    let number = TrackingNumber::normalize(&delivery.tracking_number)?;
+    let Some(history) = store.shipment_history(&shop.id, &number).await? else {
+        return Ok(None);
+    };
+    Ok(Some(shipment_view(
+        shop,
+        &history.shipment,
+        history.events,
+        history.order.as_ref(),
+        lang,
+        now,
+    )))
+}
+
+/// The order a notice is about, if stored.
+async fn order_of(
+    store: &impl Store,
+    shop_id: &str,
+    order_number: Option<&str>,
+) -> Result<Option<OrderRecord>> {
+    match order_number {
+        Some(number) => store.order(shop_id, number).await,
+        None => Ok(None),
+    }
+}
+
+/// The sender line: the shop's name and address when set, else the provider's configured sender
+/// under the shop's name.
+fn sender(
+    name: &Option<String>,
+    address: &Option<String>,
+    account: &EmailAccount,
+    shop: &ShopRecord,
+) -> String {
+    let name = name
+        .as_deref()
+        .unwrap_or(&shop.name)
+        .replace(['"', '\\'], "");
+    let configured = account
+        .from
+        .rsplit_once('<')
+        .map_or(account.from.as_str(), |(_, address)| {
+            address.trim_end_matches('>')
+        });
+    let address = address.as_deref().unwrap_or(configured);
+    format!("\"{name}\" <{address}>")
+}
+
+/// A channel with no provider configured on this deployment: refused for good, visibly.
+fn not_configured(channel: &str) -> Outcome {
+    Outcome::Failed {
+        error: format!("no {channel} provider is configured on this deployment"),
+    }
+}
