@@ -12,6 +12,7 @@ use crate::platform::fetch_http::FetchHttp;
 use crate::platform::kv_cache::KvCache;
 use crate::platform::runtime::WorkerRuntime;
 use crate::service::answers::Answers;
+use crate::service::links::LinkKey;
 use crate::service::live::{CarrierConfig, LiveCarriers};
 use crate::service::refresh::RefreshLimits;
 use crate::service::sealing::SealingKey;
@@ -69,6 +70,13 @@ impl<'a> App<'a> {
             .var("ADMIN_TOKEN")
             .ok()
             .map(|token| token.to_string())
+    }
+
+    /// The key that signs the links in messages (unsubscribe, opt-in confirmation): derived from
+    /// the `INTEGRATIONS_KEY` secret, when set.
+    pub fn link_key(&self) -> Option<LinkKey> {
+        let secret = self.env.secret("INTEGRATIONS_KEY").ok()?.to_string();
+        LinkKey::from_secret(&secret)
     }
 
     /// The key that seals integration secrets: from the `INTEGRATIONS_KEY` secret, when set and

@@ -43,6 +43,7 @@ pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) 
     match App::from_env(&env) {
         Ok(app) => {
             cron::upkeep_health(&app).await;
+            platform::notify_queue::delays(&app).await;
             cron::refresh(&app).await;
             cron::expire_personal_data(&app).await;
             cron::delete_ended_shipments(&app).await;

@@ -96,6 +96,7 @@ fn paths() -> Value {
         },
         "example": { "email": "sam@example.com" },
     });
+    let subscriptions = subscription_paths(&number, &lang);
     let list_params = [
         query_param("status", "Only this status.", r("Status")),
         query_param("carrier", "Only this carrier's (its code).", r("Carrier")),
@@ -229,6 +230,7 @@ fn paths() -> Value {
         )},
     });
     merge(&mut paths, notification_paths());
+    merge(&mut paths, subscriptions);
     add_csrf_headers(&mut paths);
     paths
 }
@@ -238,6 +240,32 @@ fn merge(into: &mut Value, more: Value) {
     if let (Some(into), Value::Object(more)) = (into.as_object_mut(), more) {
         into.extend(more);
     }
+}
+
+/// The customer's side of notifications: the widget's opt-in, and the pages the links in messages
+/// open (their signed token is the credential; they answer HTML).
+fn subscription_paths(number: &Value, lang: &Value) -> Value {
+    let mut token = query_param(
+        "token",
+        "The signed token of the link, as the message gave it.",
+        string(),
+    );
+    token["required"] = json!(true);
+    let page = &[(200, "Page"), (400, "Page")];
+    json!({
+        "/v1/track/{number}/subscriptions": { "post": operation(
+            "Asks for emails about the shop's parcel (double opt-in): a confirmation goes to the address, and nothing else until its link is followed; an address already asking gets no second one. 400 `invalid_email`; 404 for a parcel the shop does not hold",
+            PUBLIC, &[number.clone(), lang.clone()], &[(202, "SubscriptionAck"), (400, "Problem"), (401, "Problem"), (404, "Problem"), (413, "Problem"), (415, "Problem"), (429, "Problem")], Some("SubscriptionInput"),
+        )},
+        "/v1/unsubscribe": {
+            "get": operation("The page of an email's unsubscribe link: asks, changes nothing", OPEN, &[token.clone()], page, None),
+            "post": operation("Unsubscribes the message's recipient from its order (RFC 8058 one-click, or the page's button)", OPEN, &[token.clone()], page, None),
+        },
+        "/v1/subscriptions/confirm": {
+            "get": operation("The page of an opt-in's confirmation link: asks, changes nothing", OPEN, &[token.clone()], page, None),
+            "post": operation("Confirms the opt-in: the address gets the parcel's messages from now on", OPEN, &[token], page, None),
+        },
+    })
 }
 
 /// The retailer's side of notifications: settings, webhook endpoints, the record of messages.
@@ -775,6 +803,28 @@ fn schemas() -> Value {
 
 /// The notification settings, webhook endpoints and messages.
 fn notification_schemas() -> Value {
+    let mut schemas = subscription_schemas();
+    merge(&mut schemas, notification_settings_schemas());
+    schemas
+}
+
+/// The widget's opt-in and the pages its links open.
+fn subscription_schemas() -> Value {
+    json!({
+        "SubscriptionInput": {
+            "type": "object", "required": ["email"], "additionalProperties": false,
+            "properties": { "email": { "type": "string", "maxLength": MAX_FIELD_CHARS, "description": "The address to email about the parcel" } },
+        },
+        "SubscriptionAck": {
+            "type": "object", "required": ["status"],
+            "properties": { "status": { "type": "string", "enum": ["confirmation_sent"] } },
+        },
+        "Page": { "type": "string", "description": "An HTML page (text/html)" },
+    })
+}
+
+/// Notification settings, webhook endpoints and the record of messages.
+fn notification_settings_schemas() -> Value {
     let r = reference;
     let at = json!({ "type": "string", "format": "date-time" });
     let sender_name = json!({

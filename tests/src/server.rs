@@ -108,6 +108,8 @@ impl EdgeServer {
             ])
             .args(["--var", &format!("ADMIN_TOKEN:{admin_token}")])
             .args(["--var", &format!("INTEGRATIONS_KEY:{integrations_key}")])
+            // The links in notification messages (unsubscribe, opt-in confirmation) point here.
+            .args(["--var", &format!("PUBLIC_URL:http://127.0.0.1:{port}")])
             .args(
                 vars.iter()
                     .flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]),

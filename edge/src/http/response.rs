@@ -58,6 +58,24 @@ pub fn csv_file(bytes: Vec<u8>, filename: &str) -> Result<Response> {
     Ok(response)
 }
 
+/// A page of the Worker's own (a link in a message opened): HTML that loads nothing, is never
+/// framed or cached, and whose forms post only to itself.
+pub fn html_page(status: u16, html: String) -> Result<Response> {
+    let mut response = with_body(status, html.into_bytes(), "text/html; charset=utf-8")?;
+    for (name, value) in [
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+    ] {
+        set(&mut response, name, value)?;
+    }
+    Ok(response)
+}
+
 /// `204 No Content`.
 pub fn no_content() -> Result<Response> {
     Ok(Response::empty().map_err(internal)?.with_status(204))

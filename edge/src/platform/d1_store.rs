@@ -29,7 +29,9 @@ use crate::service::store::{
 };
 use crate::service::tracking_number::TrackingNumber;
 
+mod delays;
 pub(crate) mod outbox;
+mod subscriptions;
 
 /// The D1 database bound as `DB`.
 pub struct D1Store {

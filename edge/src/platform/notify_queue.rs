@@ -1,7 +1,7 @@
 //! The notification queue on workerd: the providers' accounts from the Worker's vars and
 //! secrets, and the consumer of the queue and of its dead-letter queue.
 
-use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, console_error};
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, console_error, console_log};
 
 use crate::app::App;
 use crate::platform::fetch_http::FetchHttp;
@@ -16,11 +16,19 @@ pub const BINDING: &str = "NOTIFY_QUEUE";
 /// Notices the Cron Trigger's sweep hands to the queue again per run, at most.
 const SWEEP_BATCH: usize = 100;
 
+/// Delay notices the Cron Trigger's delay pass writes per run, at most (the rest the next run).
+const DELAY_BATCH: usize = 200;
+
+/// How far back the delay pass looks for shipments that turned stalled or late: a shipment that
+/// turned so while the Cron Trigger did not run for longer than this is not told.
+const DELAY_LOOKBACK_DAYS: i64 = 7;
+
 /// Seconds before a message whose handling failed (not its attempt: storage, say) comes back.
 const FAILED_HANDLING_DELAY: u32 = 30;
 
 /// Postmark when `EMAIL_BASE_URL`, `EMAIL_API_KEY` and `EMAIL_FROM` are set; Twilio when
-/// `TWILIO_BASE_URL`, `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM` are.
+/// `TWILIO_BASE_URL`, `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` and `TWILIO_FROM` are; the links
+/// in messages on `PUBLIC_URL`.
 pub fn notify_config(env: &Env) -> NotifyConfig {
     let email = (|| {
         Some(EmailAccount {
@@ -37,7 +45,11 @@ pub fn notify_config(env: &Env) -> NotifyConfig {
             from: text(env, "TWILIO_FROM")?,
         })
     })();
-    NotifyConfig { email, sms }
+    NotifyConfig {
+        email,
+        sms,
+        public_url: text(env, "PUBLIC_URL"),
+    }
 }
 
 /// A var or secret, when set and not blank.
@@ -54,6 +66,7 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
     let dead_letters = batch.queue().ends_with("-dlq");
     let config = notify_config(app.env);
     let sealing = app.sealing_key();
+    let link_key = app.link_key();
     for message in batch.iter() {
         let message = match message {
             Ok(message) => message,
@@ -83,7 +96,7 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
                     &app.runtime,
                     &FetchHttp,
                     &config,
-                    sealing.as_ref(),
+                    (sealing.as_ref(), link_key.as_ref()),
                     id,
                 )
                 .await
@@ -134,6 +147,31 @@ pub async fn sweep(app: &App<'_>) {
         }
     };
     let Ok(queue) = app.env.queue(BINDING) else {
+        return;
+    };
+    for id in ids {
+        if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
+            console_error!("notification queue: {error}");
+        }
+    }
+}
+
+/// The Cron Trigger's delay pass: a delay notice for each shipment that turned stalled or late
+/// lately (once per episode), each handed to the queue; one the queue does not take is sent by
+/// the sweep.
+pub async fn delays(app: &App<'_>) {
+    let now = app.runtime.now();
+    let since = now - chrono::TimeDelta::days(DELAY_LOOKBACK_DAYS);
+    let ids = match notify::notice_delays(&app.store, now, since, DELAY_BATCH).await {
+        Ok(ids) => ids,
+        Err(error) => {
+            console_error!("delay notices failed: {error}");
+            return;
+        }
+    };
+    console_log!("delay notices: {} written", ids.len());
+    let Ok(queue) = app.env.queue(BINDING) else {
+        console_error!("notification queue: the {BINDING} binding is missing");
         return;
     };
     for id in ids {

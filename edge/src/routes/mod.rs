@@ -13,6 +13,7 @@ mod notifications;
 mod orders;
 mod shipments;
 mod shop;
+mod subscriptions;
 mod track;
 mod webhooks;
 
@@ -50,12 +51,22 @@ enum Open {
     Healthz,
     Document,
     Carriers,
+    /// The page of an email's unsubscribe link (`GET`), or unsubscribing (`POST`); the token is
+    /// the credential.
+    Unsubscribe {
+        apply: bool,
+    },
+    /// The page of an opt-in's confirmation link (`GET`), or confirming (`POST`).
+    ConfirmSubscription {
+        apply: bool,
+    },
 }
 
 enum Public {
     Detect,
     Track(String),
     GetOrder(String),
+    Subscribe(String),
 }
 
 enum Private {
@@ -120,6 +131,17 @@ impl Route {
             (Get, ["healthz"]) => Route::Open(Open::Healthz),
             (Get, ["v1", "openapi.json"]) => Route::Open(Open::Document),
             (Get, ["v1", "carriers"]) => Route::Open(Open::Carriers),
+            (Get, ["v1", "unsubscribe"]) => Route::Open(Open::Unsubscribe { apply: false }),
+            (Post, ["v1", "unsubscribe"]) => Route::Open(Open::Unsubscribe { apply: true }),
+            (Get, ["v1", "subscriptions", "confirm"]) => {
+                Route::Open(Open::ConfirmSubscription { apply: false })
+            }
+            (Post, ["v1", "subscriptions", "confirm"]) => {
+                Route::Open(Open::ConfirmSubscription { apply: true })
+            }
+            (Post, ["v1", "track", number, "subscriptions"]) => {
+                Route::Public(Public::Subscribe(owned(number)))
+            }
             (Post, ["v1", "detect"]) => Route::Public(Public::Detect),
             (Get, ["v1", "track", number]) => Route::Public(Public::Track(owned(number))),
             (Get, ["v1", "orders", order]) => Route::Public(Public::GetOrder(owned(order))),
@@ -311,6 +333,14 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
         Route::Open(Open::Healthz) => (Dressing::new(Cors::Any), meta::healthz()),
         Route::Open(Open::Document) => (Dressing::new(Cors::Any), meta::openapi()),
         Route::Open(Open::Carriers) => (Dressing::new(Cors::Any), detect::carriers()),
+        Route::Open(Open::Unsubscribe { apply }) => (
+            Dressing::new(Cors::None),
+            subscriptions::unsubscribe(app, &req, apply).await,
+        ),
+        Route::Open(Open::ConfirmSubscription { apply }) => (
+            Dressing::new(Cors::None),
+            subscriptions::confirm(app, &req, apply).await,
+        ),
         Route::Public(route) => {
             let shop = match public_shop(app, &req).await {
                 Ok(shop) => shop,
@@ -329,6 +359,9 @@ pub async fn dispatch(app: &App<'_>, mut req: Incoming) -> (Dressing, Result<Res
                 Public::Detect => detect::detect(&mut req).await,
                 Public::Track(number) => track::get(app, &shop, &req, &number).await,
                 Public::GetOrder(order) => orders::get(app, &shop, &req, &order).await,
+                Public::Subscribe(number) => {
+                    subscriptions::subscribe(app, &shop, &mut req, &number).await
+                }
             };
             (
                 Dressing {

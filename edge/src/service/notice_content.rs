@@ -287,6 +287,10 @@ fn body(trigger: Trigger, lang: Lang, view: Option<&TrackingView>) -> Option<Str
             ),
             None => words(NoticeText::EtaLaterNoEta).to_owned(),
         },
+        Trigger::SubscriptionConfirmation => fill(
+            words(NoticeText::Body(trigger)),
+            &[("number", &clean(&view?.tracking_number, MAX_FIELD_CHARS))],
+        ),
         Trigger::InTransitAfterSilence
         | Trigger::OutForDelivery
         | Trigger::AttemptFailed

@@ -377,6 +377,7 @@ mod tests {
             tracking_number: number.into(),
             order_number: Some("1042".into()),
             trigger: Trigger::Delivered,
+            episode: "delivered".into(),
             channel: Channel::Email,
             recipient: "ana@example.com".into(),
             recipient_masked: "a***@example.com".into(),
@@ -385,6 +386,7 @@ mod tests {
             last_error: None,
             created_at: format!("2026-11-21T12:{minute:02}:00Z").parse().unwrap(),
             sent_at: None,
+            lang: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! sent). Every call names the shop or an id the shop's own rows carry.
 
 use chrono::{DateTime, Utc};
+use waypost_shared::labels::Lang;
 use waypost_shared::wire::{Channel, DeliveryState, NotificationSettings, Trigger};
 
 use crate::error::Result;
@@ -45,6 +46,8 @@ pub struct NewDelivery {
     pub recipient: String,
     /// What lists may show of it.
     pub recipient_masked: String,
+    /// Its language, when not the order's (an opted-in address's own).
+    pub lang: Option<Lang>,
 }
 
 /// A message as stored, with its notice's trigger and order.
@@ -58,6 +61,8 @@ pub struct DeliveryRecord {
     pub tracking_number: String,
     pub order_number: Option<String>,
     pub trigger: Trigger,
+    /// Its notice's episode (for an opt-in's confirmation, the subscription's id).
+    pub episode: String,
     pub channel: Channel,
     pub recipient: String,
     pub recipient_masked: String,
@@ -66,6 +71,22 @@ pub struct DeliveryRecord {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Its language, when not the order's.
+    pub lang: Option<Lang>,
+}
+
+/// An address that asked on the widget for emails about a parcel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionRecord {
+    /// `sub_...`.
+    pub id: String,
+    pub shop_id: String,
+    pub tracking_number: String,
+    pub email: String,
+    pub lang: Lang,
+    /// When the address confirmed it; nothing but the confirmation goes to it before.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// How an attempt at a message ended.
@@ -152,7 +173,52 @@ pub trait OutboxStore {
         finished: &Finished,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    /// The Cron Trigger's delay pass: writes a [`Trigger::Delay`] notice for each shipment that
+    /// turned stalled, or late, after `since` and by `now` (its episode the instant it turned so:
+    /// moving then stalling again is a new episode), at most `limit`, read by index; answers the
+    /// new notices' ids.
+    async fn notice_delays(
+        &self,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<String>>;
     /// Notices written before `before` whose messages were never made (their queue message was
     /// lost), oldest first, at most `limit`.
     async fn unsent_notices(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<String>>;
+}
+
+/// Who asked to be told, and who asked not to be.
+#[allow(
+    async_fn_in_trait,
+    reason = "the Worker is single-threaded; futures need not be Send"
+)]
+pub trait SubscriptionStore {
+    /// Stores a pending subscription with the notice of its confirmation, in one transaction;
+    /// an address already subscribed to the parcel changes nothing (and gets no second
+    /// confirmation). Answers whether it was new; its notice is handed to the queue.
+    async fn subscribe(&self, subscription: &SubscriptionRecord) -> Result<bool>;
+    /// A subscription by id.
+    async fn subscription(&self, id: &str) -> Result<Option<SubscriptionRecord>>;
+    /// Confirms a subscription (once); whether there was one.
+    async fn confirm_subscription(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// The confirmed addresses of a shop's parcel.
+    async fn subscribers(
+        &self,
+        shop_id: &str,
+        tracking_number: &str,
+    ) -> Result<Vec<SubscriptionRecord>>;
+    /// A message by id (whatever its state), with its notice's trigger and order.
+    async fn delivery(&self, id: &str) -> Result<Option<DeliveryRecord>>;
+    /// Records that `recipient` wants nothing more about `scope` of the shop.
+    async fn unsubscribe(
+        &self,
+        shop_id: &str,
+        scope: &str,
+        recipient: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Whether `recipient` unsubscribed from any of `scopes` of the shop.
+    async fn unsubscribed(&self, shop_id: &str, scopes: &[String], recipient: &str)
+    -> Result<bool>;
 }

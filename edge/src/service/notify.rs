@@ -6,14 +6,16 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use waypost_shared::labels::Lang;
-use waypost_shared::wire::{Channel, TrackingView, WebhookData, WebhookPayload};
+use waypost_shared::wire::{Channel, TrackingView, Trigger, WebhookData, WebhookPayload};
 
 use super::auth::random_hex;
+use super::links::{LinkKey, Purpose};
 use super::live::CarrierHttp;
 use super::notice_content::{self, NoticeInput};
 use super::notification_settings::endpoint_secret;
 use super::notification_store::{
     DeliveryRecord, Finished, NewDelivery, NoticeRecord, NotificationSettingsStore, OutboxStore,
+    SubscriptionStore,
 };
 use super::notify_channels::{
     self, Email, EmailAccount, Outcome, SmsAccount, backoff, mask_email, mask_phone, mask_url,
@@ -21,6 +23,7 @@ use super::notify_channels::{
 use super::projection::shipment_view;
 use super::sealing::SealingKey;
 use super::store::{OrderRecord, Runtime, ShopRecord, Store};
+use super::subscriptions::scopes;
 use super::tracking_number::TrackingNumber;
 use crate::error::{EdgeError, Result};
 
@@ -31,13 +34,33 @@ const CLAIM_SECS: i64 = 60;
 /// How long a provider or endpoint has to answer.
 const SEND_TIMEOUT_MS: u32 = 10_000;
 
-/// The providers' accounts and where the hosted pages live.
+/// The providers' accounts and where the Worker's own links point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyConfig {
     /// Postmark, when configured.
     pub email: Option<EmailAccount>,
     /// Twilio, when configured.
     pub sms: Option<SmsAccount>,
+    /// The Worker's public origin (`https://waypost.example.workers.dev`), for the links in
+    /// messages (unsubscribe, opt-in confirmation); emails need it.
+    pub public_url: Option<String>,
+}
+
+/// What signs and serves the links in messages.
+pub struct Links<'a> {
+    /// The key links are signed with.
+    pub key: Option<&'a LinkKey>,
+    /// The Worker's public origin.
+    pub public_url: Option<&'a str>,
+}
+
+impl Links<'_> {
+    /// `{public_url}/v1/{path}?token=...` for `id`, when both are configured.
+    fn url(&self, path: &str, purpose: Purpose, id: &str) -> Option<String> {
+        let base = self.public_url?.trim_end_matches('/');
+        let token = self.key?.token(purpose, id);
+        Some(format!("{base}/v1/{path}?token={token}"))
+    }
 }
 
 /// What the queue does with a message once handled.
@@ -53,7 +76,7 @@ pub enum Handled {
 /// tell) and answers the ids of its messages still to send. A notice seen before makes nothing
 /// new; an unknown one (a cause noticed before, whose new id was never written) nothing at all.
 pub async fn fan_out(
-    store: &(impl Store + OutboxStore + NotificationSettingsStore),
+    store: &(impl Store + OutboxStore + NotificationSettingsStore + SubscriptionStore),
     runtime: &impl Runtime,
     id: &str,
 ) -> Result<Vec<String>> {
@@ -72,42 +95,84 @@ pub async fn fan_out(
 /// The messages a notice calls for: by email and SMS to the order's customer, by webhook to
 /// each of the shop's endpoints, as far as the shop's settings have the trigger and channel on.
 async fn planned(
-    store: &(impl Store + NotificationSettingsStore),
+    store: &(impl Store + NotificationSettingsStore + SubscriptionStore),
     runtime: &impl Runtime,
     notice: &NoticeRecord,
 ) -> Result<Vec<NewDelivery>> {
+    let mut recipients: Vec<(Channel, String, String, Option<Lang>)> = Vec::new();
+    if notice.trigger == Trigger::SubscriptionConfirmation {
+        // The opt-in's confirmation: to the address that asked, whatever the shop's settings.
+        if let Some(subscription) = store.subscription(&notice.episode).await? {
+            let masked = mask_email(&subscription.email);
+            recipients.push((
+                Channel::Email,
+                subscription.email,
+                masked,
+                Some(subscription.lang),
+            ));
+        }
+        return made(runtime, recipients);
+    }
     let settings = store.notification_settings(&notice.shop_id).await?;
     if !settings.triggers.contains(&notice.trigger) {
         return Ok(Vec::new());
     }
     let order = order_of(store, &notice.shop_id, notice.order_number.as_deref()).await?;
-    let mut recipients: Vec<(Channel, String, String)> = Vec::new();
     let customer = order.as_ref();
-    if settings.channels.contains(&Channel::Email)
-        && let Some(email) = customer.and_then(|order| order.email.clone())
-    {
-        let masked = mask_email(&email);
-        recipients.push((Channel::Email, email, masked));
+    let order_lang = customer.and_then(|order| order.lang);
+    if settings.channels.contains(&Channel::Email) {
+        if let Some(email) = customer.and_then(|order| order.email.clone()) {
+            let masked = mask_email(&email);
+            recipients.push((Channel::Email, email, masked, order_lang));
+        }
+        if !notice.tracking_number.is_empty() {
+            for subscriber in store
+                .subscribers(&notice.shop_id, &notice.tracking_number)
+                .await?
+            {
+                if !recipients
+                    .iter()
+                    .any(|(_, to, _, _)| *to == subscriber.email)
+                {
+                    let masked = mask_email(&subscriber.email);
+                    recipients.push((
+                        Channel::Email,
+                        subscriber.email,
+                        masked,
+                        Some(subscriber.lang),
+                    ));
+                }
+            }
+        }
     }
     if settings.channels.contains(&Channel::Sms)
         && let Some(phone) = customer.and_then(|order| order.phone.clone())
     {
         let masked = mask_phone(&phone);
-        recipients.push((Channel::Sms, phone, masked));
+        recipients.push((Channel::Sms, phone, masked, order_lang));
     }
     if settings.channels.contains(&Channel::Webhook) {
         for endpoint in store.webhook_endpoints(&notice.shop_id).await? {
-            recipients.push((Channel::Webhook, endpoint.id, mask_url(&endpoint.url)));
+            recipients.push((Channel::Webhook, endpoint.id, mask_url(&endpoint.url), None));
         }
     }
+    made(runtime, recipients)
+}
+
+/// The messages to `recipients` (channel, recipient, masked, language), each with a new id.
+fn made(
+    runtime: &impl Runtime,
+    recipients: Vec<(Channel, String, String, Option<Lang>)>,
+) -> Result<Vec<NewDelivery>> {
     recipients
         .into_iter()
-        .map(|(channel, recipient, recipient_masked)| {
+        .map(|(channel, recipient, recipient_masked, lang)| {
             Ok(NewDelivery {
                 id: format!("msg_{}", random_hex(runtime, 12)?),
                 channel,
                 recipient,
                 recipient_masked,
+                lang,
             })
         })
         .collect()
@@ -115,13 +180,18 @@ async fn planned(
 
 /// One attempt at message `id`, if it is still to send and no other attempt holds it.
 pub async fn deliver(
-    store: &(impl Store + OutboxStore + NotificationSettingsStore),
+    store: &(impl Store + OutboxStore + NotificationSettingsStore + SubscriptionStore),
     runtime: &impl Runtime,
     http: &impl CarrierHttp,
     config: &NotifyConfig,
-    sealing: Option<&SealingKey>,
+    keys: (Option<&SealingKey>, Option<&LinkKey>),
     id: &str,
 ) -> Result<Handled> {
+    let (sealing, link_key) = keys;
+    let links = Links {
+        key: link_key,
+        public_url: config.public_url.as_deref(),
+    };
     let now = runtime.now();
     let until = now + TimeDelta::seconds(CLAIM_SECS);
     let Some(delivery) = store.claim_delivery(id, now, until).await? else {
@@ -129,7 +199,7 @@ pub async fn deliver(
     };
     // A message that cannot even be built (its shop gone, a secret that does not open) is
     // tried again: nothing about it is lost.
-    let outcome = attempt(store, http, config, sealing, &delivery, now)
+    let outcome = attempt(store, http, config, (sealing, &links), &delivery, now)
         .await
         .unwrap_or_else(|error| Outcome::Retry {
             after_secs: None,
@@ -166,36 +236,63 @@ pub async fn unsent(
     store.unsent_notices(before, limit).await
 }
 
+/// The Cron Trigger's delay pass: writes a delay notice for each shipment that turned stalled,
+/// or late, after `since` and by `now` (once per episode), at most `limit`; the new notices' ids.
+pub async fn notice_delays(
+    store: &impl OutboxStore,
+    now: DateTime<Utc>,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<String>> {
+    store.notice_delays(now, since, limit).await
+}
+
 /// Builds and sends the message; what the answer means.
 async fn attempt(
-    store: &(impl Store + NotificationSettingsStore),
+    store: &(impl Store + NotificationSettingsStore + SubscriptionStore),
     http: &impl CarrierHttp,
     config: &NotifyConfig,
-    sealing: Option<&SealingKey>,
+    keys: (Option<&SealingKey>, &Links<'_>),
     delivery: &DeliveryRecord,
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
+    let (sealing, links) = keys;
+    let confirmation = delivery.trigger == Trigger::SubscriptionConfirmation;
+    if delivery.channel != Channel::Webhook
+        && !confirmation
+        && store
+            .unsubscribed(&delivery.shop_id, &scopes(delivery), &delivery.recipient)
+            .await?
+    {
+        return Ok(Outcome::Suppressed);
+    }
     let shop = store
         .shop(&delivery.shop_id)
         .await?
         .ok_or_else(|| EdgeError::Internal("the message's shop is gone".into()))?;
     let order = order_of(store, &shop.id, delivery.order_number.as_deref()).await?;
-    let lang = order
-        .as_ref()
-        .and_then(|order| order.lang)
+    let lang = delivery
+        .lang
+        .or_else(|| order.as_ref().and_then(|order| order.lang))
         .unwrap_or_default();
     let tracking = view(store, &shop, delivery, lang, now).await?;
     let settings = store.notification_settings(&shop.id).await?;
-    let link = settings
-        .tracking_page
-        .as_deref()
-        .map(|page| page.replace("{number}", &delivery.tracking_number))
-        .or_else(|| {
-            tracking
-                .as_ref()
-                .and_then(|view| view.carrier.as_ref()?.tracking_url.clone())
-        })
-        .unwrap_or_default();
+    let link = if confirmation {
+        // The opt-in's episode is its subscription's id.
+        links.url("subscriptions/confirm", Purpose::Confirm, &delivery.episode)
+    } else {
+        settings
+            .tracking_page
+            .as_deref()
+            .map(|page| page.replace("{number}", &delivery.tracking_number))
+            .or_else(|| {
+                tracking
+                    .as_ref()
+                    .and_then(|view| view.carrier.as_ref()?.tracking_url.clone())
+            })
+    }
+    .unwrap_or_default();
+    let unsubscribe = links.url("unsubscribe", Purpose::Unsubscribe, &delivery.id);
     let input = NoticeInput {
         trigger: delivery.trigger,
         lang,
@@ -203,12 +300,19 @@ async fn attempt(
         order_number: delivery.order_number.as_deref(),
         tracking: tracking.as_ref(),
         link: &link,
-        unsubscribe: None,
+        unsubscribe: unsubscribe.as_deref(),
     };
     let (call, read): (_, fn(&_) -> Outcome) = match delivery.channel {
         Channel::Email => {
             let Some(account) = &config.email else {
                 return Ok(not_configured("email"));
+            };
+            // Every email carries a working unsubscribe link, or is not sent.
+            let Some(unsubscribe) = unsubscribe.as_deref() else {
+                return Ok(Outcome::Failed {
+                    error: "emails need PUBLIC_URL and INTEGRATIONS_KEY for their unsubscribe link"
+                        .into(),
+                });
             };
             let message = notice_content::message(&input);
             let from = sender(
@@ -223,7 +327,7 @@ async fn attempt(
                 subject: &message.subject,
                 text: &message.text,
                 html: &message.html,
-                unsubscribe: None,
+                unsubscribe: Some(unsubscribe),
                 tag: delivery.trigger.as_str(),
             };
             (

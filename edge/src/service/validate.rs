@@ -208,9 +208,15 @@ pub fn tracking_page(value: Option<&str>) -> Result<Option<String>> {
     })
 }
 
-/// The address notification emails come from: one `@` between a plain local part and a domain
-/// of dotted labels, nothing a mail header could be split on. Blank counts as absent.
+/// The address notification emails come from: see [`mail_address`]. Blank counts as absent.
 pub fn sender_email(value: Option<&str>) -> Result<Option<String>> {
+    mail_address("sender_email", value)
+}
+
+/// An address to send to or from, in field `field`: one `@` between a plain local part and a
+/// domain of dotted labels, nothing a mail header could be split on; lower-cased. Blank counts
+/// as absent.
+pub fn mail_address(field: &str, value: Option<&str>) -> Result<Option<String>> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -235,11 +241,11 @@ pub fn sender_email(value: Option<&str>) -> Result<Option<String>> {
         return Err(EdgeError::bad_request(
             "invalid_email",
             format!(
-                "sender_email is not an email address like orders@shop.example (at most {MAX_FIELD_CHARS} characters)"
+                "{field} is not an email address like name@example.com (at most {MAX_FIELD_CHARS} characters)"
             ),
         ));
     }
-    Ok(Some(value.to_owned()))
+    Ok(Some(value.to_lowercase()))
 }
 
 /// The name notification emails come from: at most [`MAX_SENDER_NAME_CHARS`] characters, no

@@ -42,6 +42,20 @@ pub enum NoticeText {
     Footer,
     /// The order's reference: `{order}`.
     Order,
+    /// The unsubscribe page's question.
+    UnsubscribeAsk,
+    /// The unsubscribe page's button.
+    UnsubscribeButton,
+    /// The unsubscribe page once done.
+    Unsubscribed,
+    /// The opt-in confirmation page's question: `{number}`.
+    ConfirmAsk,
+    /// The opt-in confirmation page's button.
+    ConfirmButton,
+    /// The opt-in confirmation page once done: `{number}`.
+    Confirmed,
+    /// A link that is not (or no longer) valid.
+    InvalidLink,
 }
 
 impl NoticeText {
@@ -62,6 +76,13 @@ impl NoticeText {
             NoticeText::Unsubscribe,
             NoticeText::Footer,
             NoticeText::Order,
+            NoticeText::UnsubscribeAsk,
+            NoticeText::UnsubscribeButton,
+            NoticeText::Unsubscribed,
+            NoticeText::ConfirmAsk,
+            NoticeText::ConfirmButton,
+            NoticeText::Confirmed,
+            NoticeText::InvalidLink,
         ]);
         texts
     }
@@ -96,6 +117,7 @@ fn en(text: NoticeText) -> &'static str {
             T::EtaLater => "Your delivery date has changed",
             T::AwaitingStock => "Your order is waiting for stock",
             T::PaymentIssue => "Please check the payment for your order",
+            T::SubscriptionConfirmation => "Confirm emails from {shop} about your parcel",
         },
         NoticeText::Body(trigger) => match trigger {
             T::Shipped => "Your parcel is on its way with {carrier}. Tracking number: {number}.",
@@ -121,6 +143,9 @@ fn en(text: NoticeText) -> &'static str {
             T::PaymentIssue => {
                 "There is a problem with the payment for your order; please check it so we can send it."
             }
+            T::SubscriptionConfirmation => {
+                "Someone asked for emails to this address about parcel {number}. If it was you, confirm with the link below; if not, ignore this message and nothing will be sent."
+            }
         },
         NoticeText::ShippedNoCarrier => "Your parcel is on its way. Tracking number: {number}.",
         NoticeText::PickupNoPlace => "Your parcel is ready for pickup.",
@@ -133,6 +158,13 @@ fn en(text: NoticeText) -> &'static str {
         NoticeText::Unsubscribe => "Unsubscribe from updates about this order",
         NoticeText::Footer => "You are receiving this message because you ordered from {shop}.",
         NoticeText::Order => "Order {order}",
+        NoticeText::UnsubscribeAsk => "Stop the updates about this order?",
+        NoticeText::UnsubscribeButton => "Stop the updates",
+        NoticeText::Unsubscribed => "Done: you will receive no more updates about this order.",
+        NoticeText::ConfirmAsk => "Receive email updates about parcel {number}?",
+        NoticeText::ConfirmButton => "Yes, email me updates",
+        NoticeText::Confirmed => "Confirmed: we will email you when parcel {number} moves.",
+        NoticeText::InvalidLink => "This link is not valid. It may have been copied incompletely.",
     }
 }
 
@@ -152,6 +184,7 @@ fn es(text: NoticeText) -> &'static str {
             T::EtaLater => "Ha cambiado la fecha de entrega de su paquete",
             T::AwaitingStock => "Su pedido está a la espera de existencias",
             T::PaymentIssue => "Revise el pago de su pedido",
+            T::SubscriptionConfirmation => "Confirme los avisos de {shop} sobre su paquete",
         },
         NoticeText::Body(trigger) => match trigger {
             T::Shipped => "Su paquete va de camino con {carrier}. Número de seguimiento: {number}.",
@@ -177,6 +210,9 @@ fn es(text: NoticeText) -> &'static str {
             T::PaymentIssue => {
                 "Hay un problema con el pago de su pedido; revíselo, por favor, para que podamos enviárselo."
             }
+            T::SubscriptionConfirmation => {
+                "Alguien pidió avisos a esta dirección sobre el paquete {number}. Si fue usted, confírmelo con el enlace de abajo; si no, ignore este mensaje y no recibirá nada."
+            }
         },
         NoticeText::ShippedNoCarrier => {
             "Su paquete ya va de camino. Número de seguimiento: {number}."
@@ -191,6 +227,15 @@ fn es(text: NoticeText) -> &'static str {
         NoticeText::Unsubscribe => "Dejar de recibir avisos sobre este pedido",
         NoticeText::Footer => "Recibe este mensaje porque ha hecho un pedido en {shop}.",
         NoticeText::Order => "Pedido {order}",
+        NoticeText::UnsubscribeAsk => "¿Dejar de recibir avisos sobre este pedido?",
+        NoticeText::UnsubscribeButton => "Dejar de recibir avisos",
+        NoticeText::Unsubscribed => "Hecho: no recibirá más avisos sobre este pedido.",
+        NoticeText::ConfirmAsk => "¿Recibir avisos por correo sobre el paquete {number}?",
+        NoticeText::ConfirmButton => "Sí, envíenme avisos",
+        NoticeText::Confirmed => "Confirmado: le escribiremos cuando el paquete {number} avance.",
+        NoticeText::InvalidLink => {
+            "Este enlace no es válido. Puede que se haya copiado incompleto."
+        }
     }
 }
 
@@ -210,6 +255,7 @@ fn fr(text: NoticeText) -> &'static str {
             T::EtaLater => "La date de livraison de votre colis a changé",
             T::AwaitingStock => "Votre commande est en attente de stock",
             T::PaymentIssue => "Veuillez vérifier le paiement de votre commande",
+            T::SubscriptionConfirmation => "Confirmez les nouvelles de {shop} sur votre colis",
         },
         NoticeText::Body(trigger) => match trigger {
             T::Shipped => {
@@ -239,6 +285,9 @@ fn fr(text: NoticeText) -> &'static str {
             T::PaymentIssue => {
                 "Le paiement de votre commande pose problème\u{202f}; veuillez le vérifier pour que nous puissions l’expédier."
             }
+            T::SubscriptionConfirmation => {
+                "Quelqu’un a demandé des nouvelles du colis {number} à cette adresse. Si c’est vous, confirmez avec le lien ci-dessous\u{202f}; sinon, ignorez ce message et vous ne recevrez rien."
+            }
         },
         NoticeText::ShippedNoCarrier => {
             "Votre colis est en route. Numéro de suivi\u{202f}: {number}."
@@ -255,6 +304,17 @@ fn fr(text: NoticeText) -> &'static str {
             "Vous recevez ce message parce que vous avez passé commande chez {shop}."
         }
         NoticeText::Order => "Commande {order}",
+        NoticeText::UnsubscribeAsk => "Ne plus recevoir de messages sur cette commande\u{202f}?",
+        NoticeText::UnsubscribeButton => "Ne plus recevoir de messages",
+        NoticeText::Unsubscribed => {
+            "C’est fait\u{202f}: vous ne recevrez plus de messages sur cette commande."
+        }
+        NoticeText::ConfirmAsk => "Recevoir des nouvelles du colis {number} par e-mail\u{202f}?",
+        NoticeText::ConfirmButton => "Oui, écrivez-moi",
+        NoticeText::Confirmed => {
+            "C’est confirmé\u{202f}: nous vous écrirons quand le colis {number} avancera."
+        }
+        NoticeText::InvalidLink => "Ce lien n’est pas valide. Il a peut-être été copié en partie.",
     }
 }
 
@@ -274,6 +334,7 @@ fn de(text: NoticeText) -> &'static str {
             T::EtaLater => "Neuer Liefertermin für Ihr Paket",
             T::AwaitingStock => "Ihre Bestellung wartet auf Nachschub",
             T::PaymentIssue => "Bitte prüfen Sie die Zahlung für Ihre Bestellung",
+            T::SubscriptionConfirmation => "Bestätigen Sie Nachrichten von {shop} zu Ihrem Paket",
         },
         NoticeText::Body(trigger) => match trigger {
             T::Shipped => "Ihr Paket ist mit {carrier} unterwegs. Sendungsnummer: {number}.",
@@ -299,6 +360,9 @@ fn de(text: NoticeText) -> &'static str {
             T::PaymentIssue => {
                 "Bei der Zahlung für Ihre Bestellung gibt es ein Problem; bitte prüfen Sie sie, damit wir Ihre Bestellung versenden können."
             }
+            T::SubscriptionConfirmation => {
+                "Jemand hat für diese Adresse Nachrichten zu Paket {number} angefordert. Wenn Sie das waren, bestätigen Sie mit dem Link unten; sonst ignorieren Sie diese Nachricht, und Sie erhalten nichts."
+            }
         },
         NoticeText::ShippedNoCarrier => "Ihr Paket ist unterwegs. Sendungsnummer: {number}.",
         NoticeText::PickupNoPlace => "Ihr Paket liegt zur Abholung bereit.",
@@ -311,6 +375,17 @@ fn de(text: NoticeText) -> &'static str {
         NoticeText::Unsubscribe => "Benachrichtigungen zu dieser Bestellung abbestellen",
         NoticeText::Footer => "Sie erhalten diese Nachricht, weil Sie bei {shop} bestellt haben.",
         NoticeText::Order => "Bestellung {order}",
+        NoticeText::UnsubscribeAsk => "Keine Nachrichten mehr zu dieser Bestellung?",
+        NoticeText::UnsubscribeButton => "Nachrichten abbestellen",
+        NoticeText::Unsubscribed => {
+            "Erledigt: Sie erhalten keine Nachrichten mehr zu dieser Bestellung."
+        }
+        NoticeText::ConfirmAsk => "Nachrichten zu Paket {number} per E-Mail erhalten?",
+        NoticeText::ConfirmButton => "Ja, schreiben Sie mir",
+        NoticeText::Confirmed => "Bestätigt: Wir schreiben Ihnen, wenn Paket {number} weiterreist.",
+        NoticeText::InvalidLink => {
+            "Dieser Link ist nicht gültig. Vielleicht wurde er unvollständig kopiert."
+        }
     }
 }
 
@@ -330,7 +405,7 @@ mod tests {
     #[test]
     fn every_language_has_every_text_with_the_english_placeholders() {
         let texts = NoticeText::all();
-        assert_eq!(texts.len(), 2 * Trigger::ALL.len() + 11);
+        assert_eq!(texts.len(), 2 * Trigger::ALL.len() + 18);
         for lang in Lang::ALL {
             for &text in &texts {
                 let words = lang.notice(text);

@@ -33,13 +33,20 @@ crate::wire_enum! {
         AwaitingStock = "awaiting_stock",
         /// The order's payment has a problem.
         PaymentIssue = "payment_issue",
+        /// Someone asked on the widget for emails about a parcel: the link that confirms it
+        /// (double opt-in). Sent whatever the shop's triggers, to that address only.
+        SubscriptionConfirmation = "subscription_confirmation",
     }
 }
 
 impl Trigger {
-    /// Whether a shop has it on until it says otherwise: all but the optional "moving again".
+    /// Whether a shop has it on until it says otherwise: all but the optional "moving again"
+    /// (and the opt-in's confirmation, which is not the shop's to turn off).
     pub const fn on_by_default(self) -> bool {
-        !matches!(self, Trigger::InTransitAfterSilence)
+        !matches!(
+            self,
+            Trigger::InTransitAfterSilence | Trigger::SubscriptionConfirmation
+        )
     }
 }
 

@@ -31,6 +31,18 @@ pub const TESTS: &[Test] = &[
         "notifications_follow_each_shops_own_settings",
         notifications_follow_each_shops_own_settings,
     ),
+    (
+        "notifications_unsubscribe_stops_the_next_email",
+        notifications_unsubscribe_stops_the_next_email,
+    ),
+    (
+        "notifications_opt_in_waits_for_its_confirmation",
+        notifications_opt_in_waits_for_its_confirmation,
+    ),
+    (
+        "notifications_tell_a_delay_once_per_episode",
+        notifications_tell_a_delay_once_per_episode,
+    ),
 ];
 
 /// A UPS number (a public test vector).
@@ -363,4 +375,230 @@ fn notifications_follow_each_shops_own_settings(ctx: &Ctx) {
     let a_hooks = caught(ctx, "/hooks/shop-a");
     assert!(a_hooks.iter().all(|m| !m.text.contains("b.customer")));
     assert!(matches!(a_mail[0].channel, Channel::Email));
+}
+
+fn notifications_tell_a_delay_once_per_episode(ctx: &Ctx) {
+    // Domestic standard in transit goes stalled after 4 quiet days; its estimated ETA counts from
+    // today (no shipping date given), so it is not late.
+    const DELAYED: &str = "1Z879E930346834440";
+    let email = "delay.episodes@example.com";
+    let hook = "/hooks/delay";
+    let (shop, _) = shop_with_customer(ctx, "delay", email, "+1 555 0166", "en");
+    let registered = ctx
+        .client
+        .put(&format!("/v1/shipments/{DELAYED}"))
+        .bearer(&shop.secret_key)
+        .json(&json!({ "order_number": "1001", "scope": "domestic", "service_level": "standard" }))
+        .send()
+        .unwrap();
+    assert_eq!(registered.status, 200, "{}", registered.text());
+    let in_transit_days_ago = |days: i64| {
+        let at = chrono::Utc::now() - chrono::TimeDelta::days(days);
+        let reply = ctx
+            .client
+            .post(&format!("/v1/shipments/{DELAYED}/events"))
+            .bearer(&shop.secret_key)
+            .json(&json!({ "events": [{ "time": at.format("%Y-%m-%dT%H:%M:00+00:00").to_string(), "status": "in_transit", "description": format!("Departed facility ({days} days ago)"), "location": { "city": "Columbus", "country": "US" } }] }))
+            .send()
+            .unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    };
+    let delay_emails = || {
+        caught(ctx, email)
+            .into_iter()
+            .filter(|message| message.tag.as_deref() == Some("delay"))
+            .collect::<Vec<_>>()
+    };
+    let delay_hooks = || {
+        caught(ctx, hook)
+            .into_iter()
+            .filter(|message| message.subject.as_deref() == Some("shipment.delay"))
+            .count()
+    };
+    let wait_for_delays = |count: usize| {
+        let deadline = Instant::now() + PATIENCE;
+        while delay_emails().len() < count && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let emails = delay_emails();
+        assert_eq!(emails.len(), count, "delay emails: {emails:#?}");
+        emails
+    };
+    // The "shipped" message first, so nothing of it is taken for a delay.
+    wait_for(ctx, email, 1);
+    // Quiet for 10 days: stalled since 6 days ago, told by the next cron run, once.
+    in_transit_days_ago(10);
+    ctx.client.run_cron();
+    let emails = wait_for_delays(1);
+    assert!(emails[0].text.contains(DELAYED), "{}", emails[0].text);
+    let deadline = Instant::now() + PATIENCE;
+    while delay_hooks() < 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(delay_hooks(), 1, "{:#?}", caught(ctx, hook));
+    // The same episode at the next run: nothing new.
+    ctx.client.run_cron();
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(delay_emails().len(), 1, "{:#?}", delay_emails());
+    assert_eq!(delay_hooks(), 1, "{:#?}", caught(ctx, hook));
+    // It moved 6 days ago and has been quiet since: stalled again, a new episode, told once.
+    in_transit_days_ago(6);
+    ctx.client.run_cron();
+    wait_for_delays(2);
+    ctx.client.run_cron();
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(delay_emails().len(), 2, "{:#?}", delay_emails());
+}
+
+/// The path (and query) of a link to the Worker.
+fn path_of(ctx: &Ctx, url: &str) -> String {
+    url.strip_prefix(ctx.client.base_url())
+        .unwrap_or_else(|| panic!("{url} is not a link to the Worker"))
+        .to_owned()
+}
+
+/// The first link in `text` whose path starts with `/v1/{prefix}`.
+fn link_in(ctx: &Ctx, text: &str, prefix: &str) -> String {
+    let start = format!("{}/v1/{prefix}", ctx.client.base_url());
+    let at = text
+        .find(&start)
+        .unwrap_or_else(|| panic!("no {start} link in {text}"));
+    text[at..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn notifications_unsubscribe_stops_the_next_email(ctx: &Ctx) {
+    let email = "stop.me@example.com";
+    let phone = "+1 555 0155";
+    let (shop, _) = shop_with_customer(ctx, "unsubscribe", email, phone, "fr");
+    ship(ctx, &shop);
+    let shipped = wait_for(ctx, email, 1);
+    // The email's List-Unsubscribe header (RFC 8058) and its text carry the same link.
+    let header = shipped[0]
+        .headers
+        .get("List-Unsubscribe")
+        .cloned()
+        .unwrap_or_default();
+    let link = link_in(ctx, &shipped[0].text, "unsubscribe");
+    assert_eq!(header, format!("<{link}>"));
+    assert_eq!(
+        shipped[0]
+            .headers
+            .get("List-Unsubscribe-Post")
+            .map(String::as_str),
+        Some("List-Unsubscribe=One-Click")
+    );
+    // Opening the link asks, in the customer's language, and changes nothing.
+    let page = ctx.client.get(&path_of(ctx, &link)).send().unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("lang=\"fr\""), "{}", page.text());
+    assert!(
+        page.text().contains("<form method=\"post\">"),
+        "{}",
+        page.text()
+    );
+    // A forged token is refused.
+    let forged = ctx
+        .client
+        .post(&path_of(ctx, &link).replace("msg_", "msg_0"))
+        .raw(
+            "application/x-www-form-urlencoded",
+            b"List-Unsubscribe=One-Click".to_vec(),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(forged.status, 400);
+    // The one-click POST, as a mail client sends it.
+    let done = ctx
+        .client
+        .post(&path_of(ctx, &link))
+        .raw(
+            "application/x-www-form-urlencoded",
+            b"List-Unsubscribe=One-Click".to_vec(),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(done.status, 200, "{}", done.text());
+    // The next change: the text message still goes, the email does not.
+    push(ctx, &shop, &[(1, "out_for_delivery", "Out for delivery")]);
+    wait_for(ctx, phone, 2);
+    no_more(ctx, email, 1);
+    let list = settled(ctx, &shop, 6);
+    let suppressed: Vec<_> = list
+        .notifications
+        .iter()
+        .filter(|n| n.state.as_str() == "suppressed")
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{list:#?}");
+    assert_eq!(suppressed[0].channel.as_str(), "email");
+}
+
+fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
+    let shop = ctx.shop();
+    let put = ctx
+        .client
+        .put(&format!("/v1/shipments/{NUMBER}"))
+        .bearer(&shop.secret_key)
+        .json(&json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(put.status, 200, "{}", put.text());
+    let subscribe = |email: &str, number: &str| {
+        ctx.client
+            .post(&format!(
+                "/v1/track/{number}/subscriptions?key={}&lang=de",
+                shop.publishable_key
+            ))
+            .json(&json!({ "email": email }))
+            .send()
+            .unwrap()
+    };
+    let bad = subscribe("not an address", NUMBER);
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["code"], "invalid_email");
+    assert_eq!(
+        subscribe("opt.in@example.com", "1Z879E930346834440").status,
+        404
+    );
+    let asked = subscribe("Opt.In@example.com", NUMBER);
+    assert_eq!(asked.status, 202, "{}", asked.text());
+    assert_eq!(asked.json()["status"], "confirmation_sent");
+    // Asking again sends no second confirmation.
+    assert_eq!(subscribe("opt.in@example.com", NUMBER).status, 202);
+    let to = "opt.in@example.com";
+    let confirmation = wait_for(ctx, to, 1);
+    assert_eq!(
+        confirmation[0].tag.as_deref(),
+        Some("subscription_confirmation")
+    );
+    assert!(
+        confirmation[0]
+            .subject
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Bestätigen"),
+        "in German: {:?}",
+        confirmation[0].subject
+    );
+    // Before confirming, a change sends nothing to the address.
+    push(ctx, &shop, &[(3, "out_for_delivery", "Out for delivery")]);
+    no_more(ctx, to, 1);
+    let confirm = link_in(ctx, &confirmation[0].text, "subscriptions/confirm");
+    let page = ctx.client.get(&path_of(ctx, &confirm)).send().unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains(NUMBER), "{}", page.text());
+    let done = ctx
+        .client
+        .post(&path_of(ctx, &confirm))
+        .raw("application/x-www-form-urlencoded", Vec::new())
+        .send()
+        .unwrap();
+    assert_eq!(done.status, 200, "{}", done.text());
+    push(ctx, &shop, &[(1, "delivered", "Delivered")]);
+    let emails = wait_for(ctx, to, 2);
+    assert_eq!(emails[1].tag.as_deref(), Some("delivered"));
+    assert!(emails[1].subject.is_some());
 }

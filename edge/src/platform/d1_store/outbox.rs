@@ -6,7 +6,8 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 
 use super::{
-    D1Store, changed_a_row, instant, internal, maybe_read_instant, read_instant, text, unwire, wire,
+    D1Store, changed_a_row, instant, internal, maybe_read_instant, maybe_wire, read_instant, text,
+    unwire, wire,
 };
 use crate::error::Result;
 use crate::service::notification_store::{
@@ -15,8 +16,8 @@ use crate::service::notification_store::{
 
 /// The columns of a message with its notice's trigger and order.
 pub(crate) const DELIVERY_COLUMNS: &str = "d.id, d.notice_id, d.shop_id, d.tracking_number, \
-     n.order_number, n.trigger, d.channel, d.recipient, d.recipient_masked, d.state, d.attempts, \
-     d.last_error, d.created_at, d.sent_at";
+     n.order_number, n.trigger, n.episode, d.channel, d.recipient, d.recipient_masked, d.state, d.attempts, \
+     d.last_error, d.created_at, d.sent_at, d.lang";
 
 /// A `notices` row.
 #[derive(Deserialize)]
@@ -55,6 +56,7 @@ pub(crate) struct DeliveryRow {
     tracking_number: String,
     order_number: Option<String>,
     trigger: String,
+    episode: String,
     channel: String,
     recipient: String,
     recipient_masked: String,
@@ -63,6 +65,7 @@ pub(crate) struct DeliveryRow {
     last_error: Option<String>,
     created_at: String,
     sent_at: Option<String>,
+    lang: Option<String>,
 }
 
 impl DeliveryRow {
@@ -74,6 +77,7 @@ impl DeliveryRow {
             tracking_number: self.tracking_number,
             order_number: self.order_number,
             trigger: unwire(&self.trigger)?,
+            episode: self.episode,
             channel: unwire(&self.channel)?,
             recipient: self.recipient,
             recipient_masked: self.recipient_masked,
@@ -82,6 +86,7 @@ impl DeliveryRow {
             last_error: self.last_error,
             created_at: read_instant(&self.created_at)?,
             sent_at: maybe_read_instant(self.sent_at)?,
+            lang: self.lang.as_deref().map(unwire).transpose()?,
         })
     }
 }
@@ -109,8 +114,8 @@ impl OutboxStore for D1Store {
         for delivery in deliveries {
             statements.push(self.statement(
                 "INSERT OR IGNORE INTO deliveries (id, notice_id, shop_id, tracking_number, \
-                 channel, recipient, recipient_masked, state, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)",
+                 channel, recipient, recipient_masked, state, created_at, lang) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
                 &[
                     text(&delivery.id),
                     text(&notice.id),
@@ -120,6 +125,7 @@ impl OutboxStore for D1Store {
                     text(&delivery.recipient),
                     text(&delivery.recipient_masked),
                     instant(notice.created_at),
+                    maybe_wire(delivery.lang.as_ref()),
                 ],
             )?);
         }
@@ -191,6 +197,15 @@ impl OutboxStore for D1Store {
         .await
         .map_err(internal)?;
         Ok(())
+    }
+
+    async fn notice_delays(
+        &self,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        self.delay_notices(now, since, limit).await
     }
 
     async fn unsent_notices(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<String>> {
