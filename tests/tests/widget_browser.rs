@@ -1,7 +1,7 @@
 //! The widget in headless Chromium (Debian's, through chromedriver), embedded by a storefront on
 //! another origin, against the real Worker on `wrangler dev` (its carriers pointed at a fake carrier
-//! server on 127.0.0.1, its aggregator at a fake 17TRACK). Screenshots of the main states are
-//! saved under `target/screenshots/`.
+//! server on 127.0.0.1, its aggregator at a fake 17TRACK, its notifications at the local catcher).
+//! Screenshots of the main states are saved under `target/screenshots/`.
 
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
@@ -19,7 +19,9 @@ use waypost_tests::demo::{self, Demo};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
 use waypost_tests::proxy::Relay;
 use waypost_tests::storefront::Storefront;
-use waypost_tests::{Behaviour, Client, EdgeServer, FakeCarrier, FakeSeventeenTrack, Journey};
+use waypost_tests::{
+    Behaviour, Catcher, CaughtMessage, Client, EdgeServer, FakeCarrier, FakeSeventeenTrack, Journey,
+};
 
 /// Everything a test uses.
 struct World {
@@ -35,6 +37,8 @@ struct World {
     store: Storefront,
     demo: Demo,
     relay: Relay,
+    /// The Worker's email, SMS and webhook messages.
+    catcher: Catcher,
 }
 
 impl World {
@@ -636,6 +640,115 @@ async fn contrast_is_aa_in_both_themes(w: &World) {
     }
 }
 
+/// The emails the catcher caught for `to`, once there are at least `count` (waiting up to 60 s
+/// for the queue and its retries).
+async fn emails_to(w: &World, to: &str, count: usize) -> Vec<CaughtMessage> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let caught: Vec<CaughtMessage> = w
+            .catcher
+            .messages()
+            .into_iter()
+            .filter(|message| message.to.contains(to))
+            .collect();
+        if caught.len() >= count {
+            return caught;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{count} emails to {to}; caught: {:#?}",
+            w.catcher.messages()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The links in `text` that lead to the Worker.
+fn links_to_edge<'a>(text: &'a str, edge: &'a str) -> impl Iterator<Item = &'a str> {
+    text.match_indices(edge).map(|(start, _)| {
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | ')'))
+            .map_or(text.len(), |end| start + end);
+        &text[start..end]
+    })
+}
+
+async fn email_updates_opt_in_confirms_then_emails_a_status_change(w: &World) {
+    let number = "1Z5R89390357567127";
+    let address = "opt-in@example.com";
+    w.open(&w.page("/opt-in", "", &[&format!(r#"tracking-number="{number}""#)]))
+        .await;
+    assert_eq!(w.text(0, ".wp-status").await, "In transit");
+    w.element(0, ".wp-optin summary")
+        .await
+        .click()
+        .await
+        .expect("opened");
+    let label = w
+        .js("const input = root(0).querySelector('.wp-optin input'); return [input.type, input.autocomplete, root(0).querySelector(`label[for=${input.id}]`)?.textContent];")
+        .await;
+    assert_eq!(label, json!(["email", "email", "Your email address"]));
+    w.element(0, ".wp-optin input")
+        .await
+        .send_keys(address)
+        .await
+        .expect("typed");
+    w.keys(ENTER).await;
+    let said = w
+        .until(
+            "the opt-in's answer",
+            "return root(0).querySelector('.wp-optin [role=status]')?.textContent;",
+        )
+        .await;
+    assert_eq!(said, json!("Check your inbox to confirm."));
+    w.screenshot("opt-in-sent").await;
+
+    // The confirmation email (double opt-in), its link, and the page's confirm button.
+    let confirmation = emails_to(w, address, 1).await.remove(0);
+    let link = links_to_edge(&confirmation.text, &w.edge.base_url)
+        .find(|link| link.contains("confirm"))
+        .unwrap_or_else(|| panic!("a confirm link in {:#?}", confirmation.text))
+        .to_owned();
+    w.open(&link).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let confirm = loop {
+        if let Ok(button) = w
+            .browser
+            .find(fantoccini::Locator::Css("form button, button[type=submit]"))
+            .await
+        {
+            break button;
+        }
+        assert!(Instant::now() < deadline, "a confirm button at {link}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    confirm.click().await.expect("confirmed");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    // A status change for that parcel, pushed by the shop, arrives as an email to the address.
+    let at = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:00+00:00")
+        .to_string();
+    let pushed = w
+        .edge
+        .client()
+        .post(&format!("/v1/shipments/{number}/events"))
+        .bearer(&w.demo.shop.secret_key)
+        .json(&json!({ "events": [{ "time": at, "status": "out_for_delivery", "description": "Out for delivery", "location": { "city": "Chicago", "country": "US" } }] }))
+        .send()
+        .expect("pushed");
+    assert_eq!(pushed.status, 200, "{}", pushed.text());
+    let emails = emails_to(w, address, 2).await;
+    let update = &emails[1];
+    let words = [update.subject.as_deref().unwrap_or_default(), &update.text]
+        .concat()
+        .to_lowercase();
+    assert!(
+        words.contains("out for delivery"),
+        "the status change in words: {update:#?}"
+    );
+}
+
 macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
@@ -654,8 +767,10 @@ async fn run() -> Result<bool, String> {
     let carriers = FakeCarrier::start()?;
     let upstream = FakeSeventeenTrack::start()?;
     let dropshipped = demo::script_dropshipped(&upstream);
+    let catcher = Catcher::start()?;
     let mut vars = carriers.worker_vars();
     vars.extend(upstream.worker_vars());
+    vars.extend(catcher.worker_vars());
     let edge = EdgeServer::start_for_tests_with(&vars)?;
     let store = Storefront::start()?;
     let relay = Relay::start(edge.base_url.trim_start_matches("http://"))?;
@@ -693,6 +808,7 @@ async fn run() -> Result<bool, String> {
         store,
         demo,
         relay,
+        catcher,
     };
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();
@@ -719,6 +835,7 @@ async fn run() -> Result<bool, String> {
         keyboard_alone_fills_submits_and_expands,
         screenshots_dark_and_mobile,
         contrast_is_aa_in_both_themes,
+        email_updates_opt_in_confirms_then_emails_a_status_change,
     );
     let _ = world.browser.clone().close().await;
     if !failed.is_empty() {

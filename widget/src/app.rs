@@ -6,15 +6,18 @@ use std::sync::Arc;
 use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use waypost_shared::labels::UiText;
 use waypost_shared::wire::{OrderView, TrackingView};
 
 use crate::api::{self, Failure, Fetched};
 use crate::config::Config;
 use crate::form::Form;
+use crate::fresh::Fresh;
 use crate::refresh::refresh_while_visible;
 use crate::result::{OrderResult, ParcelResult};
 use crate::states::{FailureView, Loading};
+use crate::subscribe;
 use crate::words;
 
 /// What the customer asked for.
@@ -126,18 +129,31 @@ pub fn App(config: Config) -> impl IntoView {
     let on_search = Callback::new(move |query: Query| run(query, false));
     let new_search = move |_| to_form();
 
+    // The opt-in's form is static markup: its submit is handled here, where it bubbles to.
+    let submitted = move |ev: leptos::ev::SubmitEvent| {
+        if let (Screen::Parcel(view), Some(form)) = (screen.get_untracked(), ev.target()) {
+            ev.prevent_default();
+            subscribe::submitted(
+                &config.get_value(),
+                &view.tracking_number,
+                form.unchecked_into(),
+            );
+        }
+    };
+
     view! {
-        <div class="wp" lang=lang>
+        <div class="wp" lang=lang on:submit=submitted>
             <div class="wp-sr" role="status" aria-live="polite">{announcement}</div>
             {move || match screen.get() {
                 Screen::Form => EitherOf5::A(view! { <Form config=config.get_value() on_search=on_search /> }),
                 Screen::Loading => EitherOf5::B(view! { <Loading config=config.get_value() /> }),
                 Screen::Parcel(view) => EitherOf5::C(view! {
-                    <ParcelResult config=config.get_value() view=view />
+                    {Fresh(view! { <ParcelResult config=config.get_value() view=view /> })}
+                    {subscribe::opt_in(config.with_value(|c| c.lang))}
                     <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
                 Screen::Order(status, parcels) => EitherOf5::D(view! {
-                    <OrderResult config=config.get_value() status=status parcels=parcels />
+                    {Fresh(view! { <OrderResult config=config.get_value() status=status parcels=parcels /> })}
                     <button type="button" class="wp-link" on:click=new_search>{text(UiText::NewSearch)}</button>
                 }),
                 Screen::Failed(failure, query) => EitherOf5::E(view! {

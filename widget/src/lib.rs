@@ -6,9 +6,11 @@ mod api;
 mod app;
 mod config;
 mod form;
+mod fresh;
 mod refresh;
 mod result;
 mod states;
+mod subscribe;
 #[cfg(test)]
 mod tests;
 mod words;

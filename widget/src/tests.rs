@@ -514,16 +514,23 @@ const ticks = [];
 globalThis.fetch = (request, init) => {
     const url = typeof request === "string" ? request : request.url;
     return url.startsWith("http://127.0.0.1:9/")
-        ? new Promise((resolve) => pending.push([url, resolve]))
+        ? new Promise((resolve) => pending.push([url, resolve, init]))
         : fetch(request, init);
 };
 globalThis.setInterval = (callback) => (ticks.push(callback), 0);
 return {
     waiting: () => pending.length,
-    answer(part, body) {
+    answer(part, body, status) {
         const at = pending.findIndex(([url]) => url.includes(part));
         if (at < 0) throw new Error(`no request for ${part}`);
-        pending.splice(at, 1)[0][1](new Response(body, { headers: { ETag: `"${body.length}"` } }));
+        const headers = { ETag: `"${body.length}"` };
+        pending.splice(at, 1)[0][1](new Response(body, { status: status ?? 200, headers }));
+    },
+    sent(part) {
+        const found = pending.find(([url]) => url.includes(part));
+        if (!found) return null;
+        const [url, , init] = found;
+        return [url, init?.method, init?.headers?.get("Content-Type"), init?.body].join("\n");
     },
     mounted() { globalThis.setInterval = setInterval; },
     tick() { ticks.forEach((tick) => tick()); },
@@ -560,6 +567,17 @@ impl FakeBrowser {
     /// Answers the oldest waiting request whose URL contains `part` with a 200 and a snapshot.
     fn answer(&self, part: &str, snapshot: &str) {
         self.call("answer", &[part.into(), snapshot_body(snapshot).into()]);
+    }
+
+    /// Answers the oldest waiting request whose URL contains `part` with `status` and `body`.
+    fn answer_with(&self, part: &str, status: u16, body: &str) {
+        self.call("answer", &[part.into(), body.into(), status.into()]);
+    }
+
+    /// The waiting request whose URL contains `part`: its URL, method, `Content-Type` and body,
+    /// one a line.
+    fn sent(&self, part: &str) -> Option<String> {
+        self.call("sent", &[part.into()]).as_string()
     }
 
     /// Fires the refresh timer, as if three minutes had passed.
@@ -685,4 +703,103 @@ async fn a_refresh_answer_does_not_pull_the_customer_off_the_form() {
         "the form stays open"
     );
     assert_eq!(text(&root, ".wp-status"), "", "no parcel replaces the form");
+}
+
+#[wasm_bindgen_test]
+async fn email_updates_opt_in_posts_the_address_and_says_each_answer() {
+    let root = container();
+    let (api, _mounted) = FakeBrowser::mount(&root);
+    search(&root, UPS);
+    until("the request is sent", || api.waiting() == 1).await;
+    api.answer(UPS, INTERNATIONAL);
+    until("the parcel is shown", || {
+        text(&root, ".wp-status") == "Out for delivery"
+    })
+    .await;
+    // Below the parcel: a disclosure whose form has a labelled email field and a live region.
+    assert_eq!(texts(&root, ".wp-optin").len(), 1);
+    assert_eq!(text(&root, ".wp-optin summary"), "Email me updates");
+    let input: HtmlInputElement = root
+        .query_selector(".wp-optin input")
+        .unwrap()
+        .expect("an email field")
+        .unchecked_into();
+    assert_eq!(
+        text(&root, &format!(".wp-optin label[for={}]", input.id())),
+        "Your email address"
+    );
+    assert_eq!(input.type_(), "email");
+    assert_eq!(
+        input.get_attribute("autocomplete").as_deref(),
+        Some("email")
+    );
+    assert!(input.required());
+    assert!(
+        root.query_selector(".wp-optin form [role=status]")
+            .unwrap()
+            .is_some()
+    );
+    let submit: HtmlElement = root
+        .query_selector(".wp-optin button")
+        .unwrap()
+        .expect("a submit button")
+        .unchecked_into();
+    assert_eq!(submit.text_content().as_deref(), Some("Subscribe"));
+    let said = || text(&root, ".wp-optin [role=status]");
+    for (status, words) in [
+        (400, "That email address does not look right."),
+        (429, "That didn't work. Please try again later."),
+        (202, "Check your inbox to confirm."),
+    ] {
+        input.set_value(" sam@example.com ");
+        submit.click();
+        until("the opt-in is posted", || {
+            api.sent("/subscriptions").is_some()
+        })
+        .await;
+        assert_eq!(
+            api.sent("/subscriptions").as_deref(),
+            Some(
+                "http://127.0.0.1:9/v1/track/RR123456785CN/subscriptions?key=pk_test&lang=en\n\
+                 POST\napplication/json\n{\"email\":\"sam@example.com\"}"
+            )
+        );
+        api.answer_with("/subscriptions", status, "{}");
+        until(words, || said() == words).await;
+    }
+    assert_eq!(
+        text(&root, ".wp-status"),
+        "Out for delivery",
+        "the parcel stays shown"
+    );
+    // A refresh with news rebuilds the parcel; the opt-in and what it said stay as they were.
+    api.refresh();
+    until("the refresh is sent", || api.waiting() == 1).await;
+    api.answer(UPS, FAILED_DELIVERY);
+    until("the news is shown", || {
+        text(&root, ".wp-status") == "Delivery attempt failed"
+    })
+    .await;
+    assert_eq!(
+        texts(&root, ".wp-parcel").len(),
+        1,
+        "the old parcel is gone"
+    );
+    assert_eq!(said(), "Check your inbox to confirm.");
+    assert_eq!(input.value(), "sam@example.com");
+}
+
+#[wasm_bindgen_test]
+fn the_opt_in_speaks_the_page_language_with_markup_safe_words() {
+    for lang in Lang::ALL {
+        config(lang.code());
+        let root = container();
+        let _mounted = mount_to(root.clone(), move || crate::subscribe::opt_in(lang));
+        assert_eq!(
+            text(&root, ".wp-optin summary"),
+            lang.ui(UiText::EmailUpdates)
+        );
+        assert_eq!(text(&root, ".wp-optin label"), lang.ui(UiText::YourEmail));
+        assert_eq!(text(&root, ".wp-optin button"), lang.ui(UiText::Subscribe));
+    }
 }

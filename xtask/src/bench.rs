@@ -1,9 +1,12 @@
 //! `cargo xtask bench`: detection throughput (criterion); load on the local Worker with wrk
 //! (tracking look-ups and event ingestion; a warm look-up against `/healthz`, `bench_track`); a
 //! 20,000-row CSV import (`bench_imports`); Shopify webhook deliveries per second
-//! (`bench_webhooks`); live carrier look-ups against a fake carrier (carrier calls per burst,
+//! (`bench_webhooks`); notifications through the local queue to the local catcher, messages per
+//! second and each notice exactly once (`bench_notify`, which fails the run on a notice sent twice
+//! or missing); live carrier look-ups against a fake carrier (carrier calls per burst,
 //! cached look-up latency); the widget's time to first timeline in headless Chromium; one shop
-//! with a million shipments in local D1 (`bench_scale`). Prints figures; asserts nothing.
+//! with a million shipments in local D1 (`bench_scale`). Prints figures; asserts nothing but the
+//! notifications' exactly once.
 
 use std::path::Path;
 use std::time::Instant;
@@ -85,6 +88,7 @@ end
     crate::bench_track::bench_track()?;
     crate::bench_imports::bench_imports()?;
     crate::bench_webhooks::bench_webhooks()?;
+    crate::bench_notify::bench_notify()?;
     carriers()?;
     crate::bench_scale::bench_scale()?;
     crate::toolchain::ensure_chromium()?;

@@ -5,7 +5,8 @@
 //! - `dev`: builds and runs the edge API locally with a seeded demo shop.
 //! - `bench`: the benchmarks, figures printed; `bench scale` runs only the big-shop one, `bench
 //!   track` only the warm look-up against `/healthz`, `bench imports` only the 20,000-row CSV
-//!   import, `bench webhooks` only the Shopify webhook deliveries per second.
+//!   import, `bench webhooks` only the Shopify webhook deliveries per second, `bench notify` only
+//!   the notifications through the queue (messages per second, each notice exactly once).
 //! - `deploy`: puts Waypost on the retailer's Cloudflare account, or upgrades it there;
 //!   `deploy --dry-run` builds and bundles and prints the plan without the account.
 //! - `size`: the widget's download size, checked against its budget, and the console's.
@@ -13,6 +14,7 @@
 
 mod bench;
 mod bench_imports;
+mod bench_notify;
 mod bench_scale;
 mod bench_track;
 mod bench_webhooks;
@@ -39,13 +41,14 @@ fn main() -> ExitCode {
         "bench" if std::env::args().nth(2).as_deref() == Some("track") => bench_track(),
         "bench" if std::env::args().nth(2).as_deref() == Some("imports") => bench_imports(),
         "bench" if std::env::args().nth(2).as_deref() == Some("webhooks") => bench_webhooks(),
+        "bench" if std::env::args().nth(2).as_deref() == Some("notify") => bench_notify(),
         "bench" => bench(),
         "deploy" => deploy(),
         "size" => size(),
         "fuzz" => fuzz::fuzz(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | dev | deploy [--dry-run] | bench [scale | track | imports | webhooks] | size | fuzz>"
+                "usage: cargo xtask <test | dev | deploy [--dry-run] | bench [scale | track | imports | webhooks | notify] | size | fuzz>"
             );
             return ExitCode::from(2);
         }
@@ -200,6 +203,14 @@ fn bench_webhooks() -> Result<(), String> {
     widget::build()?;
     edge::build_worker()?;
     bench_webhooks::bench_webhooks()
+}
+
+/// Only the notifications through the queue: messages per second end to end, and 1,000 events
+/// for 100 shipments telling each notice exactly once.
+fn bench_notify() -> Result<(), String> {
+    widget::build()?;
+    edge::build_worker()?;
+    bench_notify::bench_notify()
 }
 
 /// Only the big-shop benchmark (one shop with a million shipments in local D1).

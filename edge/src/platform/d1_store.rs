@@ -839,7 +839,21 @@ impl Store for D1Store {
              promised_to = excluded.promised_to, lang = excluded.lang, updated_at = excluded.updated_at, \
              source_at = NULL"
         );
-        self.run(&sql, &order_values(o)).await
+        let upsert = self.statement(&sql, &order_values(o))?;
+        let notice_id = format!("ntc_{}", next_revision()?);
+        // An order waiting for stock or payment is told once (per order and trigger), in the
+        // same transaction as the write that says so.
+        let notice = self.statement(
+            "INSERT OR IGNORE INTO notices \
+             (id, shop_id, tracking_number, order_number, trigger, episode, created_at) \
+             SELECT ?1, shop_id, '', order_number, sub_status, order_number, updated_at \
+             FROM orders WHERE shop_id = ?2 AND order_number = ?3 \
+             AND sub_status IN ('awaiting_stock', 'payment_issue')",
+            &[text(&notice_id), text(&o.shop_id), text(&o.order_number)],
+        )?;
+        self.write_noticed(vec![upsert], vec![(notice_id, notice)])
+            .await
+            .map(drop)
     }
 
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>> {

@@ -284,7 +284,14 @@ async fn attempt(
         settings
             .tracking_page
             .as_deref()
-            .map(|page| page.replace("{number}", &delivery.tracking_number))
+            .map(|page| {
+                // An order's own trigger has no parcel yet: its page is found by order number.
+                let number = match (&delivery.tracking_number[..], &delivery.order_number) {
+                    ("", Some(order)) => order,
+                    (number, _) => number,
+                };
+                page.replace("{number}", number)
+            })
             .or_else(|| {
                 tracking
                     .as_ref()
@@ -357,7 +364,15 @@ async fn attempt(
             })?;
             let secret = endpoint_secret(key, endpoint)?;
             let payload = WebhookPayload {
-                kind: format!("shipment.{}", delivery.trigger.as_str()),
+                kind: format!(
+                    "{}.{}",
+                    if delivery.tracking_number.is_empty() {
+                        "order"
+                    } else {
+                        "shipment"
+                    },
+                    delivery.trigger.as_str()
+                ),
                 timestamp: delivery.created_at,
                 data: WebhookData {
                     trigger: delivery.trigger,

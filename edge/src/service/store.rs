@@ -273,7 +273,8 @@ pub trait Store {
     /// Changes a shop's settings in one statement, each only when given (so two changes of
     /// different settings made at once both land); `false` when there is no such shop.
     async fn update_shop_settings(&self, shop_id: &str, change: &SettingsChange) -> Result<bool>;
-    /// Inserts or replaces an order.
+    /// Inserts or replaces an order; one now waiting for stock or payment gets the notice of it
+    /// in the same transaction (once per order and trigger), handed to the queue once written.
     async fn upsert_order(&self, order: &OrderRecord) -> Result<()>;
     /// An order of a shop.
     async fn order(&self, shop_id: &str, order_number: &str) -> Result<Option<OrderRecord>>;

@@ -211,5 +211,11 @@ pub(super) fn ui_text(ui: UiText) -> &'static str {
         }
         UiText::Carrier => "Versanddienstleister",
         UiText::NewSearch => "Andere Sendung verfolgen",
+        UiText::EmailUpdates => "Updates per E-Mail erhalten",
+        UiText::YourEmail => "Ihre E-Mail-Adresse",
+        UiText::Subscribe => "Abonnieren",
+        UiText::CheckInbox => "Prüfen Sie Ihr Postfach, um zu bestätigen.",
+        UiText::BadEmail => "Diese E-Mail-Adresse scheint nicht zu stimmen.",
+        UiText::SubscribeFailed => "Das hat nicht geklappt. Bitte später erneut versuchen.",
     }
 }

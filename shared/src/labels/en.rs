@@ -201,5 +201,11 @@ pub(super) fn ui_text(ui: UiText) -> &'static str {
         UiText::Stale => "The carrier isn't answering right now; this is the latest we know.",
         UiText::Carrier => "Carrier",
         UiText::NewSearch => "Track another parcel",
+        UiText::EmailUpdates => "Email me updates",
+        UiText::YourEmail => "Your email address",
+        UiText::Subscribe => "Subscribe",
+        UiText::CheckInbox => "Check your inbox to confirm.",
+        UiText::BadEmail => "That email address does not look right.",
+        UiText::SubscribeFailed => "That didn't work. Please try again later.",
     }
 }

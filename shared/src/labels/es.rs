@@ -203,5 +203,11 @@ pub(super) fn ui_text(ui: UiText) -> &'static str {
         }
         UiText::Carrier => "Transportista",
         UiText::NewSearch => "Consultar otro envío",
+        UiText::EmailUpdates => "Recibir avisos por correo",
+        UiText::YourEmail => "Su correo electrónico",
+        UiText::Subscribe => "Suscribirme",
+        UiText::CheckInbox => "Revise su correo para confirmar.",
+        UiText::BadEmail => "Esa dirección de correo no parece correcta.",
+        UiText::SubscribeFailed => "No ha funcionado. Inténtelo de nuevo más tarde.",
     }
 }

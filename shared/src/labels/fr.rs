@@ -207,5 +207,11 @@ pub(super) fn ui_text(ui: UiText) -> &'static str {
         }
         UiText::Carrier => "Transporteur",
         UiText::NewSearch => "Suivre un autre colis",
+        UiText::EmailUpdates => "Recevoir les nouvelles par e-mail",
+        UiText::YourEmail => "Votre adresse e-mail",
+        UiText::Subscribe => "M’abonner",
+        UiText::CheckInbox => "Consultez votre boîte mail pour confirmer.",
+        UiText::BadEmail => "Cette adresse e-mail ne semble pas correcte.",
+        UiText::SubscribeFailed => "Cela n’a pas fonctionné. Réessayez plus tard.",
     }
 }

@@ -223,6 +223,18 @@ pub enum UiText {
     Carrier,
     /// Back to the form from a result.
     NewSearch,
+    /// Opens the opt-in for emails about a parcel.
+    EmailUpdates,
+    /// Label of the opt-in's email input.
+    YourEmail,
+    /// Submit button of the opt-in.
+    Subscribe,
+    /// The opt-in was accepted: a confirmation email is on its way.
+    CheckInbox,
+    /// The API refused the opt-in's address.
+    BadEmail,
+    /// The opt-in failed for another reason.
+    SubscribeFailed,
 }
 
 /// Everything that has a label.
@@ -300,7 +312,7 @@ impl Key {
 
 impl UiText {
     /// Every widget text.
-    pub const ALL: [UiText; 31] = [
+    pub const ALL: [UiText; 37] = [
         UiText::FormTitle,
         UiText::TrackingNumber,
         UiText::OrderNumber,
@@ -332,6 +344,12 @@ impl UiText {
         UiText::Stale,
         UiText::Carrier,
         UiText::NewSearch,
+        UiText::EmailUpdates,
+        UiText::YourEmail,
+        UiText::Subscribe,
+        UiText::CheckInbox,
+        UiText::BadEmail,
+        UiText::SubscribeFailed,
     ];
 }
 

@@ -197,7 +197,8 @@ pub struct NotificationList {
 /// trigger with the same tracking view the API returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookPayload {
-    /// `shipment.<trigger>` (`shipment.delivered`).
+    /// `shipment.<trigger>` (`shipment.delivered`), or `order.<trigger>` for an order's own
+    /// (`order.awaiting_stock`).
     #[serde(rename = "type")]
     pub kind: String,
     /// When the cause happened.

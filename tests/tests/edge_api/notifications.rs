@@ -32,6 +32,10 @@ pub const TESTS: &[Test] = &[
         notifications_follow_each_shops_own_settings,
     ),
     (
+        "notifications_tell_an_order_waiting_for_stock_once",
+        notifications_tell_an_order_waiting_for_stock_once,
+    ),
+    (
         "notifications_unsubscribe_stops_the_next_email",
         notifications_unsubscribe_stops_the_next_email,
     ),
@@ -601,4 +605,30 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
     let emails = wait_for(ctx, to, 2);
     assert_eq!(emails[1].tag.as_deref(), Some("delivered"));
     assert!(emails[1].subject.is_some());
+}
+
+fn notifications_tell_an_order_waiting_for_stock_once(ctx: &Ctx) {
+    let email = "waiting.stock@example.com";
+    let (shop, _) = shop_with_customer(ctx, "stock", email, "+1 555 0166", "en");
+    let waiting = json!({ "status": "pending", "sub_status": "awaiting_stock", "lang": "en", "customer": { "email": email } });
+    for _ in 0..3 {
+        let reply = ctx
+            .client
+            .put("/v1/orders/1001")
+            .bearer(&shop.secret_key)
+            .json(&waiting)
+            .send()
+            .unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    let told = wait_for(ctx, email, 1);
+    assert_eq!(told[0].tag.as_deref(), Some("awaiting_stock"));
+    assert!(told[0].text.contains("stock"), "{}", told[0].text);
+    let hooks = wait_for(ctx, "/hooks/stock", 1);
+    let payload: Value =
+        serde_json::from_str(hooks[0].body.as_deref().unwrap_or_default()).unwrap();
+    assert_eq!(payload["type"], "order.awaiting_stock");
+    assert_eq!(payload["data"]["order_number"], "1001");
+    assert_eq!(payload["data"]["tracking"], Value::Null);
+    no_more(ctx, email, 1);
 }
