@@ -6,8 +6,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use waypost_shared::wire::{
-    ConsoleSession, ConsoleSignIn, IntegrationInput, IntegrationView, Platform, ShipmentCounts,
-    ShipmentList, ShopSettings, ShopSettingsInput, TrackingView,
+    ConsoleSession, ConsoleSignIn, IntegrationInput, IntegrationView, NotificationList,
+    NotificationSettings, Platform, ShipmentCounts, ShipmentList, ShopSettings, ShopSettingsInput,
+    TrackingView, WebhookEndpointInput, WebhookEndpointList, WebhookEndpointView,
 };
 use web_sys::{Headers, RequestInit, Response};
 
@@ -159,6 +160,70 @@ pub async fn disconnect_integration(csrf_token: &str, platform: Platform) -> Res
     send("DELETE", &path, None, Some(csrf_token))
         .await
         .map(drop)
+}
+
+/// `GET /v1/notifications/settings`: the triggers, channels and sender of the shop's messages.
+pub async fn notification_settings() -> Result<NotificationSettings, Failure> {
+    read(send("GET", "/v1/notifications/settings", None, None).await?).await
+}
+
+/// `PUT /v1/notifications/settings`: replaces the notification settings whole (a write: it
+/// carries the CSRF token).
+pub async fn save_notification_settings(
+    csrf_token: &str,
+    settings: &NotificationSettings,
+) -> Result<NotificationSettings, SaveFailure> {
+    let body =
+        serde_json::to_string(settings).map_err(|_| SaveFailure::Failed(Failure::Refused))?;
+    saved(
+        request(
+            "PUT",
+            "/v1/notifications/settings",
+            Some(&body),
+            Some(csrf_token),
+        )
+        .await,
+    )
+    .await
+}
+
+/// `GET /v1/notifications/webhooks`: the shop's webhook endpoints, oldest first.
+pub async fn webhook_endpoints() -> Result<WebhookEndpointList, Failure> {
+    read(send("GET", "/v1/notifications/webhooks", None, None).await?).await
+}
+
+/// `POST /v1/notifications/webhooks`: a new webhook endpoint, with its signing secret (in this
+/// answer only).
+pub async fn add_webhook_endpoint(
+    csrf_token: &str,
+    url: String,
+) -> Result<WebhookEndpointView, SaveFailure> {
+    let body = serde_json::to_string(&WebhookEndpointInput { url })
+        .map_err(|_| SaveFailure::Failed(Failure::Refused))?;
+    saved(
+        request(
+            "POST",
+            "/v1/notifications/webhooks",
+            Some(&body),
+            Some(csrf_token),
+        )
+        .await,
+    )
+    .await
+}
+
+/// `DELETE /v1/notifications/webhooks/{id}`: the endpoint gets no more webhooks.
+pub async fn remove_webhook_endpoint(csrf_token: &str, id: &str) -> Result<(), Failure> {
+    let path = format!("/v1/notifications/webhooks/{}", encode(id));
+    send("DELETE", &path, None, Some(csrf_token))
+        .await
+        .map(drop)
+}
+
+/// `GET /v1/notifications?shipment=`: the messages sent about a shipment, newest first.
+pub async fn shipment_notifications(number: &str) -> Result<NotificationList, Failure> {
+    let path = format!("/v1/notifications?shipment={}&limit=100", encode(number));
+    read(send("GET", &path, None, None).await?).await
 }
 
 /// The answer to a write: its JSON body, or why it was not saved (a 400's detail, in the API's

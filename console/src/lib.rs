@@ -1,9 +1,10 @@
 //! The retailer console, served by the edge at `/console/`: sign in with a secret key (traded for
 //! an HttpOnly session cookie), see the shipments that need attention with their counts, list and
 //! export every shipment by status, health and carrier, open one to see it as customers do (in the
-//! real widget), copy the widget snippet (with a live, themable preview), change the shop's
-//! settings, platform webhooks and publishable key, sign out; light or dark. Everything it shows
-//! comes from the shared crate's wire types and labels.
+//! real widget) with the messages sent about it, copy the widget snippet (with a live, themable
+//! preview), change the shop's settings, platform webhooks, notifications (and their webhook
+//! endpoints) and publishable key, sign out; light or dark. Everything it shows comes from the
+//! shared crate's wire types and labels.
 
 mod api;
 mod app;
@@ -14,6 +15,7 @@ mod filter;
 mod find;
 mod integrations;
 mod list;
+mod notifications;
 mod row;
 mod settings;
 mod shipment;

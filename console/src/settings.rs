@@ -2,9 +2,8 @@
 //! carriers whose live tracking answers look-ups, the platform webhooks, and a new publishable key
 //! (the old one stops working at once).
 //!
-//! Room is left for the notification settings (triggers, channels, sender, webhook endpoints):
-//! they get their own card here, next to the platform webhooks, once the edge sends
-//! notifications.
+//! The notification settings (triggers, channels, sender, tracking page, webhook endpoints) have
+//! their own card here, next to the platform webhooks: see [`crate::notifications`].
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,6 +15,7 @@ use waypost_shared::wire::{ShopSettings, ShopSettingsInput};
 use crate::api::{self, Failure, SaveFailure};
 use crate::app::{Session, failure_text, shop_page};
 use crate::integrations::Integrations;
+use crate::notifications::Notifications;
 
 /// The settings page.
 #[component]
@@ -25,6 +25,7 @@ pub fn Settings(session: Session) -> impl IntoView {
         view! {
             <SettingsForm session settings />
             <Integrations session />
+            <Notifications session />
             <KeyRotation session key />
         }
         .into_any()

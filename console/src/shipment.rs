@@ -2,16 +2,18 @@
 //! destination, what to do), then the real widget showing that parcel, so the timeline is exactly
 //! what customers see, in the widget's own rendering.
 //!
-//! The messages sent about the shipment belong here too, once the edge sends notifications.
+//! Below the widget, the messages sent about the shipment (emails, texts, webhooks): what caused
+//! each, where it went (masked), where it stands, when, and why it failed when it did.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use waypost_shared::event::Place;
-use waypost_shared::wire::TrackingView;
+use waypost_shared::wire::{DeliveryState, NotificationView, TrackingView};
 
 use crate::api::{self, Failure};
 use crate::app::{Session, failure_text};
+use crate::notifications::{channel_name, state_name, trigger_name};
 use crate::row::action;
 use crate::tracker::tracker;
 
@@ -47,7 +49,8 @@ pub fn Shipment(session: Session, number: String) -> impl IntoView {
             Some(Ok((tracking, key))) => view! {
                 <Facts tracking=tracking.clone() />
                 <h2>"What your customers see"</h2>
-                <CustomerView number=tracking.tracking_number key />
+                <CustomerView number=tracking.tracking_number.clone() key />
+                <SentMessages session number=tracking.tracking_number />
             }
             .into_any(),
         }}
@@ -124,6 +127,62 @@ fn CustomerView(number: String, key: Option<String>) -> impl IntoView {
         }
     });
     view! { <div class="customer-view" node_ref=holder></div> }.into_any()
+}
+
+/// The messages sent about the shipment, from `GET /v1/notifications?shipment=`.
+#[component]
+fn SentMessages(session: Session, number: String) -> impl IntoView {
+    let messages = RwSignal::new(None::<Result<Vec<NotificationView>, Failure>>);
+    spawn_local(async move {
+        match api::shipment_notifications(&number).await {
+            Err(Failure::SignedOut) => session.set(None),
+            other => messages.set(Some(other.map(|list| list.notifications))),
+        }
+    });
+    view! {
+        <section class="messages" aria-labelledby="messages-title">
+            <h2 id="messages-title">"Messages sent"</h2>
+            {move || match messages.get() {
+                None => view! { <p role="status">"Loading…"</p> }.into_any(),
+                Some(Err(failure)) => {
+                    view! { <p class="error" role="alert">{failure_text(failure)}</p> }.into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="empty" id="no-messages">"None yet."</p> }.into_any()
+                }
+                Some(Ok(list)) => view! {
+                    <ul class="rows message-list" aria-labelledby="messages-title">
+                        {list.into_iter().map(|message| view! { <Message message /> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One message: its trigger, channel and masked recipient, where it stands and when.
+#[component]
+fn Message(message: NotificationView) -> impl IntoView {
+    let when = message.sent_at.unwrap_or(message.created_at);
+    let failed = matches!(message.state, DeliveryState::Failed | DeliveryState::Dead);
+    view! {
+        <li class="row message" data-state=message.state.as_str() data-trigger=message.trigger.as_str()>
+            <p class="message-what">
+                <strong>{trigger_name(message.trigger)}</strong>
+                " · " {channel_name(message.channel)} " to "
+                <span class="recipient">{message.recipient}</span>
+            </p>
+            <p class="message-state">
+                <span class="badge state" data-state=message.state.as_str()>{state_name(message.state)}</span>
+                " "
+                <span class="when">{when.format("%Y-%m-%d %H:%M UTC").to_string()}</span>
+            </p>
+            {failed.then(|| message.last_error.map(|why| view! {
+                <p class="last-error">{why}</p>
+            }))}
+        </li>
+    }
 }
 
 /// "Brooklyn, NY, US".

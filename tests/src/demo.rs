@@ -3,7 +3,7 @@
 
 use chrono::{FixedOffset, TimeDelta, Utc};
 use serde_json::{Value, json};
-use waypost_shared::wire::{IntegrationView, ShopCreated};
+use waypost_shared::wire::{IntegrationView, ShopCreated, Trigger};
 
 use crate::client::Client;
 use crate::fake_seventeen_track::{FakeSeventeenTrack, Journey, UpstreamBehaviour};
@@ -64,6 +64,52 @@ pub const DEMO_ORIGINS: [&str; 3] = [
     "http://127.0.0.1:8080",
 ];
 
+/// Every trigger a shop can turn on, on; the demo storefront as the tracking page; and a webhook
+/// endpoint at `webhook_url` when given.
+fn notifications(
+    client: &Client,
+    shop: &ShopCreated,
+    webhook_url: Option<&str>,
+) -> Result<(), String> {
+    let triggers: Vec<&str> = Trigger::ALL
+        .iter()
+        .filter(|trigger| **trigger != Trigger::SubscriptionConfirmation)
+        .map(|trigger| trigger.as_str())
+        .collect();
+    let page = format!(
+        "{}/demo/?key={}&tracking={{number}}",
+        client.base_url(),
+        shop.publishable_key
+    );
+    let reply = client
+        .put("/v1/notifications/settings")
+        .bearer(&shop.secret_key)
+        .json(&json!({ "triggers": triggers, "tracking_page": page }))
+        .send()?;
+    if reply.status != 200 {
+        return Err(format!(
+            "notification settings: {} {}",
+            reply.status,
+            reply.text()
+        ));
+    }
+    if let Some(url) = webhook_url {
+        let reply = client
+            .post("/v1/notifications/webhooks")
+            .bearer(&shop.secret_key)
+            .json(&json!({ "url": url }))
+            .send()?;
+        if reply.status != 201 {
+            return Err(format!(
+                "webhook endpoint: {} {}",
+                reply.status,
+                reply.text()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An RFC 3339 time `hours_ago` hours before now, written at `offset_hours` from UTC.
 fn ago(hours_ago: i64, offset_hours: i32) -> String {
     let offset = FixedOffset::east_opt(offset_hours * 3600).expect("valid offset");
@@ -93,6 +139,18 @@ fn event(
 
 /// Seeds the demo shop on a running Worker.
 pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Result<Demo, String> {
+    seed_with_webhook(client, admin_token, extra_origins, None)
+}
+
+/// Seeds the demo shop on a running Worker with every notification trigger on and its tracking
+/// page on the demo storefront, before anything happens to its orders (so each is told); with
+/// `webhook_url`, a webhook endpoint there too (the local catcher's, under `cargo xtask dev`).
+pub fn seed_with_webhook(
+    client: &Client,
+    admin_token: &str,
+    extra_origins: &[&str],
+    webhook_url: Option<&str>,
+) -> Result<Demo, String> {
     let origins: Vec<&str> = DEMO_ORIGINS
         .iter()
         .copied()
@@ -103,6 +161,7 @@ pub fn seed(client: &Client, admin_token: &str, extra_origins: &[&str]) -> Resul
         &json!({ "name": "Harbor & Pine (demo)", "allowed_origins": origins, "transit_days": { "min_days": 7, "max_days": 15 }, "live_carriers": ["yunexpress"] }),
     )?;
     let secret = shop.secret_key.clone();
+    notifications(client, &shop, webhook_url)?;
     let put = |path: &str, body: Value| -> Result<(), String> {
         let reply = client.put(path).bearer(&secret).json(&body).send()?;
         if reply.status == 200 {

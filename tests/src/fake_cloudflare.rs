@@ -92,6 +92,9 @@ pub struct WorkerView {
     pub bindings: Vec<(String, String)>,
     /// Secrets as (name, value), by name; they survive later uploads, as on Cloudflare.
     pub secrets: Vec<(String, String)>,
+    /// Plain-text vars as (name, text), by name: the `plain_text` bindings of its latest upload
+    /// (an `inherit` binding keeps the previous text).
+    pub vars: Vec<(String, String)>,
     /// Script uploads received: full uploads (`PUT` the script) and new versions.
     pub uploads: usize,
     /// Versions made (by full uploads and by the versions API).
@@ -175,6 +178,8 @@ struct Worker {
     modified_on: String,
     bindings: Vec<(String, String)>,
     secrets: BTreeMap<String, String>,
+    /// Plain-text vars by name.
+    vars: BTreeMap<String, String>,
     uploads: usize,
     /// Newest first.
     versions: Vec<Value>,
@@ -442,6 +447,11 @@ impl FakeCloudflare {
                 .iter()
                 .map(|(name, value)| (name.clone(), value.clone()))
                 .collect(),
+            vars: worker
+                .vars
+                .iter()
+                .map(|(name, text)| (name.clone(), text.clone()))
+                .collect(),
             uploads: worker.uploads,
             versions: worker.versions.len(),
             deployments: worker.deployments.len(),
@@ -558,6 +568,7 @@ impl State {
             modified_on: now_iso(),
             bindings: Vec::new(),
             secrets: BTreeMap::new(),
+            vars: BTreeMap::new(),
             uploads: 0,
             versions: Vec::new(),
             deployments: Vec::new(),
@@ -1538,8 +1549,8 @@ fn validate_upload(state: &State, parts: &[RawPart]) -> Result<(), Answer> {
     Ok(())
 }
 
-/// Keeps an accepted upload: its metadata, modules and bindings. Like the real API, `inherit`
-/// bindings and secrets carry over from the previous version.
+/// Keeps an accepted upload: its metadata, modules, bindings and plain-text vars. Like the real
+/// API, `inherit` bindings and secrets carry over from the previous version.
 fn store_upload(worker: &mut Worker, parts: &[RawPart]) {
     worker.uploads += 1;
     worker.modified_on = now_iso();
@@ -1554,6 +1565,7 @@ fn store_upload(worker: &mut Worker, parts: &[RawPart]) {
         .collect();
     if let Some(metadata) = &metadata {
         let old = std::mem::take(&mut worker.bindings);
+        let old_vars = std::mem::take(&mut worker.vars);
         for binding in metadata["bindings"].as_array().into_iter().flatten() {
             let name = binding["name"].as_str().unwrap_or_default().to_owned();
             let kind = binding["type"].as_str().unwrap_or_default().to_owned();
@@ -1561,11 +1573,17 @@ fn store_upload(worker: &mut Worker, parts: &[RawPart]) {
                 if let Some(kept) = old.iter().find(|(_, bound)| *bound == name) {
                     worker.bindings.push(kept.clone());
                 }
+                if let Some(text) = old_vars.get(&name) {
+                    worker.vars.insert(name.clone(), text.clone());
+                }
                 continue;
             }
+            let text = binding["text"].as_str().unwrap_or_default();
             if kind == "secret_text" {
-                let text = binding["text"].as_str().unwrap_or_default();
                 worker.secrets.insert(name.clone(), text.to_owned());
+            }
+            if kind == "plain_text" {
+                worker.vars.insert(name.clone(), text.to_owned());
             }
             worker.bindings.push((kind, name));
         }
@@ -2081,6 +2099,7 @@ mod tests {
                     {"name": "DB", "type": "d1", "id": db},
                     {"name": "CACHE", "type": "kv_namespace", "namespace_id": kv},
                     {"name": "ADMIN_TOKEN", "type": "secret_text", "text": "t"},
+                    {"name": "PUBLIC_URL", "type": "plain_text", "text": "https://a.example"},
                 ],
                 "assets": {"jwt": COMPLETION_JWT},
             })
@@ -2113,9 +2132,10 @@ mod tests {
             200
         );
 
-        // A later version without the secret keeps it.
+        // A later version without the secret keeps it; its var replaces the earlier one.
         let later = json!({"main_module": "shim.js", "bindings": [
             {"name": "DB", "type": "d1", "id": db},
+            {"name": "PUBLIC_URL", "type": "plain_text", "text": "https://b.example"},
         ]});
         let (kind, body) = upload(&later);
         let versions = format!("{script}/versions");
@@ -2132,9 +2152,14 @@ mod tests {
             worker.bindings,
             [
                 ("d1".to_owned(), "DB".to_owned()),
+                ("plain_text".into(), "PUBLIC_URL".into()),
                 ("secret_text".into(), "ADMIN_TOKEN".into()),
                 ("secret_text".into(), "INTEGRATIONS_KEY".into()),
             ]
+        );
+        assert_eq!(
+            worker.vars,
+            [("PUBLIC_URL".to_owned(), "https://b.example".to_owned())]
         );
         assert_eq!(
             worker.secrets,

@@ -1084,6 +1084,185 @@ async fn settings_connect_a_platform(w: &World) {
     w.screenshot("settings-webhooks").await;
 }
 
+/// The demo shop's notification settings, through the API.
+fn notification_settings(w: &World) -> Value {
+    Client::new(&w.edge.base_url)
+        .get("/v1/notifications/settings")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("notification settings answer")
+        .json()
+}
+
+async fn settings_change_notifications_and_webhook_endpoints(w: &World) {
+    w.signed_in().await;
+    w.click("nav a[href='#/settings']").await;
+    w.until(
+        "the notification settings",
+        "return document.querySelector('#trigger-delivered') && document.querySelector('#sender-name');",
+    )
+    .await;
+    // No checkbox for the opt-in's confirmation: it is not the shop's to turn off.
+    assert_eq!(
+        w.js("return document.querySelector('#trigger-subscription_confirmation');")
+            .await,
+        Value::Null
+    );
+    assert_eq!(
+        w.js("return document.querySelectorAll('.notifications input[type=checkbox]').length;")
+            .await,
+        json!(11 + 3)
+    );
+    // "Delivered" turned off and a sender name set: saved, and the API says so.
+    if w.js("return document.querySelector('#trigger-delivered').checked;")
+        .await
+        != json!(true)
+    {
+        w.click("#trigger-delivered").await;
+    }
+    w.click("#trigger-delivered").await;
+    assert_eq!(
+        w.js("return document.querySelector('#trigger-delivered').checked;")
+            .await,
+        json!(false)
+    );
+    set_value(w, "#sender-name", "Demo Shop Team", "input").await;
+    w.click("#save-notifications").await;
+    assert_eq!(w.text("#notifications-saved").await, "Saved");
+    assert_eq!(
+        w.js("return document.querySelector('#notifications-error').textContent;")
+            .await,
+        json!("")
+    );
+    let settings = notification_settings(w);
+    assert_eq!(
+        settings["sender_name"],
+        json!("Demo Shop Team"),
+        "{settings}"
+    );
+    let triggers = settings["triggers"].as_array().expect("triggers");
+    assert!(!triggers.contains(&json!("delivered")), "{settings}");
+    assert!(triggers.contains(&json!("out_for_delivery")), "{settings}");
+    // An invalid sender email: the API's reason shows, and nothing is saved.
+    set_value(w, "#sender-name", "Someone Else", "input").await;
+    set_value(w, "#sender-email", "not an email", "input").await;
+    w.click("#save-notifications").await;
+    let error = w.text("#notifications-error").await;
+    assert!(error.contains("sender_email"), "{error}");
+    assert_eq!(
+        w.js("return document.querySelector('#notifications-saved').textContent;")
+            .await,
+        json!("")
+    );
+    assert_eq!(notification_settings(w), settings, "nothing saved");
+    // Put right: saved again, the reason gone.
+    set_value(w, "#sender-email", "", "input").await;
+    set_value(w, "#sender-name", "Demo Shop Team", "input").await;
+    w.click("#save-notifications").await;
+    assert_eq!(w.text("#notifications-saved").await, "Saved");
+    assert_eq!(
+        w.js("return document.querySelector('#notifications-error').textContent;")
+            .await,
+        json!("")
+    );
+    // A webhook endpoint: its secret shown once, then removed.
+    let url = "https://hooks.example.com/waypost";
+    set_value(w, "#endpoint-url", url, "input").await;
+    w.click("#add-endpoint").await;
+    let secret = w
+        .until(
+            "the new endpoint's secret",
+            "return document.querySelector('#endpoint-secret')?.value;",
+        )
+        .await;
+    assert!(
+        secret.as_str().is_some_and(|s| s.starts_with("whsec_")),
+        "{secret}"
+    );
+    let note = w.text("#endpoint-secret-note").await;
+    assert!(note.contains("not shown again"), "{note}");
+    let listed = w
+        .until(
+            "the endpoint listed",
+            &format!("return [...document.querySelectorAll('.endpoint')].find((e) => e.querySelector('.endpoint-url').textContent === {url:?})?.dataset.endpoint;"),
+        )
+        .await;
+    let id = listed.as_str().expect("an endpoint id").to_owned();
+    let endpoints = Client::new(&w.edge.base_url)
+        .get("/v1/notifications/webhooks")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("endpoints answer")
+        .json();
+    assert!(
+        endpoints["endpoints"].as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e["id"] == json!(id) && e["url"] == json!(url))),
+        "{endpoints}"
+    );
+    w.js("document.querySelector('#notifications-title').scrollIntoView();")
+        .await;
+    w.screenshot("settings-notifications").await;
+    check_at_360(w, "settings-notifications").await;
+    w.click(&format!(".endpoint[data-endpoint={id:?}] .remove-endpoint"))
+        .await;
+    w.until(
+        "the endpoint removed",
+        &format!("return !document.querySelector('.endpoint[data-endpoint={id:?}]') && document.querySelector('#endpoints-status').textContent.startsWith('Removed');"),
+    )
+    .await;
+    let endpoints = Client::new(&w.edge.base_url)
+        .get("/v1/notifications/webhooks")
+        .bearer(&w.demo.shop.secret_key)
+        .send()
+        .expect("endpoints answer")
+        .json();
+    assert!(
+        endpoints["endpoints"]
+            .as_array()
+            .is_some_and(|e| e.iter().all(|e| e["id"] != json!(id))),
+        "{endpoints}"
+    );
+}
+
+async fn a_shipment_lists_the_messages_sent(w: &World) {
+    w.signed_in().await;
+    let number = NEEDING_ATTENTION[2];
+    w.click(&format!("a.number[href='#/shipment/{number}']"))
+        .await;
+    w.customer_timeline().await;
+    let heading = w.text("#messages-title").await;
+    assert_eq!(heading, "Messages sent");
+    // Loaded: a list, or "None yet." (the demo Worker has no email provider: what it lists, and
+    // how many, is not this test's to say).
+    let shown = w
+        .until(
+            "the messages sent",
+            "return document.querySelector('.message-list') ? 'list' : (document.querySelector('#no-messages') ? 'none' : null);",
+        )
+        .await;
+    if shown == json!("none") {
+        assert_eq!(w.text("#no-messages").await, "None yet.");
+    } else {
+        let states = w
+            .js("return [...document.querySelectorAll('.message')].map((m) => [m.dataset.state, m.querySelector('.state')?.textContent ?? '', m.querySelector('.recipient')?.textContent ?? '']);")
+            .await;
+        let states = states.as_array().expect("rows").clone();
+        assert!(!states.is_empty());
+        for row in states {
+            assert!(
+                row[0].as_str().is_some_and(|s| !s.is_empty())
+                    && row[1].as_str().is_some_and(|s| !s.is_empty()),
+                "each message shows its state: {row}"
+            );
+        }
+    }
+    w.js("document.querySelector('#messages-title').scrollIntoView();")
+        .await;
+    w.screenshot("shipment-messages").await;
+    check_at_360(w, "shipment-messages").await;
+}
+
 macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
@@ -1144,6 +1323,8 @@ async fn run() -> Result<bool, String> {
         a_forged_cross_site_post_is_refused,
         every_page_has_a_dark_theme,
         settings_connect_a_platform,
+        settings_change_notifications_and_webhook_endpoints,
+        a_shipment_lists_the_messages_sent,
         // Last: it replaces the demo shop's publishable key.
         a_new_publishable_key_revokes_the_old,
     );

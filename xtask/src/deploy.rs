@@ -10,7 +10,8 @@
 //! uploads the new Worker, data kept.
 //!
 //! The resources made before the upload: the D1 databases and KV namespaces (found by name, or
-//! created, with wrangler), and the Queues (see [`queues`]).
+//! created, with wrangler), and the Queues (see [`queues`]). The upload sets the Worker's
+//! `PUBLIC_URL` (see [`public_url`]).
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +22,12 @@ use waypost_tests::Client;
 use crate::run::Step;
 use crate::toolchain::edge_dir;
 
+#[path = "deploy_public_url.rs"]
+pub mod public_url;
 #[path = "deploy_queues.rs"]
 mod queues;
 
+use public_url::PublicUrl;
 use queues::Queue;
 
 /// How a queue is labelled in the plan and the closing message.
@@ -49,6 +53,9 @@ pub struct DeployOptions {
     pub dry_run: bool,
     /// Where the Worker answers when that is not the URL wrangler reports (a custom domain).
     pub url: Option<String>,
+    /// The Worker's `PUBLIC_URL` (its public origin, for the links in messages) when it is not
+    /// the URL wrangler reports: a custom domain. Validated as an https origin.
+    pub public_url: Option<String>,
     /// The first shop's name.
     pub shop_name: Option<String>,
     /// Storefront origins the first shop's widget runs on.
@@ -56,7 +63,8 @@ pub struct DeployOptions {
 }
 
 impl DeployOptions {
-    /// Reads `--dry-run`, `--url <url>`, `--shop-name <name>` and `--origin <origin>` (repeatable).
+    /// Reads `--dry-run`, `--url <url>`, `--public-url <https origin>`, `--shop-name <name>` and
+    /// `--origin <origin>` (repeatable).
     pub fn parse(args: &[String]) -> Result<DeployOptions, String> {
         let mut options = DeployOptions::default();
         let mut args = args.iter();
@@ -69,11 +77,17 @@ impl DeployOptions {
             match arg.as_str() {
                 "--dry-run" => options.dry_run = true,
                 "--url" => options.url = Some(value("--url")?),
+                "--public-url" => {
+                    let url = value("--public-url")?;
+                    let origin =
+                        public_url::https_origin(&url).map_err(|e| format!("--public-url: {e}"))?;
+                    options.public_url = Some(origin);
+                }
                 "--shop-name" => options.shop_name = Some(value("--shop-name")?),
                 "--origin" => options.origins.push(value("--origin")?),
                 other => {
                     return Err(format!(
-                        "unknown option {other:?}; cargo xtask deploy [--dry-run] [--url <url>] [--shop-name <name>] [--origin <https://store.example>]..."
+                        "unknown option {other:?}; cargo xtask deploy [--dry-run] [--url <url>] [--public-url <https://your.domain>] [--shop-name <name>] [--origin <https://store.example>]..."
                     ));
                 }
             }
@@ -107,6 +121,9 @@ pub struct Deployer {
     pub env: Vec<(String, String)>,
     /// Where the deployed Worker answers, when not the URL wrangler reports.
     pub url: Option<String>,
+    /// The Worker's `PUBLIC_URL` when it is the retailer's own (a custom domain); `None`: the one
+    /// of `wrangler.toml`'s `[vars]`, else the last deploy's, else the URL wrangler reports.
+    pub public_url: Option<String>,
     /// The admin token to set on the first deploy; generated when `None`.
     pub admin_token: Option<String>,
     /// The first shop's name.
@@ -150,6 +167,10 @@ pub struct DeploymentState {
     pub ids: std::collections::BTreeMap<String, String>,
     /// Where the Worker answers.
     pub url: Option<String>,
+    /// The `PUBLIC_URL` the Worker was last deployed with; later upgrades set it again (unless
+    /// `--public-url` or `wrangler.toml` says otherwise), in one upload.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// The first shop, once created.
     pub first_shop: Option<FirstShop>,
 }
@@ -168,6 +189,11 @@ pub struct Report {
     pub resources: Vec<(String, String, String, bool)>,
     /// Where the Worker answers.
     pub url: String,
+    /// The `PUBLIC_URL` the Worker was deployed with, when known.
+    pub public_url: Option<String>,
+    /// How many times this run uploaded the Worker (`wrangler deploy`): twice on a first install,
+    /// to set the `PUBLIC_URL` it learns from the first.
+    pub uploads: usize,
     /// The first shop, and whether this run created it.
     pub shop: Option<(FirstShop, bool)>,
     /// Files of the state folder worth knowing.
@@ -190,6 +216,13 @@ impl Deployer {
             state: edge.join(".deploy"),
             env: Vec::new(),
             url: options.url.clone(),
+            // `--url` names a custom domain; an https origin there is the public one too.
+            public_url: options.public_url.clone().or_else(|| {
+                options
+                    .url
+                    .as_deref()
+                    .and_then(|url| public_url::https_origin(url).ok())
+            }),
             admin_token: std::env::var("WAYPOST_ADMIN_TOKEN").ok(),
             shop_name: options
                 .shop_name
@@ -204,6 +237,7 @@ impl Deployer {
         let manifest = Manifest::read(&self.config)?;
         crate::edge::dry_run()?;
         let state = self.load_state()?;
+        let public_url = self.public_url(&manifest, &state)?;
         let mut plan = vec![
             "check that wrangler is logged in (wrangler login, or CLOUDFLARE_API_TOKEN)".to_owned(),
         ];
@@ -256,6 +290,7 @@ impl Deployer {
                 ", and attach it to its queues as producer and consumer"
             }
         ));
+        plan.push(public_url.plan());
         plan.push(if state.first_shop.is_some() {
             "keep the first shop".to_owned()
         } else {
@@ -275,6 +310,7 @@ impl Deployer {
         std::fs::create_dir_all(&self.state)
             .map_err(|e| format!("{}: {e}", self.state.display()))?;
         let mut state = self.load_state()?;
+        let public_url = self.public_url(&manifest, &state)?;
         let mut report = Report {
             admin_token_file: self.admin_token_file(),
             secret_key_file: self.secret_key_file(),
@@ -301,7 +337,10 @@ impl Deployer {
         }
         self.save_state(&state)?;
         let config = self.generated_config();
-        write_private(&config, &manifest.generated(&state.ids)?)?;
+        write_private(
+            &config,
+            &manifest.generated(&state.ids, public_url.known())?,
+        )?;
 
         for resource in manifest
             .resources
@@ -349,22 +388,37 @@ impl Deployer {
         }
         let outputs = self.state.join("wrangler-output.jsonl");
         let _ = std::fs::remove_file(&outputs);
-        let args: Vec<&str> = deploy_args.iter().map(String::as_str).collect();
-        let output = self.wrangler_with(
-            "uploading the Worker (wrangler deploy)",
-            &args,
-            &[("WRANGLER_OUTPUT_FILE_PATH", &path_text(&outputs))],
-        );
+        let uploaded = self.upload(&deploy_args, &outputs);
         let _ = std::fs::remove_file(&secrets_file);
-        print_indented(&output?);
-        let url = self
-            .url
-            .clone()
-            .or_else(|| deployed_url(&outputs))
-            .or(state.url.clone())
-            .ok_or(
-                "wrangler deployed but reported no URL; pass --url <where the Worker answers>",
-            )?;
+        uploaded?;
+        report.uploads = 1;
+        let reported = deployed_url(&outputs);
+        let deployed_public_url = match (&public_url, &reported) {
+            (PublicUrl::Learned, Some(learned)) => {
+                // A first install: the URL is known now; upload once more with it (the secrets
+                // are on the Worker already and stay).
+                println!(
+                    "\n  {} is {learned}: the Worker is uploaded again with it",
+                    public_url::VAR
+                );
+                write_private(&config, &manifest.generated(&state.ids, Some(learned))?)?;
+                self.upload(
+                    &["deploy".to_owned(), "--config".into(), path_text(&config)],
+                    &outputs,
+                )?;
+                report.uploads += 1;
+                Some(learned.clone())
+            }
+            (PublicUrl::Learned, None) => None,
+            (known, _) => known.known().map(str::to_owned),
+        };
+        if deployed_public_url.is_some() {
+            state.public_url.clone_from(&deployed_public_url);
+        }
+        report.public_url = deployed_public_url;
+        let url = self.url.clone().or(reported).or(state.url.clone()).ok_or(
+            "wrangler deployed but reported no URL; pass --url <where the Worker answers>",
+        )?;
         state.url = Some(url.clone());
         self.save_state(&state)?;
         report.url = url.clone();
@@ -395,6 +449,32 @@ impl Deployer {
             },
         }
         Ok(report)
+    }
+
+    /// This run's `PUBLIC_URL`: the retailer's, else the last deploy's, else learned.
+    fn public_url(
+        &self,
+        manifest: &Manifest,
+        state: &DeploymentState,
+    ) -> Result<PublicUrl, String> {
+        PublicUrl::choose(
+            self.public_url.as_deref(),
+            manifest.public_url().as_deref(),
+            state.public_url.as_deref(),
+        )
+    }
+
+    /// Uploads the Worker: `wrangler deploy` with `deploy_args`, its output entries written to
+    /// `outputs` (where [`deployed_url`] reads the URL).
+    fn upload(&self, deploy_args: &[String], outputs: &Path) -> Result<(), String> {
+        let args: Vec<&str> = deploy_args.iter().map(String::as_str).collect();
+        let output = self.wrangler_with(
+            "uploading the Worker (wrangler deploy)",
+            &args,
+            &[("WRANGLER_OUTPUT_FILE_PATH", &path_text(outputs))],
+        )?;
+        print_indented(&output);
+        Ok(())
     }
 
     /// Fails with what to do when wrangler cannot reach an account.
@@ -656,6 +736,13 @@ impl Report {
     /// The closing message: where it runs, the snippet, the keys, what to set next.
     pub fn print(&self) {
         println!("\nWaypost is deployed at {}\n", self.url);
+        match &self.public_url {
+            Some(url) => println!("  {} (links in messages): {url}", public_url::VAR),
+            None => println!(
+                "  {} is not set: wrangler reported no URL; run `cargo xtask deploy --public-url https://your.domain` so messages can link back",
+                public_url::VAR
+            ),
+        }
         for (label, name, id, created) in &self.resources {
             let how = if *created { "created" } else { "kept" };
             println!("  {label} {name:?}: {id} ({how})");
@@ -774,13 +861,33 @@ impl Manifest {
         })
     }
 
-    /// The configuration to deploy with: this one with the resources' ids, its paths absolute
-    /// (it lives in the state folder).
+    /// The `PUBLIC_URL` of its `[vars]`, when not empty: the retailer's own.
+    fn public_url(&self) -> Option<String> {
+        self.table
+            .get("vars")?
+            .get(public_url::VAR)?
+            .as_str()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// The configuration to deploy with: this one with the resources' ids and, when known, the
+    /// `PUBLIC_URL` in its `[vars]`, its paths absolute (it lives in the state folder).
     fn generated(
         &self,
         ids: &std::collections::BTreeMap<String, String>,
+        public_url: Option<&str>,
     ) -> Result<String, String> {
         let mut table = self.table.clone();
+        if let Some(url) = public_url {
+            let vars = table
+                .entry("vars")
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .ok_or("wrangler.toml: [vars] is not a table")?;
+            vars.insert(public_url::VAR.into(), toml::Value::String(url.to_owned()));
+        }
         let absolute = |value: &toml::Value| -> Option<toml::Value> {
             let path = self.dir.join(value.as_str()?);
             Some(toml::Value::String(path_text(&path)))

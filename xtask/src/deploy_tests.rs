@@ -1,15 +1,17 @@
 //! `cargo xtask deploy` against a local stand-in of the Cloudflare API (the D1, Workers KV, Queues
 //! and Workers endpoints wrangler calls, on 127.0.0.1, recording every call), with a real Worker on
 //! `wrangler dev` standing for the deployed one (the first shop is created on it). Needs the
-//! built Worker and widget, as `cargo xtask test` makes them before the tests.
+//! built Worker and widget, as `cargo xtask test` makes them before the tests. The choice of the
+//! Worker's `PUBLIC_URL` and the options' parsing are tested on their own.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use waypost_tests::fake_cloudflare::WRANGLER_ENV_REMOVE;
+use waypost_tests::fake_cloudflare::{ACCOUNT_SUBDOMAIN, WRANGLER_ENV_REMOVE};
 use waypost_tests::{EdgeServer, FakeCloudflare};
 
-use crate::deploy::Deployer;
+use crate::deploy::public_url::{PublicUrl, https_origin};
+use crate::deploy::{DeployOptions, Deployer, DeploymentState};
 use crate::toolchain::edge_dir;
 
 const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
@@ -67,6 +69,7 @@ fn deployer_for(fake: &FakeCloudflare, server: &EdgeServer, dir: &Path) -> Deplo
         state: dir.join("edge/.deploy"),
         env,
         url: Some(server.base_url.clone()),
+        public_url: None,
         admin_token: Some(server.admin_token.clone()),
         shop_name: "Test shop".into(),
         origins: vec!["https://store.example".into()],
@@ -129,6 +132,21 @@ fn name_of(file: &Path) -> String {
     file.file_name().unwrap().to_string_lossy().into_owned()
 }
 
+/// The Worker's plain-text var `name` as its latest upload set it.
+fn var(fake: &FakeCloudflare, name: &str) -> Option<String> {
+    fake.worker("waypost-edge")?
+        .vars
+        .into_iter()
+        .find(|(var, _)| var == name)
+        .map(|(_, text)| text)
+}
+
+/// The deployment state the deployer keeps.
+fn saved_state(deployer: &Deployer) -> DeploymentState {
+    let text = std::fs::read_to_string(deployer.state.join("deployment.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 #[test]
 fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     let scratch =
@@ -163,8 +181,24 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     );
     assert!(fake.queue(NOTIFICATIONS).unwrap().consumers.is_empty());
 
-    // Run again: it completes, creating nothing twice.
+    // Run again: it completes, creating nothing twice. Its PUBLIC_URL is known only from what
+    // the upload reports (the workers.dev URL), so it uploads the Worker once more with it.
+    let workers_dev = format!("https://waypost-edge.{ACCOUNT_SUBDOMAIN}.workers.dev");
     let report = deployer.run().expect("the second run completes");
+    assert_eq!(report.uploads, 2, "a first install uploads twice");
+    assert_eq!(fake.worker("waypost-edge").unwrap().uploads, 2);
+    assert_eq!(var(&fake, "PUBLIC_URL"), Some(workers_dev.clone()));
+    assert_eq!(report.public_url.as_deref(), Some(workers_dev.as_str()));
+    assert_eq!(
+        saved_state(&deployer).public_url.as_deref(),
+        Some(workers_dev.as_str()),
+        "kept for the upgrades"
+    );
+    assert_eq!(
+        var(&fake, "EMAIL_BASE_URL").as_deref(),
+        Some("https://api.postmarkapp.com"),
+        "the other vars are set as wrangler.toml has them"
+    );
     assert_eq!(creations(&fake, "/d1/database"), 1, "{:#?}", fake.calls());
     assert_eq!(creations(&fake, "/storage/kv/namespaces"), 1);
     let databases = fake.d1_databases();
@@ -268,7 +302,11 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
         queues,
         "the same queues, their consumers updated in place"
     );
-    assert_eq!(fake.queue(NOTIFICATIONS).unwrap().consumers[0].writes, 2);
+    assert_eq!(
+        fake.queue(NOTIFICATIONS).unwrap().consumers[0].writes,
+        3,
+        "written by each upload: the first install's two and the upgrade's one"
+    );
     assert!(
         again
             .resources
@@ -291,7 +329,17 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
         .count();
     assert_eq!(sent_now, 1, "only the new migration is applied");
     let worker = fake.worker("waypost-edge").unwrap();
-    assert!(worker.uploads > uploads, "the new Worker is uploaded");
+    assert_eq!(
+        worker.uploads,
+        uploads + 1,
+        "the new Worker is uploaded once"
+    );
+    assert_eq!(again.uploads, 1);
+    assert_eq!(
+        var(&fake, "PUBLIC_URL"),
+        Some(workers_dev.clone()),
+        "PUBLIC_URL kept"
+    );
     assert_eq!(worker.secrets.len(), 2, "its secrets are kept");
     assert!(again.new_admin_token.is_none(), "no new admin token");
     let (kept, created) = again.shop.expect("the shop is kept");
@@ -299,15 +347,28 @@ fn deploys_once_upgrades_in_place_and_completes_after_a_failure() {
     assert_eq!(kept.shop_id, shop.shop_id);
     assert!(fake.unhandled().is_empty(), "{:#?}", fake.unhandled());
 
-    // Another machine (no state folder, no admin token) deploys the same account: nothing
-    // created, the Worker's secrets left as they are (a new INTEGRATIONS_KEY would lock every
-    // shop's integrations out), and it says how to create the shop it cannot see.
+    // Another machine (no state folder, no admin token) deploys the same account with the
+    // retailer's own PUBLIC_URL (a custom domain): nothing created, the Worker's secrets left as
+    // they are (a new INTEGRATIONS_KEY would lock every shop's integrations out), their
+    // PUBLIC_URL set in one upload, and it says how to create the shop it cannot see.
     let secrets = fake.worker("waypost-edge").unwrap().secrets;
+    let uploads = fake.worker("waypost-edge").unwrap().uploads;
     std::fs::remove_dir_all(&deployer.state).unwrap();
     let mut other_machine = deployer_for(&fake, &server, dir);
     other_machine.admin_token = None;
+    other_machine.public_url = Some("https://track.store.example".into());
     fake.clear_calls();
     let third = other_machine.run().expect("a deploy from another machine");
+    assert_eq!(third.uploads, 1);
+    assert_eq!(fake.worker("waypost-edge").unwrap().uploads, uploads + 1);
+    assert_eq!(
+        var(&fake, "PUBLIC_URL").as_deref(),
+        Some("https://track.store.example")
+    );
+    assert_eq!(
+        saved_state(&other_machine).public_url.as_deref(),
+        Some("https://track.store.example")
+    );
     assert_eq!(creations(&fake, "/d1/database"), 0);
     assert_eq!(creations(&fake, "/storage/kv/namespaces"), 0);
     assert_eq!(creations(&fake, "/queues"), 0);
@@ -346,6 +407,7 @@ fn a_deploy_without_a_login_says_what_to_do_and_touches_nothing() {
         state: scratch.0.join("state"),
         env,
         url: None,
+        public_url: None,
         admin_token: None,
         shop_name: "Test shop".into(),
         origins: Vec::new(),
@@ -359,4 +421,106 @@ fn a_deploy_without_a_login_says_what_to_do_and_touches_nothing() {
             "{file} written before the login check"
         );
     }
+}
+
+#[test]
+fn the_public_url_is_theirs_then_the_last_deploys_then_learned() {
+    let theirs = |url: &str| PublicUrl::Theirs(url.to_owned());
+    assert_eq!(
+        PublicUrl::choose(
+            Some("https://track.store.example/"),
+            Some("https://other.example"),
+            Some("https://kept.example")
+        ),
+        Ok(theirs("https://track.store.example"))
+    );
+    assert_eq!(
+        PublicUrl::choose(
+            None,
+            Some("https://other.example"),
+            Some("https://kept.example")
+        ),
+        Ok(theirs("https://other.example"))
+    );
+    assert_eq!(
+        PublicUrl::choose(None, Some(" "), Some("https://kept.example")),
+        Ok(PublicUrl::Kept("https://kept.example".into())),
+        "an empty PUBLIC_URL in wrangler.toml is unset"
+    );
+    assert_eq!(
+        PublicUrl::choose(None, Some(""), None),
+        Ok(PublicUrl::Learned)
+    );
+    assert_eq!(PublicUrl::Learned.known(), None);
+    assert!(PublicUrl::Learned.plan().contains("upload once more"));
+    let error = PublicUrl::choose(None, Some("http://shop.example"), None).unwrap_err();
+    assert!(error.contains("wrangler.toml"), "{error}");
+    let error = PublicUrl::choose(Some("https://shop.example/track"), None, None).unwrap_err();
+    assert!(error.contains("--public-url"), "{error}");
+}
+
+#[test]
+fn a_public_url_is_an_https_origin() {
+    for (url, origin) in [
+        ("https://track.store.example", "https://track.store.example"),
+        (
+            "https://track.store.example/",
+            "https://track.store.example",
+        ),
+        ("https://shop.example:8443", "https://shop.example:8443"),
+        (
+            " https://waypost-edge.x.workers.dev ",
+            "https://waypost-edge.x.workers.dev",
+        ),
+    ] {
+        assert_eq!(https_origin(url).as_deref(), Ok(origin), "{url}");
+    }
+    for url in [
+        "",
+        "track.store.example",
+        "http://track.store.example",
+        "https://",
+        "https://track.store.example/unsubscribe",
+        "https://track.store.example?x=1",
+        "https://track.store.example#top",
+        "https://user@track.store.example",
+        "https://track.store.example:port",
+        "https://-track.example",
+    ] {
+        assert!(https_origin(url).is_err(), "{url:?}");
+    }
+}
+
+#[test]
+fn deploy_options_read_the_public_url() {
+    let args = |list: &[&str]| -> Vec<String> { list.iter().map(|a| (*a).to_owned()).collect() };
+    let options =
+        DeployOptions::parse(&args(&["--public-url", "https://track.store.example/"])).unwrap();
+    assert_eq!(
+        options.public_url.as_deref(),
+        Some("https://track.store.example")
+    );
+    let error = DeployOptions::parse(&args(&["--public-url", "https://a.example/x"])).unwrap_err();
+    assert!(error.contains("--public-url"), "{error}");
+    assert!(DeployOptions::parse(&args(&["--public-url"])).is_err());
+
+    // A custom domain given as `--url` is the public one too; a local address is not.
+    let custom = DeployOptions::parse(&args(&["--url", "https://track.store.example"])).unwrap();
+    assert_eq!(
+        Deployer::for_repository(&custom).public_url.as_deref(),
+        Some("https://track.store.example")
+    );
+    let local = DeployOptions::parse(&args(&["--url", "http://127.0.0.1:8787"])).unwrap();
+    assert_eq!(Deployer::for_repository(&local).public_url, None);
+    let both = DeployOptions::parse(&args(&[
+        "--url",
+        "https://a.example",
+        "--public-url",
+        "https://b.example",
+    ]))
+    .unwrap();
+    assert_eq!(
+        Deployer::for_repository(&both).public_url.as_deref(),
+        Some("https://b.example")
+    );
 }

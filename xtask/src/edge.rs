@@ -95,7 +95,12 @@ pub fn dev() -> Result<(), String> {
         .collect();
     let server = EdgeServer::start(DEV_PORT, state, Mode::Dev, &vars)?;
     println!("\n==> seeding the demo shop through the API");
-    let seeded = demo::seed(&server.client(), &server.admin_token, &[])?;
+    let seeded = demo::seed_with_webhook(
+        &server.client(),
+        &server.admin_token,
+        &[],
+        Some(&catcher.webhook_url("demo-shop")),
+    )?;
     print_welcome(&server, &seeded);
     println!(
         "\nThe aggregator (17TRACK) is a local fake at {}: it tracks the dropshipped parcel {} (handed over to USPS as {}).",

@@ -13,8 +13,12 @@ use crate::service::store::Runtime;
 /// The producer binding of the queue.
 pub const BINDING: &str = "NOTIFY_QUEUE";
 
-/// Notices the Cron Trigger's sweep hands to the queue again per run, at most.
+/// Notices, and messages, the Cron Trigger's sweep hands to the queue again per run, at most.
 const SWEEP_BATCH: usize = 100;
+
+/// Minutes a message may stay pending, unheld, before the sweep hands it to the queue again
+/// (longer than a retry's backoff while the provider is briefly down).
+const STALE_DELIVERY_MINUTES: i64 = 30;
 
 /// Delay notices the Cron Trigger's delay pass writes per run, at most (the rest the next run).
 const DELAY_BATCH: usize = 200;
@@ -135,13 +139,24 @@ pub async fn hand_over(app: &App<'_>, deliveries: Vec<String>) {
     }
 }
 
-/// The Cron Trigger's sweep: notices written a while ago whose messages were never made (the
-/// queue did not take them) go to the queue again.
+/// The Cron Trigger's sweep: notices written a while ago whose messages were never made, and
+/// messages made a while ago still pending and held by no attempt (their queue message was lost,
+/// e.g. to a restart), go to the queue again; an attempt's claim keeps a message from being sent
+/// twice.
 pub async fn sweep(app: &App<'_>) {
-    let before = app.runtime.now() - chrono::TimeDelta::minutes(5);
-    let ids = match notify::unsent(&app.store, before, SWEEP_BATCH).await {
-        Ok(ids) => ids,
-        Err(error) => {
+    let now = app.runtime.now();
+    let notices =
+        notify::unsent(&app.store, now - chrono::TimeDelta::minutes(5), SWEEP_BATCH).await;
+    let deliveries = notify::stale(
+        &app.store,
+        now - chrono::TimeDelta::minutes(STALE_DELIVERY_MINUTES),
+        now,
+        SWEEP_BATCH,
+    )
+    .await;
+    let (notices, deliveries) = match (notices, deliveries) {
+        (Ok(notices), Ok(deliveries)) => (notices, deliveries),
+        (Err(error), _) | (_, Err(error)) => {
             console_error!("notification sweep failed: {error}");
             return;
         }
@@ -149,8 +164,16 @@ pub async fn sweep(app: &App<'_>) {
     let Ok(queue) = app.env.queue(BINDING) else {
         return;
     };
-    for id in ids {
-        if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
+    let messages = notices
+        .into_iter()
+        .map(|id| OutboxMessage::Notice { id })
+        .chain(
+            deliveries
+                .into_iter()
+                .map(|id| OutboxMessage::Delivery { id }),
+        );
+    for message in messages {
+        if let Err(error) = queue.send(message).await {
             console_error!("notification queue: {error}");
         }
     }

@@ -183,6 +183,14 @@ pub trait OutboxStore {
         since: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<String>>;
+    /// Messages made before `before` still pending and held by no attempt (their queue message
+    /// was lost, or their retries were delayed that long), oldest first, at most `limit`.
+    async fn stale_deliveries(
+        &self,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<String>>;
     /// Notices written before `before` whose messages were never made (their queue message was
     /// lost), oldest first, at most `limit`.
     async fn unsent_notices(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<String>>;

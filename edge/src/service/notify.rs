@@ -227,6 +227,16 @@ pub async fn bury(store: &impl OutboxStore, runtime: &impl Runtime, id: &str) ->
         .await
 }
 
+/// Messages made before `before` still pending and held by no attempt at `now`, at most `limit`.
+pub async fn stale(
+    store: &impl OutboxStore,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<String>> {
+    store.stale_deliveries(before, now, limit).await
+}
+
 /// Notices written before `before` whose messages were never made, at most `limit`.
 pub async fn unsent(
     store: &impl OutboxStore,

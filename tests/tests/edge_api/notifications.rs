@@ -49,8 +49,16 @@ pub const TESTS: &[Test] = &[
     ),
 ];
 
-/// A UPS number (a public test vector).
-const NUMBER: &str = "1Z5R89390357567127";
+/// UPS numbers (valid check digits) of these tests' own: one per test, so no test's parcel is
+/// another's.
+const NUMBERS: [&str; 6] = [
+    "1ZNTF0010300000017",
+    "1ZNTF0010300000026",
+    "1ZNTF0010300000035",
+    "1ZNTF0010300000044",
+    "1ZNTF0010300000053",
+    "1ZNTF0010300000062",
+];
 
 /// How long a message may take through the queue (retries included).
 const PATIENCE: Duration = Duration::from_secs(40);
@@ -84,11 +92,11 @@ fn shop_with_customer(
     (shop, endpoint.parse())
 }
 
-/// Registers [`NUMBER`] for order `1001`.
-fn ship(ctx: &Ctx, shop: &ShopCreated) {
+/// Registers `number` for order `1001`.
+fn ship(ctx: &Ctx, shop: &ShopCreated, number: &str) {
     let reply = ctx
         .client
-        .put(&format!("/v1/shipments/{NUMBER}"))
+        .put(&format!("/v1/shipments/{number}"))
         .bearer(&shop.secret_key)
         .json(&json!({ "order_number": "1001" }))
         .send()
@@ -97,7 +105,7 @@ fn ship(ctx: &Ctx, shop: &ShopCreated) {
 }
 
 /// Pushes events of (hours ago, status, words).
-fn push(ctx: &Ctx, shop: &ShopCreated, events: &[(i64, &str, &str)]) {
+fn push(ctx: &Ctx, shop: &ShopCreated, number: &str, events: &[(i64, &str, &str)]) {
     let events: Vec<Value> = events
         .iter()
         .map(|(hours, status, words)| {
@@ -107,7 +115,7 @@ fn push(ctx: &Ctx, shop: &ShopCreated, events: &[(i64, &str, &str)]) {
         .collect();
     let reply = ctx
         .client
-        .post(&format!("/v1/shipments/{NUMBER}/events"))
+        .post(&format!("/v1/shipments/{number}/events"))
         .bearer(&shop.secret_key)
         .json(&json!({ "events": events }))
         .send()
@@ -179,13 +187,14 @@ fn settled(ctx: &Ctx, shop: &ShopCreated, count: usize) -> NotificationList {
 }
 
 fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
+    let number = NUMBERS[0];
     let email = "lucia.tell@example.com";
     let phone = "+34 600 111 222";
     let (shop, endpoint) = shop_with_customer(ctx, "tell", email, phone, "es");
     let hook = "/hooks/tell";
     // The tracking number is registered for the order: "shipped", once on each channel.
-    ship(ctx, &shop);
-    ship(ctx, &shop);
+    ship(ctx, &shop, number);
+    ship(ctx, &shop, number);
     let shipped = wait_for(ctx, email, 1);
     assert!(
         shipped[0]
@@ -196,7 +205,7 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
         "in Spanish: {:?}",
         shipped[0].subject
     );
-    assert!(shipped[0].text.contains(NUMBER), "{}", shipped[0].text);
+    assert!(shipped[0].text.contains(number), "{}", shipped[0].text);
     wait_for(ctx, "+34 600 111 222", 1);
     let hooks = wait_for(ctx, hook, 1);
     // Out for delivery, pushed three times and in reverse: one message per channel.
@@ -204,11 +213,11 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
         (30, "in_transit", "Departed facility"),
         (2, "out_for_delivery", "Out for delivery <b>today</b>"),
     ];
-    push(ctx, &shop, &batch);
-    push(ctx, &shop, &batch);
+    push(ctx, &shop, number, &batch);
+    push(ctx, &shop, number, &batch);
     let mut reversed = batch;
     reversed.reverse();
-    push(ctx, &shop, &reversed);
+    push(ctx, &shop, number, &reversed);
     let emails = wait_for(ctx, email, 2);
     let out = &emails[1];
     assert_eq!(out.tag.as_deref(), Some("out_for_delivery"));
@@ -225,7 +234,7 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
     let body = webhook.body.clone().unwrap_or_default();
     let payload: Value = serde_json::from_str(&body).expect("a JSON body");
     assert_eq!(payload["type"], "shipment.out_for_delivery");
-    assert_eq!(payload["data"]["tracking"]["tracking_number"], NUMBER);
+    assert_eq!(payload["data"]["tracking"]["tracking_number"], number);
     assert_eq!(payload["data"]["tracking"]["status"], "out_for_delivery");
     let headers: Vec<(String, String)> = webhook
         .headers
@@ -248,7 +257,12 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
         webhook.headers.get("webhook-id")
     );
     // A jump to delivered tells "delivered", not every step skipped.
-    push(ctx, &shop, &[(1, "delivered", "Delivered, front door")]);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(1, "delivered", "Delivered, front door")],
+    );
     let emails = wait_for(ctx, email, 3);
     assert_eq!(emails[2].tag.as_deref(), Some("delivered"));
     no_more(ctx, hook, 3);
@@ -269,23 +283,24 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
         !recipients.iter().any(|r| r.contains("lucia")),
         "{recipients:?}"
     );
-    let one = listed(ctx, &shop, &format!("?shipment={NUMBER}&status=sent"));
+    let one = listed(ctx, &shop, &format!("?shipment={number}&status=sent"));
     assert_eq!(one.notifications.len(), 9);
 }
 
 fn notifications_retry_a_failing_provider_and_deliver_once(ctx: &Ctx) {
+    let number = NUMBERS[1];
     let email = "retry.once@example.com";
-    let (shop, _) = shop_with_customer(ctx, "retry", email, "+1 555 0199", "en");
+    let (shop, _) = shop_with_customer(ctx, "retry", email, "+44 7700 900199", "en");
     ctx.catcher
         .fail_next(Route::Email, vec![Reply::status(500)]);
     ctx.catcher
         .fail_next(Route::Sms, vec![Reply::retry_after(429, 3)]);
     let before = ctx.catcher.attempts(&Route::Email);
     let pushed_at = chrono::Utc::now();
-    ship(ctx, &shop);
+    ship(ctx, &shop, number);
     let emails = wait_for(ctx, email, 1);
     assert!(ctx.catcher.attempts(&Route::Email) >= before + 2);
-    let texts = wait_for(ctx, "+1 555 0199", 1);
+    let texts = wait_for(ctx, "+44 7700 900199", 1);
     assert!(
         texts[0].at - pushed_at >= chrono::TimeDelta::seconds(3),
         "Retry-After honoured: sent {} after the change",
@@ -303,14 +318,20 @@ fn notifications_retry_a_failing_provider_and_deliver_once(ctx: &Ctx) {
     assert_eq!(email_line.attempts, 2, "{email_line:?}");
     // An answer that is not what Postmark documents keeps the message to try again.
     ctx.catcher.fail_next(Route::Email, vec![Reply::garbage()]);
-    push(ctx, &shop, &[(1, "out_for_delivery", "Out for delivery")]);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(1, "out_for_delivery", "Out for delivery")],
+    );
     let emails = wait_for(ctx, email, 2);
     assert_eq!(emails[1].tag.as_deref(), Some("out_for_delivery"));
 }
 
 fn notifications_refused_for_good_are_failed_not_retried(ctx: &Ctx) {
+    let number = NUMBERS[2];
     let email = "refused@example.com";
-    let (shop, _) = shop_with_customer(ctx, "refused", email, "+1 555 0177", "en");
+    let (shop, _) = shop_with_customer(ctx, "refused", email, "+44 7700 900177", "en");
     ctx.catcher.fail_next(
         Route::Email,
         vec![Reply {
@@ -320,7 +341,7 @@ fn notifications_refused_for_good_are_failed_not_retried(ctx: &Ctx) {
         }],
     );
     let before = ctx.catcher.attempts(&Route::Email);
-    ship(ctx, &shop);
+    ship(ctx, &shop, number);
     let list = settled(ctx, &shop, 3);
     let line = list
         .notifications
@@ -344,10 +365,11 @@ fn notifications_refused_for_good_are_failed_not_retried(ctx: &Ctx) {
 }
 
 fn notifications_follow_each_shops_own_settings(ctx: &Ctx) {
+    let number = NUMBERS[3];
     let a_email = "a.customer@example.com";
     let b_email = "b.customer@example.com";
-    let (a, _) = shop_with_customer(ctx, "shop-a", a_email, "+1 555 0111", "en");
-    let (b, _) = shop_with_customer(ctx, "shop-b", b_email, "+1 555 0122", "en");
+    let (a, _) = shop_with_customer(ctx, "shop-a", a_email, "+44 7700 900111", "en");
+    let (b, _) = shop_with_customer(ctx, "shop-b", b_email, "+44 7700 900122", "en");
     // Shop B: webhooks only, and no "shipped".
     let settings = ctx
         .client
@@ -359,8 +381,8 @@ fn notifications_follow_each_shops_own_settings(ctx: &Ctx) {
         .send()
         .unwrap();
     assert_eq!(settings.status, 200, "{}", settings.text());
-    ship(ctx, &a);
-    ship(ctx, &b);
+    ship(ctx, &a, number);
+    ship(ctx, &b, number);
     let a_mail = wait_for(ctx, a_email, 1);
     assert!(
         !a_mail[0]
@@ -374,7 +396,7 @@ fn notifications_follow_each_shops_own_settings(ctx: &Ctx) {
     wait_for(ctx, "/hooks/shop-a", 1);
     no_more(ctx, b_email, 0);
     assert!(caught(ctx, "/hooks/shop-b").is_empty());
-    assert!(caught(ctx, "+1 555 0122").is_empty());
+    assert!(caught(ctx, "+44 7700 900122").is_empty());
     // A's webhook never carries B's shipment, nor B's a message of A's.
     let a_hooks = caught(ctx, "/hooks/shop-a");
     assert!(a_hooks.iter().all(|m| !m.text.contains("b.customer")));
@@ -387,7 +409,7 @@ fn notifications_tell_a_delay_once_per_episode(ctx: &Ctx) {
     const DELAYED: &str = "1Z879E930346834440";
     let email = "delay.episodes@example.com";
     let hook = "/hooks/delay";
-    let (shop, _) = shop_with_customer(ctx, "delay", email, "+1 555 0166", "en");
+    let (shop, _) = shop_with_customer(ctx, "delay", email, "+44 7700 900166", "en");
     let registered = ctx
         .client
         .put(&format!("/v1/shipments/{DELAYED}"))
@@ -475,10 +497,11 @@ fn link_in(ctx: &Ctx, text: &str, prefix: &str) -> String {
 }
 
 fn notifications_unsubscribe_stops_the_next_email(ctx: &Ctx) {
+    let number = NUMBERS[4];
     let email = "stop.me@example.com";
-    let phone = "+1 555 0155";
+    let phone = "+44 7700 900155";
     let (shop, _) = shop_with_customer(ctx, "unsubscribe", email, phone, "fr");
-    ship(ctx, &shop);
+    ship(ctx, &shop, number);
     let shipped = wait_for(ctx, email, 1);
     // The email's List-Unsubscribe header (RFC 8058) and its text carry the same link.
     let header = shipped[0]
@@ -527,7 +550,12 @@ fn notifications_unsubscribe_stops_the_next_email(ctx: &Ctx) {
         .unwrap();
     assert_eq!(done.status, 200, "{}", done.text());
     // The next change: the text message still goes, the email does not.
-    push(ctx, &shop, &[(1, "out_for_delivery", "Out for delivery")]);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(1, "out_for_delivery", "Out for delivery")],
+    );
     wait_for(ctx, phone, 2);
     no_more(ctx, email, 1);
     let list = settled(ctx, &shop, 6);
@@ -541,10 +569,11 @@ fn notifications_unsubscribe_stops_the_next_email(ctx: &Ctx) {
 }
 
 fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
+    let number = NUMBERS[5];
     let shop = ctx.shop();
     let put = ctx
         .client
-        .put(&format!("/v1/shipments/{NUMBER}"))
+        .put(&format!("/v1/shipments/{number}"))
         .bearer(&shop.secret_key)
         .json(&json!({}))
         .send()
@@ -560,18 +589,18 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
             .send()
             .unwrap()
     };
-    let bad = subscribe("not an address", NUMBER);
+    let bad = subscribe("not an address", number);
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["code"], "invalid_email");
     assert_eq!(
         subscribe("opt.in@example.com", "1Z879E930346834440").status,
         404
     );
-    let asked = subscribe("Opt.In@example.com", NUMBER);
+    let asked = subscribe("Opt.In@example.com", number);
     assert_eq!(asked.status, 202, "{}", asked.text());
     assert_eq!(asked.json()["status"], "confirmation_sent");
     // Asking again sends no second confirmation.
-    assert_eq!(subscribe("opt.in@example.com", NUMBER).status, 202);
+    assert_eq!(subscribe("opt.in@example.com", number).status, 202);
     let to = "opt.in@example.com";
     let confirmation = wait_for(ctx, to, 1);
     assert_eq!(
@@ -588,12 +617,17 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
         confirmation[0].subject
     );
     // Before confirming, a change sends nothing to the address.
-    push(ctx, &shop, &[(3, "out_for_delivery", "Out for delivery")]);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(3, "out_for_delivery", "Out for delivery")],
+    );
     no_more(ctx, to, 1);
     let confirm = link_in(ctx, &confirmation[0].text, "subscriptions/confirm");
     let page = ctx.client.get(&path_of(ctx, &confirm)).send().unwrap();
     assert_eq!(page.status, 200);
-    assert!(page.text().contains(NUMBER), "{}", page.text());
+    assert!(page.text().contains(number), "{}", page.text());
     let done = ctx
         .client
         .post(&path_of(ctx, &confirm))
@@ -601,7 +635,7 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
         .send()
         .unwrap();
     assert_eq!(done.status, 200, "{}", done.text());
-    push(ctx, &shop, &[(1, "delivered", "Delivered")]);
+    push(ctx, &shop, number, &[(1, "delivered", "Delivered")]);
     let emails = wait_for(ctx, to, 2);
     assert_eq!(emails[1].tag.as_deref(), Some("delivered"));
     assert!(emails[1].subject.is_some());
@@ -609,7 +643,7 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
 
 fn notifications_tell_an_order_waiting_for_stock_once(ctx: &Ctx) {
     let email = "waiting.stock@example.com";
-    let (shop, _) = shop_with_customer(ctx, "stock", email, "+1 555 0166", "en");
+    let (shop, _) = shop_with_customer(ctx, "stock", email, "+44 7700 900144", "en");
     let waiting = json!({ "status": "pending", "sub_status": "awaiting_stock", "lang": "en", "customer": { "email": email } });
     for _ in 0..3 {
         let reply = ctx

@@ -208,6 +208,23 @@ impl OutboxStore for D1Store {
         self.delay_notices(now, since, limit).await
     }
 
+    async fn stale_deliveries(
+        &self,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let rows: Vec<IdRow> = self
+            .rows(
+                "SELECT id FROM deliveries INDEXED BY deliveries_pending \
+                 WHERE state = 'pending' AND created_at < ?1 \
+                 AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY created_at LIMIT ?3",
+                &[instant(before), instant(now), JsValue::from(limit as u32)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|row| row.id).collect())
+    }
+
     async fn unsent_notices(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<String>> {
         let rows: Vec<IdRow> = self
             .rows(
