@@ -835,7 +835,7 @@ fn notification_settings_schemas() -> Value {
     let sender_email = json!({
         "type": "string", "maxLength": MAX_FIELD_CHARS,
         "pattern": r#"^[^\s<>"(),;:\[\]\\@]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"#,
-        "description": "The address emails come from, verified with the email provider (default: the Worker's configured sender)",
+        "description": "The shop's own address, where customers' replies go (Reply-To); emails come from the deployment's verified sender under the shop's name",
     });
     let tracking_page = json!({
         "type": "string", "maxLength": MAX_URL_CHARS, "pattern": "^https?://.*\\{number\\}",
@@ -973,7 +973,7 @@ fn core_schemas() -> Value {
             ("order_number", string()), ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("status_label", string()),
             ("shipments", array(r("TrackingView"))),
         ]),
-        "Contact": input(&[], &[("name", nullable(text(MAX_FIELD_CHARS))), ("email", nullable(email())), ("phone", nullable(text(40)))]),
+        "Contact": input(&[], &[("name", nullable(text(MAX_FIELD_CHARS))), ("email", nullable(email())), ("phone", nullable(json!({ "type": "string", "maxLength": 40, "pattern": "^\\s*\\+[0-9 .()-]*\\s*$", "description": "An international number for text messages: '+', the country code, 8 to 15 digits (spaces, dots, dashes, brackets allowed); else 400 `invalid_phone`" })))]),
         "OrderInput": with_status_pairing(input(&["status"], &[
             ("status", r("Status")), ("sub_status", nullable(r("SubStatus"))), ("customer", r("Contact")),
             ("postal_code", nullable(postal_code())), ("promised_delivery", nullable(r("EtaWindowInput"))),

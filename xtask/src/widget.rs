@@ -327,6 +327,13 @@ fn publish(stage: &Path) -> Result<(), String> {
         std::fs::copy(widget.join("demo").join(page), dist.join("demo").join(page))
             .map_err(|e| e.to_string())?;
     }
+    // The hosted tracking page, the default link of notification messages.
+    std::fs::create_dir_all(dist.join("track")).map_err(|e| e.to_string())?;
+    std::fs::copy(
+        widget.join("track").join("index.html"),
+        dist.join("track").join("index.html"),
+    )
+    .map_err(|e| e.to_string())?;
     println!("widget published to {}", dist.display());
     Ok(())
 }

@@ -135,9 +135,16 @@ impl NotificationSettingsStore for D1Store {
         query: &DeliveryQuery,
     ) -> Result<Vec<DeliveryRecord>> {
         let mut values = vec![text(shop_id)];
+        // One shipment's few messages by their index (the state checked on each); else one
+        // state's by theirs; else all, newest first.
+        let index = match (&query.shipment, query.state) {
+            (Some(_), _) => "deliveries_by_shipment",
+            (None, Some(_)) => "deliveries_by_state",
+            (None, None) => "deliveries_by_shop",
+        };
         let mut sql = format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN notices n ON n.id = d.notice_id \
-             WHERE d.shop_id = ?1"
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries d INDEXED BY {index} \
+             JOIN notices n ON n.id = d.notice_id WHERE d.shop_id = ?1"
         );
         if let Some(shipment) = &query.shipment {
             values.push(text(shipment));

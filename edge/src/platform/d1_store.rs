@@ -86,6 +86,22 @@ impl D1Store {
             .collect()
     }
 
+    /// The statement that tells an order waiting for stock or payment, once per order and
+    /// trigger, as the order row stands once its write ran (in the same transaction); with the
+    /// new notice's id.
+    fn order_notice(&self, order: &OrderRecord) -> Result<(String, D1PreparedStatement)> {
+        let id = format!("ntc_{}", next_revision()?);
+        let statement = self.statement(
+            "INSERT OR IGNORE INTO notices \
+             (id, shop_id, tracking_number, order_number, trigger, episode, created_at) \
+             SELECT ?1, shop_id, '', order_number, sub_status, order_number, updated_at \
+             FROM orders WHERE shop_id = ?2 AND order_number = ?3 \
+             AND sub_status IN ('awaiting_stock', 'payment_issue')",
+            &[text(&id), text(&order.shop_id), text(&order.order_number)],
+        )?;
+        Ok((id, statement))
+    }
+
     /// Runs `statements` then the notices' in one transaction; whether the first changed a row.
     /// The notices written are handed to the queue; one the queue did not take is sent by the
     /// Cron Trigger's sweep.
@@ -840,18 +856,7 @@ impl Store for D1Store {
              source_at = NULL"
         );
         let upsert = self.statement(&sql, &order_values(o))?;
-        let notice_id = format!("ntc_{}", next_revision()?);
-        // An order waiting for stock or payment is told once (per order and trigger), in the
-        // same transaction as the write that says so.
-        let notice = self.statement(
-            "INSERT OR IGNORE INTO notices \
-             (id, shop_id, tracking_number, order_number, trigger, episode, created_at) \
-             SELECT ?1, shop_id, '', order_number, sub_status, order_number, updated_at \
-             FROM orders WHERE shop_id = ?2 AND order_number = ?3 \
-             AND sub_status IN ('awaiting_stock', 'payment_issue')",
-            &[text(&notice_id), text(&o.shop_id), text(&o.order_number)],
-        )?;
-        self.write_noticed(vec![upsert], vec![(notice_id, notice)])
+        self.write_noticed(vec![upsert], vec![self.order_notice(o)?])
             .await
             .map(drop)
     }
@@ -1181,13 +1186,28 @@ impl Store for D1Store {
             &format!("{ERASE_ORDERS} WHERE shop_id = ?1 AND email = ?2"),
             &[text(shop_id), text(email)],
         )?;
+        // The messages to the address, or to the phone of its orders (read before the orders
+        // lose it), forget whom they went to (lists keep the masked form) and those still
+        // pending are not sent; its opt-ins go.
+        let messages = self.statement(
+            "UPDATE deliveries SET recipient = 'erased:' || id, \
+             state = CASE state WHEN 'pending' THEN 'suppressed' ELSE state END \
+             WHERE shop_id = ?1 AND recipient IN \
+             (SELECT ?2 UNION SELECT phone FROM orders \
+              WHERE shop_id = ?1 AND email = ?2 AND phone IS NOT NULL)",
+            &[text(shop_id), text(email)],
+        )?;
+        let opt_ins = self.statement(
+            "DELETE FROM subscriptions WHERE shop_id = ?1 AND email = ?2",
+            &[text(shop_id), text(email)],
+        )?;
         let results = self
             .db
-            .batch(vec![shipments, orders])
+            .batch(vec![shipments, messages, opt_ins, orders])
             .await
             .map_err(internal)?;
         match results.as_slice() {
-            [shipments, orders] => Ok((rows_changed(orders)?, rows_changed(shipments)?)),
+            [shipments, _, _, orders] => Ok((rows_changed(orders)?, rows_changed(shipments)?)),
             _ => Err(internal("a batch answered fewer results than statements")),
         }
     }
@@ -1540,12 +1560,9 @@ impl Store for D1Store {
         );
         let mut values = order_values(o);
         values.push(instant(version_at));
-        let result = self
-            .statement(&sql, &values)?
-            .run()
+        let merge = self.statement(&sql, &values)?;
+        self.write_noticed(vec![merge], vec![self.order_notice(o)?])
             .await
-            .map_err(internal)?;
-        changed_a_row(&result)
     }
 
     async fn insert_order_if_missing(&self, o: &OrderRecord) -> Result<()> {
@@ -1785,11 +1802,45 @@ impl Store for D1Store {
                 &[text(&chunk)],
             )?);
         }
+        // Each imported parcel of an order is told as shipped (once: the outbox's key), in the
+        // same transaction, for the rows this import wrote.
+        let numbers: Vec<Vec<Value>> = shipments
+            .iter()
+            .filter(|s| s.order_number.is_some())
+            .map(|s| vec![Value::String(s.tracking_number.to_string())])
+            .collect();
+        let first_notice = statements.len();
+        let imported_at = shipments.first().map(|s| s.updated_at).unwrap_or_default();
+        for chunk in json_chunks(&numbers)? {
+            statements.push(self.statement(
+                "INSERT OR IGNORE INTO notices \
+                 (id, shop_id, tracking_number, order_number, trigger, episode, created_at) \
+                 SELECT 'ntc_' || lower(hex(randomblob(12))), s.shop_id, s.tracking_number, \
+                 s.order_number, 'shipped', s.order_number, ?3 FROM json_each(?2) j \
+                 CROSS JOIN shipments s ON s.shop_id = ?1 \
+                 AND s.tracking_number = json_extract(j.value, '$[0]') \
+                 WHERE s.revision = ?4 AND s.order_number IS NOT NULL RETURNING id",
+                &[
+                    text(&shop.id),
+                    text(&chunk),
+                    instant(imported_at),
+                    text(&next),
+                ],
+            )?);
+        }
         if statements.is_empty() {
             return Ok(true);
         }
         match self.db.batch(statements).await {
-            Ok(_) => Ok(true),
+            Ok(results) => {
+                let mut noticed = Vec::new();
+                for result in &results[first_notice..] {
+                    let rows: Vec<outbox::IdRow> = result.results().map_err(internal)?;
+                    noticed.extend(rows.into_iter().map(|row| row.id));
+                }
+                self.hand_to_queue(noticed).await;
+                Ok(true)
+            }
             Err(error) if error.to_string().contains(IMPORT_CONFLICT) => {
                 console_log!("an import found a shipment changed since its read; it reads again");
                 Ok(false)

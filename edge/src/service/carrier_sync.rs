@@ -50,7 +50,7 @@ pub async fn store_answer(
         if !changed {
             return Ok(Some(merged.history));
         }
-        let causes = notice_causes::of_merge(before.as_ref(), &merged.history);
+        let causes = notice_causes::of_merge(shop, before.as_ref(), &merged.history, now);
         let written = store
             .store_events(shop, &merged.history.shipment, &merged.new, &causes)
             .await?;

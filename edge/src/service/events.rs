@@ -59,7 +59,7 @@ pub async fn push_events(
             // Everything was stored before: nothing to write (and nothing to race).
             return Ok(Some(0));
         }
-        let causes = notice_causes::of_merge(before.as_ref(), &merged.history);
+        let causes = notice_causes::of_merge(shop, before.as_ref(), &merged.history, now);
         let written = store
             .store_events(shop, &merged.history.shipment, &merged.new, &causes)
             .await?;

@@ -11,7 +11,8 @@ use waypost_shared::wire::Trigger;
 
 use waypost_shared::timeline::Timeline;
 
-use super::store::{ShipmentHistory, ShipmentRecord};
+use super::projection::health_schedule;
+use super::store::{ShipmentHistory, ShipmentRecord, ShopRecord};
 
 /// One thing to tell: its trigger and the episode that names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,11 @@ pub fn caused(
             episode: order.to_owned(),
         });
     }
+    // A number first seen in a look-up (typed into the widget, answered by a carrier) and not
+    // part of an order tells no one: only what the shop registered or ordered is told.
+    if before.is_none() && after.order_number.is_none() {
+        return causes;
+    }
     let status_before = before.map(|before| before.status);
     if status_before != Some(after.status)
         && let Some(trigger) = status_trigger(after.status)
@@ -89,10 +95,34 @@ pub fn caused(
     causes
 }
 
-/// What a merge caused: [`caused`] over the merged history's timeline.
-pub fn of_merge(before: Option<&ShipmentRecord>, after: &ShipmentHistory) -> Vec<Cause> {
+/// What a merge at `now` caused: [`caused`] over the merged history's timeline, and
+/// [`Trigger::InTransitAfterSilence`] when a shipment quiet for longer than its route allows
+/// moves again (a new newest event in transit; its episode that event's instant).
+pub fn of_merge(
+    shop: &ShopRecord,
+    before: Option<&ShipmentRecord>,
+    after: &ShipmentHistory,
+    now: DateTime<Utc>,
+) -> Vec<Cause> {
     let timeline = Timeline::new(after.events.iter().cloned());
-    caused(before, &after.shipment, timeline.events())
+    let mut causes = caused(before, &after.shipment, timeline.events());
+    // Quiet for longer than its route allows (whether or not it is also late by now).
+    let was_stalled = before.is_some_and(|before| {
+        let schedule = health_schedule(shop, before);
+        schedule.fixed.is_none() && schedule.stalled_after.is_some_and(|after| after < now)
+    });
+    let moved = before.is_some_and(|before| after.shipment.last_event_at > before.last_event_at);
+    if was_stalled
+        && moved
+        && after.shipment.status == Status::InTransit
+        && let Some(at) = after.shipment.last_event_at
+    {
+        causes.push(Cause {
+            trigger: Trigger::InTransitAfterSilence,
+            episode: at.to_rfc3339(),
+        });
+    }
+    causes
 }
 
 /// The episode of the current run of `status`: its first event's instant (or local time when
@@ -211,6 +241,30 @@ mod tests {
         assert_eq!(causes[0].episode, "1001");
         assert!(caused(Some(&after), &after, &[]).is_empty());
         assert!(caused(None, &shipment(Status::InfoReceived, None), &[]).is_empty());
+    }
+
+    #[test]
+    fn moving_again_after_a_silence_is_told_once_per_move() {
+        let shop = crate::service::memory::shop("shop");
+        let now = Utc.with_ymd_and_hms(2026, 12, 20, 12, 0, 0).unwrap();
+        let mut before = shipment(Status::InTransit, Some("1001"));
+        before.scope = waypost_shared::health::Scope::Domestic;
+        before.last_event_at = Some(Utc.with_ymd_and_hms(2026, 12, 1, 14, 0, 0).unwrap());
+        let mut after = before.clone();
+        after.last_event_at = Some(now - chrono::TimeDelta::hours(1));
+        let history = |shipment: &ShipmentRecord| ShipmentHistory {
+            shipment: shipment.clone(),
+            order: None,
+            events: Vec::new(),
+        };
+        let told = of_merge(&shop, Some(&before), &history(&after), now);
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0].trigger, Trigger::InTransitAfterSilence);
+        // Not when it was moving anyway, nor when nothing newer came.
+        let mut recent = before.clone();
+        recent.last_event_at = Some(now - chrono::TimeDelta::hours(20));
+        assert!(of_merge(&shop, Some(&recent), &history(&after), now).is_empty());
+        assert!(of_merge(&shop, Some(&before), &history(&before), now).is_empty());
     }
 
     #[test]

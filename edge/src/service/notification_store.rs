@@ -94,8 +94,12 @@ pub struct SubscriptionRecord {
 pub enum Finished {
     /// Accepted by the provider or endpoint.
     Sent,
-    /// Not this time (5xx, 429, a timeout, an unreadable answer): the queue tries again.
-    Retry { error: String },
+    /// Not this time (5xx, 429, a timeout, an unreadable answer): the queue tries again at
+    /// `not_before`, and nothing (a repeated queue message, the sweep) attempts it sooner.
+    Retry {
+        error: String,
+        not_before: DateTime<Utc>,
+    },
     /// Refused for good (a 4xx): never tried again.
     Failed { error: String },
     /// The recipient unsubscribed: not sent.

@@ -5,6 +5,7 @@
 //! order's language; webhooks carry the same tracking view the API returns.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use waypost_shared::labels::Lang;
 use waypost_shared::wire::{Channel, TrackingView, Trigger, WebhookData, WebhookPayload};
 
@@ -209,12 +210,14 @@ pub async fn deliver(
         Outcome::Sent => (Finished::Sent, Handled::Done),
         Outcome::Suppressed => (Finished::Suppressed, Handled::Done),
         Outcome::Failed { error } => (Finished::Failed { error }, Handled::Done),
-        Outcome::Retry { after_secs, error } => (
-            Finished::Retry { error },
-            Handled::Retry {
-                delay_secs: backoff(delivery.attempts, after_secs),
-            },
-        ),
+        Outcome::Retry { after_secs, error } => {
+            let delay_secs = backoff(delivery.attempts, after_secs);
+            let not_before = now + TimeDelta::seconds(delay_secs.into());
+            (
+                Finished::Retry { error, not_before },
+                Handled::Retry { delay_secs },
+            )
+        }
     };
     store.finish_delivery(id, &finished, now).await?;
     Ok(handled)
@@ -291,22 +294,16 @@ async fn attempt(
         // The opt-in's episode is its subscription's id.
         links.url("subscriptions/confirm", Purpose::Confirm, &delivery.episode)
     } else {
-        settings
-            .tracking_page
-            .as_deref()
-            .map(|page| {
-                // An order's own trigger has no parcel yet: its page is found by order number.
-                let number = match (&delivery.tracking_number[..], &delivery.order_number) {
-                    ("", Some(order)) => order,
-                    (number, _) => number,
-                };
-                page.replace("{number}", number)
-            })
-            .or_else(|| {
-                tracking
-                    .as_ref()
-                    .and_then(|view| view.carrier.as_ref()?.tracking_url.clone())
-            })
+        // An order's own trigger has no parcel yet: its page is found by order number.
+        let number = match (&delivery.tracking_number[..], &delivery.order_number) {
+            ("", Some(order)) => order.as_str(),
+            (number, _) => number,
+        };
+        let encoded = utf8_percent_encode(number, NON_ALPHANUMERIC).to_string();
+        match settings.tracking_page.as_deref() {
+            Some(page) => Some(page.replace("{number}", &encoded)),
+            None => hosted_page(store, &shop, links.public_url, &encoded).await?,
+        }
     }
     .unwrap_or_default();
     let unsubscribe = links.url("unsubscribe", Purpose::Unsubscribe, &delivery.id);
@@ -332,14 +329,10 @@ async fn attempt(
                 });
             };
             let message = notice_content::message(&input);
-            let from = sender(
-                &settings.sender_name,
-                &settings.sender_email,
-                account,
-                &shop,
-            );
+            let from = sender(&settings.sender_name, account, &shop);
             let email = Email {
                 from: &from,
+                reply_to: settings.sender_email.as_deref(),
                 to: &delivery.recipient,
                 subject: &message.subject,
                 text: &message.text,
@@ -410,6 +403,27 @@ async fn attempt(
     })
 }
 
+/// The Worker's own tracking page for `number` (percent-encoded), with the shop's publishable
+/// key: the link of a shop without a tracking page of its own.
+async fn hosted_page(
+    store: &impl Store,
+    shop: &ShopRecord,
+    public_url: Option<&str>,
+    number: &str,
+) -> Result<Option<String>> {
+    let Some(base) = public_url else {
+        return Ok(None);
+    };
+    let Some(key) = store.publishable_keys(&shop.id).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(format!(
+        "{}/track/?key={}&tracking={number}",
+        base.trim_end_matches('/'),
+        key.key_id
+    )))
+}
+
 /// The shipment as its customers see it, in `lang` (no carrier asked); `None` for an order's
 /// own triggers.
 async fn view(
@@ -448,25 +462,19 @@ async fn order_of(
     }
 }
 
-/// The sender line: the shop's name and address when set, else the provider's configured sender
-/// under the shop's name.
-fn sender(
-    name: &Option<String>,
-    address: &Option<String>,
-    account: &EmailAccount,
-    shop: &ShopRecord,
-) -> String {
+/// The sender line: the deployment's verified address (every shop shares it, so no shop can
+/// send as another) under the shop's name.
+fn sender(name: &Option<String>, account: &EmailAccount, shop: &ShopRecord) -> String {
     let name = name
         .as_deref()
         .unwrap_or(&shop.name)
         .replace(['"', '\\'], "");
-    let configured = account
+    let address = account
         .from
         .rsplit_once('<')
         .map_or(account.from.as_str(), |(_, address)| {
             address.trim_end_matches('>')
         });
-    let address = address.as_deref().unwrap_or(configured);
     format!("\"{name}\" <{address}>")
 }
 

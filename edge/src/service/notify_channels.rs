@@ -37,8 +37,11 @@ pub struct SmsAccount {
 /// An email to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email<'a> {
-    /// The sender line (`"Harbor & Pine" <notifications@example.com>`).
+    /// The sender line (`"Harbor & Pine" <notifications@example.com>`): always the deployment's
+    /// verified address, under the shop's name.
     pub from: &'a str,
+    /// Where replies go: the shop's own address, when it set one.
+    pub reply_to: Option<&'a str>,
     pub to: &'a str,
     pub subject: &'a str,
     pub text: &'a str,
@@ -74,7 +77,7 @@ pub fn email_call(account: &EmailAccount, email: &Email<'_>) -> HttpCall {
         ]),
         None => json!([]),
     };
-    let body = json!({
+    let mut body = json!({
         "From": email.from,
         "To": email.to,
         "Subject": email.subject,
@@ -84,6 +87,9 @@ pub fn email_call(account: &EmailAccount, email: &Email<'_>) -> HttpCall {
         "Tag": email.tag,
         "Headers": headers,
     });
+    if let Some(reply_to) = email.reply_to {
+        body["ReplyTo"] = json!(reply_to);
+    }
     HttpCall {
         method: CallMethod::Post,
         url: format!("{}/email", account.base_url.trim_end_matches('/')),
@@ -121,13 +127,21 @@ pub fn read_email(reply: &HttpReply) -> Outcome {
     }
 }
 
-/// `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`, form-encoded, with HTTP Basic auth.
+/// `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`, form-encoded, with HTTP Basic auth;
+/// the number in E.164 (`+` and its digits), as Twilio takes it.
 pub fn sms_call(account: &SmsAccount, to: &str, text: &str) -> HttpCall {
-    let form = [("To", to), ("From", account.from.as_str()), ("Body", text)]
-        .iter()
-        .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, NON_ALPHANUMERIC)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let to: String = std::iter::once('+')
+        .chain(to.chars().filter(char::is_ascii_digit))
+        .collect();
+    let form = [
+        ("To", to.as_str()),
+        ("From", account.from.as_str()),
+        ("Body", text),
+    ]
+    .iter()
+    .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, NON_ALPHANUMERIC)))
+    .collect::<Vec<_>>()
+    .join("&");
     let credentials = STANDARD.encode(format!("{}:{}", account.account_sid, account.auth_token));
     HttpCall {
         method: CallMethod::Post,
@@ -259,13 +273,15 @@ fn unreadable(provider: &str, status: u16) -> Outcome {
     }
 }
 
-/// Seconds before the next attempt: what the provider asked for, else doubling from 2 s up to
-/// 15 minutes; never beyond the 12 hours a queue can delay a message.
+/// Seconds before the next attempt after `attempts` failed ones: what the provider asked for,
+/// else a schedule that tries again soon, then spreads the queue's 8 retries over about 11 hours,
+/// so an outage of a few hours loses nothing; never beyond the 12 hours a queue can delay a
+/// message.
 pub fn backoff(attempts: u32, retry_after: Option<u32>) -> u32 {
+    const SCHEDULE: [u32; 8] = [2, 10, 60, 300, 1_800, 3_600, 10_800, 21_600];
     const MAX_QUEUE_DELAY: u32 = 12 * 60 * 60;
-    retry_after
-        .unwrap_or_else(|| 2u32.saturating_pow(attempts.max(1)).min(15 * 60))
-        .min(MAX_QUEUE_DELAY)
+    let scheduled = SCHEDULE[(attempts.max(1) as usize - 1).min(SCHEDULE.len() - 1)];
+    retry_after.unwrap_or(scheduled).min(MAX_QUEUE_DELAY)
 }
 
 /// An address as lists show it: `m***@example.com`.
@@ -383,7 +399,7 @@ mod tests {
         );
         assert_eq!(
             call.body.as_deref(),
-            Some("To=%2B1%20555%200101&From=%2B15005550006&Body=Out%20for%20delivery%20%26%20more")
+            Some("To=%2B15550101&From=%2B15005550006&Body=Out%20for%20delivery%20%26%20more")
         );
         let email = email_call(
             &EmailAccount {
@@ -393,6 +409,7 @@ mod tests {
             },
             &Email {
                 from: "shop@example.com",
+                reply_to: None,
                 to: "maya@example.com",
                 subject: "Delivered",
                 text: "t",
@@ -422,9 +439,12 @@ mod tests {
             Outcome::Retry { .. }
         ));
         assert_eq!(backoff(1, None), 2);
-        assert_eq!(backoff(3, None), 8);
-        assert_eq!(backoff(20, None), 900);
+        assert_eq!(backoff(3, None), 60);
+        assert_eq!(backoff(20, None), 21_600);
         assert_eq!(backoff(1, Some(30)), 30);
+        assert_eq!(backoff(1, Some(86_400)), 43_200);
+        let total: u32 = (1..=8).map(|attempt| backoff(attempt, None)).sum();
+        assert!(total > 10 * 3_600, "retries span hours: {total} s");
     }
 
     #[test]

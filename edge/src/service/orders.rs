@@ -37,7 +37,7 @@ pub async fn put_order(
             MAX_FIELD_CHARS,
         )?,
         email: validate::email(input.customer.email.as_deref())?,
-        phone: validate::text("customer.phone", input.customer.phone.as_deref(), 40)?,
+        phone: validate::phone("customer.phone", input.customer.phone.as_deref())?,
         postal_code: validate::postal_code("postal_code", input.postal_code.as_deref())?,
         promised_from: input.promised_delivery.map(|eta| eta.from()),
         promised_to: input.promised_delivery.map(|eta| eta.to()),

@@ -90,9 +90,10 @@ pub async fn unsubscribe_page(
 }
 
 /// `POST /v1/unsubscribe?token=` (the page's button, or a mail client's one-click): nothing more
-/// about the message's order (or parcel) goes to its recipient.
+/// about the message's order (or parcel) goes to its recipient: no email, and no text message to
+/// the order's phone either.
 pub async fn unsubscribe(
-    store: &impl SubscriptionStore,
+    store: &(impl Store + SubscriptionStore),
     key: Option<&LinkKey>,
     token: &str,
     now: DateTime<Utc>,
@@ -107,6 +108,17 @@ pub async fn unsubscribe(
     store
         .unsubscribe(&delivery.shop_id, &scope, &delivery.recipient, now)
         .await?;
+    if let Some(order) = &delivery.order_number
+        && let Some(phone) = store
+            .order(&delivery.shop_id, order)
+            .await?
+            .filter(|order| order.email.as_deref() == Some(delivery.recipient.as_str()))
+            .and_then(|order| order.phone)
+    {
+        store
+            .unsubscribe(&delivery.shop_id, &scope, &phone, now)
+            .await?;
+    }
     let lang = delivery.lang.unwrap_or_default();
     Ok(page(lang, lang.notice(NoticeText::Unsubscribed), None))
 }

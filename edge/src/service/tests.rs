@@ -771,7 +771,7 @@ fn personal_data_is_exported_erased_and_expired() {
         customer: Contact {
             name: Some("Ana Secret".into()),
             email: Some(email.into()),
-            phone: Some("555 0100".into()),
+            phone: Some("+1 555 010 0100".into()),
         },
         postal_code: Some("10001".into()),
         promised_delivery: None,
@@ -817,7 +817,10 @@ fn personal_data_is_exported_erased_and_expired() {
     }
     let export = block_on(super::customers::export(&store, &shop, " Ana@Example.com")).unwrap();
     assert_eq!(export.orders.len(), 1);
-    assert_eq!(export.orders[0].contact.phone.as_deref(), Some("555 0100"));
+    assert_eq!(
+        export.orders[0].contact.phone.as_deref(),
+        Some("+1 555 010 0100")
+    );
     assert_eq!(
         export.orders[0].shipments[0].postal_code.as_deref(),
         Some("10001")

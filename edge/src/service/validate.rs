@@ -208,6 +208,31 @@ pub fn tracking_page(value: Option<&str>) -> Result<Option<String>> {
     })
 }
 
+/// A customer's phone number, for text messages: an international number (`+` and the country
+/// code), 8 to 15 digits, written with spaces, dots, dashes or brackets if one likes; kept as
+/// written (trimmed). Blank counts as absent.
+pub fn phone(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let valid = value.starts_with('+')
+        && value.len() <= 40
+        && (8..=15).contains(&digits)
+        && value[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-()".contains(c));
+    if !valid {
+        return Err(EdgeError::bad_request(
+            "invalid_phone",
+            format!(
+                "{field} is not an international phone number like +1 555 010 0199 (a +, the country code, 8 to 15 digits)"
+            ),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 /// The address notification emails come from: see [`mail_address`]. Blank counts as absent.
 pub fn sender_email(value: Option<&str>) -> Result<Option<String>> {
     mail_address("sender_email", value)
@@ -376,6 +401,23 @@ mod tests {
         assert!(text("f", Some("Paris\u{202E}gnp.exe"), 200).is_err());
         assert!(text("f", Some("a\u{2067}b"), 200).is_err());
         assert!(country("c", Some("USA")).is_err());
+    }
+
+    #[test]
+    fn phones() {
+        for good in ["+1 555 010 0199", "+44 (0)20 7946.0018", "  +34600111222 "] {
+            assert!(phone("p", Some(good)).unwrap().is_some(), "{good}");
+        }
+        for bad in [
+            "555 0100",
+            "+1 555",
+            "+1 555 😀');--",
+            "+1234567890123456",
+            "+1-800-FLOWERS",
+        ] {
+            assert!(phone("p", Some(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(phone("p", Some("  ")).unwrap(), None);
     }
 
     #[test]

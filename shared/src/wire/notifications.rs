@@ -94,8 +94,8 @@ pub struct NotificationSettings {
     /// The name emails come from (default: the shop's name).
     #[serde(default)]
     pub sender_name: Option<String>,
-    /// The address emails come from, verified with the email provider (default: the Worker's
-    /// configured sender).
+    /// The shop's own address, where customers' replies go (`Reply-To`); emails come from the
+    /// deployment's verified sender under the shop's name, so no shop can send as another.
     #[serde(default)]
     pub sender_email: Option<String>,
     /// The shop's tracking page, an https URL with a `{number}` placeholder (default: the

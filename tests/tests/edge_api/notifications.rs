@@ -32,6 +32,14 @@ pub const TESTS: &[Test] = &[
         notifications_follow_each_shops_own_settings,
     ),
     (
+        "notifications_tell_every_other_trigger_once",
+        notifications_tell_every_other_trigger_once,
+    ),
+    (
+        "notifications_tell_imported_parcels_shipped_once",
+        notifications_tell_imported_parcels_shipped_once,
+    ),
+    (
         "notifications_tell_an_order_waiting_for_stock_once",
         notifications_tell_an_order_waiting_for_stock_once,
     ),
@@ -51,13 +59,15 @@ pub const TESTS: &[Test] = &[
 
 /// UPS numbers (valid check digits) of these tests' own: one per test, so no test's parcel is
 /// another's.
-const NUMBERS: [&str; 6] = [
+const NUMBERS: [&str; 8] = [
     "1ZNTF0010300000017",
     "1ZNTF0010300000026",
     "1ZNTF0010300000035",
     "1ZNTF0010300000044",
     "1ZNTF0010300000053",
     "1ZNTF0010300000062",
+    "1ZNTF0010300000071",
+    "1ZNTF0010300000080",
 ];
 
 /// How long a message may take through the queue (retries included).
@@ -123,12 +133,17 @@ fn push(ctx: &Ctx, shop: &ShopCreated, number: &str, events: &[(i64, &str, &str)
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
 
-/// The caught messages to `to` (an address, a phone number or a webhook path).
+/// The caught messages to `to` (an address, a phone number however written, or a webhook path).
 fn caught(ctx: &Ctx, to: &str) -> Vec<CaughtMessage> {
+    let digits = |text: &str| -> String { text.chars().filter(char::is_ascii_digit).collect() };
+    let phone = to.starts_with('+').then(|| digits(to));
     ctx.catcher
         .messages()
         .into_iter()
-        .filter(|message| message.to == to)
+        .filter(|message| match &phone {
+            Some(number) => message.to.starts_with('+') && digits(&message.to) == *number,
+            None => message.to == to,
+        })
         .collect()
 }
 
@@ -206,6 +221,16 @@ fn notifications_tell_each_trigger_once_on_each_channel(ctx: &Ctx) {
         shipped[0].subject
     );
     assert!(shipped[0].text.contains(number), "{}", shipped[0].text);
+    // Without a tracking page of the shop's own, the link is the Worker's hosted page.
+    let hosted = format!(
+        "{}/track/?key={}&tracking={number}",
+        ctx.client.base_url(),
+        shop.publishable_key
+    );
+    assert!(shipped[0].text.contains(&hosted), "{}", shipped[0].text);
+    let page = ctx.client.get(&path_of(ctx, &hosted)).send().unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<waypost-tracker"), "{}", page.text());
     wait_for(ctx, "+34 600 111 222", 1);
     let hooks = wait_for(ctx, hook, 1);
     // Out for delivery, pushed three times and in reverse: one message per channel.
@@ -294,7 +319,7 @@ fn notifications_retry_a_failing_provider_and_deliver_once(ctx: &Ctx) {
     ctx.catcher
         .fail_next(Route::Email, vec![Reply::status(500)]);
     ctx.catcher
-        .fail_next(Route::Sms, vec![Reply::retry_after(429, 3)]);
+        .fail_next(Route::Sms, vec![Reply::retry_after(429, 15)]);
     let before = ctx.catcher.attempts(&Route::Email);
     let pushed_at = chrono::Utc::now();
     ship(ctx, &shop, number);
@@ -302,7 +327,7 @@ fn notifications_retry_a_failing_provider_and_deliver_once(ctx: &Ctx) {
     assert!(ctx.catcher.attempts(&Route::Email) >= before + 2);
     let texts = wait_for(ctx, "+44 7700 900199", 1);
     assert!(
-        texts[0].at - pushed_at >= chrono::TimeDelta::seconds(3),
+        texts[0].at - pushed_at >= chrono::TimeDelta::seconds(15),
         "Retry-After honoured: sent {} after the change",
         texts[0].at - pushed_at
     );
@@ -549,23 +574,26 @@ fn notifications_unsubscribe_stops_the_next_email(ctx: &Ctx) {
         .send()
         .unwrap();
     assert_eq!(done.status, 200, "{}", done.text());
-    // The next change: the text message still goes, the email does not.
+    // The next change: neither the email nor the text message goes to the customer; the
+    // retailer's webhook still does.
     push(
         ctx,
         &shop,
         number,
         &[(1, "out_for_delivery", "Out for delivery")],
     );
-    wait_for(ctx, phone, 2);
+    wait_for(ctx, "/hooks/unsubscribe", 2);
     no_more(ctx, email, 1);
+    no_more(ctx, phone, 1);
     let list = settled(ctx, &shop, 6);
-    let suppressed: Vec<_> = list
+    let mut suppressed: Vec<&str> = list
         .notifications
         .iter()
         .filter(|n| n.state.as_str() == "suppressed")
+        .map(|n| n.channel.as_str())
         .collect();
-    assert_eq!(suppressed.len(), 1, "{list:#?}");
-    assert_eq!(suppressed[0].channel.as_str(), "email");
+    suppressed.sort_unstable();
+    assert_eq!(suppressed, ["email", "sms"], "{list:#?}");
 }
 
 fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
@@ -639,6 +667,21 @@ fn notifications_opt_in_waits_for_its_confirmation(ctx: &Ctx) {
     let emails = wait_for(ctx, to, 2);
     assert_eq!(emails[1].tag.as_deref(), Some("delivered"));
     assert!(emails[1].subject.is_some());
+    // The customer's erasure ends the opt-in with the rest of their data.
+    let erased = ctx
+        .client
+        .delete(&format!("/v1/customers?email={to}"))
+        .bearer(&shop.secret_key)
+        .send()
+        .unwrap();
+    assert_eq!(erased.status, 200, "{}", erased.text());
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(0, "exception", "Returned to sender")],
+    );
+    no_more(ctx, to, 2);
 }
 
 fn notifications_tell_an_order_waiting_for_stock_once(ctx: &Ctx) {
@@ -664,5 +707,133 @@ fn notifications_tell_an_order_waiting_for_stock_once(ctx: &Ctx) {
     assert_eq!(payload["type"], "order.awaiting_stock");
     assert_eq!(payload["data"]["order_number"], "1001");
     assert_eq!(payload["data"]["tracking"], Value::Null);
+    no_more(ctx, email, 1);
+}
+
+fn notifications_tell_every_other_trigger_once(ctx: &Ctx) {
+    let number = NUMBERS[6];
+    let email = "every.trigger@example.com";
+    let (shop, _) = shop_with_customer(ctx, "every", email, "+44 7700 900133", "en");
+    // Every trigger on, email only.
+    let settings = ctx
+        .client
+        .put("/v1/notifications/settings")
+        .bearer(&shop.secret_key)
+        .json(&json!({ "channels": ["email"], "triggers": ["shipped", "in_transit_after_silence", "out_for_delivery", "available_for_pickup", "attempt_failed", "delivered", "exception", "delay", "eta_later", "awaiting_stock", "payment_issue"] }))
+        .send()
+        .unwrap();
+    assert_eq!(settings.status, 200, "{}", settings.text());
+    let today = chrono::Utc::now().date_naive();
+    let register = |eta_to: chrono::NaiveDate| {
+        let reply = ctx
+            .client
+            .put(&format!("/v1/shipments/{number}"))
+            .bearer(&shop.secret_key)
+            .json(&json!({ "order_number": "1001", "scope": "domestic", "service_level": "standard", "eta": { "from": today.to_string(), "to": eta_to.to_string(), "source": "carrier" } }))
+            .send()
+            .unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    };
+    register(today + chrono::TimeDelta::days(2));
+    wait_for(ctx, email, 1);
+    // Each change as it comes, each told before the next (a message says how things stand when
+    // it is sent).
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(240, "in_transit", "Departed facility")],
+    );
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(5, "in_transit", "Arrived at facility")],
+    );
+    wait_for(ctx, email, 2);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(4, "available_for_pickup", "Ready at the Brooklyn counter")],
+    );
+    wait_for(ctx, email, 3);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(3, "attempt_failed", "Addressee not available")],
+    );
+    wait_for(ctx, email, 4);
+    push(
+        ctx,
+        &shop,
+        number,
+        &[(2, "exception", "Held by customs <script>x</script>")],
+    );
+    wait_for(ctx, email, 5);
+    // The ETA moved later.
+    register(today + chrono::TimeDelta::days(6));
+    wait_for(ctx, email, 6);
+    // The order's payment fails.
+    let order = ctx
+        .client
+        .put("/v1/orders/1001")
+        .bearer(&shop.secret_key)
+        .json(&json!({ "status": "pending", "sub_status": "payment_issue", "lang": "en", "customer": { "email": email } }))
+        .send()
+        .unwrap();
+    assert_eq!(order.status, 200, "{}", order.text());
+    let expected = [
+        "shipped",
+        "in_transit_after_silence",
+        "available_for_pickup",
+        "attempt_failed",
+        "exception",
+        "eta_later",
+        "payment_issue",
+    ];
+    let emails = wait_for(ctx, email, expected.len());
+    no_more(ctx, email, expected.len());
+    let mut tags: Vec<&str> = emails.iter().filter_map(|m| m.tag.as_deref()).collect();
+    tags.sort_unstable();
+    let mut wanted = expected.to_vec();
+    wanted.sort_unstable();
+    assert_eq!(tags, wanted);
+    let by_tag = |tag: &str| {
+        emails
+            .iter()
+            .find(|m| m.tag.as_deref() == Some(tag))
+            .expect("the message")
+    };
+    assert!(by_tag("available_for_pickup").text.contains("Brooklyn"));
+    let failed = by_tag("attempt_failed");
+    assert!(failed.text.contains("What to do"), "{}", failed.text);
+    let exception = by_tag("exception").html.clone().unwrap_or_default();
+    assert!(
+        exception.contains("&lt;script&gt;") && !exception.contains("<script>"),
+        "{exception}"
+    );
+}
+
+fn notifications_tell_imported_parcels_shipped_once(ctx: &Ctx) {
+    let number = NUMBERS[7];
+    let email = "imported.parcel@example.com";
+    let shop = ctx.shop();
+    let csv = format!("Order No.,Email,Tracking No.,Carrier\r\n#3001,{email},{number},UPS\r\n");
+    // The same supplier export imported twice: one "shipped" message.
+    for _ in 0..2 {
+        let reply = ctx
+            .client
+            .post("/v1/imports")
+            .bearer(&shop.secret_key)
+            .raw("text/csv", csv.clone().into_bytes())
+            .send()
+            .unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    }
+    let told = wait_for(ctx, email, 1);
+    assert_eq!(told[0].tag.as_deref(), Some("shipped"));
+    assert!(told[0].text.contains(number), "{}", told[0].text);
     no_more(ctx, email, 1);
 }

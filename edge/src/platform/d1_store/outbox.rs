@@ -91,9 +91,10 @@ impl DeliveryRow {
     }
 }
 
+/// A row of ids (of notices or messages).
 #[derive(Deserialize)]
-struct IdRow {
-    id: String,
+pub(super) struct IdRow {
+    pub(super) id: String,
 }
 
 impl OutboxStore for D1Store {
@@ -180,18 +181,26 @@ impl OutboxStore for D1Store {
         finished: &Finished,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (state, error, sent_at): (&str, JsValue, JsValue) = match finished {
-            Finished::Sent => ("sent", JsValue::NULL, instant(now)),
-            Finished::Retry { error } => ("pending", text(error), JsValue::NULL),
-            Finished::Failed { error } => ("failed", text(error), JsValue::NULL),
-            Finished::Suppressed => ("suppressed", JsValue::NULL, JsValue::NULL),
-            Finished::Dead => ("dead", JsValue::NULL, JsValue::NULL),
+        let (state, error, sent_at, held_until): (&str, JsValue, JsValue, JsValue) = match finished
+        {
+            Finished::Sent => ("sent", JsValue::NULL, instant(now), JsValue::NULL),
+            // Held until just before its retry is due, so only that retry (or, much
+            // later, the sweep) attempts it.
+            Finished::Retry { error, not_before } => (
+                "pending",
+                text(error),
+                JsValue::NULL,
+                instant(*not_before - chrono::TimeDelta::seconds(1)),
+            ),
+            Finished::Failed { error } => ("failed", text(error), JsValue::NULL, JsValue::NULL),
+            Finished::Suppressed => ("suppressed", JsValue::NULL, JsValue::NULL, JsValue::NULL),
+            Finished::Dead => ("dead", JsValue::NULL, JsValue::NULL, JsValue::NULL),
         };
         // A message ends once: only a pending one changes (a late duplicate finds it ended).
         self.statement(
             "UPDATE deliveries SET state = ?2, last_error = COALESCE(?3, last_error), \
-             sent_at = ?4, claimed_until = NULL WHERE id = ?1 AND state = 'pending'",
-            &[text(id), text(state), error, sent_at],
+             sent_at = ?4, claimed_until = ?5 WHERE id = ?1 AND state = 'pending'",
+            &[text(id), text(state), error, sent_at, held_until],
         )?
         .run()
         .await
