@@ -147,12 +147,12 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
                         on:input=move |ev| { sender_name.set(event_target_value(&ev)); saved.set(false) } />
                 </div>
                 <div>
-                    <label for="sender-email">"Sender email"</label>
+                    <label for="sender-email">"Reply-to address"</label>
                     <input id="sender-email" type="text" inputmode="email" autocomplete="off" spellcheck="false"
                         aria-describedby="sender-email-help"
                         prop:value=move || sender_email.get()
                         on:input=move |ev| { sender_email.set(event_target_value(&ev)); saved.set(false) } />
-                    <p class="note" id="sender-email-help">"Verified with your email provider."</p>
+                    <p class="note" id="sender-email-help">"Where customers' replies go. Emails come from Waypost's verified sender, under your sender name."</p>
                 </div>
             </div>
             <label for="tracking-page">"Tracking page"</label>
