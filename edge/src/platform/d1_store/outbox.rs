@@ -20,6 +20,22 @@ pub(crate) const DELIVERY_COLUMNS: &str = "d.id, d.notice_id, d.shop_id, d.track
      d.last_error, d.created_at, d.sent_at, d.lang";
 
 /// A `notices` row.
+impl D1Store {
+    /// A message by id, whatever its state, with its notice's trigger and order.
+    pub(super) async fn delivery_by_id(&self, id: &str) -> Result<Option<DeliveryRecord>> {
+        let row: Option<DeliveryRow> = self
+            .row(
+                &format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
+                     JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1"
+                ),
+                &[text(id)],
+            )
+            .await?;
+        row.map(DeliveryRow::into_record).transpose()
+    }
+}
+
 #[derive(Deserialize)]
 struct NoticeRow {
     id: String,
@@ -163,16 +179,7 @@ impl OutboxStore for D1Store {
         if !changed_a_row(&claimed)? {
             return Ok(None);
         }
-        let row: Option<DeliveryRow> = self
-            .row(
-                &format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
-                     JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1"
-                ),
-                &[text(id)],
-            )
-            .await?;
-        row.map(DeliveryRow::into_record).transpose()
+        self.delivery_by_id(id).await
     }
 
     async fn finish_delivery(

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 
-use super::outbox::{DELIVERY_COLUMNS, DeliveryRow};
 use super::{
     D1Store, changed_a_row, instant, internal, maybe_read_instant, next_revision, read_instant,
     text, unwire, wire,
@@ -118,16 +117,7 @@ impl SubscriptionStore for D1Store {
     }
 
     async fn delivery(&self, id: &str) -> Result<Option<DeliveryRecord>> {
-        let row: Option<DeliveryRow> = self
-            .row(
-                &format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM deliveries d \
-                     JOIN notices n ON n.id = d.notice_id WHERE d.id = ?1"
-                ),
-                &[text(id)],
-            )
-            .await?;
-        row.map(DeliveryRow::into_record).transpose()
+        self.delivery_by_id(id).await
     }
 
     async fn unsubscribe(
