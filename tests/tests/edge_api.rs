@@ -1909,33 +1909,6 @@ fn cached_answers_follow_every_write(ctx: &Ctx) {
 }
 
 fn main() -> ExitCode {
-    let catcher = match Catcher::start() {
-        Ok(catcher) => catcher,
-        Err(error) => {
-            eprintln!("could not start the notifications catcher: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let server = match EdgeServer::start_for_tests_with(&catcher.worker_vars()) {
-        Ok(server) => server,
-        Err(error) => {
-            eprintln!("could not start the Worker: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let openapi = server
-        .client()
-        .get("/v1/openapi.json")
-        .send()
-        .map(|r| r.json())
-        .expect("the OpenAPI document");
-    let ctx = Ctx {
-        client: server.client(),
-        admin: server.admin_token.clone(),
-        openapi,
-        ips: AtomicU32::new(0),
-        catcher,
-    };
     let core: [Test; 21] = [
         (
             "cached_answers_follow_every_write",
@@ -2016,25 +1989,72 @@ fn main() -> ExitCode {
             lists_and_parcels_come_in_their_documented_order,
         ),
     ];
-    let tests = core
-        .iter()
-        .chain(imports::TESTS)
-        .chain(shipments_export::TESTS)
-        .chain(webhooks::TESTS)
-        .chain(console::TESTS)
-        .chain(notification_settings::TESTS)
-        .chain(notifications::TESTS)
-        .copied();
+    // The notifications tests wait on the queue: they get a Worker of their own, so the messages
+    // the other tests cause are never queued ahead of theirs.
+    let suites: [Vec<Test>; 2] = [
+        core.iter()
+            .chain(imports::TESTS)
+            .chain(shipments_export::TESTS)
+            .chain(webhooks::TESTS)
+            .chain(console::TESTS)
+            .chain(notification_settings::TESTS)
+            .copied()
+            .collect(),
+        notifications::TESTS.to_vec(),
+    ];
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let mut failed = Vec::new();
+    for suite in suites {
+        let chosen: Vec<Test> = suite
+            .into_iter()
+            .filter(|(name, _)| filter.as_deref().is_none_or(|f| name.contains(f)))
+            .collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        match run(&chosen) {
+            Ok(failures) => failed.extend(failures),
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if failed.is_empty() {
+        println!("\nedge end-to-end: all passed");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("\nfailed: {failed:?}");
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs `tests` against a Worker and a catcher of their own; the names of those that failed
+/// (with the end of the Worker's log printed when any did).
+fn run(tests: &[Test]) -> Result<Vec<&'static str>, String> {
+    let catcher =
+        Catcher::start().map_err(|e| format!("could not start the notifications catcher: {e}"))?;
+    let server = EdgeServer::start_for_tests_with(&catcher.worker_vars())
+        .map_err(|e| format!("could not start the Worker: {e}"))?;
+    let openapi = server
+        .client()
+        .get("/v1/openapi.json")
+        .send()
+        .map(|r| r.json())
+        .map_err(|e| format!("the OpenAPI document: {e}"))?;
+    let ctx = Ctx {
+        client: server.client(),
+        admin: server.admin_token.clone(),
+        openapi,
+        ips: AtomicU32::new(0),
+        catcher,
+    };
     println!(
         "\nrunning edge end-to-end tests against {}",
         server.base_url
     );
-    for (name, test) in tests {
-        if filter.as_deref().is_some_and(|f| !name.contains(f)) {
-            continue;
-        }
+    let mut failed = Vec::new();
+    for &(name, test) in tests {
         let outcome = catch_unwind(AssertUnwindSafe(|| test(&ctx)));
         println!(
             "test {name} ... {}",
@@ -2044,14 +2064,8 @@ fn main() -> ExitCode {
             failed.push(name);
         }
     }
-    if failed.is_empty() {
-        println!("\nedge end-to-end: all passed");
-        ExitCode::SUCCESS
-    } else {
-        eprintln!(
-            "\nfailed: {failed:?}\n--- wrangler log (tail) ---\n{}",
-            server.log_tail()
-        );
-        ExitCode::FAILURE
+    if !failed.is_empty() {
+        eprintln!("--- wrangler log (tail) ---\n{}", server.log_tail());
     }
+    Ok(failed)
 }
