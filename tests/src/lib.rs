@@ -6,6 +6,7 @@
 //! notifications (Postmark email, Twilio SMS, webhook receivers) with an inbox page, and an
 //! independent Standard Webhooks verifier (the spec's npm package).
 
+pub mod browser;
 pub mod catcher;
 pub mod chromedriver;
 pub mod client;

@@ -3,13 +3,12 @@
 //! secret key. Screenshots of each page, light and dark at desktop width and light at 360 px, are
 //! saved as `target/screenshots/console-*.png`.
 
-use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::{Value, json};
+use waypost_tests::browser;
 use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo::{self, Demo, NOT_YET_SCANNED};
 use waypost_tests::platform_webhooks::sign;
@@ -57,36 +56,13 @@ impl World {
     }
 
     async fn js(&self, script: &str) -> Value {
-        self.browser
-            .execute(script, vec![])
-            .await
-            .expect("script runs")
+        browser::run(&self.browser, script).await
     }
 
     /// Waits until `script` returns something truthy, and returns it.
     async fn until(&self, what: &str, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let value = self.js(script).await;
-            if !matches!(value, Value::Null | Value::Bool(false))
-                && value != json!("")
-                && value != json!(0)
-            {
-                return value;
-            }
-            if Instant::now() >= deadline {
-                self.screenshot(&format!(
-                    "failed-waiting-for-{}",
-                    what.replace(|c: char| !c.is_alphanumeric(), "-")
-                ))
-                .await;
-                let page = self
-                    .js("return [location.href, document.body?.innerHTML?.slice(0, 1500)];")
-                    .await;
-                panic!("timed out waiting for {what}; page: {page}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let context = "return [location.href, document.body?.innerHTML?.slice(0, 1500)];";
+        browser::until(&self.browser, "console-", what, script, context).await
     }
 
     /// Text of the first element matching `selector`, once it has some.
@@ -133,13 +109,7 @@ impl World {
 
     /// Types `keys` into whatever has the focus.
     async fn keys(&self, keys: &str) {
-        let mut actions = KeyActions::new("keyboard".into());
-        for key in keys.chars() {
-            actions = actions
-                .then(KeyAction::Down { value: key })
-                .then(KeyAction::Up { value: key });
-        }
-        self.browser.perform_actions(actions).await.expect("keys");
+        browser::press(&self.browser, keys).await;
     }
 
     /// Signs in with `key` through the form.
@@ -211,10 +181,7 @@ impl World {
     }
 
     async fn screenshot(&self, name: &str) {
-        let png = self.browser.screenshot().await.expect("screenshot");
-        let dir = waypost_tests::server::workspace_root().join("target/screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        std::fs::write(dir.join(format!("console-{name}.png")), png).expect("screenshot written");
+        browser::screenshot(&self.browser, &format!("console-{name}")).await;
     }
 
     /// Nothing the page could keep but the theme picked: no other web storage, no cookie a
@@ -1267,7 +1234,7 @@ macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
             if $filter.as_deref().is_none_or(|f: &str| stringify!($name).contains(f)) {
-                let passed = passes(Box::pin($name($world))).await;
+                let passed = browser::passes(Box::pin($name($world))).await;
                 println!("test {} ... {}", stringify!($name), if passed { "ok" } else { "FAILED" });
                 if !passed {
                     $failed.push(stringify!($name));
@@ -1337,19 +1304,6 @@ async fn run() -> Result<bool, String> {
     }
     drop(driver);
     Ok(failed.is_empty())
-}
-
-/// Runs a test future, turning a panic into `false`.
-async fn passes(future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>) -> bool {
-    let mut future = AssertUnwindSafe(future);
-    std::future::poll_fn(move |cx| {
-        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(std::task::Poll::Ready(())) => std::task::Poll::Ready(true),
-            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
-            Err(_) => std::task::Poll::Ready(false),
-        }
-    })
-    .await
 }
 
 fn main() -> ExitCode {

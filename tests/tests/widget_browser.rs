@@ -3,17 +3,16 @@
 //! server on 127.0.0.1, its aggregator at a fake 17TRACK, its notifications at the local catcher).
 //! Screenshots of the main states are saved under `target/screenshots/`.
 
-use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client as Browser, ClientBuilder};
 use serde_json::{Value, json};
 use waypost_shared::labels::{Lang, event_time};
 use waypost_shared::time::EventTime;
 use waypost_shared::wire::ShopCreated;
+use waypost_tests::browser;
 use waypost_tests::chromedriver::ChromeDriver;
 use waypost_tests::demo::{self, Demo};
 use waypost_tests::fake_carrier::{DETECTED, IN_TRANSIT_SCANS};
@@ -70,36 +69,14 @@ impl World {
 
     /// Runs JS with `root(i)` = the i-th widget's shadow root.
     async fn js(&self, script: &str) -> Value {
-        let prelude =
-            "const root = (i) => document.querySelectorAll('waypost-tracker')[i]?.shadowRoot;";
-        self.browser
-            .execute(&format!("{prelude}\n{script}"), vec![])
-            .await
-            .expect("script runs")
+        browser::run(&self.browser, &format!("{ROOT}\n{script}")).await
     }
 
     /// Waits until `script` returns something truthy, and returns it.
     async fn until(&self, what: &str, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let value = self.js(script).await;
-            if !matches!(value, Value::Null | Value::Bool(false))
-                && value != json!("")
-                && value != json!(0)
-            {
-                return value;
-            }
-            if Instant::now() >= deadline {
-                self.screenshot(&format!(
-                    "failed-waiting-for-{}",
-                    what.replace(|c: char| !c.is_alphanumeric(), "-")
-                ))
-                .await;
-                let log = self.js("return [location.href, document.body?.innerHTML?.slice(0, 500), root(0)?.innerHTML?.slice(0, 800)];").await;
-                panic!("timed out waiting for {what}; page: {log}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let context = "return [location.href, document.body?.innerHTML?.slice(0, 500), document.querySelector('waypost-tracker')?.shadowRoot?.innerHTML?.slice(0, 800)];";
+        let script = format!("{ROOT}\n{script}");
+        browser::until(&self.browser, "", what, &script, context).await
     }
 
     /// An element inside a widget's shadow root, as a WebDriver element.
@@ -130,22 +107,17 @@ impl World {
     }
 
     async fn keys(&self, keys: &str) {
-        let mut actions = KeyActions::new("keyboard".into());
-        for key in keys.chars() {
-            actions = actions
-                .then(KeyAction::Down { value: key })
-                .then(KeyAction::Up { value: key });
-        }
-        self.browser.perform_actions(actions).await.expect("keys");
+        browser::press(&self.browser, keys).await;
     }
 
     async fn screenshot(&self, name: &str) {
-        let png = self.browser.screenshot().await.expect("screenshot");
-        let dir = waypost_tests::server::workspace_root().join("target/screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+        browser::screenshot(&self.browser, name).await;
     }
 }
+
+/// A script prelude: `root(i)` is the i-th widget's shadow root.
+const ROOT: &str =
+    "const root = (i) => document.querySelectorAll('waypost-tracker')[i]?.shadowRoot;";
 
 const TAB: &str = "\u{e004}";
 const ENTER: &str = "\u{e007}";
@@ -753,7 +725,7 @@ macro_rules! run_tests {
     ($world:expr, $filter:expr, $failed:expr, $($name:ident),* $(,)?) => {
         $(
             if $filter.as_deref().is_none_or(|f: &str| stringify!($name).contains(f)) {
-                let passed = passes(Box::pin($name($world))).await;
+                let passed = browser::passes(Box::pin($name($world))).await;
                 println!("test {} ... {}", stringify!($name), if passed { "ok" } else { "FAILED" });
                 if !passed {
                     $failed.push(stringify!($name));
@@ -846,19 +818,6 @@ async fn run() -> Result<bool, String> {
     }
     drop(driver);
     Ok(failed.is_empty())
-}
-
-/// Runs a test future, turning a panic into `false`.
-async fn passes(future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>) -> bool {
-    let mut future = AssertUnwindSafe(future);
-    std::future::poll_fn(move |cx| {
-        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(std::task::Poll::Ready(())) => std::task::Poll::Ready(true),
-            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
-            Err(_) => std::task::Poll::Ready(false),
-        }
-    })
-    .await
 }
 
 fn main() -> ExitCode {

@@ -19,6 +19,7 @@ use worker::{D1Database, D1PreparedStatement, Queue, console_error, console_log}
 
 use crate::error::{EdgeError, Result};
 use crate::limits::{IMPORT_READ_CHUNK, MAX_IMPORT_STATEMENT_BYTES};
+use crate::platform::notify_queue;
 use crate::service::notice_causes::Cause;
 use crate::service::outbox::OutboxMessage;
 use crate::service::projection::{ended_dues, health_schedule};
@@ -133,11 +134,11 @@ impl D1Store {
         let Some(queue) = &self.outbox else {
             return;
         };
-        for id in ids {
-            if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
-                console_error!("notification queue: {error}");
-            }
-        }
+        notify_queue::enqueue(
+            queue,
+            ids.into_iter().map(|id| OutboxMessage::Notice { id }),
+        )
+        .await;
     }
 
     pub(crate) fn statement(&self, sql: &str, values: &[JsValue]) -> Result<D1PreparedStatement> {

@@ -1,7 +1,9 @@
 //! The notification queue on workerd: the providers' accounts from the Worker's vars and
 //! secrets, and the consumer of the queue and of its dead-letter queue.
 
-use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, console_error, console_log};
+use worker::{
+    Env, MessageBatch, MessageExt, Queue, QueueRetryOptionsBuilder, console_error, console_log,
+};
 
 use crate::app::App;
 use crate::platform::fetch_http::FetchHttp;
@@ -125,6 +127,21 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
     }
 }
 
+/// Queue messages per `sendBatch` call, at most (the Queues limit).
+const SEND_BATCH: usize = 100;
+
+/// Hands `messages` to `queue` a hundred per call, so an import of thousands of rows costs tens of
+/// calls, not thousands (best effort: what the queue does not take, the Cron Trigger's sweep
+/// hands over again).
+pub async fn enqueue(queue: &Queue, messages: impl IntoIterator<Item = OutboxMessage>) {
+    let messages: Vec<OutboxMessage> = messages.into_iter().collect();
+    for chunk in messages.chunks(SEND_BATCH) {
+        if let Err(error) = queue.send_batch(chunk.to_vec()).await {
+            console_error!("notification queue: {error}");
+        }
+    }
+}
+
 /// Hands messages to the queue, one queue message each (each is retried on its own); one the
 /// queue does not take is found by the next fan-out of its notice.
 pub async fn hand_over(app: &App<'_>, deliveries: Vec<String>) {
@@ -132,11 +149,10 @@ pub async fn hand_over(app: &App<'_>, deliveries: Vec<String>) {
         console_error!("notification queue: the {BINDING} binding is missing");
         return;
     };
-    for id in deliveries {
-        if let Err(error) = queue.send(OutboxMessage::Delivery { id }).await {
-            console_error!("notification queue: {error}");
-        }
-    }
+    let messages = deliveries
+        .into_iter()
+        .map(|id| OutboxMessage::Delivery { id });
+    enqueue(&queue, messages).await;
 }
 
 /// The Cron Trigger's sweep: notices written a while ago whose messages were never made, and
@@ -172,11 +188,7 @@ pub async fn sweep(app: &App<'_>) {
                 .into_iter()
                 .map(|id| OutboxMessage::Delivery { id }),
         );
-    for message in messages {
-        if let Err(error) = queue.send(message).await {
-            console_error!("notification queue: {error}");
-        }
-    }
+    enqueue(&queue, messages).await;
 }
 
 /// The Cron Trigger's delay pass: a delay notice for each shipment that turned stalled or late
@@ -197,9 +209,9 @@ pub async fn delays(app: &App<'_>) {
         console_error!("notification queue: the {BINDING} binding is missing");
         return;
     };
-    for id in ids {
-        if let Err(error) = queue.send(OutboxMessage::Notice { id }).await {
-            console_error!("notification queue: {error}");
-        }
-    }
+    enqueue(
+        &queue,
+        ids.into_iter().map(|id| OutboxMessage::Notice { id }),
+    )
+    .await;
 }
