@@ -1,12 +1,14 @@
 //! The notifications card on the settings page: which triggers send and through which channels,
-//! the sender's name and address and the shop's tracking page (`PUT` replaces them whole), and
+//! the sender's name and address, the shop's tracking page and quiet hours for text messages
+//! (`PUT` replaces them whole), and
 //! the shop's signed-webhook endpoints, added (the signing secret shown once) or removed. Also the
 //! short English words the console shows for triggers, channels and delivery states.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use waypost_shared::clock_time::ClockTime;
 use waypost_shared::wire::{
-    Channel, DeliveryState, NotificationSettings, Trigger, WebhookEndpointView,
+    Channel, DeliveryState, NotificationSettings, QuietHours, Trigger, WebhookEndpointView,
 };
 
 use crate::api::{self, Failure, SaveFailure};
@@ -47,6 +49,7 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
     let sender_name = RwSignal::new(settings.sender_name.unwrap_or_default());
     let sender_email = RwSignal::new(settings.sender_email.unwrap_or_default());
     let tracking_page = RwSignal::new(settings.tracking_page.unwrap_or_default());
+    let quiet = QuietFields::new(settings.sms_quiet_hours);
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -57,12 +60,20 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
         let Some(token) = csrf(session) else {
             return;
         };
+        let sms_quiet_hours = match quiet.read() {
+            Ok(hours) => hours,
+            Err(why) => {
+                error.set(Some(why.to_owned()));
+                return;
+            }
+        };
         let wanted = NotificationSettings {
             triggers: triggers.get_untracked(),
             channels: channels.get_untracked(),
             sender_name: filled(sender_name.get_untracked()),
             sender_email: filled(sender_email.get_untracked()),
             tracking_page: filled(tracking_page.get_untracked()),
+            sms_quiet_hours,
         };
         busy.set(true);
         error.set(None);
@@ -76,6 +87,7 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
                     sender_name.set(now.sender_name.unwrap_or_default());
                     sender_email.set(now.sender_email.unwrap_or_default());
                     tracking_page.set(now.tracking_page.unwrap_or_default());
+                    quiet.show(now.sms_quiet_hours);
                     saved.set(true);
                 }
                 Err(SaveFailure::Invalid(detail)) => error.set(Some(detail)),
@@ -164,6 +176,36 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
                 aria-describedby="tracking-page-help"
                 prop:value=move || tracking_page.get()
                 on:input=move |ev| { tracking_page.set(event_target_value(&ev)); saved.set(false) } />
+            <fieldset>
+                <legend>"Quiet hours for text messages"</legend>
+                <p class="note">"Texts due in these hours wait until they end. Emails and webhooks go at any hour."</p>
+                <p class="check">
+                    <input type="checkbox" id="quiet-on"
+                        prop:checked=move || quiet.on.get()
+                        on:change=move |ev| { quiet.on.set(event_target_checked(&ev)); saved.set(false) } />
+                    <label for="quiet-on">"Hold texts during quiet hours"</label>
+                </p>
+                <div class="sender">
+                    <div>
+                        <label for="quiet-from">"From"</label>
+                        <input id="quiet-from" type="time" step="60" required=move || quiet.on.get()
+                            prop:value=move || quiet.from.get()
+                            on:input=move |ev| { quiet.from.set(event_target_value(&ev)); saved.set(false) } />
+                    </div>
+                    <div>
+                        <label for="quiet-to">"Until"</label>
+                        <input id="quiet-to" type="time" step="60" required=move || quiet.on.get()
+                            prop:value=move || quiet.to.get()
+                            on:input=move |ev| { quiet.to.set(event_target_value(&ev)); saved.set(false) } />
+                    </div>
+                    <div>
+                        <label for="quiet-zone">"Time zone"</label>
+                        <input id="quiet-zone" type="text" autocomplete="off" spellcheck="false" placeholder="Europe/Madrid"
+                            prop:value=move || quiet.zone.get()
+                            on:input=move |ev| { quiet.zone.set(event_target_value(&ev)); saved.set(false) } />
+                    </div>
+                </div>
+            </fieldset>
             <div class="actions">
                 <button type="submit" id="save-notifications" disabled=move || busy.get()>"Save"</button>
                 <p id="notifications-saved" role="status">{move || saved.get().then_some("Saved")}</p>
@@ -171,6 +213,74 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
             <p id="notifications-error" class="error" role="alert">{move || error.get()}</p>
         </form>
     }
+}
+
+/// The quiet-hours fields: on or off, from, until (`HH:MM`, as time inputs give them) and the
+/// time zone (the browser's until the shop sets one).
+#[derive(Clone, Copy)]
+struct QuietFields {
+    on: RwSignal<bool>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    zone: RwSignal<String>,
+}
+
+impl QuietFields {
+    fn new(hours: Option<QuietHours>) -> QuietFields {
+        let fields = QuietFields {
+            on: RwSignal::new(false),
+            from: RwSignal::new(String::new()),
+            to: RwSignal::new(String::new()),
+            zone: RwSignal::new(String::new()),
+        };
+        fields.show(hours);
+        fields
+    }
+
+    /// Shows `hours`, or the suggestion (21:00 to 08:00 in the browser's zone) when off.
+    fn show(self, hours: Option<QuietHours>) {
+        self.on.set(hours.is_some());
+        match hours {
+            Some(hours) => {
+                self.from.set(hours.from.to_string());
+                self.to.set(hours.to.to_string());
+                self.zone.set(hours.time_zone);
+            }
+            None => {
+                self.from.set("21:00".into());
+                self.to.set("08:00".into());
+                self.zone.set(browser_time_zone());
+            }
+        }
+    }
+
+    /// The hours to save (none when off), or why they cannot be.
+    fn read(self) -> Result<Option<QuietHours>, &'static str> {
+        if !self.on.get_untracked() {
+            return Ok(None);
+        }
+        let time = |text: String| ClockTime::parse(text.trim()).ok();
+        match (
+            time(self.from.get_untracked()),
+            time(self.to.get_untracked()),
+        ) {
+            (Some(from), Some(to)) => Ok(Some(QuietHours {
+                from,
+                to,
+                time_zone: self.zone.get_untracked().trim().to_owned(),
+            })),
+            _ => Err("Quiet hours need a start and an end time."),
+        }
+    }
+}
+
+/// The browser's IANA time zone (`Europe/Madrid`), or empty when it says none.
+fn browser_time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_default()
 }
 
 /// The shop's webhook endpoints: listed, added (the secret shown once) and removed.

@@ -297,7 +297,7 @@ fn notification_paths() -> Value {
                 SECRET, &[], &[(200, "NotificationSettings"), (401, "Problem"), (403, "Problem")], None,
             ),
             "put": operation(
-                "Replaces the shop's notification settings whole (a field left out takes its default; each trigger and channel counted once); 400 `invalid_email`, `invalid_sender_name` or `invalid_tracking_page` store nothing",
+                "Replaces the shop's notification settings whole (a field left out takes its default; each trigger and channel counted once); 400 `invalid_email`, `invalid_sender_name`, `invalid_tracking_page` or `invalid_quiet_hours` store nothing",
                 SECRET, &[], &[(200, "NotificationSettings"), (400, "Problem"), (401, "Problem"), (403, "Problem"), (413, "Problem"), (415, "Problem")], Some("NotificationSettingsInput"),
             ),
         },
@@ -847,8 +847,21 @@ fn notification_settings_schemas() -> Value {
         ("sender_name", nullable(sender_name)),
         ("sender_email", nullable(sender_email)),
         ("tracking_page", nullable(tracking_page)),
+        ("sms_quiet_hours", nullable(r("QuietHours"))),
     ];
+    let clock = |what: &str| json!({ "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": what });
     json!({
+        "QuietHours": described(
+            closed(&[
+                ("from", clock("When the quiet starts, HH:MM (24-hour)")),
+                ("to", clock("When it ends, HH:MM, not the same as `from`; earlier than `from` spans midnight")),
+                ("time_zone", described(
+                    json!({ "type": "string", "minLength": 1, "maxLength": 64 }),
+                    "The IANA time zone both are read in, e.g. Europe/Madrid",
+                )),
+            ]),
+            "Hours in which no text message is sent: one due then waits until they end (emails and webhooks go at any hour)",
+        ),
         "Trigger": enumeration(&Trigger::NAMES),
         "Channel": enumeration(&Channel::NAMES),
         "DeliveryState": enumeration(&DeliveryState::NAMES),

@@ -1,7 +1,7 @@
 //! Waypost's domain, shared by the edge API and the widget so both always say the same thing.
 //!
 //! Statuses and sub-statuses ([`status`]) and their mappings onto other taxonomies
-//! ([`interop`]), the carrier event-time model ([`time`]), events and timelines ([`event`],
+//! ([`interop`]), the carrier event-time model ([`time`]), times of day ([`clock_time`]), events and timelines ([`event`],
 //! [`timeline`]), the progress bar ([`milestone`]), shipment health ([`health`]), who must act
 //! ([`action`]), delivery estimates ([`eta`]), tracking-number detection ([`detect`]), labels in
 //! several languages ([`labels`]), the JSON wire types ([`wire`]) and the one function that
@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod action;
+pub mod clock_time;
 pub mod detect;
 pub mod error;
 pub mod eta;

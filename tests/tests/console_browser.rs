@@ -1078,7 +1078,7 @@ async fn settings_change_notifications_and_webhook_endpoints(w: &World) {
     assert_eq!(
         w.js("return document.querySelectorAll('.notifications input[type=checkbox]').length;")
             .await,
-        json!(11 + 3)
+        json!(11 + 3 + 1)
     );
     // "Delivered" turned off and a sender name set: saved, and the API says so.
     if w.js("return document.querySelector('#trigger-delivered').checked;")
@@ -1132,6 +1132,34 @@ async fn settings_change_notifications_and_webhook_endpoints(w: &World) {
             .await,
         json!("")
     );
+    // Quiet hours for texts: suggested in the browser's own zone; saved in the zone given; an
+    // unknown zone refused with the API's reason; then off again.
+    let zone = w
+        .js("return document.querySelector('#quiet-zone').value;")
+        .await;
+    assert!(zone.as_str().is_some_and(|z| !z.is_empty()), "{zone}");
+    assert_eq!(settings["sms_quiet_hours"], Value::Null, "{settings}");
+    w.click("#quiet-on").await;
+    set_value(w, "#quiet-from", "22:30", "input").await;
+    set_value(w, "#quiet-to", "07:15", "input").await;
+    set_value(w, "#quiet-zone", "Europe/Madrid", "input").await;
+    w.click("#save-notifications").await;
+    assert_eq!(w.text("#notifications-saved").await, "Saved");
+    let quiet = notification_settings(w)["sms_quiet_hours"].clone();
+    assert_eq!(
+        quiet,
+        json!({ "from": "22:30", "to": "07:15", "time_zone": "Europe/Madrid" })
+    );
+    set_value(w, "#quiet-zone", "Mars/Olympus_Mons", "input").await;
+    w.click("#save-notifications").await;
+    let error = w.text("#notifications-error").await;
+    assert!(error.contains("sms_quiet_hours"), "{error}");
+    assert_eq!(notification_settings(w)["sms_quiet_hours"], quiet);
+    w.screenshot("settings-quiet-hours").await;
+    w.click("#quiet-on").await;
+    w.click("#save-notifications").await;
+    assert_eq!(w.text("#notifications-saved").await, "Saved");
+    assert_eq!(notification_settings(w)["sms_quiet_hours"], Value::Null);
     // A webhook endpoint: its secret shown once, then removed.
     let url = "https://hooks.example.com/waypost";
     set_value(w, "#endpoint-url", url, "input").await;

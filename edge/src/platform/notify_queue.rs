@@ -2,7 +2,8 @@
 //! secrets, and the consumer of the queue and of its dead-letter queue.
 
 use worker::{
-    Env, MessageBatch, MessageExt, Queue, QueueRetryOptionsBuilder, console_error, console_log,
+    Env, MessageBatch, MessageBuilder, MessageExt, Queue, QueueRetryOptionsBuilder, console_error,
+    console_log,
 };
 
 use crate::app::App;
@@ -115,6 +116,19 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
                     .with_delay_seconds(delay_secs)
                     .build(),
             ),
+            // Handed over anew, or, when the queue does not take it, its own retry brings
+            // it back instead.
+            Ok(Handled::Later { delay_secs }) => {
+                if send_later(app, message.body().clone(), delay_secs).await {
+                    message.ack();
+                } else {
+                    message.retry_with_options(
+                        &QueueRetryOptionsBuilder::new()
+                            .with_delay_seconds(delay_secs)
+                            .build(),
+                    );
+                }
+            }
             Err(error) => {
                 console_error!("notification queue: {error}");
                 message.retry_with_options(
@@ -125,6 +139,23 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
             }
         }
     }
+}
+
+/// Hands `message` to the queue, due in `delay_secs`; whether the queue took it.
+async fn send_later(app: &App<'_>, message: OutboxMessage, delay_secs: u32) -> bool {
+    let sent = match app.env.queue(BINDING) {
+        Ok(queue) => {
+            let later = MessageBuilder::new(message)
+                .delay_seconds(delay_secs)
+                .build();
+            queue.send(later).await
+        }
+        Err(error) => Err(error),
+    };
+    if let Err(error) = &sent {
+        console_error!("notification queue: {error}");
+    }
+    sent.is_ok()
 }
 
 /// Queue messages per `sendBatch` call, at most (the Queues limit).

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveTime, SubsecRound, TimeDelta, Utc};
 use waypost_shared::detect::Carrier;
 use waypost_shared::event::TrackingEvent;
 use waypost_shared::health::{Health, HealthSchedule};
@@ -14,6 +14,7 @@ use waypost_shared::wire::{KeyKind, Platform, ShopCreated, ShopInput, Trigger};
 
 use super::notice_causes::Cause;
 use super::projection::{ended_dues, health_schedule};
+use super::quiet_hours::ZoneClock;
 use super::store::{
     IntegrationRecord, KeyRecord, ListPosition, ListedShipment, MAX_SHOPS_PER_NUMBER, OrderRecord,
     Runtime, SessionRecord, SettingsChange, ShipmentFilter, ShipmentHistory, ShipmentRecord,
@@ -1049,6 +1050,18 @@ impl Runtime for TestRuntime {
             *byte = self.counter.get().wrapping_mul(37);
         }
         Ok(())
+    }
+}
+
+/// Two zones at fixed offsets: `UTC`, and `Europe/Madrid` as it is in winter (UTC+1).
+impl ZoneClock for TestRuntime {
+    fn time_of_day(&self, time_zone: &str, at: DateTime<Utc>) -> Option<NaiveTime> {
+        let hours = match time_zone {
+            "UTC" => 0,
+            "Europe/Madrid" => 1,
+            _ => return None,
+        };
+        Some((at + TimeDelta::hours(hours)).time())
     }
 }
 

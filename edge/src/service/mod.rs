@@ -29,6 +29,7 @@ pub mod notify_channels;
 pub mod orders;
 pub mod outbox;
 pub mod projection;
+pub mod quiet_hours;
 pub mod refresh;
 pub mod sealing;
 pub mod shipments;

@@ -13,6 +13,7 @@ use waypost_shared::wire::{
 use super::notification_store::{
     DeliveryQuery, DeliveryRecord, EndpointRecord, NotificationSettingsStore,
 };
+use super::quiet_hours::{self, ZoneClock};
 use super::sealing::SealingKey;
 use super::store::{Runtime, ShopRecord};
 use super::tracking_number::TrackingNumber;
@@ -52,7 +53,7 @@ pub async fn settings(
 /// Nothing is stored when any field is refused.
 pub async fn put_settings(
     store: &impl NotificationSettingsStore,
-    runtime: &impl Runtime,
+    runtime: &(impl Runtime + ZoneClock),
     shop: &ShopRecord,
     input: NotificationSettings,
 ) -> Result<NotificationSettings> {
@@ -62,6 +63,7 @@ pub async fn put_settings(
         sender_name: validate::sender_name(input.sender_name.as_deref())?,
         sender_email: validate::sender_email(input.sender_email.as_deref())?,
         tracking_page: validate::tracking_page(input.tracking_page.as_deref())?,
+        sms_quiet_hours: quiet_hours::validated(runtime, input.sms_quiet_hours, runtime.now())?,
     };
     store
         .put_notification_settings(&shop.id, &settings, runtime.now())
@@ -277,7 +279,8 @@ fn notification_view(record: DeliveryRecord) -> NotificationView {
 mod tests {
     use std::cell::RefCell;
 
-    use waypost_shared::wire::{Channel, Trigger};
+    use waypost_shared::clock_time::ClockTime;
+    use waypost_shared::wire::{Channel, QuietHours, Trigger};
 
     use super::*;
     use crate::service::memory::{TestRuntime, block_on, shop};
@@ -403,6 +406,11 @@ mod tests {
             sender_name: Some(" Ana's shop ".into()),
             sender_email: Some("orders@shop.example".into()),
             tracking_page: Some("https://shop.example/t/{number}".into()),
+            sms_quiet_hours: Some(QuietHours {
+                from: ClockTime::parse("21:00").unwrap(),
+                to: ClockTime::parse("08:00").unwrap(),
+                time_zone: "Europe/Madrid".into(),
+            }),
         };
         let stored = block_on(put_settings(&store, &runtime, &a, input)).unwrap();
         assert_eq!(stored.triggers, [Trigger::Delay, Trigger::Delivered]);
@@ -419,6 +427,16 @@ mod tests {
         };
         let refused = block_on(put_settings(&store, &runtime, &a, bad)).unwrap_err();
         assert_eq!(refused.problem().code, "invalid_tracking_page");
+        assert_eq!(block_on(settings(&store, &a)).unwrap(), stored);
+        let unknown_zone = NotificationSettings {
+            sms_quiet_hours: Some(QuietHours {
+                time_zone: "Mars/Olympus_Mons".into(),
+                ..stored.sms_quiet_hours.clone().unwrap()
+            }),
+            ..stored.clone()
+        };
+        let refused = block_on(put_settings(&store, &runtime, &a, unknown_zone)).unwrap_err();
+        assert_eq!(refused.problem().code, "invalid_quiet_hours");
         assert_eq!(block_on(settings(&store, &a)).unwrap(), stored);
     }
 

@@ -100,6 +100,9 @@ pub enum Finished {
         error: String,
         not_before: DateTime<Utc>,
     },
+    /// Not attempted: due in the shop's quiet hours for text messages, it waits until
+    /// `not_before` (and, not being an attempt, is not counted as one).
+    Held { not_before: DateTime<Utc> },
     /// Refused for good (a 4xx): never tried again.
     Failed { error: String },
     /// The recipient unsubscribed: not sent.

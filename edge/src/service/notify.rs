@@ -7,7 +7,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use waypost_shared::labels::Lang;
-use waypost_shared::wire::{Channel, TrackingView, Trigger, WebhookData, WebhookPayload};
+use waypost_shared::wire::{
+    Channel, NotificationSettings, TrackingView, Trigger, WebhookData, WebhookPayload,
+};
 
 use super::auth::random_hex;
 use super::links::{LinkKey, Purpose};
@@ -19,9 +21,11 @@ use super::notification_store::{
     SubscriptionStore,
 };
 use super::notify_channels::{
-    self, Email, EmailAccount, Outcome, SmsAccount, backoff, mask_email, mask_phone, mask_url,
+    self, Email, EmailAccount, MAX_QUEUE_DELAY, Outcome, SmsAccount, backoff, mask_email,
+    mask_phone, mask_url,
 };
 use super::projection::shipment_view;
+use super::quiet_hours::{self, ZoneClock};
 use super::sealing::SealingKey;
 use super::store::{OrderRecord, Runtime, ShopRecord, Store};
 use super::subscriptions::scopes;
@@ -71,6 +75,9 @@ pub enum Handled {
     Done,
     /// Delivered again after `delay_secs`.
     Retry { delay_secs: u32 },
+    /// Not attempted yet: handed to the queue anew, due in `delay_secs` (a wait that is no
+    /// failure spends none of the queue's retries).
+    Later { delay_secs: u32 },
 }
 
 /// Makes the messages of notice `id` (none when its trigger is off, or nobody is there to
@@ -182,7 +189,7 @@ fn made(
 /// One attempt at message `id`, if it is still to send and no other attempt holds it.
 pub async fn deliver(
     store: &(impl Store + OutboxStore + NotificationSettingsStore + SubscriptionStore),
-    runtime: &impl Runtime,
+    runtime: &(impl Runtime + ZoneClock),
     http: &impl CarrierHttp,
     config: &NotifyConfig,
     keys: (Option<&SealingKey>, Option<&LinkKey>),
@@ -198,14 +205,37 @@ pub async fn deliver(
     let Some(delivery) = store.claim_delivery(id, now, until).await? else {
         return Ok(Handled::Done);
     };
+    let settings = store.notification_settings(&delivery.shop_id).await?;
+    if delivery.channel == Channel::Sms
+        && let Some(wait) = settings
+            .sms_quiet_hours
+            .as_ref()
+            .and_then(|hours| quiet_hours::wait(runtime, hours, now))
+    {
+        let delay_secs = u32::try_from(wait.num_seconds())
+            .unwrap_or(MAX_QUEUE_DELAY)
+            .min(MAX_QUEUE_DELAY);
+        let not_before = now + TimeDelta::seconds(delay_secs.into());
+        store
+            .finish_delivery(id, &Finished::Held { not_before }, now)
+            .await?;
+        return Ok(Handled::Later { delay_secs });
+    }
     // A message that cannot even be built (its shop gone, a secret that does not open) is
     // tried again: nothing about it is lost.
-    let outcome = attempt(store, http, config, (sealing, &links), &delivery, now)
-        .await
-        .unwrap_or_else(|error| Outcome::Retry {
-            after_secs: None,
-            error: error.to_string(),
-        });
+    let outcome = attempt(
+        store,
+        http,
+        config,
+        (sealing, &links),
+        (&delivery, &settings),
+        now,
+    )
+    .await
+    .unwrap_or_else(|error| Outcome::Retry {
+        after_secs: None,
+        error: error.to_string(),
+    });
     let (finished, handled) = match outcome {
         Outcome::Sent => (Finished::Sent, Handled::Done),
         Outcome::Suppressed => (Finished::Suppressed, Handled::Done),
@@ -266,10 +296,11 @@ async fn attempt(
     http: &impl CarrierHttp,
     config: &NotifyConfig,
     keys: (Option<&SealingKey>, &Links<'_>),
-    delivery: &DeliveryRecord,
+    message: (&DeliveryRecord, &NotificationSettings),
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let (sealing, links) = keys;
+    let (delivery, settings) = message;
     let confirmation = delivery.trigger == Trigger::SubscriptionConfirmation;
     if delivery.channel != Channel::Webhook
         && !confirmation
@@ -289,7 +320,6 @@ async fn attempt(
         .or_else(|| order.as_ref().and_then(|order| order.lang))
         .unwrap_or_default();
     let tracking = view(store, &shop, delivery, lang, now).await?;
-    let settings = store.notification_settings(&shop.id).await?;
     let link = if confirmation {
         // The opt-in's episode is its subscription's id.
         links.url("subscriptions/confirm", Purpose::Confirm, &delivery.episode)

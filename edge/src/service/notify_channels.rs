@@ -273,13 +273,15 @@ fn unreadable(provider: &str, status: u16) -> Outcome {
     }
 }
 
+/// The longest a queue message can be delayed, in seconds (12 hours).
+pub const MAX_QUEUE_DELAY: u32 = 12 * 60 * 60;
+
 /// Seconds before the next attempt after `attempts` failed ones: what the provider asked for,
 /// else a schedule that tries again soon, then spreads the queue's 8 retries over about 11 hours,
 /// so an outage of a few hours loses nothing; never beyond the 12 hours a queue can delay a
 /// message.
 pub fn backoff(attempts: u32, retry_after: Option<u32>) -> u32 {
     const SCHEDULE: [u32; 8] = [2, 10, 60, 300, 1_800, 3_600, 10_800, 21_600];
-    const MAX_QUEUE_DELAY: u32 = 12 * 60 * 60;
     let scheduled = SCHEDULE[(attempts.max(1) as usize - 1).min(SCHEDULE.len() - 1)];
     retry_after.unwrap_or(scheduled).min(MAX_QUEUE_DELAY)
 }

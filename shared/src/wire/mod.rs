@@ -27,8 +27,9 @@ pub use customers::{CustomerErased, CustomerExport, CustomerOrder, CustomerShipm
 pub use imports::{ImportResult, RowError};
 pub use integrations::{IntegrationInput, IntegrationView, Platform, WebhookAck, WebhookOutcome};
 pub use notifications::{
-    Channel, DeliveryState, NotificationList, NotificationSettings, NotificationView, Trigger,
-    WebhookData, WebhookEndpointInput, WebhookEndpointList, WebhookEndpointView, WebhookPayload,
+    Channel, DeliveryState, NotificationList, NotificationSettings, NotificationView, QuietHours,
+    Trigger, WebhookData, WebhookEndpointInput, WebhookEndpointList, WebhookEndpointView,
+    WebhookPayload,
 };
 pub use orders::{Contact, OrderAck, OrderInput, OrderView};
 pub use problem::{Liveness, Problem};

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::tracking::TrackingView;
+use crate::clock_time::ClockTime;
 
 crate::wire_enum! {
     /// What causes a notification. Serialized as its code (`out_for_delivery`).
@@ -102,6 +103,22 @@ pub struct NotificationSettings {
     /// Worker's own hosted page for the number).
     #[serde(default)]
     pub tracking_page: Option<String>,
+    /// When no text message is sent (default: none); emails and webhooks go at any hour.
+    #[serde(default)]
+    pub sms_quiet_hours: Option<QuietHours>,
+}
+
+/// Hours in which no text message is sent: one that falls due then waits until they end. Read
+/// in `time_zone`; `from` later than `to` spans midnight (`21:00` to `08:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHours {
+    /// When the quiet starts (`HH:MM`).
+    pub from: ClockTime,
+    /// When it ends (`HH:MM`), not the same as `from`.
+    pub to: ClockTime,
+    /// The IANA time zone both are read in (`Europe/Madrid`).
+    pub time_zone: String,
 }
 
 impl Default for NotificationSettings {
@@ -112,6 +129,7 @@ impl Default for NotificationSettings {
             sender_name: None,
             sender_email: None,
             tracking_page: None,
+            sms_quiet_hours: None,
         }
     }
 }

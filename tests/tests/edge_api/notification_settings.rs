@@ -72,6 +72,7 @@ fn notification_settings_default_round_trip_and_refuse_bad_fields(ctx: &Ctx) {
         "sender_name": "Ana's Shop",
         "sender_email": "orders@shop.example",
         "tracking_page": "https://shop.example/track/{number}",
+        "sms_quiet_hours": { "from": "21:00", "to": "08:00", "time_zone": "Europe/Madrid" },
     });
     let put = ctx.put(sk, SETTINGS, settings);
     ctx.conforms(&put, 200, "NotificationSettings");
@@ -81,6 +82,7 @@ fn notification_settings_default_round_trip_and_refuse_bad_fields(ctx: &Ctx) {
         "sender_name": "Ana's Shop",
         "sender_email": "orders@shop.example",
         "tracking_page": "https://shop.example/track/{number}",
+        "sms_quiet_hours": { "from": "21:00", "to": "08:00", "time_zone": "Europe/Madrid" },
     });
     assert_eq!(put.json(), stored, "duplicates counted once");
     assert_eq!(get(ctx, sk, SETTINGS).json(), stored);
@@ -110,6 +112,26 @@ fn notification_settings_default_round_trip_and_refuse_bad_fields(ctx: &Ctx) {
         ),
         ("sender_name", json!("x".repeat(101)), "invalid_sender_name"),
         ("sender_name", json!("Ana\r\nBcc: x"), "invalid_sender_name"),
+        (
+            "sms_quiet_hours",
+            json!({ "from": "09:00", "to": "09:00", "time_zone": "UTC" }),
+            "invalid_quiet_hours",
+        ),
+        (
+            "sms_quiet_hours",
+            json!({ "from": "21:00", "to": "08:00", "time_zone": "Mars/Olympus_Mons" }),
+            "invalid_quiet_hours",
+        ),
+        (
+            "sms_quiet_hours",
+            json!({ "from": "25:00", "to": "08:00", "time_zone": "UTC" }),
+            "invalid_json",
+        ),
+        (
+            "sms_quiet_hours",
+            json!({ "from": "21:00", "to": "08:00" }),
+            "invalid_json",
+        ),
         ("triggers", json!(["bogus"]), "invalid_json"),
         ("colour", json!("red"), "invalid_json"),
     ] {

@@ -6,6 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::Timelike;
+
 use serde_json::{Value, json};
 use waypost_shared::wire::{NotificationList, ShopCreated, WebhookEndpointView};
 use waypost_tests::catcher::{CaughtMessage, Channel, Reply, Route};
@@ -55,11 +57,15 @@ pub const TESTS: &[Test] = &[
         "notifications_tell_a_delay_once_per_episode",
         notifications_tell_a_delay_once_per_episode,
     ),
+    (
+        "notifications_hold_texts_in_quiet_hours",
+        notifications_hold_texts_in_quiet_hours,
+    ),
 ];
 
 /// UPS numbers (valid check digits) of these tests' own: one per test, so no test's parcel is
 /// another's.
-const NUMBERS: [&str; 8] = [
+const NUMBERS: [&str; 9] = [
     "1ZNTF0010300000017",
     "1ZNTF0010300000026",
     "1ZNTF0010300000035",
@@ -68,6 +74,7 @@ const NUMBERS: [&str; 8] = [
     "1ZNTF0010300000062",
     "1ZNTF0010300000071",
     "1ZNTF0010300000080",
+    "1ZNTF0010300000099",
 ];
 
 /// How long a message may take through the queue (retries included).
@@ -836,4 +843,69 @@ fn notifications_tell_imported_parcels_shipped_once(ctx: &Ctx) {
     assert_eq!(told[0].tag.as_deref(), Some("shipped"));
     assert!(told[0].text.contains(number), "{}", told[0].text);
     no_more(ctx, email, 1);
+}
+
+fn notifications_hold_texts_in_quiet_hours(ctx: &Ctx) {
+    let number = NUMBERS[8];
+    let (email, phone) = ("quiet.hours@example.com", "+44 7700 900188");
+    let (shop, _) = shop_with_customer(ctx, "quiet", email, phone, "en");
+    // Quiet since an hour ago, until one or two minutes from now (a whole minute), in UTC.
+    let now = chrono::Utc::now();
+    let end = (now + chrono::TimeDelta::minutes(2))
+        .with_second(0)
+        .expect("a whole minute");
+    let quiet = json!({
+        "from": (now - chrono::TimeDelta::hours(1)).format("%H:%M").to_string(),
+        "to": end.format("%H:%M").to_string(),
+        "time_zone": "UTC",
+    });
+    let reply = ctx
+        .client
+        .put("/v1/notifications/settings")
+        .bearer(&shop.secret_key)
+        .json(&json!({ "sms_quiet_hours": quiet }))
+        .send()
+        .unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    ship(ctx, &shop, number);
+    // Email and webhook go at once; the text waits, listed pending and never attempted.
+    wait_for(ctx, email, 1);
+    let held = listed(ctx, &shop, "");
+    let text = held
+        .notifications
+        .iter()
+        .find(|n| n.channel.as_str() == "sms")
+        .expect("the text listed");
+    assert_eq!(
+        (text.state.as_str(), text.attempts),
+        ("pending", 0),
+        "{text:?}"
+    );
+    assert!(caught(ctx, phone).is_empty(), "no text in quiet hours");
+    // Sent once, when the quiet hours end.
+    let deadline = Instant::now() + PATIENCE + Duration::from_secs(150);
+    let texts = loop {
+        let texts = caught(ctx, phone);
+        if !texts.is_empty() || Instant::now() > deadline {
+            break texts;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(texts.len(), 1, "{texts:#?}");
+    assert!(
+        texts[0].at >= end,
+        "sent {} before the end, {end}",
+        texts[0].at
+    );
+    no_more(ctx, phone, 1);
+    let text = settled(ctx, &shop, 3)
+        .notifications
+        .into_iter()
+        .find(|n| n.channel.as_str() == "sms")
+        .expect("the text listed");
+    assert_eq!(
+        (text.state.as_str(), text.attempts),
+        ("sent", 1),
+        "{text:?}"
+    );
 }

@@ -188,26 +188,39 @@ impl OutboxStore for D1Store {
         finished: &Finished,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (state, error, sent_at, held_until): (&str, JsValue, JsValue, JsValue) = match finished
-        {
-            Finished::Sent => ("sent", JsValue::NULL, instant(now), JsValue::NULL),
-            // Held until just before its retry is due, so only that retry (or, much
-            // later, the sweep) attempts it.
-            Finished::Retry { error, not_before } => (
+        // Held until just before its retry is due, so only that retry (or, much later, the
+        // sweep) attempts it.
+        let until =
+            |not_before: &DateTime<Utc>| instant(*not_before - chrono::TimeDelta::seconds(1));
+        let (state, error, sent_at, held_until, not_attempted) = match finished {
+            Finished::Sent => ("sent", JsValue::NULL, instant(now), JsValue::NULL, 0),
+            Finished::Retry { error, not_before } => {
+                ("pending", text(error), JsValue::NULL, until(not_before), 0)
+            }
+            Finished::Held { not_before } => (
                 "pending",
-                text(error),
                 JsValue::NULL,
-                instant(*not_before - chrono::TimeDelta::seconds(1)),
+                JsValue::NULL,
+                until(not_before),
+                1,
             ),
-            Finished::Failed { error } => ("failed", text(error), JsValue::NULL, JsValue::NULL),
-            Finished::Suppressed => ("suppressed", JsValue::NULL, JsValue::NULL, JsValue::NULL),
-            Finished::Dead => ("dead", JsValue::NULL, JsValue::NULL, JsValue::NULL),
+            Finished::Failed { error } => ("failed", text(error), JsValue::NULL, JsValue::NULL, 0),
+            Finished::Suppressed => ("suppressed", JsValue::NULL, JsValue::NULL, JsValue::NULL, 0),
+            Finished::Dead => ("dead", JsValue::NULL, JsValue::NULL, JsValue::NULL, 0),
         };
         // A message ends once: only a pending one changes (a late duplicate finds it ended).
         self.statement(
             "UPDATE deliveries SET state = ?2, last_error = COALESCE(?3, last_error), \
-             sent_at = ?4, claimed_until = ?5 WHERE id = ?1 AND state = 'pending'",
-            &[text(id), text(state), error, sent_at, held_until],
+             sent_at = ?4, claimed_until = ?5, attempts = attempts - ?6 \
+             WHERE id = ?1 AND state = 'pending'",
+            &[
+                text(id),
+                text(state),
+                error,
+                sent_at,
+                held_until,
+                JsValue::from_f64(not_attempted.into()),
+            ],
         )?
         .run()
         .await
