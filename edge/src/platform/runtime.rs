@@ -62,6 +62,7 @@ impl ZoneClock for WorkerRuntime {
                     .flatten()
             })
         };
-        NaiveTime::from_hms_opt(part("hour")?, part("minute")?, part("second")?)
+        // Midnight is 00 in the h23 cycle; an engine that still writes it 24 is read the same.
+        NaiveTime::from_hms_opt(part("hour")? % 24, part("minute")?, part("second")?)
     }
 }

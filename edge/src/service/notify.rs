@@ -205,33 +205,35 @@ pub async fn deliver(
     let Some(delivery) = store.claim_delivery(id, now, until).await? else {
         return Ok(Handled::Done);
     };
-    let settings = store.notification_settings(&delivery.shop_id).await?;
-    if delivery.channel == Channel::Sms
-        && let Some(wait) = settings
-            .sms_quiet_hours
-            .as_ref()
-            .and_then(|hours| quiet_hours::wait(runtime, hours, now))
-    {
-        let delay_secs = u32::try_from(wait.num_seconds())
-            .unwrap_or(MAX_QUEUE_DELAY)
-            .min(MAX_QUEUE_DELAY);
-        let not_before = now + TimeDelta::seconds(delay_secs.into());
-        store
-            .finish_delivery(id, &Finished::Held { not_before }, now)
-            .await?;
-        return Ok(Handled::Later { delay_secs });
+    // A message that cannot even be built (its shop gone, its settings unreadable, a secret
+    // that does not open) is tried again: nothing about it is lost.
+    let outcome = match store.notification_settings(&delivery.shop_id).await {
+        Ok(settings) => {
+            if let Some(delay_secs) = quiet_wait(runtime, &delivery, &settings, now) {
+                let not_before = now + TimeDelta::seconds(delay_secs.into());
+                store
+                    .finish_delivery(id, &Finished::Held { not_before }, now)
+                    .await?;
+                // A first try is handed to the queue anew, spending none of its retries; one
+                // that failed before keeps counting them, so it still ends dead in the end.
+                return Ok(if delivery.attempts <= 1 {
+                    Handled::Later { delay_secs }
+                } else {
+                    Handled::Retry { delay_secs }
+                });
+            }
+            attempt(
+                store,
+                http,
+                config,
+                (sealing, &links),
+                (&delivery, &settings),
+                now,
+            )
+            .await
+        }
+        Err(error) => Err(error),
     }
-    // A message that cannot even be built (its shop gone, a secret that does not open) is
-    // tried again: nothing about it is lost.
-    let outcome = attempt(
-        store,
-        http,
-        config,
-        (sealing, &links),
-        (&delivery, &settings),
-        now,
-    )
-    .await
     .unwrap_or_else(|error| Outcome::Retry {
         after_secs: None,
         error: error.to_string(),
@@ -251,6 +253,25 @@ pub async fn deliver(
     };
     store.finish_delivery(id, &finished, now).await?;
     Ok(handled)
+}
+
+/// Seconds a text must wait when it falls due in the shop's quiet hours (at most the 12 hours
+/// a queue can delay a message: past them it is held again); `None` when it may go now.
+fn quiet_wait(
+    zones: &impl ZoneClock,
+    delivery: &DeliveryRecord,
+    settings: &NotificationSettings,
+    now: DateTime<Utc>,
+) -> Option<u32> {
+    if delivery.channel != Channel::Sms {
+        return None;
+    }
+    let wait = quiet_hours::wait(zones, settings.sms_quiet_hours.as_ref()?, now)?;
+    Some(
+        u32::try_from(wait.num_seconds())
+            .unwrap_or(MAX_QUEUE_DELAY)
+            .min(MAX_QUEUE_DELAY),
+    )
 }
 
 /// Marks message `id` dead: every retry failed and the dead-letter queue has it.
