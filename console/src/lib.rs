@@ -9,6 +9,7 @@
 mod api;
 mod app;
 mod attention;
+mod check_list;
 mod counts;
 mod embed;
 mod filter;

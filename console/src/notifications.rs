@@ -13,6 +13,7 @@ use waypost_shared::wire::{
 
 use crate::api::{self, Failure, SaveFailure};
 use crate::app::{Session, failure_text};
+use crate::check_list::check_list;
 use crate::settings::csrf;
 
 /// The notifications card: the settings form, then the webhook endpoints.
@@ -98,58 +99,33 @@ fn NotificationForm(session: Session, settings: NotificationSettings) -> impl In
             }
         });
     };
-    let trigger_boxes = Trigger::ALL
-        .into_iter()
-        .filter(|trigger| *trigger != Trigger::SubscriptionConfirmation)
-        .map(|trigger| {
-            let id = format!("trigger-{}", trigger.as_str());
-            view! {
-                <li>
-                    <input type="checkbox" id=id.clone() value=trigger.as_str()
-                        prop:checked=move || triggers.with(|t| t.contains(&trigger))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            triggers.update(|t| {
-                                t.retain(|x| *x != trigger);
-                                if on { t.push(trigger); }
-                            });
-                            saved.set(false);
-                        } />
-                    <label for=id>{trigger_name(trigger)}</label>
-                </li>
-            }
-        })
-        .collect_view();
-    let channel_boxes = Channel::ALL
-        .into_iter()
-        .map(|channel| {
-            let id = format!("channel-{}", channel.as_str());
-            view! {
-                <li>
-                    <input type="checkbox" id=id.clone() value=channel.as_str()
-                        prop:checked=move || channels.with(|c| c.contains(&channel))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            channels.update(|c| {
-                                c.retain(|x| *x != channel);
-                                if on { c.push(channel); }
-                            });
-                            saved.set(false);
-                        } />
-                    <label for=id>{channel_name(channel)}</label>
-                </li>
-            }
-        })
-        .collect_view();
+    let unsaved = move || saved.set(false);
+    let trigger_boxes = check_list(
+        "trigger",
+        Trigger::ALL
+            .into_iter()
+            .filter(|trigger| *trigger != Trigger::SubscriptionConfirmation)
+            .map(|trigger| (trigger, trigger.as_str(), trigger_name(trigger))),
+        triggers,
+        unsaved,
+    );
+    let channel_boxes = check_list(
+        "channel",
+        Channel::ALL
+            .into_iter()
+            .map(|channel| (channel, channel.as_str(), channel_name(channel))),
+        channels,
+        unsaved,
+    );
     view! {
         <form class="settings notifications" on:submit=submit aria-describedby="notifications-error">
             <fieldset>
                 <legend>"Send when"</legend>
-                <ul class="carriers">{trigger_boxes}</ul>
+                {trigger_boxes}
             </fieldset>
             <fieldset>
                 <legend>"Send by"</legend>
-                <ul class="carriers">{channel_boxes}</ul>
+                {channel_boxes}
             </fieldset>
             <div class="sender">
                 <div>

@@ -14,6 +14,7 @@ use waypost_shared::wire::{ShopSettings, ShopSettingsInput};
 
 use crate::api::{self, Failure, SaveFailure};
 use crate::app::{Session, failure_text, shop_page};
+use crate::check_list::check_list;
 use crate::integrations::Integrations;
 use crate::notifications::Notifications;
 
@@ -125,25 +126,14 @@ fn SettingsForm(session: Session, settings: ShopSettings) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Live carriers"</legend>
-                <ul class="carriers">
-                    {<Carrier as WireEnum>::ALL.iter().copied().map(|carrier| {
-                        let id = format!("carrier-{}", carrier.code());
-                        view! {
-                            <li>
-                                <input type="checkbox" id=id.clone() value=carrier.code()
-                                    prop:checked=move || carriers.with(|c| c.contains(&carrier))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        carriers.update(|c| {
-                                            c.retain(|x| *x != carrier);
-                                            if on { c.push(carrier); }
-                                        });
-                                    } />
-                                <label for=id>{carrier.name()}</label>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                {check_list(
+                    "carrier",
+                    <Carrier as WireEnum>::ALL
+                        .iter()
+                        .map(|carrier| (*carrier, carrier.code(), carrier.name())),
+                    carriers,
+                    || (),
+                )}
             </fieldset>
             <div class="actions">
                 <button type="submit" id="save-settings" disabled=move || busy.get()>"Save"</button>

@@ -2,8 +2,8 @@
 //! secrets, and the consumer of the queue and of its dead-letter queue.
 
 use worker::{
-    Env, MessageBatch, MessageBuilder, MessageExt, Queue, QueueRetryOptionsBuilder, console_error,
-    console_log,
+    Env, Message, MessageBatch, MessageBuilder, MessageExt, Queue, QueueRetryOptionsBuilder,
+    console_error, console_log,
 };
 
 use crate::app::App;
@@ -111,51 +111,54 @@ pub async fn consume(app: &App<'_>, batch: &MessageBatch<OutboxMessage>) {
         };
         match handled {
             Ok(Handled::Done) => message.ack(),
-            Ok(Handled::Retry { delay_secs }) => message.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(delay_secs)
-                    .build(),
-            ),
+            Ok(Handled::Retry { delay_secs }) => retry_in(&message, delay_secs),
             // Handed over anew, or, when the queue does not take it, its own retry brings
             // it back instead.
             Ok(Handled::Later { delay_secs }) => {
                 if send_later(app, message.body().clone(), delay_secs).await {
                     message.ack();
                 } else {
-                    message.retry_with_options(
-                        &QueueRetryOptionsBuilder::new()
-                            .with_delay_seconds(delay_secs)
-                            .build(),
-                    );
+                    retry_in(&message, delay_secs);
                 }
             }
             Err(error) => {
                 console_error!("notification queue: {error}");
-                message.retry_with_options(
-                    &QueueRetryOptionsBuilder::new()
-                        .with_delay_seconds(FAILED_HANDLING_DELAY)
-                        .build(),
-                );
+                retry_in(&message, FAILED_HANDLING_DELAY);
             }
         }
     }
 }
 
+/// Has the queue deliver `message` again in `delay_secs`.
+fn retry_in(message: &Message<OutboxMessage>, delay_secs: u32) {
+    message.retry_with_options(
+        &QueueRetryOptionsBuilder::new()
+            .with_delay_seconds(delay_secs)
+            .build(),
+    );
+}
+
+/// The queue's producer binding; `None`, said in the log, when the deployment lacks it.
+fn queue(app: &App<'_>) -> Option<Queue> {
+    app.env
+        .queue(BINDING)
+        .inspect_err(|_| console_error!("notification queue: the {BINDING} binding is missing"))
+        .ok()
+}
+
 /// Hands `message` to the queue, due in `delay_secs`; whether the queue took it.
 async fn send_later(app: &App<'_>, message: OutboxMessage, delay_secs: u32) -> bool {
-    let sent = match app.env.queue(BINDING) {
-        Ok(queue) => {
-            let later = MessageBuilder::new(message)
-                .delay_seconds(delay_secs)
-                .build();
-            queue.send(later).await
-        }
-        Err(error) => Err(error),
+    let Some(queue) = queue(app) else {
+        return false;
     };
-    if let Err(error) = &sent {
-        console_error!("notification queue: {error}");
-    }
-    sent.is_ok()
+    let later = MessageBuilder::new(message)
+        .delay_seconds(delay_secs)
+        .build();
+    queue
+        .send(later)
+        .await
+        .inspect_err(|error| console_error!("notification queue: {error}"))
+        .is_ok()
 }
 
 /// Queue messages per `sendBatch` call, at most (the Queues limit).
@@ -176,8 +179,7 @@ pub async fn enqueue(queue: &Queue, messages: impl IntoIterator<Item = OutboxMes
 /// Hands messages to the queue, one queue message each (each is retried on its own); one the
 /// queue does not take is found by the next fan-out of its notice.
 pub async fn hand_over(app: &App<'_>, deliveries: Vec<String>) {
-    let Ok(queue) = app.env.queue(BINDING) else {
-        console_error!("notification queue: the {BINDING} binding is missing");
+    let Some(queue) = queue(app) else {
         return;
     };
     let messages = deliveries
@@ -208,7 +210,7 @@ pub async fn sweep(app: &App<'_>) {
             return;
         }
     };
-    let Ok(queue) = app.env.queue(BINDING) else {
+    let Some(queue) = queue(app) else {
         return;
     };
     let messages = notices
@@ -236,8 +238,7 @@ pub async fn delays(app: &App<'_>) {
         }
     };
     console_log!("delay notices: {} written", ids.len());
-    let Ok(queue) = app.env.queue(BINDING) else {
-        console_error!("notification queue: the {BINDING} binding is missing");
+    let Some(queue) = queue(app) else {
         return;
     };
     enqueue(
